@@ -1,0 +1,88 @@
+/*
+ * paths.c - resolve and secure the per-user private directory.
+ */
+#include "paths.h"
+
+#include "log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *base_dir(void)
+{
+	const char *s = getenv("PVM_TMP");
+
+	if (s != NULL && *s != '\0')
+		return s;
+	s = getenv("XDG_RUNTIME_DIR");
+	if (s != NULL && *s != '\0')
+		return s;
+	return "/tmp";
+}
+
+int paths_private_dir(char *buf, size_t len)
+{
+	struct stat st;
+	int n;
+
+	n = snprintf(buf, len, "%s/pvmx-%u", base_dir(), (unsigned)getuid());
+	if (n < 0 || (size_t)n >= len) {
+		log_error("private directory name too long");
+		return -1;
+	}
+	if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
+		log_error("cannot create %s: %s", buf, strerror(errno));
+		return -1;
+	}
+	if (lstat(buf, &st) != 0) {
+		log_error("cannot stat %s: %s", buf, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode) || st.st_uid != getuid()) {
+		log_error("%s is not a directory owned by uid %u; refusing it", buf,
+			  (unsigned)getuid());
+		return -1;
+	}
+	if ((st.st_mode & 077) != 0) {
+		log_error("%s is accessible to other users (mode %o); refusing it", buf,
+			  (unsigned)(st.st_mode & 0777));
+		return -1;
+	}
+	return 0;
+}
+
+const char *paths_vmid(void)
+{
+	static char vmid[64];
+	const char *s = getenv("PVM_VMID");
+	size_t i, j = 0;
+
+	if (s == NULL || *s == '\0')
+		return "default";
+	for (i = 0; s[i] != '\0' && j + 1 < sizeof(vmid); i++) {
+		char c = s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')
+			vmid[j++] = c;
+	}
+	vmid[j] = '\0';
+	return j > 0 ? vmid : "default";
+}
+
+int paths_vm_file(char *buf, size_t len, const char *suffix)
+{
+	char dir[512];
+	int n;
+
+	if (paths_private_dir(dir, sizeof(dir)) != 0)
+		return -1;
+	n = snprintf(buf, len, "%s/pvmd.%s.%s", dir, paths_vmid(), suffix);
+	if (n < 0 || (size_t)n >= len)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,18 @@
+/*
+ * paths.h - where a virtual machine's socket, lock and log live: a
+ * private 0700 directory per user, one set of files per PVM_VMID.
+ */
+#ifndef PVMX_PATHS_H
+#define PVMX_PATHS_H
+
+#include <stddef.h>
+
+/* Fills buf with the private directory, creating it 0700 when missing.
+ * Returns 0, or -1 (with a logged reason) if it is not ours or not private. */
+int paths_private_dir(char *buf, size_t len);
+/* The VM id: PVM_VMID, else "default"; only [A-Za-z0-9._-] kept. */
+const char *paths_vmid(void);
+/* dir/pvmd.<vmid>.<suffix>; returns 0 or -1 if it does not fit. */
+int paths_vm_file(char *buf, size_t len, const char *suffix);
+
+#endif

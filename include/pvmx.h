@@ -1,0 +1,43 @@
+/*
+ * pvmx.h - pvmx's own extensions to the PVM 3.4 interface.  Nothing here
+ * changes pvm3.h's behaviour; programs that only include pvm3.h never see
+ * these names.
+ */
+#ifndef PVMX_H
+#define PVMX_H
+
+#include <pvm3.h>
+
+#define PVMX_VERSION "0.1.0"
+
+/*
+ * Notify kind for pvm_notify(): like PvmTaskExit, but the message body is
+ * two packed ints, the tid and its wait(2) status (as from waitpid: use
+ * WIFEXITED/WEXITSTATUS/WIFSIGNALED/WTERMSIG).  A task that was not
+ * spawned by a daemon reports status 0 when it disconnects.  A tid that
+ * does not exist gets its message at once, with status -1.
+ */
+#define PvmxTaskExitStatus 16
+
+/*
+ * Output messages (PvmOutputTid / PvmOutputCode) carry three packed
+ * items: int tid, int count, and count bytes of output when count > 0.
+ * count PVMX_OUTPUT_BEGIN marks a task whose output starts; count
+ * PVMX_OUTPUT_END (0) marks the end of its output.
+ */
+#define PVMX_OUTPUT_BEGIN (-1)
+#define PVMX_OUTPUT_END 0
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The socket directory this process would use (PVM_TMP, XDG_RUNTIME_DIR
+ * or /tmp, plus pvmx-<uid>); NULL if it cannot be made private. */
+const char *pvmx_socket_dir(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,105 @@
+# lib.sh - shared set-up for integration drivers: a private PVM_TMP, a
+# private VM id, a daemon started and stopped by pid, bounded waits.
+# Usage: source it, call vm_start, run things with `tmo`, and let the EXIT
+# trap clean up.  Every process it starts is killed by pid; the temporary
+# directory is removed.
+set -u
+: "${PVMX_BUILD:?PVMX_BUILD must point at the build directory}"
+: "${PVMX_SRC:?PVMX_SRC must point at the source directory}"
+
+BIN=$PVMX_BUILD/bin
+PROGS=$PVMX_BUILD/tests/progs
+EXAMPLES=$PVMX_BUILD/examples
+TEST_NAME=$(basename "$0" .sh)
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/pvmx-test.XXXXXX")
+export PVM_TMP=$TEST_TMP
+export PVM_VMID=t$$
+export HOME=$TEST_TMP/home
+mkdir -p "$HOME"
+export PATH=$PROGS:$EXAMPLES:$BIN:$PATH
+unset XDG_RUNTIME_DIR PVM_EXPORT
+PVMD_PID=""
+EXTRA_PIDS=""
+FAILS=0
+
+cleanup() {
+	local p
+	for p in $EXTRA_PIDS $PVMD_PID; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in $EXTRA_PIDS $PVMD_PID; do
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$p" 2>/dev/null
+	done
+	# tasks the daemon spawned are in their own process groups; the
+	# daemon kills them when it halts, but a killed daemon cannot: end
+	# any still-running process whose environment names our VM.
+	for p in $(pgrep -f . 2>/dev/null); do
+		if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "PVM_TMP=$TEST_TMP"; then
+			[ "$p" != "$$" ] && kill -KILL "$p" 2>/dev/null
+		fi
+	done
+	rm -rf "$TEST_TMP"
+}
+trap cleanup EXIT
+
+# tmo SECONDS cmd...: run with a timeout (SIGKILL 2 s after SIGTERM)
+tmo() {
+	local s=$1
+	shift
+	timeout -k 2 "$s" "$@"
+}
+
+sock_path() { echo "$PVM_TMP/pvmx-$(id -u)/pvmd.$PVM_VMID.sock"; }
+log_path() { echo "$PVM_TMP/pvmx-$(id -u)/pvmd.$PVM_VMID.log"; }
+
+# vm_start: start pvmd in the background and wait (max 10 s) for its socket
+vm_start() {
+	"$BIN/pvmd" "$@" >"$TEST_TMP/pvmd.out" 2>&1 &
+	PVMD_PID=$!
+	local i
+	for i in $(seq 1 100); do
+		[ -S "$(sock_path)" ] && return 0
+		kill -0 "$PVMD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "FAIL: pvmd did not come up"; cat "$TEST_TMP/pvmd.out"
+	exit 1
+}
+
+# vm_stop: halt through the console-free path (signal) and wait for exit
+vm_stop() {
+	[ -n "$PVMD_PID" ] || return 0
+	kill -TERM "$PVMD_PID" 2>/dev/null
+	for _ in $(seq 1 50); do
+		kill -0 "$PVMD_PID" 2>/dev/null || { wait "$PVMD_PID" 2>/dev/null; PVMD_PID=""; return 0; }
+		sleep 0.1
+	done
+	echo "FAIL: pvmd did not stop on SIGTERM"
+	FAILS=$((FAILS + 1))
+}
+
+pass() { echo "ok - $*"; }
+fail() { echo "FAIL - $*"; FAILS=$((FAILS + 1)); }
+# expect_eq WHAT EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" == "$3" ]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi
+}
+# expect_match WHAT REGEX TEXT
+expect_match() {
+	if printf '%s' "$3" | grep -Eq -- "$2"; then pass "$1"; else
+		fail "$1: no match for /$2/ in:"; printf '%s\n' "$3" | sed 's/^/    /'
+	fi
+}
+finish() {
+	if [ "$FAILS" -ne 0 ]; then
+		echo "$TEST_NAME: $FAILS failure(s); daemon log:"
+		sed 's/^/    /' "$(log_path)" 2>/dev/null | tail -40
+		exit 1
+	fi
+	echo "$TEST_NAME: all passed"
+	exit 0
+}
