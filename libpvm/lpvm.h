@@ -1,0 +1,71 @@
+/*
+ * lpvm.h - libpvm3's internal state and the functions its modules share.
+ * One task is one process: the state is process-global, as in PVM.
+ */
+#ifndef PVMX_LPVM_H
+#define PVMX_LPVM_H
+
+#include "msgbuf.h"
+#include "pvmx.pb-c.h"
+
+#include <pvm3.h>
+#include <stdint.h>
+
+struct lpvm_state {
+	int fd;     /* connection to the local pvmd, -1 when none */
+	int mytid;  /* -1 until registered */
+	int parent; /* PvmNoParent when none */
+	int host_tid;
+	int dsig;
+	int *siblings;
+	int nsiblings;
+	uint32_t max_frame;
+	uint32_t seq;
+	char sock_path[256];
+
+	/* options (pvm_setopt) */
+	int route, debugmask, autoerr, fragsize, resvtids, showtids;
+	int polltype, polltime, noreset;
+	int out_tid, out_code, out_ctx; /* for children */
+	int self_out_tid, self_out_code, self_out_ctx;
+	int trace_tid, trace_code, trace_buffer, trace_options, trace_ctx;
+	int self_trace_tid, self_trace_code, self_trace_buffer, self_trace_options;
+	int self_trace_ctx;
+	int ctx;
+
+	/* buffers: id n is bufs[n - 1] */
+	struct msgbuf **bufs;
+	int nbufs;
+	int sbuf, rbuf;
+
+	/* received messages not yet taken, in arrival order (buffer ids) */
+	int *rxq;
+	int nrx, rxcap;
+};
+
+extern struct lpvm_state lpvm;
+
+/* errors: set pvm_errno, report per PvmAutoErr (with lpvm_error_detail,
+ * then cleared, when set), return code */
+int lpvm_error(const char *fn, int code);
+extern char lpvm_error_detail[256];
+
+/* connection (lpvm_conn.c) */
+int lpvm_ensure(const char *fn); /* connect + register if needed; 0 or code */
+void lpvm_disconnect(void);
+/* Sends req (seq is filled in) and waits for its reply; data frames that
+ * arrive meanwhile are queued.  *reply is freed with wire_control_free. */
+int lpvm_request(Pvmx__Control *req, Pvmx__Control **reply);
+/* Reads and queues frames.  timeout_ms < 0 blocks until one frame arrives,
+ * 0 only takes what is already readable.  Returns frames read, or code. */
+int lpvm_pump(int timeout_ms);
+int lpvm_send_data(int dst, int tag, int ctx, struct msgbuf *mb);
+
+/* buffers (lpvm_buf.c) */
+struct msgbuf *lpvm_buf(int id);
+int lpvm_buf_register(struct msgbuf *mb); /* returns id or PvmNoMem */
+void lpvm_buf_release(int id);
+int lpvm_rxq_push(int id);
+void lpvm_rxq_remove_at(int i);
+
+#endif

@@ -1,0 +1,361 @@
+/*
+ * lpvm_conn.c - the task's connection to its local pvmd: connect and
+ * register, blocking frame I/O, control request/reply, and queueing of
+ * data frames that arrive while the task waits for something else.
+ */
+#include "lpvm.h"
+
+#include "frame.h"
+#include "log.h"
+#include "paths.h"
+#include "tid.h"
+#include "wire.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static int write_all_iov(int fd, struct iovec *iov, int n)
+{
+	while (n > 0) {
+		ssize_t w = writev(fd, iov, n > IOV_MAX ? IOV_MAX : n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		while (n > 0 && (size_t)w >= iov->iov_len) {
+			w -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
+}
+
+static int read_all(int fd, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t r = read(fd, p, len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		len -= (size_t)r;
+	}
+	return 0;
+}
+
+void lpvm_disconnect(void)
+{
+	if (lpvm.fd >= 0)
+		close(lpvm.fd);
+	lpvm.fd = -1;
+	lpvm.mytid = -1;
+}
+
+/* The daemon went away under us: every later call gets PvmSysErr. */
+static int lost_daemon(void)
+{
+	log_warn("lost the connection to pvmd (%s)", lpvm.sock_path);
+	lpvm_disconnect();
+	return PvmSysErr;
+}
+
+static int resolve_sock_path(void)
+{
+	const char *s = getenv("PVMX_SOCK");
+
+	if (s != NULL && *s != '\0') {
+		if (strlen(s) >= sizeof(lpvm.sock_path))
+			return -1;
+		memcpy(lpvm.sock_path, s, strlen(s) + 1);
+		return 0;
+	}
+	return paths_vm_file(lpvm.sock_path, sizeof(lpvm.sock_path), "sock");
+}
+
+static int connect_daemon(void)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (resolve_sock_path() != 0 || strlen(lpvm.sock_path) >= sizeof(sa.sun_path)) {
+		snprintf(lpvm_error_detail, sizeof(lpvm_error_detail),
+		         "no usable private socket directory (see PVM_TMP)");
+		return -1;
+	}
+	memcpy(sa.sun_path, lpvm.sock_path, strlen(lpvm.sock_path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		int e = errno;
+
+		close(fd);
+		snprintf(lpvm_error_detail, sizeof(lpvm_error_detail),
+		         "no pvmd at %s: %s; start one with `pvmd &`, `pvm` or `pvmrun`",
+		         lpvm.sock_path, strerror(e));
+		return -1;
+	}
+	return fd;
+}
+
+/* Reads one frame (blocking once it has started) and queues or returns it. */
+static int read_frame(Pvmx__Control **ctl)
+{
+	uint8_t hdr[FRAME_HEADER_LEN];
+	struct frame_header h;
+	const char *why;
+	uint8_t *payload;
+	struct msgbuf *mb;
+	int id;
+
+	*ctl = NULL;
+	if (read_all(lpvm.fd, hdr, sizeof(hdr)) != 0)
+		return lost_daemon();
+	if (frame_decode(hdr, lpvm.max_frame, &h, &why) != 0) {
+		log_error("bad frame from pvmd: %s", why);
+		return lost_daemon();
+	}
+	payload = malloc(h.len ? h.len : 1);
+	if (payload == NULL)
+		return PvmNoMem;
+	if (read_all(lpvm.fd, payload, h.len) != 0) {
+		free(payload);
+		return lost_daemon();
+	}
+	if (h.kind == FRAME_CONTROL) {
+		*ctl = wire_control_decode(payload, h.len);
+		free(payload);
+		if (*ctl == NULL) {
+			log_error("unparsable control frame from pvmd");
+			return lost_daemon();
+		}
+		return 1;
+	}
+	mb = msgbuf_from_bytes(payload, h.len, h.dsig);
+	if (mb == NULL) {
+		free(payload);
+		return PvmNoMem;
+	}
+	mb->src = h.src;
+	mb->dst = h.dst;
+	mb->tag = h.tag;
+	mb->ctx = h.ctx;
+	id = lpvm_buf_register(mb);
+	if (id < 0) {
+		msgbuf_free(mb);
+		return id;
+	}
+	if (lpvm_rxq_push(id) != 0) {
+		lpvm_buf_release(id);
+		return PvmNoMem;
+	}
+	return 1;
+}
+
+int lpvm_pump(int timeout_ms)
+{
+	struct pollfd pfd;
+	int n = 0;
+
+	if (lpvm.fd < 0)
+		return PvmSysErr;
+	for (;;) {
+		Pvmx__Control *ctl;
+		int r;
+
+		pfd.fd = lpvm.fd;
+		pfd.events = POLLIN;
+		r = poll(&pfd, 1, n > 0 ? 0 : timeout_ms);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return n;
+		r = read_frame(&ctl);
+		if (r < 0)
+			return r;
+		if (ctl != NULL) {
+			/* no request is outstanding: an unsolicited control */
+			log_debug("ignoring unsolicited control frame");
+			wire_control_free(ctl);
+		}
+		n++;
+	}
+}
+
+static int send_control(Pvmx__Control *req)
+{
+	struct iovec iov;
+	size_t len;
+	uint8_t *buf =
+	    wire_control_frame(req, lpvm.mytid > 0 ? lpvm.mytid : 0, lpvm.host_tid, &len);
+	int r;
+
+	if (buf == NULL)
+		return PvmNoMem;
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	r = write_all_iov(lpvm.fd, &iov, 1);
+	free(buf);
+	return r == 0 ? 0 : lost_daemon();
+}
+
+int lpvm_request(Pvmx__Control *req, Pvmx__Control **reply)
+{
+	int r;
+
+	if (lpvm.fd < 0)
+		return PvmSysErr;
+	req->seq = ++lpvm.seq;
+	if (req->seq == 0)
+		req->seq = ++lpvm.seq;
+	r = send_control(req);
+	if (r < 0)
+		return r;
+	for (;;) {
+		Pvmx__Control *ctl;
+
+		r = read_frame(&ctl);
+		if (r < 0)
+			return r;
+		if (ctl == NULL)
+			continue;
+		if (ctl->seq == req->seq) {
+			*reply = ctl;
+			return 0;
+		}
+		log_debug("ignoring control frame seq %u", ctl->seq);
+		wire_control_free(ctl);
+	}
+}
+
+int lpvm_send_data(int dst, int tag, int ctx, struct msgbuf *mb)
+{
+	struct frame_header h = {0};
+	uint8_t hdr[FRAME_HEADER_LEN];
+	struct iovec small[9], *iov = small;
+	int max = (int)(2 * mb->nrefs + 2), n, r;
+	size_t len = msgbuf_length(mb);
+
+	if (len > lpvm.max_frame)
+		return PvmOverflow;
+	if (max > (int)(sizeof(small) / sizeof(small[0]))) {
+		iov = malloc(sizeof(*iov) * (size_t)max);
+		if (iov == NULL)
+			return PvmNoMem;
+	}
+	h.kind = FRAME_DATA;
+	h.src = lpvm.mytid;
+	h.dst = dst;
+	h.ctx = ctx;
+	h.tag = tag;
+	h.dsig = mb->dsig;
+	h.len = (uint32_t)len;
+	frame_encode(&h, hdr);
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = sizeof(hdr);
+	n = msgbuf_iov(mb, iov + 1, max - 1);
+	r = n < 0 ? PvmNoMem : write_all_iov(lpvm.fd, iov, n + 1);
+	if (iov != small)
+		free(iov);
+	if (r == -1)
+		return lost_daemon();
+	return r;
+}
+
+static int do_register(void)
+{
+	Pvmx__Control req = PVMX__CONTROL__INIT, *rep = NULL;
+	Pvmx__Register reg = PVMX__REGISTER__INIT;
+	Pvmx__RegisterReply *rr;
+	const char *claim = getenv("PVMX_TID");
+	char name[256] = "";
+	ssize_t n;
+	int r;
+
+	n = readlink("/proc/self/exe", name, sizeof(name) - 1);
+	if (n > 0) {
+		name[n] = '\0';
+		reg.name = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+	} else {
+		reg.name = "";
+	}
+	reg.claimed_tid = claim != NULL ? (int32_t)strtol(claim, NULL, 10) : 0;
+	reg.pid = (int32_t)getpid();
+	reg.protocol_version = PVMX_PROTOCOL_VERSION;
+	req.body_case = PVMX__CONTROL__BODY_REG;
+	req.reg = &reg;
+	r = lpvm_request(&req, &rep);
+	if (r < 0)
+		return r;
+	if (rep->body_case != PVMX__CONTROL__BODY_REG_REPLY) {
+		wire_control_free(rep);
+		return PvmSysErr;
+	}
+	rr = rep->reg_reply;
+	if (rr->code < 0) {
+		r = rr->code;
+		wire_control_free(rep);
+		return r;
+	}
+	lpvm.mytid = rr->tid;
+	lpvm.parent = rr->parent_tid;
+	lpvm.host_tid = rr->host_tid;
+	lpvm.dsig = rr->dsig;
+	if (rr->max_frame >= 1024)
+		lpvm.max_frame = rr->max_frame;
+	free(lpvm.siblings);
+	lpvm.siblings = NULL;
+	lpvm.nsiblings = 0;
+	if (rr->n_siblings > 0) {
+		lpvm.siblings = malloc(sizeof(int) * rr->n_siblings);
+		if (lpvm.siblings != NULL) {
+			for (size_t i = 0; i < rr->n_siblings; i++)
+				lpvm.siblings[i] = rr->siblings[i];
+			lpvm.nsiblings = (int)rr->n_siblings;
+		}
+	}
+	lpvm.out_tid = rr->out_tid;
+	lpvm.out_code = rr->out_code;
+	lpvm.out_ctx = rr->out_ctx;
+	lpvm.ctx = rr->ctx;
+	wire_control_free(rep);
+	return 0;
+}
+
+int lpvm_ensure(const char *fn)
+{
+	int r;
+
+	if (lpvm.mytid > 0 && lpvm.fd >= 0)
+		return 0;
+	log_init("libpvm", NULL);
+	lpvm.max_frame = frame_max_len();
+	lpvm.fd = connect_daemon();
+	if (lpvm.fd < 0)
+		return lpvm_error(fn, PvmSysErr);
+	lpvm.host_tid = 0;
+	r = do_register();
+	if (r < 0) {
+		lpvm_disconnect();
+		return lpvm_error(fn, r);
+	}
+	return 0;
+}

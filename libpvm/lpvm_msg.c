@@ -1,0 +1,201 @@
+/*
+ * lpvm_msg.c - sending and receiving: pvm_send, pvm_mcast, pvm_recv,
+ * pvm_nrecv, pvm_trecv, pvm_probe.  Messages travel through the local
+ * pvmd; received ones wait in lpvm.rxq in arrival order, so matching by
+ * source and tag keeps PVM's per-sender ordering.
+ */
+#include "lpvm.h"
+
+#include "tid.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+
+static int check_send(const char *fn, int tag, struct msgbuf **mb)
+{
+	int r = lpvm_ensure(fn);
+
+	if (r < 0)
+		return r;
+	if (tag < 0)
+		return lpvm_error(fn, PvmBadParam);
+	*mb = lpvm_buf(lpvm.sbuf);
+	if (*mb == NULL)
+		return lpvm_error(fn, PvmNoBuf);
+	return 0;
+}
+
+int pvm_send(int tid, int tag)
+{
+	struct msgbuf *mb;
+	int r = check_send("pvm_send", tag, &mb);
+
+	if (r < 0)
+		return r;
+	if (!tid_is_valid(tid))
+		return lpvm_error("pvm_send", PvmBadParam);
+	r = lpvm_send_data(tid, tag, lpvm.ctx, mb);
+	return r < 0 ? lpvm_error("pvm_send", r) : PvmOk;
+}
+
+int pvm_mcast(int *tids, int ntask, int tag)
+{
+	struct msgbuf *mb;
+	int r = check_send("pvm_mcast", tag, &mb);
+	int i;
+
+	if (r < 0)
+		return r;
+	if (ntask < 0 || (ntask > 0 && tids == NULL))
+		return lpvm_error("pvm_mcast", PvmBadParam);
+	for (i = 0; i < ntask; i++) {
+		if (!tid_is_valid(tids[i]))
+			return lpvm_error("pvm_mcast", PvmBadParam);
+	}
+	/* one copy per destination, never to the caller (as PVM documents) */
+	for (i = 0; i < ntask; i++) {
+		if (tids[i] == lpvm.mytid)
+			continue;
+		r = lpvm_send_data(tids[i], tag, lpvm.ctx, mb);
+		if (r < 0)
+			return lpvm_error("pvm_mcast", r);
+	}
+	return PvmOk;
+}
+
+/* Index in rxq of the first message matching (tid, tag) in our context. */
+static int find_match(int tid, int tag)
+{
+	int i;
+
+	for (i = 0; i < lpvm.nrx; i++) {
+		struct msgbuf *mb = lpvm_buf(lpvm.rxq[i]);
+
+		if (mb == NULL)
+			continue;
+		if ((tid == -1 || mb->src == tid) && (tag == -1 || mb->tag == tag) &&
+		    mb->ctx == lpvm.ctx)
+			return i;
+	}
+	return -1;
+}
+
+/* Takes message i of the queue as the new active receive buffer. */
+static int take(int i)
+{
+	int id = lpvm.rxq[i];
+
+	lpvm_rxq_remove_at(i);
+	if (lpvm.rbuf > 0 && lpvm.rbuf != id)
+		lpvm_buf_release(lpvm.rbuf);
+	lpvm.rbuf = id;
+	return id;
+}
+
+static int check_recv(const char *fn, int tid, int tag)
+{
+	int r = lpvm_ensure(fn);
+
+	if (r < 0)
+		return r;
+	if ((tid != -1 && !tid_is_valid(tid)) || tag < -1)
+		return lpvm_error(fn, PvmBadParam);
+	return 0;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits up to timeout_ms (< 0: forever) for a match; returns its queue
+ * index, -1 on timeout, or an error code (< -1 never collides: codes are
+ * PVM's, all <= -2). */
+static int wait_match(int tid, int tag, long long timeout_ms)
+{
+	long long deadline = timeout_ms < 0 ? 0 : now_ms() + timeout_ms;
+	int i, r;
+
+	for (;;) {
+		i = find_match(tid, tag);
+		if (i >= 0)
+			return i;
+		if (timeout_ms < 0) {
+			r = lpvm_pump(-1);
+		} else {
+			long long left = deadline - now_ms();
+
+			if (left < 0)
+				left = 0;
+			r = lpvm_pump((int)(left > 0x7fffffff ? 0x7fffffff : left));
+			if (r == 0 && left == 0)
+				return find_match(tid, tag);
+		}
+		if (r < 0)
+			return r;
+	}
+}
+
+int pvm_recv(int tid, int tag)
+{
+	int r = check_recv("pvm_recv", tid, tag);
+
+	if (r < 0)
+		return r;
+	r = wait_match(tid, tag, -1);
+	if (r < 0)
+		return lpvm_error("pvm_recv", r);
+	return take(r);
+}
+
+int pvm_nrecv(int tid, int tag)
+{
+	int r = check_recv("pvm_nrecv", tid, tag);
+
+	if (r < 0)
+		return r;
+	r = wait_match(tid, tag, 0);
+	if (r == -1)
+		return 0;
+	if (r < 0)
+		return lpvm_error("pvm_nrecv", r);
+	return take(r);
+}
+
+int pvm_trecv(int tid, int tag, struct timeval *tmout)
+{
+	long long ms;
+	int r = check_recv("pvm_trecv", tid, tag);
+
+	if (r < 0)
+		return r;
+	if (tmout == NULL)
+		return pvm_recv(tid, tag);
+	if (tmout->tv_sec < 0 || tmout->tv_usec < 0)
+		return lpvm_error("pvm_trecv", PvmBadParam);
+	ms = (long long)tmout->tv_sec * 1000 + (tmout->tv_usec + 999) / 1000;
+	r = wait_match(tid, tag, ms);
+	if (r == -1)
+		return 0;
+	if (r < 0)
+		return lpvm_error("pvm_trecv", r);
+	return take(r);
+}
+
+int pvm_probe(int tid, int tag)
+{
+	int r = check_recv("pvm_probe", tid, tag);
+
+	if (r < 0)
+		return r;
+	r = wait_match(tid, tag, 0);
+	if (r == -1)
+		return 0;
+	if (r < 0)
+		return lpvm_error("pvm_probe", r);
+	return lpvm.rxq[r];
+}

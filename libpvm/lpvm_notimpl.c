@@ -1,0 +1,332 @@
+/*
+ * lpvm_notimpl.c - the part of PVM 3.4's interface not built yet.  Each
+ * function exists (so binaries linked against PVM 3.4.6 load and resolve)
+ * and answers PvmNotImpl; docs/compat.md says which issue brings it.
+ * Also the predefined pvm_reduce functions, which are plain arithmetic.
+ */
+#include "lpvm.h"
+
+#define NOTIMPL(fn) return lpvm_error(#fn, PvmNotImpl)
+
+/* hosts (multi-host virtual machine) */
+int pvm_addhosts(char **names, int count, int *infos)
+{
+	for (int i = 0; infos != NULL && names != NULL && i < count; i++)
+		infos[i] = PvmNotImpl;
+	NOTIMPL(pvm_addhosts);
+}
+int pvm_delhosts(char **names, int count, int *infos)
+{
+	for (int i = 0; infos != NULL && names != NULL && i < count; i++)
+		infos[i] = PvmNotImpl;
+	NOTIMPL(pvm_delhosts);
+}
+int pvm_hostsync(int host, struct timeval *clk, struct timeval *delta)
+{
+	(void)host, (void)clk, (void)delta;
+	NOTIMPL(pvm_hostsync);
+}
+
+/* message handlers, contexts, message info */
+int pvm_addmhf(int src, int tag, int ctx, int (*f)(int))
+{
+	(void)src, (void)tag, (void)ctx, (void)f;
+	NOTIMPL(pvm_addmhf);
+}
+int pvm_delmhf(int mhid)
+{
+	(void)mhid;
+	NOTIMPL(pvm_delmhf);
+}
+int (*pvm_recvf(int (*f)(int, int, int)))(int, int, int)
+{
+	(void)f;
+	lpvm_error("pvm_recvf", PvmNotImpl);
+	return 0;
+}
+int pvm_newcontext(void)
+{
+	NOTIMPL(pvm_newcontext);
+}
+int pvm_freecontext(int ctx)
+{
+	(void)ctx;
+	NOTIMPL(pvm_freecontext);
+}
+int pvm_getcontext(void)
+{
+	return lpvm.ctx;
+}
+int pvm_setcontext(int ctx)
+{
+	(void)ctx;
+	NOTIMPL(pvm_setcontext);
+}
+int pvm_getminfo(int bufid, struct pvmminfo *info)
+{
+	(void)bufid, (void)info;
+	NOTIMPL(pvm_getminfo);
+}
+int pvm_setminfo(int bufid, struct pvmminfo *info)
+{
+	(void)bufid, (void)info;
+	NOTIMPL(pvm_setminfo);
+}
+
+/* messaging extras */
+int pvm_psend(int tid, int tag, void *buf, int len, int type)
+{
+	(void)tid, (void)tag, (void)buf, (void)len, (void)type;
+	NOTIMPL(pvm_psend);
+}
+int pvm_precv(int tid, int tag, void *buf, int len, int type, int *rtid, int *rtag,
+              int *rlen)
+{
+	(void)tid, (void)tag, (void)buf, (void)len, (void)type, (void)rtid, (void)rtag;
+	(void)rlen;
+	NOTIMPL(pvm_precv);
+}
+int pvm_packf(const char *fmt, ...)
+{
+	(void)fmt;
+	NOTIMPL(pvm_packf);
+}
+int pvm_unpackf(const char *fmt, ...)
+{
+	(void)fmt;
+	NOTIMPL(pvm_unpackf);
+}
+int pvm_pkmesg(int bufid)
+{
+	(void)bufid;
+	NOTIMPL(pvm_pkmesg);
+}
+int pvm_pkmesgbody(int bufid)
+{
+	(void)bufid;
+	NOTIMPL(pvm_pkmesgbody);
+}
+int pvm_upkmesg(void)
+{
+	NOTIMPL(pvm_upkmesg);
+}
+int pvm_sendsig(int tid, int sig)
+{
+	(void)tid, (void)sig;
+	NOTIMPL(pvm_sendsig);
+}
+int pvm_export(char *name)
+{
+	(void)name;
+	NOTIMPL(pvm_export);
+}
+int pvm_unexport(char *name)
+{
+	(void)name;
+	NOTIMPL(pvm_unexport);
+}
+int pvm_catchout(FILE *f)
+{
+	(void)f;
+	NOTIMPL(pvm_catchout);
+}
+int pvm_getfds(int **fds)
+{
+	(void)fds;
+	NOTIMPL(pvm_getfds);
+}
+int pvm_tickle(int how, int *argc, int *argv, int *info)
+{
+	(void)how, (void)argc, (void)argv, (void)info;
+	NOTIMPL(pvm_tickle);
+}
+int pvm_getnoresets(int **tids, int *ntids)
+{
+	(void)tids, (void)ntids;
+	NOTIMPL(pvm_getnoresets);
+}
+
+/* resource manager, hoster, tasker, tracer */
+int pvm_reg_hoster(void)
+{
+	NOTIMPL(pvm_reg_hoster);
+}
+int pvm_reg_rm(struct pvmhostinfo **hip)
+{
+	(void)hip;
+	NOTIMPL(pvm_reg_rm);
+}
+int pvm_reg_tasker(void)
+{
+	NOTIMPL(pvm_reg_tasker);
+}
+int pvm_reg_tracer(int tctx, int ttag, int octx, int otag, char *tmask, int tbuf,
+                   int topt)
+{
+	(void)tctx, (void)ttag, (void)octx, (void)otag, (void)tmask, (void)tbuf;
+	(void)topt;
+	NOTIMPL(pvm_reg_tracer);
+}
+
+/* mailbox */
+int pvm_putinfo(char *name, int bufid, int flags)
+{
+	(void)name, (void)bufid, (void)flags;
+	NOTIMPL(pvm_putinfo);
+}
+int pvm_recvinfo(char *name, int index, int flags)
+{
+	(void)name, (void)index, (void)flags;
+	NOTIMPL(pvm_recvinfo);
+}
+int pvm_delinfo(char *name, int index, int flags)
+{
+	(void)name, (void)index, (void)flags;
+	NOTIMPL(pvm_delinfo);
+}
+int pvm_getmboxinfo(char *pattern, int *n, struct pvmmboxinfo **info)
+{
+	(void)pattern, (void)n, (void)info;
+	NOTIMPL(pvm_getmboxinfo);
+}
+int pvm_insert(char *name, int index, int data)
+{
+	(void)name, (void)index, (void)data;
+	NOTIMPL(pvm_insert);
+}
+int pvm_lookup(char *name, int index, int *data)
+{
+	(void)name, (void)index, (void)data;
+	NOTIMPL(pvm_lookup);
+}
+int pvm_delete(char *name, int index)
+{
+	(void)name, (void)index;
+	NOTIMPL(pvm_delete);
+}
+
+/* groups and collectives */
+int pvm_joingroup(char *g)
+{
+	(void)g;
+	NOTIMPL(pvm_joingroup);
+}
+int pvm_lvgroup(char *g)
+{
+	(void)g;
+	NOTIMPL(pvm_lvgroup);
+}
+int pvm_getinst(char *g, int tid)
+{
+	(void)g, (void)tid;
+	NOTIMPL(pvm_getinst);
+}
+int pvm_gettid(char *g, int inst)
+{
+	(void)g, (void)inst;
+	NOTIMPL(pvm_gettid);
+}
+int pvm_gsize(char *g)
+{
+	(void)g;
+	NOTIMPL(pvm_gsize);
+}
+int pvm_freezegroup(char *g, int size)
+{
+	(void)g, (void)size;
+	NOTIMPL(pvm_freezegroup);
+}
+int pvm_barrier(char *g, int count)
+{
+	(void)g, (void)count;
+	NOTIMPL(pvm_barrier);
+}
+int pvm_bcast(char *g, int tag)
+{
+	(void)g, (void)tag;
+	NOTIMPL(pvm_bcast);
+}
+int pvm_gather(void *result, void *data, int count, int type, int tag, char *g, int root)
+{
+	(void)result, (void)data, (void)count, (void)type, (void)tag, (void)g, (void)root;
+	NOTIMPL(pvm_gather);
+}
+int pvm_scatter(void *result, void *data, int count, int type, int tag, char *g, int root)
+{
+	(void)result, (void)data, (void)count, (void)type, (void)tag, (void)g, (void)root;
+	NOTIMPL(pvm_scatter);
+}
+int pvm_reduce(void (*f)(int *, void *, void *, int *, int *), void *data, int count,
+               int type, int tag, char *g, int root)
+{
+	(void)f, (void)data, (void)count, (void)type, (void)tag, (void)g, (void)root;
+	NOTIMPL(pvm_reduce);
+}
+
+/* The predefined reduce functions: x[i] = op(x[i], y[i]) for *num
+ * elements of *datatype; *info gets PvmOk or PvmBadParam. */
+#define REDUCE_BODY(OP)                                                                  \
+	do {                                                                             \
+		int n = *num;                                                            \
+		*info = PvmOk;                                                           \
+		switch (*datatype) {                                                     \
+		case PVM_BYTE:                                                           \
+			REDUCE_LOOP(char, OP);                                           \
+			break;                                                           \
+		case PVM_SHORT:                                                          \
+			REDUCE_LOOP(short, OP);                                          \
+			break;                                                           \
+		case PVM_INT:                                                            \
+			REDUCE_LOOP(int, OP);                                            \
+			break;                                                           \
+		case PVM_FLOAT:                                                          \
+			REDUCE_LOOP(float, OP);                                          \
+			break;                                                           \
+		case PVM_DOUBLE:                                                         \
+			REDUCE_LOOP(double, OP);                                         \
+			break;                                                           \
+		case PVM_LONG:                                                           \
+			REDUCE_LOOP(long, OP);                                           \
+			break;                                                           \
+		case PVM_USHORT:                                                         \
+			REDUCE_LOOP(unsigned short, OP);                                 \
+			break;                                                           \
+		case PVM_UINT:                                                           \
+			REDUCE_LOOP(unsigned int, OP);                                   \
+			break;                                                           \
+		case PVM_ULONG:                                                          \
+			REDUCE_LOOP(unsigned long, OP);                                  \
+			break;                                                           \
+		default:                                                                 \
+			*info = PvmBadParam;                                             \
+			break;                                                           \
+		}                                                                        \
+	} while (0)
+#define REDUCE_LOOP(T, OP)                                                               \
+	do {                                                                             \
+		T *a = x;                                                                \
+		const T *b = y;                                                          \
+		for (int i = 0; i < n; i++)                                              \
+			a[i] = OP(a[i], b[i]);                                           \
+	} while (0)
+#define OP_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define OP_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define OP_SUM(a, b) ((a) + (b))
+#define OP_PRODUCT(a, b) ((a) * (b))
+
+void PvmMax(int *datatype, void *x, void *y, int *num, int *info)
+{
+	REDUCE_BODY(OP_MAX);
+}
+void PvmMin(int *datatype, void *x, void *y, int *num, int *info)
+{
+	REDUCE_BODY(OP_MIN);
+}
+void PvmSum(int *datatype, void *x, void *y, int *num, int *info)
+{
+	REDUCE_BODY(OP_SUM);
+}
+void PvmProduct(int *datatype, void *x, void *y, int *num, int *info)
+{
+	REDUCE_BODY(OP_PRODUCT);
+}

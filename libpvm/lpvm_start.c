@@ -1,0 +1,178 @@
+/*
+ * lpvm_start.c - pvm_start_pvmd: start a daemon for this virtual machine
+ * when none runs, detached from the caller, and optionally wait for it.
+ * Also the small path helpers PVM exports (pvmgettmp, pvmgetrsh, ...).
+ */
+#include "lpvm.h"
+
+#include "dsig.h"
+#include "paths.h"
+#include "pvmx.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef PVMX_INSTALL_BINDIR
+#define PVMX_INSTALL_BINDIR "/usr/local/bin"
+#endif
+
+/* The pvmd that belongs to this library: $PVMX_PVMD, else ../bin/pvmd
+ * next to the directory libpvm3.so.3 was loaded from, else the install
+ * directory.  Never a PATH search: it could find PVM 3.4.6's pvmd. */
+static int find_pvmd(char *buf, size_t len)
+{
+	const char *env = getenv("PVMX_PVMD");
+	Dl_info info;
+
+	if (env != NULL && *env != '\0') {
+		snprintf(buf, len, "%s", env);
+		return access(buf, X_OK);
+	}
+	if (dladdr((void *)find_pvmd, &info) != 0 && info.dli_fname != NULL) {
+		char lib[PATH_MAX];
+		char *slash;
+
+		if (realpath(info.dli_fname, lib) != NULL &&
+		    (slash = strrchr(lib, '/'))) {
+			*slash = '\0';
+			snprintf(buf, len, "%s/../bin/pvmd", lib);
+			if (access(buf, X_OK) == 0)
+				return 0;
+		}
+	}
+	snprintf(buf, len, "%s/pvmd", PVMX_INSTALL_BINDIR);
+	return access(buf, X_OK);
+}
+
+static int daemon_answers(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd, ok;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return 0;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return ok;
+}
+
+int pvm_start_pvmd(int argc, char **argv, int block)
+{
+	char pvmd[PATH_MAX], sock[256];
+	char **args;
+	pid_t pid;
+	int status, i;
+
+	if (argc < 0 || (argc > 0 && argv == NULL))
+		return lpvm_error("pvm_start_pvmd", PvmBadParam);
+	if (paths_vm_file(sock, sizeof(sock), "sock") != 0)
+		return lpvm_error("pvm_start_pvmd", PvmSysErr);
+	if (daemon_answers(sock))
+		return lpvm_error("pvm_start_pvmd", PvmDupHost);
+	if (find_pvmd(pvmd, sizeof(pvmd)) != 0) {
+		snprintf(lpvm_error_detail, sizeof(lpvm_error_detail),
+		         "no pvmd executable found (set PVMX_PVMD)");
+		return lpvm_error("pvm_start_pvmd", PvmCantStart);
+	}
+	args = calloc((size_t)argc + 2, sizeof(char *));
+	if (args == NULL)
+		return lpvm_error("pvm_start_pvmd", PvmNoMem);
+	args[0] = pvmd;
+	for (i = 0; i < argc; i++)
+		args[i + 1] = argv[i];
+	/* double fork: the daemon is not our child, so it never becomes our
+	 * zombie, and it leaves our session */
+	pid = fork();
+	if (pid < 0) {
+		free(args);
+		return lpvm_error("pvm_start_pvmd", PvmSysErr);
+	}
+	if (pid == 0) {
+		int fd;
+
+		setsid();
+		if (fork() != 0)
+			_exit(0);
+		fd = open("/dev/null", O_RDWR);
+		if (fd >= 0) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+			if (fd > 2)
+				close(fd);
+		}
+		execv(pvmd, args);
+		_exit(127);
+	}
+	free(args);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!block)
+		return PvmOk;
+	for (i = 0; i < 200; i++) {
+		struct timespec ts = {0, 25 * 1000 * 1000};
+
+		if (daemon_answers(sock))
+			return PvmOk;
+		nanosleep(&ts, NULL);
+	}
+	snprintf(lpvm_error_detail, sizeof(lpvm_error_detail),
+	         "%.100s did not come up within 5 s (see its log beside %.100s)", pvmd,
+	         sock);
+	return lpvm_error("pvm_start_pvmd", PvmCantStart);
+}
+
+const char *pvmx_socket_dir(void)
+{
+	static char dir[512];
+
+	return paths_private_dir(dir, sizeof(dir)) == 0 ? dir : NULL;
+}
+
+char *pvmgettmp(void)
+{
+	static char dir[512];
+
+	if (paths_private_dir(dir, sizeof(dir)) != 0)
+		snprintf(dir, sizeof(dir), "/tmp");
+	return dir;
+}
+
+char *pvmgetrsh(void)
+{
+	const char *s = getenv("PVM_RSH");
+
+	return (char *)(s != NULL && *s != '\0' ? s : "ssh");
+}
+
+char *pvmtmpnam(char *buf)
+{
+	static char own[PVMTMPNAMLEN];
+	static unsigned counter;
+
+	if (buf == NULL)
+		buf = own;
+	snprintf(buf, PVMTMPNAMLEN, "%s/pvmtmp%d.%u", pvmgettmp(), (int)getpid(),
+	         counter++);
+	return buf;
+}
+
+int pvmgetdsig(void);
+int pvmgetdsig(void)
+{
+	return dsig_native();
+}

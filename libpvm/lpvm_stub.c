@@ -1,2 +1,0 @@
-#include <pvm3.h>
-int pvm_mytid(void) { return PvmSysErr; }

@@ -1,0 +1,451 @@
+/*
+ * lpvm_task.c - task and machine control: identity (pvm_mytid,
+ * pvm_parent, pvm_siblings), pvm_spawn, pvm_kill, pvm_exit, pvm_halt,
+ * pvm_notify and the queries (pvm_config, pvm_tasks, pvm_pstat,
+ * pvm_mstat, pvm_tidtohost, pvm_archcode).
+ */
+#include "lpvm.h"
+
+#include "pvmx.h"
+#include "tid.h"
+#include "wire.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+extern char **environ;
+
+int pvm_mytid(void)
+{
+	int r = lpvm_ensure("pvm_mytid");
+
+	return r < 0 ? r : lpvm.mytid;
+}
+
+int pvm_parent(void)
+{
+	int r = lpvm_ensure("pvm_parent");
+
+	if (r < 0)
+		return r;
+	/* PvmNoParent is a normal answer: not reported as an error */
+	return lpvm.parent;
+}
+
+int pvm_siblings(int **tids)
+{
+	int r = lpvm_ensure("pvm_siblings");
+
+	if (r < 0)
+		return r;
+	if (tids != NULL)
+		*tids = lpvm.nsiblings > 0 ? lpvm.siblings : &lpvm.mytid;
+	return lpvm.nsiblings > 0 ? lpvm.nsiblings : 1;
+}
+
+int pvm_tidtohost(int tid)
+{
+	if (!tid_is_valid(tid))
+		return lpvm_error("pvm_tidtohost", PvmBadParam);
+	return tid_host(tid);
+}
+
+/* Runs one request whose reply is a Status; returns its code. */
+static int status_request(const char *fn, Pvmx__Control *req)
+{
+	Pvmx__Control *rep = NULL;
+	int r = lpvm_ensure(fn);
+
+	if (r < 0)
+		return r;
+	r = lpvm_request(req, &rep);
+	if (r < 0)
+		return lpvm_error(fn, r);
+	r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code : PvmDSysErr;
+	wire_control_free(rep);
+	return r < 0 ? lpvm_error(fn, r) : r;
+}
+
+int pvm_kill(int tid)
+{
+	Pvmx__Control req = PVMX__CONTROL__INIT;
+	Pvmx__KillRequest k = PVMX__KILL_REQUEST__INIT;
+
+	if (!tid_is_valid(tid))
+		return lpvm_error("pvm_kill", PvmBadParam);
+	k.tid = tid;
+	req.body_case = PVMX__CONTROL__BODY_KILL;
+	req.kill = &k;
+	return status_request("pvm_kill", &req);
+}
+
+int pvm_pstat(int tid)
+{
+	Pvmx__Control req = PVMX__CONTROL__INIT;
+	Pvmx__PstatRequest p = PVMX__PSTAT_REQUEST__INIT;
+	Pvmx__Control *rep = NULL;
+	int r;
+
+	if (!tid_is_valid(tid))
+		return lpvm_error("pvm_pstat", PvmBadParam);
+	r = lpvm_ensure("pvm_pstat");
+	if (r < 0)
+		return r;
+	p.tid = tid;
+	req.body_case = PVMX__CONTROL__BODY_PSTAT;
+	req.pstat = &p;
+	r = lpvm_request(&req, &rep);
+	if (r < 0)
+		return lpvm_error("pvm_pstat", r);
+	r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code : PvmDSysErr;
+	wire_control_free(rep);
+	/* PvmNoTask is the answer, not a failure worth an error report */
+	return r;
+}
+
+int pvm_mstat(char *host)
+{
+	Pvmx__Control req = PVMX__CONTROL__INIT;
+	Pvmx__MstatRequest m = PVMX__MSTAT_REQUEST__INIT;
+	Pvmx__Control *rep = NULL;
+	int r;
+
+	if (host == NULL)
+		return lpvm_error("pvm_mstat", PvmBadParam);
+	r = lpvm_ensure("pvm_mstat");
+	if (r < 0)
+		return r;
+	m.host = host;
+	req.body_case = PVMX__CONTROL__BODY_MSTAT;
+	req.mstat = &m;
+	r = lpvm_request(&req, &rep);
+	if (r < 0)
+		return lpvm_error("pvm_mstat", r);
+	r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code : PvmDSysErr;
+	wire_control_free(rep);
+	return r;
+}
+
+int pvm_notify(int what, int tag, int cnt, int *tids)
+{
+	Pvmx__Control req = PVMX__CONTROL__INIT;
+	Pvmx__NotifyRequest n = PVMX__NOTIFY_REQUEST__INIT;
+	int kind = what & ~PvmNotifyCancel;
+	int i;
+
+	if (kind != PvmTaskExit && kind != PvmHostDelete && kind != PvmHostAdd &&
+	    kind != PvmxTaskExitStatus)
+		return lpvm_error("pvm_notify", PvmBadParam);
+	if (tag < 0 || (kind != PvmHostAdd && (cnt < 0 || (cnt > 0 && tids == NULL))))
+		return lpvm_error("pvm_notify", PvmBadParam);
+	if (kind != PvmHostAdd) {
+		for (i = 0; i < cnt; i++) {
+			if (!tid_is_valid(tids[i]))
+				return lpvm_error("pvm_notify", PvmBadParam);
+		}
+		n.n_tids = (size_t)cnt;
+		n.tids = tids;
+	}
+	n.kind = what;
+	n.tag = tag;
+	n.ctx = lpvm.ctx;
+	n.count = cnt;
+	req.body_case = PVMX__CONTROL__BODY_NOTIFY;
+	req.notify = &n;
+	i = status_request("pvm_notify", &req);
+	return i < 0 ? i : PvmOk;
+}
+
+/* NAME=value for every name in PVM_EXPORT (colon-separated), and
+ * PVM_EXPORT itself, as PVM passes them to spawned tasks. */
+static char **exported_env(size_t *n)
+{
+	const char *ex = getenv("PVM_EXPORT");
+	char **out, *names, *save = NULL, *name;
+	size_t cap = 4, k = 0;
+
+	*n = 0;
+	if (ex == NULL || *ex == '\0')
+		return NULL;
+	out = calloc(cap, sizeof(char *));
+	names = strdup(ex);
+	if (out == NULL || names == NULL) {
+		free(out);
+		free(names);
+		return NULL;
+	}
+	for (name = strtok_r(names, ":", &save); name != NULL;
+	     name = strtok_r(NULL, ":", &save)) {
+		const char *v = getenv(name);
+		size_t len;
+
+		if (v == NULL)
+			continue;
+		if (k + 2 > cap) {
+			char **o2 = realloc(out, sizeof(char *) * cap * 2);
+
+			if (o2 == NULL)
+				break;
+			out = o2;
+			cap *= 2;
+		}
+		len = strlen(name) + strlen(v) + 2;
+		out[k] = malloc(len);
+		if (out[k] == NULL)
+			break;
+		snprintf(out[k], len, "%s=%s", name, v);
+		k++;
+	}
+	free(names);
+	if (k + 1 <= cap) {
+		size_t len = strlen(ex) + sizeof("PVM_EXPORT=");
+
+		out[k] = malloc(len);
+		if (out[k] != NULL) {
+			snprintf(out[k], len, "PVM_EXPORT=%s", ex);
+			k++;
+		}
+	}
+	*n = k;
+	return out;
+}
+
+int pvm_spawn(char *file, char **argv, int flags, char *where, int count, int *tids)
+{
+	Pvmx__Control req = PVMX__CONTROL__INIT, *rep = NULL;
+	Pvmx__SpawnRequest sp = PVMX__SPAWN_REQUEST__INIT;
+	Pvmx__SpawnReply *sr;
+	char cwd[4096];
+	char **env;
+	size_t nenv = 0, i;
+	int r;
+
+	r = lpvm_ensure("pvm_spawn");
+	if (r < 0)
+		return r;
+	if (file == NULL || *file == '\0' || count < 1)
+		return lpvm_error("pvm_spawn", PvmBadParam);
+	if ((flags & (PvmTaskHost | PvmTaskArch)) && (where == NULL || *where == '\0'))
+		return lpvm_error("pvm_spawn", PvmBadParam);
+	sp.file = file;
+	if (argv != NULL) {
+		while (argv[sp.n_argv] != NULL)
+			sp.n_argv++;
+		sp.argv = argv;
+	}
+	sp.flags = flags;
+	sp.where = (flags & (PvmTaskHost | PvmTaskArch)) ? where : "";
+	sp.count = count;
+	env = exported_env(&nenv);
+	sp.env = env;
+	sp.n_env = nenv;
+	sp.out_tid = lpvm.out_tid;
+	sp.out_code = lpvm.out_code;
+	sp.out_ctx = lpvm.out_ctx;
+	sp.ctx = lpvm.ctx;
+	sp.no_parent = (flags & PvmNoSpawnParent) != 0;
+	sp.cwd = getcwd(cwd, sizeof(cwd)) != NULL ? cwd : "";
+	req.body_case = PVMX__CONTROL__BODY_SPAWN;
+	req.spawn = &sp;
+	r = lpvm_request(&req, &rep);
+	for (i = 0; i < nenv; i++)
+		free(env[i]);
+	free(env);
+	if (r < 0)
+		return lpvm_error("pvm_spawn", r);
+	if (rep->body_case != PVMX__CONTROL__BODY_SPAWN_REPLY) {
+		r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code
+		                                                 : PvmDSysErr;
+		wire_control_free(rep);
+		return lpvm_error("pvm_spawn", r < 0 ? r : PvmDSysErr);
+	}
+	sr = rep->spawn_reply;
+	r = 0;
+	for (i = 0; i < (size_t)count; i++) {
+		int t = i < sr->n_tids ? sr->tids[i] : PvmDSysErr;
+
+		if (tids != NULL)
+			tids[i] = t;
+		if (t > 0)
+			r++;
+	}
+	if (sr->code < 0 && r == 0) {
+		int code = sr->code;
+
+		wire_control_free(rep);
+		return lpvm_error("pvm_spawn", code);
+	}
+	wire_control_free(rep);
+	return r;
+}
+
+int pvm_exit(void)
+{
+	Pvmx__Control req = PVMX__CONTROL__INIT, *rep = NULL;
+	Pvmx__Empty e = PVMX__EMPTY__INIT;
+
+	if (lpvm.fd < 0 || lpvm.mytid <= 0)
+		return PvmOk;
+	req.body_case = PVMX__CONTROL__BODY_LEAVE;
+	req.leave = &e;
+	if (lpvm_request(&req, &rep) == 0)
+		wire_control_free(rep);
+	lpvm_disconnect();
+	return PvmOk;
+}
+
+int pvm_halt(void)
+{
+	Pvmx__Control req = PVMX__CONTROL__INIT, *rep = NULL;
+	Pvmx__Empty e = PVMX__EMPTY__INIT;
+	int r = lpvm_ensure("pvm_halt");
+
+	if (r < 0)
+		return r;
+	req.body_case = PVMX__CONTROL__BODY_HALT;
+	req.halt = &e;
+	r = lpvm_request(&req, &rep);
+	if (r == 0)
+		wire_control_free(rep);
+	lpvm_disconnect();
+	return r < 0 ? lpvm_error("pvm_halt", r) : PvmOk;
+}
+
+/* pvm_config and pvm_tasks return storage that lives until the next call,
+ * as in PVM. */
+static struct pvmhostinfo *config_hosts;
+static int config_nhosts;
+static struct pvmtaskinfo *tasks_info;
+static int tasks_n;
+
+static void free_config(void)
+{
+	for (int i = 0; i < config_nhosts; i++) {
+		free(config_hosts[i].hi_name);
+		free(config_hosts[i].hi_arch);
+	}
+	free(config_hosts);
+	config_hosts = NULL;
+	config_nhosts = 0;
+}
+
+int pvm_config(int *nhost, int *narch, struct pvmhostinfo **hostp)
+{
+	Pvmx__Control req = PVMX__CONTROL__INIT, *rep = NULL;
+	Pvmx__Empty e = PVMX__EMPTY__INIT;
+	Pvmx__ConfigReply *cr;
+	int r = lpvm_ensure("pvm_config");
+
+	if (r < 0)
+		return r;
+	req.body_case = PVMX__CONTROL__BODY_CONFIG;
+	req.config = &e;
+	r = lpvm_request(&req, &rep);
+	if (r < 0)
+		return lpvm_error("pvm_config", r);
+	if (rep->body_case != PVMX__CONTROL__BODY_CONFIG_REPLY) {
+		wire_control_free(rep);
+		return lpvm_error("pvm_config", PvmDSysErr);
+	}
+	cr = rep->config_reply;
+	free_config();
+	config_hosts = calloc(cr->n_hosts ? cr->n_hosts : 1, sizeof(*config_hosts));
+	if (config_hosts == NULL) {
+		wire_control_free(rep);
+		return lpvm_error("pvm_config", PvmNoMem);
+	}
+	for (size_t i = 0; i < cr->n_hosts; i++) {
+		struct pvmhostinfo *h = &config_hosts[i];
+
+		h->hi_tid = cr->hosts[i]->tid;
+		h->hi_name = strdup(cr->hosts[i]->name);
+		h->hi_arch = strdup(cr->hosts[i]->arch);
+		h->hi_speed = cr->hosts[i]->speed;
+		h->hi_dsig = cr->hosts[i]->dsig;
+		config_nhosts++;
+	}
+	if (nhost != NULL)
+		*nhost = config_nhosts;
+	if (narch != NULL)
+		*narch = cr->narch;
+	if (hostp != NULL)
+		*hostp = config_hosts;
+	wire_control_free(rep);
+	return PvmOk;
+}
+
+int pvm_archcode(char *arch)
+{
+	struct pvmhostinfo *hosts;
+	int nhost, narch, r;
+
+	if (arch == NULL)
+		return lpvm_error("pvm_archcode", PvmBadParam);
+	r = pvm_config(&nhost, &narch, &hosts);
+	if (r < 0)
+		return r;
+	for (int i = 0; i < nhost; i++) {
+		if (strcmp(hosts[i].hi_arch, arch) == 0)
+			return hosts[i].hi_dsig;
+	}
+	return lpvm_error("pvm_archcode", PvmNotFound);
+}
+
+int pvm_tasks(int where, int *ntask, struct pvmtaskinfo **taskp)
+{
+	Pvmx__Control req = PVMX__CONTROL__INIT, *rep = NULL;
+	Pvmx__TasksRequest t = PVMX__TASKS_REQUEST__INIT;
+	Pvmx__TasksReply *tr;
+	int r;
+
+	if (where != 0 && !tid_is_valid(where))
+		return lpvm_error("pvm_tasks", PvmBadParam);
+	r = lpvm_ensure("pvm_tasks");
+	if (r < 0)
+		return r;
+	t.where = where;
+	req.body_case = PVMX__CONTROL__BODY_TASKS;
+	req.tasks = &t;
+	r = lpvm_request(&req, &rep);
+	if (r < 0)
+		return lpvm_error("pvm_tasks", r);
+	if (rep->body_case != PVMX__CONTROL__BODY_TASKS_REPLY) {
+		r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code
+		                                                 : PvmDSysErr;
+		wire_control_free(rep);
+		return lpvm_error("pvm_tasks", r < 0 ? r : PvmDSysErr);
+	}
+	tr = rep->tasks_reply;
+	if (tr->code < 0) {
+		r = tr->code;
+		wire_control_free(rep);
+		return lpvm_error("pvm_tasks", r);
+	}
+	for (int i = 0; i < tasks_n; i++)
+		free(tasks_info[i].ti_a_out);
+	free(tasks_info);
+	tasks_n = 0;
+	tasks_info = calloc(tr->n_tasks ? tr->n_tasks : 1, sizeof(*tasks_info));
+	if (tasks_info == NULL) {
+		wire_control_free(rep);
+		return lpvm_error("pvm_tasks", PvmNoMem);
+	}
+	for (size_t i = 0; i < tr->n_tasks; i++) {
+		struct pvmtaskinfo *ti = &tasks_info[i];
+
+		ti->ti_tid = tr->tasks[i]->tid;
+		ti->ti_ptid = tr->tasks[i]->parent_tid;
+		ti->ti_host = tr->tasks[i]->host_tid;
+		ti->ti_flag = tr->tasks[i]->flags;
+		ti->ti_a_out = strdup(tr->tasks[i]->name);
+		ti->ti_pid = tr->tasks[i]->pid;
+		tasks_n++;
+	}
+	if (ntask != NULL)
+		*ntask = tasks_n;
+	if (taskp != NULL)
+		*taskp = tasks_info;
+	wire_control_free(rep);
+	return PvmOk;
+}
