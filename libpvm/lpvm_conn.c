@@ -316,6 +316,8 @@ static int do_register(void)
 		return r;
 	}
 	lpvm.mytid = rr->tid;
+	/* our own children (a shell, a helper) must not claim our tid */
+	unsetenv("PVMX_TID");
 	lpvm.parent = rr->parent_tid;
 	lpvm.host_tid = rr->host_tid;
 	lpvm.dsig = rr->dsig;
