@@ -1,0 +1,10 @@
+/*
+ * compat_worker.c - the worker that compat_hello spawns (hello_common.h): echoes
+ * what it receives and reports which libpvm3.so.3 it was given.
+ */
+#include "hello_common.h"
+
+int main(void)
+{
+	return compat_worker_main("compat_worker");
+}
