@@ -1,0 +1,159 @@
+/*
+ * test_frame.c - frame headers: encode/decode round trip, the bytes on the
+ * wire, and rejection (with a reason) of bad magic, version, kind, length.
+ */
+#include "frame.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+
+#define CHECK_EQ(what, expected, actual)                                                 \
+	do {                                                                             \
+		long long e_ = (long long)(expected), a_ = (long long)(actual);          \
+		if (e_ != a_) {                                                          \
+			fprintf(stderr, "%s:%d: %s: expected %lld, got %lld\n",          \
+			        __FILE__, __LINE__, what, e_, a_);                       \
+			failures++;                                                      \
+		}                                                                        \
+	} while (0)
+
+static struct frame_header sample(void)
+{
+	struct frame_header h = {0};
+
+	h.version = FRAME_VERSION;
+	h.kind = FRAME_DATA;
+	h.flags = 0xa55a;
+	h.src = 0x40001;
+	h.dst = 0x80002;
+	h.ctx = -7;
+	h.tag = 123456;
+	h.dsig = 0x00408c41;
+	h.len = 4096;
+	return h;
+}
+
+static void test_round_trip(void)
+{
+	struct frame_header h = sample(), back;
+	uint8_t buf[FRAME_HEADER_LEN];
+	const char *why = NULL;
+
+	frame_encode(&h, buf);
+	memset(&back, 0, sizeof(back));
+	CHECK_EQ("decode", 0, frame_decode(buf, FRAME_DEFAULT_MAX, &back, &why));
+	CHECK_EQ("version", h.version, back.version);
+	CHECK_EQ("kind", h.kind, back.kind);
+	CHECK_EQ("flags", h.flags, back.flags);
+	CHECK_EQ("src", h.src, back.src);
+	CHECK_EQ("dst", h.dst, back.dst);
+	CHECK_EQ("ctx", h.ctx, back.ctx);
+	CHECK_EQ("tag", h.tag, back.tag);
+	CHECK_EQ("dsig", h.dsig, back.dsig);
+	CHECK_EQ("len", h.len, back.len);
+
+	h.kind = FRAME_CONTROL;
+	h.len = 0;
+	frame_encode(&h, buf);
+	CHECK_EQ("control frame, empty payload", 0,
+	         frame_decode(buf, FRAME_DEFAULT_MAX, &back, &why));
+	CHECK_EQ("control kind", FRAME_CONTROL, back.kind);
+}
+
+/* Network byte order, magic first. */
+static void test_wire_bytes(void)
+{
+	struct frame_header h = sample();
+	uint8_t buf[FRAME_HEADER_LEN];
+
+	frame_encode(&h, buf);
+	CHECK_EQ("magic byte 0", 'P', buf[0]);
+	CHECK_EQ("magic byte 3", 'X', buf[3]);
+	CHECK_EQ("version byte", FRAME_VERSION, buf[4]);
+	CHECK_EQ("kind byte", FRAME_DATA, buf[5]);
+	CHECK_EQ("flags high byte first", 0xa5, buf[6]);
+	CHECK_EQ("src most significant byte first", 0x00, buf[8]);
+	CHECK_EQ("src low byte last", 0x01, buf[11]);
+	CHECK_EQ("ctx -7 in two's complement", 0xf9, buf[19]);
+	CHECK_EQ("len 4096", 0x10, buf[30]);
+}
+
+static void expect_reject(const char *what, const uint8_t *buf, uint32_t max)
+{
+	struct frame_header h;
+	const char *why = NULL;
+	int r = frame_decode(buf, max, &h, &why);
+
+	CHECK_EQ(what, -1, r);
+	if (r == -1 && (why == NULL || why[0] == '\0')) {
+		fprintf(stderr, "%s: rejected without a reason\n", what);
+		failures++;
+	} else if (r == -1) {
+		printf("%s: rejected: %s\n", what, why);
+	}
+}
+
+static void test_rejects(void)
+{
+	struct frame_header h = sample(), back;
+	uint8_t good[FRAME_HEADER_LEN], buf[FRAME_HEADER_LEN];
+	const char *why = NULL;
+
+	frame_encode(&h, good);
+	memcpy(buf, good, sizeof(buf));
+	buf[0] ^= 0x01;
+	expect_reject("bad magic", buf, FRAME_DEFAULT_MAX);
+
+	memcpy(buf, good, sizeof(buf));
+	buf[4] = FRAME_VERSION + 1;
+	expect_reject("bad version", buf, FRAME_DEFAULT_MAX);
+	buf[4] = 0;
+	expect_reject("version 0", buf, FRAME_DEFAULT_MAX);
+
+	memcpy(buf, good, sizeof(buf));
+	buf[5] = 0;
+	expect_reject("kind 0", buf, FRAME_DEFAULT_MAX);
+	buf[5] = 3;
+	expect_reject("kind 3", buf, FRAME_DEFAULT_MAX);
+	buf[5] = 0xff;
+	expect_reject("kind 255", buf, FRAME_DEFAULT_MAX);
+
+	/* 4096 bytes of payload: exactly the maximum passes, one less fails */
+	CHECK_EQ("length at the maximum", 0, frame_decode(good, 4096, &back, &why));
+	expect_reject("length above the maximum", good, 4095);
+	h.len = 0xffffffffu;
+	frame_encode(&h, buf);
+	expect_reject("length 2^32-1", buf, FRAME_DEFAULT_MAX);
+}
+
+static void test_max_len(void)
+{
+	unsetenv("PVMX_MAX_FRAME");
+	CHECK_EQ("default maximum", FRAME_DEFAULT_MAX, frame_max_len());
+	setenv("PVMX_MAX_FRAME", "65536", 1);
+	CHECK_EQ("PVMX_MAX_FRAME", 65536, frame_max_len());
+	setenv("PVMX_MAX_FRAME", "12x", 1);
+	CHECK_EQ("garbage PVMX_MAX_FRAME", FRAME_DEFAULT_MAX, frame_max_len());
+	setenv("PVMX_MAX_FRAME", "100", 1);
+	CHECK_EQ("PVMX_MAX_FRAME below 1024", FRAME_DEFAULT_MAX, frame_max_len());
+	setenv("PVMX_MAX_FRAME", "", 1);
+	CHECK_EQ("empty PVMX_MAX_FRAME", FRAME_DEFAULT_MAX, frame_max_len());
+	unsetenv("PVMX_MAX_FRAME");
+}
+
+int main(void)
+{
+	test_round_trip();
+	test_wire_bytes();
+	test_rejects();
+	test_max_len();
+	if (failures != 0) {
+		fprintf(stderr, "test_frame: %d failure(s)\n", failures);
+		return 1;
+	}
+	printf("test_frame: ok\n");
+	return 0;
+}
