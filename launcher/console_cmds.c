@@ -1,0 +1,430 @@
+/*
+ * console_cmds.c - the console's commands: a table of name, handler and
+ * help, a small tokenizer (quotes and backslashes as a shell has them),
+ * and one handler per command, printing in PVM 3.4's formats.
+ */
+#include "console.h"
+#include "errtext.h"
+
+#include <pvm3.h>
+#include <pvmx.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ARGS 256
+
+struct command {
+	const char *name;
+	enum console_action (*run)(int ac, char **av);
+	const char *syntax;
+	const char *what;
+};
+
+static const struct command commands[];
+
+/* Splits line in place into at most max words; returns the count or -1
+ * for an unterminated quote. */
+static int tokenize(char *line, char **av, int max)
+{
+	char *in = line, *out = line;
+	int ac = 0;
+
+	for (;;) {
+		char quote = 0;
+
+		while (*in == ' ' || *in == '\t' || *in == '\r')
+			in++;
+		if (*in == '\0' || *in == '#')
+			break;
+		if (ac == max)
+			return -1;
+		av[ac++] = out;
+		while (*in != '\0' &&
+		       (quote || (*in != ' ' && *in != '\t' && *in != '\r'))) {
+			if (quote && *in == quote) {
+				quote = 0;
+				in++;
+			} else if (!quote && (*in == '"' || *in == '\'')) {
+				quote = *in++;
+			} else if (*in == '\\' && quote != '\'' && in[1] != '\0') {
+				*out++ = in[1];
+				in += 2;
+			} else {
+				*out++ = *in++;
+			}
+		}
+		if (quote)
+			return -1;
+		if (*in != '\0')
+			in++;
+		*out++ = '\0';
+	}
+	av[ac] = NULL;
+	return ac;
+}
+
+/* A tid as PVM prints them: hex, with or without the leading t. */
+static int parse_tid(const char *s)
+{
+	char *end;
+	long v;
+
+	if (*s == 't' || *s == 'T')
+		s++;
+	if (*s == '\0')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 16);
+	if (errno != 0 || *end != '\0' || v <= 0 || v > 0x3fffffff)
+		return -1;
+	return (int)v;
+}
+
+static enum console_action cmd_conf(int ac, char **av)
+{
+	struct pvmhostinfo *hosts;
+	int nhost, narch, r;
+
+	(void)ac;
+	(void)av;
+	r = pvm_config(&nhost, &narch, &hosts);
+	if (r < 0) {
+		printf("conf: %s\n", errtext(r));
+		return CONSOLE_CONTINUE;
+	}
+	printf("%d host%s, %d data format%s\n", nhost, nhost == 1 ? "" : "s", narch,
+	       narch == 1 ? "" : "s");
+	printf("%24s %8s %8s %7s %10s\n", "HOST", "DTID", "ARCH", "SPEED", "DSIG");
+	for (int i = 0; i < nhost; i++)
+		printf("%24s %8x %8s %7d 0x%08x\n", hosts[i].hi_name,
+		       (unsigned)hosts[i].hi_tid, hosts[i].hi_arch, hosts[i].hi_speed,
+		       (unsigned)hosts[i].hi_dsig);
+	return CONSOLE_CONTINUE;
+}
+
+/* The name of the host whose daemon is dtid, from the configuration. */
+static const char *host_name(struct pvmhostinfo *hosts, int nhost, int dtid)
+{
+	for (int i = 0; i < nhost; i++) {
+		if (hosts[i].hi_tid == dtid)
+			return hosts[i].hi_name;
+	}
+	return "?";
+}
+
+static enum console_action cmd_ps(int ac, char **av)
+{
+	struct pvmhostinfo *hosts = NULL;
+	struct pvmtaskinfo *ti;
+	int nhost = 0, narch, ntask, all = 0, r;
+
+	for (int i = 1; i < ac; i++) {
+		if (strcmp(av[i], "-a") == 0) {
+			all = 1;
+		} else {
+			printf("ps: unknown option %s (usage: ps [-a])\n", av[i]);
+			return CONSOLE_CONTINUE;
+		}
+	}
+	if (pvm_config(&nhost, &narch, &hosts) < 0)
+		nhost = 0;
+	r = pvm_tasks(0, &ntask, &ti);
+	if (r < 0) {
+		printf("ps: %s\n", errtext(r));
+		return CONSOLE_CONTINUE;
+	}
+	printf("%24s %8s %7s %s\n", "HOST", "TID", "FLAG 0x", "COMMAND");
+	for (int i = 0; i < ntask; i++) {
+		const char *name = ti[i].ti_a_out;
+
+		/* without -a, PVM shows the console's own jobs */
+		if (!all && ti[i].ti_ptid != console.mytid)
+			continue;
+		if (name == NULL || *name == '\0')
+			name = "-";
+		printf("%24s %8x %7x %s\n", host_name(hosts, nhost, ti[i].ti_host),
+		       (unsigned)ti[i].ti_tid, (unsigned)ti[i].ti_flag, name);
+	}
+	return CONSOLE_CONTINUE;
+}
+
+/* Whether name is an architecture of the virtual machine. */
+static int is_arch(const char *name)
+{
+	struct pvmhostinfo *hosts;
+	int nhost, narch;
+
+	if (pvm_config(&nhost, &narch, &hosts) < 0)
+		return 0;
+	for (int i = 0; i < nhost; i++) {
+		if (strcmp(hosts[i].hi_arch, name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* spawn [-count] [-host|-ARCH] [-?] [->|->file|->>file] [-@] file [args] */
+static enum console_action cmd_spawn(int ac, char **av)
+{
+	int count = 1, flags = PvmTaskDefault, redirect = 0, job = -1, n, i;
+	const char *outfile = NULL, *mode = "w";
+	char *where = NULL;
+	int *tids;
+	FILE *fp = NULL;
+
+	for (i = 1; i < ac && av[i][0] == '-' && av[i][1] != '\0'; i++) {
+		const char *o = av[i] + 1;
+
+		if (o[0] >= '0' && o[0] <= '9') {
+			char *end;
+			long v = strtol(o, &end, 10);
+
+			if (*end != '\0' || v < 1 || v > 100000) {
+				printf("spawn: bad count %s\n", av[i]);
+				return CONSOLE_CONTINUE;
+			}
+			count = (int)v;
+		} else if (strcmp(o, "?") == 0) {
+			flags |= PvmTaskDebug;
+		} else if (strcmp(o, "@") == 0) {
+			flags |= PvmTaskTrace;
+		} else if (o[0] == '>') {
+			redirect = 1;
+			if (o[1] == '>') {
+				mode = "a";
+				o++;
+			}
+			outfile = o[1] != '\0' ? o + 1 : NULL;
+		} else {
+			where = (char *)o;
+			flags |= is_arch(o) ? PvmTaskArch : PvmTaskHost;
+		}
+	}
+	if (i >= ac) {
+		printf("spawn: no program named (usage: spawn [-count] [-host] [->] file "
+		       "[args])\n");
+		return CONSOLE_CONTINUE;
+	}
+	if (outfile != NULL) {
+		fp = fopen(outfile, mode);
+		if (fp == NULL) {
+			printf("spawn: cannot open %s: %s\n", outfile, strerror(errno));
+			return CONSOLE_CONTINUE;
+		}
+	}
+	tids = calloc((size_t)count, sizeof(int));
+	if (tids == NULL) {
+		if (fp != NULL)
+			fclose(fp);
+		printf("spawn: %s\n", errtext(PvmNoMem));
+		return CONSOLE_CONTINUE;
+	}
+	if (redirect) {
+		job = console_job_new(fp);
+		if (job < 0) {
+			if (fp != NULL)
+				fclose(fp);
+			free(tids);
+			printf("spawn: %s\n", errtext(PvmNoMem));
+			return CONSOLE_CONTINUE;
+		}
+		pvm_setopt(PvmOutputTid, console.mytid);
+		pvm_setopt(PvmOutputCode, CONSOLE_OUT_TAG_BASE + job);
+		printf("[%d]\n", job);
+	} else {
+		/* output of tasks nobody watches goes to the daemon's log */
+		pvm_setopt(PvmOutputTid, 0);
+		pvm_setopt(PvmOutputCode, 0);
+	}
+	for (int k = 0; k < count; k++)
+		tids[k] = PvmDSysErr;
+	n = pvm_spawn(av[i], av[i + 1] != NULL ? &av[i + 1] : NULL, flags, where, count,
+	              tids);
+	pvm_setopt(PvmOutputTid, 0);
+	pvm_setopt(PvmOutputCode, 0);
+	if (n < 0 && tids[0] == PvmDSysErr) {
+		/* the request itself failed: no per-instance answer */
+		for (int k = 0; k < count; k++)
+			tids[k] = n;
+	}
+	printf("%d successful\n", n < 0 ? 0 : n);
+	for (int k = 0; k < count; k++) {
+		if (tids[k] > 0) {
+			printf("t%x\n", (unsigned)tids[k]);
+			if (job > 0)
+				console_job_add(job, tids[k]);
+		} else {
+			printf("%s\n", errtext(tids[k]));
+		}
+	}
+	if (job > 0 && n <= 0)
+		console_job_drop(job);
+	free(tids);
+	return CONSOLE_CONTINUE;
+}
+
+static enum console_action cmd_kill(int ac, char **av)
+{
+	if (ac < 2) {
+		printf("kill: usage: kill tid ...\n");
+		return CONSOLE_CONTINUE;
+	}
+	for (int i = 1; i < ac; i++) {
+		int tid = parse_tid(av[i]), r;
+
+		if (tid < 0) {
+			printf("kill: bad task id %s\n", av[i]);
+			continue;
+		}
+		if (tid == console.mytid) {
+			printf("kill: t%x is this console (use quit or halt)\n",
+			       (unsigned)tid);
+			continue;
+		}
+		r = pvm_kill(tid);
+		if (r < 0)
+			printf("kill: t%x: %s\n", (unsigned)tid, errtext(r));
+	}
+	return CONSOLE_CONTINUE;
+}
+
+static enum console_action cmd_halt(int ac, char **av)
+{
+	int r;
+
+	(void)ac;
+	(void)av;
+	r = pvm_halt();
+	if (r < 0) {
+		printf("halt: %s\n", errtext(r));
+		return CONSOLE_CONTINUE;
+	}
+	return CONSOLE_EXIT;
+}
+
+static enum console_action cmd_quit(int ac, char **av)
+{
+	(void)ac;
+	(void)av;
+	if (console.interactive)
+		printf("\nConsole: exit handler called\npvmd still running.\n");
+	return CONSOLE_QUIT;
+}
+
+static enum console_action cmd_version(int ac, char **av)
+{
+	(void)ac;
+	(void)av;
+	printf("%s\n", pvm_version());
+	return CONSOLE_CONTINUE;
+}
+
+static enum console_action cmd_id(int ac, char **av)
+{
+	(void)ac;
+	(void)av;
+	printf("t%x\n", (unsigned)console.mytid);
+	return CONSOLE_CONTINUE;
+}
+
+static enum console_action cmd_mstat(int ac, char **av)
+{
+	if (ac < 2) {
+		printf("mstat: usage: mstat host ...\n");
+		return CONSOLE_CONTINUE;
+	}
+	for (int i = 1; i < ac; i++) {
+		int r = pvm_mstat(av[i]);
+
+		printf("%24s  %s\n", av[i], r == PvmOk ? "ok" : errtext(r));
+	}
+	return CONSOLE_CONTINUE;
+}
+
+static enum console_action cmd_pstat(int ac, char **av)
+{
+	if (ac < 2) {
+		printf("pstat: usage: pstat tid ...\n");
+		return CONSOLE_CONTINUE;
+	}
+	for (int i = 1; i < ac; i++) {
+		int tid = parse_tid(av[i]), r;
+
+		if (tid < 0) {
+			printf("pstat: bad task id %s\n", av[i]);
+			continue;
+		}
+		r = pvm_pstat(tid);
+		printf("%8x  %s\n", (unsigned)tid, r == PvmOk ? "run" : errtext(r));
+	}
+	return CONSOLE_CONTINUE;
+}
+
+static enum console_action cmd_echo(int ac, char **av)
+{
+	for (int i = 1; i < ac; i++)
+		printf("%s%s", av[i], i + 1 < ac ? " " : "");
+	putchar('\n');
+	return CONSOLE_CONTINUE;
+}
+
+static enum console_action cmd_help(int ac, char **av)
+{
+	if (ac > 1) {
+		for (const struct command *c = commands; c->name != NULL; c++) {
+			if (strcmp(c->name, av[1]) == 0) {
+				printf("%-11s %s\nSyntax:  %s\n", c->name, c->what,
+				       c->syntax);
+				return CONSOLE_CONTINUE;
+			}
+		}
+		printf("help: no such command: %s\n", av[1]);
+		return CONSOLE_CONTINUE;
+	}
+	printf("help        Print helpful information about a command\n"
+	       "Syntax:  help [ command ]\n"
+	       "Commands are:\n");
+	for (const struct command *c = commands; c->name != NULL; c++)
+		printf("  %-11s %s\n", c->name, c->what);
+	return CONSOLE_CONTINUE;
+}
+
+static const struct command commands[] = {
+    {"conf", cmd_conf, "conf", "List virtual machine configuration"},
+    {"echo", cmd_echo, "echo [ arg ... ]", "Echo arguments"},
+    {"halt", cmd_halt, "halt", "Stop pvmds"},
+    {"help", cmd_help, "help [ command ]", "Print helpful information about a command"},
+    {"id", cmd_id, "id", "Print console task id"},
+    {"kill", cmd_kill, "kill tid ...", "Terminate tasks"},
+    {"mstat", cmd_mstat, "mstat host ...", "Show status of hosts"},
+    {"ps", cmd_ps, "ps [ -a ]", "List tasks (-a: all, else the console's)"},
+    {"pstat", cmd_pstat, "pstat tid ...", "Show status of tasks"},
+    {"quit", cmd_quit, "quit", "Exit console, leaving the pvmd running"},
+    {"spawn", cmd_spawn,
+     "spawn [ -count ] [ -(host|ARCH) ] [ -? ] [ -> | ->file | ->>file ] file [ arg ... "
+     "]",
+     "Spawn task (-> shows its output here)"},
+    {"version", cmd_version, "version", "Show libpvm version"},
+    {NULL, NULL, NULL, NULL},
+};
+
+enum console_action console_execute(char *line)
+{
+	char *av[MAX_ARGS + 1];
+	int ac = tokenize(line, av, MAX_ARGS);
+
+	if (ac < 0) {
+		printf("pvm: unterminated quote or too many words\n");
+		return CONSOLE_CONTINUE;
+	}
+	if (ac == 0)
+		return CONSOLE_CONTINUE;
+	for (const struct command *c = commands; c->name != NULL; c++) {
+		if (strcmp(c->name, av[0]) == 0)
+			return c->run(ac, av);
+	}
+	printf("unknown command: %s\n", av[0]);
+	return CONSOLE_CONTINUE;
+}
