@@ -1,0 +1,301 @@
+/*
+ * conn.c - connections on the Unix socket: accept with a peer-uid check,
+ * framing (header, bounded length, then payload), dispatch of control
+ * frames and routing of data frames.  A peer that breaks the protocol is
+ * closed with a log line; nobody else notices.
+ */
+#include "pvmd.h"
+
+#include "log.h"
+#include "tid.h"
+#include "wire.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Control payloads are small; a huge one is an attack or a bug, and we
+ * would have to hold it in one piece to parse it. */
+#define CONN_CONTROL_MAX (16u * 1024u * 1024u)
+/* Bytes per read(2)/write(2) on a connection: big messages move in
+ * fewer system calls than libevent's 16 KiB default. */
+#define CONN_IO_CHUNK (1024 * 1024)
+/* A peer that does not take its last replies within this time is dropped. */
+#define CONN_FLUSH_TIMEOUT_S 5
+
+static void conn_read_cb(struct bufferevent *bev, void *arg);
+static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
+
+static void conn_free(struct conn *c)
+{
+	if (c->task != NULL)
+		task_detach(c->task);
+	TAILQ_REMOVE(&pvmd.conns, c, entry);
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+void conn_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+                 int socklen, void *arg)
+{
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+	struct conn *c;
+
+	(void)l;
+	(void)sa;
+	(void)socklen;
+	(void)arg;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) != 0) {
+		log_warn("conn fd %d pid %d: closing: cannot read peer credentials: %s",
+		         (int)fd, -1, strerror(errno));
+		close(fd);
+		return;
+	}
+	if (cred.uid != getuid()) {
+		log_warn(
+		    "conn fd %d pid %d: closing: peer uid %u is not the daemon's uid %u",
+		    (int)fd, (int)cred.pid, (unsigned)cred.uid, (unsigned)getuid());
+		close(fd);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c != NULL)
+		c->bev = bufferevent_socket_new(pvmd.base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c == NULL || c->bev == NULL) {
+		log_error("conn fd %d pid %d: closing: out of memory", (int)fd,
+		          (int)cred.pid);
+		free(c);
+		close(fd);
+		return;
+	}
+	c->fd = (int)fd;
+	c->pid = cred.pid;
+	c->uid = cred.uid;
+	TAILQ_INSERT_TAIL(&pvmd.conns, c, entry);
+	bufferevent_set_max_single_read(c->bev, CONN_IO_CHUNK);
+	bufferevent_set_max_single_write(c->bev, CONN_IO_CHUNK);
+	bufferevent_setcb(c->bev, conn_read_cb, NULL, conn_event_cb, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	log_debug("conn fd %d pid %d: accepted", c->fd, (int)c->pid);
+}
+
+void conn_close(struct conn *c, const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	log_warn("conn fd %d pid %d: closing: %s", c->fd, (int)c->pid, why);
+	conn_free(c);
+}
+
+static void conn_flushed_cb(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	conn_free(arg);
+}
+
+static void conn_flush_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	(void)what;
+	conn_free(arg);
+}
+
+/* Stops reading, lets queued replies go out, then frees the connection.
+ * Its task (if any) is detached now: the peer is no longer a task. */
+static void conn_close_after_flush(struct conn *c)
+{
+	struct timeval tv = {CONN_FLUSH_TIMEOUT_S, 0};
+
+	if (c->task != NULL)
+		task_detach(c->task);
+	c->closing = 1;
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
+		conn_free(c);
+		return;
+	}
+	bufferevent_disable(c->bev, EV_READ);
+	bufferevent_setcb(c->bev, NULL, conn_flushed_cb, conn_flush_event_cb, c);
+	bufferevent_set_timeouts(c->bev, NULL, &tv);
+}
+
+/* A reply that must close the connection after it is delivered. */
+void conn_refuse(struct conn *c, Pvmx__Control *reply, const char *why)
+{
+	log_warn("conn fd %d pid %d: closing: %s", c->fd, (int)c->pid, why);
+	conn_send_control(c, reply);
+	conn_close_after_flush(c);
+}
+
+void conn_send_control(struct conn *c, Pvmx__Control *ctl)
+{
+	size_t len;
+	uint8_t *buf = wire_control_frame(ctl, pvmd.host_tid,
+	                                  c->task != NULL ? c->task->tid : 0, &len);
+
+	if (buf == NULL) {
+		log_error("conn fd %d pid %d: out of memory for a reply", c->fd,
+		          (int)c->pid);
+		return;
+	}
+	if (bufferevent_write(c->bev, buf, len) != 0)
+		log_error("conn fd %d pid %d: cannot queue a reply", c->fd, (int)c->pid);
+	free(buf);
+}
+
+void conn_send_status(struct conn *c, uint32_t seq, int code)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__Status st = PVMX__STATUS__INIT;
+
+	st.code = code;
+	ctl.seq = seq;
+	ctl.body_case = PVMX__CONTROL__BODY_STATUS;
+	ctl.status = &st;
+	conn_send_control(c, &ctl);
+}
+
+/* Writes what is queued right now, as far as the socket takes it without
+ * blocking (used before halting, so the requester sees its reply). */
+void conn_flush_now(struct conn *c)
+{
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+
+	while (evbuffer_get_length(out) > 0) {
+		if (evbuffer_write(out, c->fd) <= 0)
+			break;
+	}
+}
+
+/* Checks a header before its payload is waited for: what may come on this
+ * connection, and how long.  0, or -1 when the connection was closed. */
+static int conn_check_header(struct conn *c)
+{
+	const struct frame_header *h = &c->hdr;
+
+	if (c->task == NULL && h->kind != FRAME_CONTROL) {
+		conn_close(c, "first frame is not a Register (a data frame)");
+		return -1;
+	}
+	if (h->kind == FRAME_CONTROL && h->len > CONN_CONTROL_MAX) {
+		conn_close(c, "control frame of %u bytes (at most %u)", h->len,
+		           CONN_CONTROL_MAX);
+		return -1;
+	}
+	if (h->kind == FRAME_DATA && h->src != c->task->tid) {
+		conn_close(c, "data frame with src t%x from task t%x", (unsigned)h->src,
+		           (unsigned)c->task->tid);
+		return -1;
+	}
+	return 0;
+}
+
+static int conn_control_frame(struct conn *c, struct evbuffer *in)
+{
+	static const uint8_t empty[1];
+	uint32_t len = c->hdr.len;
+	const uint8_t *p = len > 0 ? evbuffer_pullup(in, len) : empty;
+	Pvmx__Control *ctl;
+	int r;
+
+	if (p == NULL) {
+		conn_close(c, "out of memory for a %u-byte control frame", len);
+		return -1;
+	}
+	ctl = wire_control_decode(p, len);
+	evbuffer_drain(in, len);
+	if (ctl == NULL) {
+		conn_close(c, "unparsable control payload (%u bytes)", len);
+		return -1;
+	}
+	r = control_dispatch(c, ctl);
+	wire_control_free(ctl);
+	return r;
+}
+
+/* Forwards a data frame, untouched, to a local task; drops it (as PVM
+ * does) when the destination does not exist. */
+static void conn_data_frame(struct conn *c, struct evbuffer *in)
+{
+	const struct frame_header *h = &c->hdr;
+	uint8_t raw[FRAME_HEADER_LEN];
+	struct task *t = task_find(h->dst);
+
+	if (t == NULL) {
+		log_debug(
+		    "t%x: dropping a message (tag %d, %u bytes) for t%x: no such task",
+		    (unsigned)c->task->tid, h->tag, h->len, (unsigned)h->dst);
+		evbuffer_drain(in, h->len);
+		return;
+	}
+	frame_encode(h, raw);
+	task_deliver(t, raw, in, h->len);
+}
+
+static void conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+
+	while (!c->closing) {
+		if (!c->have_header) {
+			uint8_t raw[FRAME_HEADER_LEN];
+			const char *why;
+
+			if (evbuffer_get_length(in) < FRAME_HEADER_LEN)
+				return;
+			evbuffer_copyout(in, raw, FRAME_HEADER_LEN);
+			if (frame_decode(raw, pvmd.max_frame, &c->hdr, &why) != 0) {
+				conn_close(c, "%s", why);
+				return;
+			}
+			evbuffer_drain(in, FRAME_HEADER_LEN);
+			c->have_header = 1;
+			if (conn_check_header(c) != 0)
+				return;
+		}
+		if (evbuffer_get_length(in) < c->hdr.len)
+			return;
+		c->have_header = 0;
+		if (c->hdr.kind == FRAME_CONTROL) {
+			if (conn_control_frame(c, in) != 0)
+				return;
+		} else {
+			conn_data_frame(c, in);
+		}
+	}
+}
+
+static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_EOF) {
+		log_debug("conn fd %d pid %d: closed by the peer", c->fd, (int)c->pid);
+		/* a peer that shut down only its sending side still gets
+		 * the replies to what it sent */
+		conn_close_after_flush(c);
+		return;
+	}
+	if (what & BEV_EVENT_ERROR) {
+		log_info("conn fd %d pid %d: closing: %s", c->fd, (int)c->pid,
+		         strerror(EVUTIL_SOCKET_ERROR()));
+		conn_free(c);
+	}
+}
+
+void conn_free_all(void)
+{
+	struct conn *c;
+
+	while ((c = TAILQ_FIRST(&pvmd.conns)) != NULL)
+		conn_free(c);
+}

@@ -1,0 +1,277 @@
+/*
+ * control.c - the control requests: one handler per kind, each answering
+ * with exactly one reply echoing the request's seq.  Spawn lives in
+ * spawn.c, notify in notify.c.
+ */
+#include "pvmd.h"
+
+#include "log.h"
+#include "pvmx.h"
+#include "tid.h"
+#include "wire.h"
+
+#include <errno.h>
+#include <pvm3.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ti_flag in a tasks reply: 4 (PVM's TF_CONN) while the task has a
+ * connection to us, 0 while it has none (spawned, not yet registered, or
+ * after pvm_exit while its process still runs). */
+#define TASK_FLAG_CONNECTED 4
+
+static void reply_register(struct conn *c, uint32_t seq, const struct task *t, int code)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__RegisterReply rr = PVMX__REGISTER_REPLY__INIT;
+
+	rr.code = code;
+	rr.host_tid = pvmd.host_tid;
+	rr.dsig = pvmd.dsig;
+	rr.max_frame = pvmd.max_frame;
+	if (t != NULL) {
+		rr.tid = t->tid;
+		rr.parent_tid = t->ptid;
+		if (t->sibs != NULL) {
+			rr.siblings = (int32_t *)t->sibs->tids;
+			rr.n_siblings = t->sibs->n;
+		} else {
+			rr.siblings = (int32_t *)&t->tid;
+			rr.n_siblings = 1;
+		}
+		rr.out_tid = t->out_tid;
+		rr.out_code = t->out_code;
+		rr.out_ctx = t->out_ctx;
+		rr.ctx = t->ctx;
+	} else {
+		rr.parent_tid = PvmNoParent;
+	}
+	ctl.seq = seq;
+	ctl.body_case = PVMX__CONTROL__BODY_REG_REPLY;
+	ctl.reg_reply = &rr;
+	if (code < 0) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "register refused (code %d)", code);
+		conn_refuse(c, &ctl, why);
+		return;
+	}
+	conn_send_control(c, &ctl);
+}
+
+static int handle_register(struct conn *c, uint32_t seq, const Pvmx__Register *reg)
+{
+	struct task *t;
+
+	if (reg->protocol_version != PVMX_PROTOCOL_VERSION) {
+		log_warn("conn fd %d pid %d: protocol version %d, this pvmd speaks %d",
+		         c->fd, (int)c->pid, reg->protocol_version,
+		         PVMX_PROTOCOL_VERSION);
+		reply_register(c, seq, NULL, PvmBadVersion);
+		return -1;
+	}
+	if (reg->claimed_tid != 0) {
+		t = task_find(reg->claimed_tid);
+		if (t == NULL || !t->spawned || t->ever_connected) {
+			log_warn("conn fd %d pid %d: claims t%x, which %s", c->fd,
+			         (int)c->pid, (unsigned)reg->claimed_tid,
+			         t == NULL     ? "does not exist"
+			         : !t->spawned ? "was not spawned by this pvmd"
+			                       : "has connected before");
+			reply_register(c, seq, NULL, PvmDenied);
+			return -1;
+		}
+		log_info("t%x pid %d connected (spawned as pid %d)", t->tid, (int)c->pid,
+		         (int)t->pid);
+	} else {
+		char *name =
+		    strdup(reg->name != NULL && reg->name[0] != '\0' ? reg->name : "-");
+
+		t = name != NULL ? task_new(0) : NULL;
+		if (t == NULL) {
+			free(name);
+			reply_register(c, seq, NULL, PvmOutOfRes);
+			return -1;
+		}
+		t->name = name;
+		t->ptid = PvmNoParent;
+		t->pid = c->pid > 0 ? c->pid : reg->pid;
+		log_info("t%x pid %d connected (%s)", t->tid, (int)t->pid, t->name);
+	}
+	/* the reply goes first, then whatever was queued for the task */
+	c->task = t;
+	reply_register(c, seq, t, 0);
+	task_attach(t, c);
+	return 0;
+}
+
+static void handle_config(struct conn *c, uint32_t seq)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__ConfigReply cr = PVMX__CONFIG_REPLY__INIT;
+	Pvmx__HostInfo hi = PVMX__HOST_INFO__INIT;
+	Pvmx__HostInfo *hosts[1] = {&hi};
+
+	hi.tid = pvmd.host_tid;
+	hi.name = pvmd.hostname;
+	hi.arch = pvmd.arch;
+	hi.speed = PVMD_SPEED;
+	hi.dsig = pvmd.dsig;
+	cr.hosts = hosts;
+	cr.n_hosts = 1;
+	cr.narch = 1;
+	ctl.seq = seq;
+	ctl.body_case = PVMX__CONTROL__BODY_CONFIG_REPLY;
+	ctl.config_reply = &cr;
+	conn_send_control(c, &ctl);
+}
+
+static void task_info(Pvmx__TaskInfo *ti, const struct task *t)
+{
+	pvmx__task_info__init(ti);
+	ti->tid = t->tid;
+	ti->parent_tid = t->ptid;
+	ti->host_tid = pvmd.host_tid;
+	ti->flags = t->conn != NULL ? TASK_FLAG_CONNECTED : 0;
+	ti->name = t->name != NULL ? t->name : "-";
+	ti->pid = (int32_t)t->pid;
+}
+
+static void handle_tasks(struct conn *c, uint32_t seq, int where)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__TasksReply tr = PVMX__TASKS_REPLY__INIT;
+	Pvmx__TaskInfo *infos = NULL, **ptrs = NULL;
+	struct task *t, *one = NULL;
+	size_t n = 0;
+
+	if (where != 0 && !tid_is_valid(where)) {
+		tr.code = PvmBadParam;
+	} else if (where != 0 && tid_is_daemon(where)) {
+		if (where != pvmd.host_tid)
+			tr.code = PvmNoHost;
+	} else if (where != 0) {
+		one = task_find(where);
+		if (one == NULL)
+			tr.code = PvmNoTask;
+	}
+	if (tr.code == 0) {
+		size_t cap = one != NULL ? 1 : (size_t)pvmd.ntasks;
+
+		infos = calloc(cap ? cap : 1, sizeof(*infos));
+		ptrs = calloc(cap ? cap : 1, sizeof(*ptrs));
+		if (infos == NULL || ptrs == NULL) {
+			tr.code = PvmNoMem;
+		} else if (one != NULL) {
+			task_info(&infos[0], one);
+			ptrs[n++] = &infos[0];
+		} else {
+			TAILQ_FOREACH(t, &pvmd.tasks, entry)
+			{
+				if (n == cap)
+					break;
+				task_info(&infos[n], t);
+				ptrs[n] = &infos[n];
+				n++;
+			}
+		}
+	}
+	tr.tasks = ptrs;
+	tr.n_tasks = tr.code == 0 ? n : 0;
+	ctl.seq = seq;
+	ctl.body_case = PVMX__CONTROL__BODY_TASKS_REPLY;
+	ctl.tasks_reply = &tr;
+	conn_send_control(c, &ctl);
+	free(infos);
+	free(ptrs);
+}
+
+static int handle_kill(const struct task *from, const Pvmx__KillRequest *k)
+{
+	int sig = k->signal != 0 ? k->signal : SIGTERM;
+	struct task *t;
+
+	if (!tid_is_valid(k->tid) || tid_is_daemon(k->tid) || sig < 1 || sig >= NSIG)
+		return PvmBadParam;
+	t = task_find(k->tid);
+	if (t == NULL)
+		return PvmNoTask;
+	/* a reaped process's pid may belong to someone else by now */
+	if ((t->spawned && t->reaped) || t->pid <= 1)
+		return PvmOk;
+	log_info("t%x: signal %d to t%x pid %d", (unsigned)from->tid, sig, t->tid,
+	         (int)t->pid);
+	if (kill(t->pid, sig) != 0 && errno != ESRCH) {
+		log_warn("kill pid %d: %s", (int)t->pid, strerror(errno));
+		return PvmSysErr;
+	}
+	return PvmOk;
+}
+
+static int handle_pstat(int tid)
+{
+	if (!tid_is_valid(tid))
+		return PvmBadParam;
+	if (tid == pvmd.host_tid || task_find(tid) != NULL)
+		return PvmOk;
+	return PvmNoTask;
+}
+
+int control_dispatch(struct conn *c, Pvmx__Control *ctl)
+{
+	uint32_t seq = ctl->seq;
+
+	if (c->task == NULL) {
+		if (ctl->body_case != PVMX__CONTROL__BODY_REG) {
+			conn_close(c, "first frame is not a Register (control kind %d)",
+			           (int)ctl->body_case);
+			return -1;
+		}
+		return handle_register(c, seq, ctl->reg);
+	}
+	switch (ctl->body_case) {
+	case PVMX__CONTROL__BODY_REG:
+		/* one registration per connection */
+		reply_register(c, seq, NULL, PvmDenied);
+		return -1;
+	case PVMX__CONTROL__BODY_SPAWN:
+		spawn_request(c, seq, ctl->spawn);
+		break;
+	case PVMX__CONTROL__BODY_CONFIG:
+		handle_config(c, seq);
+		break;
+	case PVMX__CONTROL__BODY_TASKS:
+		handle_tasks(c, seq, ctl->tasks->where);
+		break;
+	case PVMX__CONTROL__BODY_KILL:
+		conn_send_status(c, seq, handle_kill(c->task, ctl->kill));
+		break;
+	case PVMX__CONTROL__BODY_NOTIFY:
+		conn_send_status(c, seq, notify_request(c->task, ctl->notify));
+		break;
+	case PVMX__CONTROL__BODY_PSTAT:
+		conn_send_status(c, seq, handle_pstat(ctl->pstat->tid));
+		break;
+	case PVMX__CONTROL__BODY_MSTAT:
+		conn_send_status(c, seq,
+		                 host_is_me(ctl->mstat->host) ? PvmOk : PvmNoHost);
+		break;
+	case PVMX__CONTROL__BODY_HALT:
+		log_info("t%x asks to halt", (unsigned)c->task->tid);
+		conn_send_status(c, seq, PvmOk);
+		pvmd_halt(c);
+		break;
+	case PVMX__CONTROL__BODY_LEAVE:
+		/* the connection stays open for the reply; it may register
+		 * again, as a new task */
+		log_info("t%x leaves", (unsigned)c->task->tid);
+		conn_send_status(c, seq, PvmOk);
+		task_detach(c->task);
+		break;
+	default:
+		conn_send_status(c, seq, PvmNotImpl);
+		break;
+	}
+	return 0;
+}

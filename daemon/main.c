@@ -1,0 +1,392 @@
+/*
+ * main.c - pvmd's start and end: command line, the private directory's
+ * lock, log and socket, signals, the event loop, and halting.
+ */
+#include "pvmd.h"
+
+#include "dsig.h"
+#include "log.h"
+#include "paths.h"
+#include "tid.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pvm3.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+struct pvmd pvmd;
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: pvmd [-d level] [hostfile]\n"
+	                "  -d level  log level: 0 error, 1 warn, 2 info, 3 debug\n");
+}
+
+/* A daemon started with a closed stdin, stdout or stderr would hand those
+ * numbers to its first sockets and pipes; children would then inherit
+ * them as their standard streams.  Fill the gaps with /dev/null. */
+static int ensure_std_fds(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+			int n = open("/dev/null", O_RDWR);
+
+			if (n < 0)
+				return -1;
+			if (n != fd) {
+				dup2(n, fd);
+				close(n);
+			}
+		}
+	}
+	return 0;
+}
+
+/* Takes the VM's lock for the daemon's lifetime.  Returns 0, 1 when
+ * another daemon holds it, -1 on error (printed). */
+static int take_lock(void)
+{
+	pvmd.lock_fd = open(pvmd.lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (pvmd.lock_fd < 0) {
+		fprintf(stderr, "pvmd: cannot open %s: %s\n", pvmd.lock_path,
+		        strerror(errno));
+		return -1;
+	}
+	if (flock(pvmd.lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EWOULDBLOCK)
+			return 1;
+		fprintf(stderr, "pvmd: cannot lock %s: %s\n", pvmd.lock_path,
+		        strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int open_log(void)
+{
+	int fd = open(pvmd.log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0 || (pvmd.logf = fdopen(fd, "a")) == NULL) {
+		fprintf(stderr, "pvmd: cannot open log %s: %s\n", pvmd.log_path,
+		        strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	log_init("pvmd", pvmd.logf);
+	return 0;
+}
+
+/* Out of descriptors: stop accepting for a moment instead of spinning. */
+static void resume_accept(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (pvmd.listener != NULL && !pvmd.halting)
+		evconnlistener_enable(pvmd.listener);
+}
+
+static void accept_error(struct evconnlistener *l, void *arg)
+{
+	static const struct timeval pause = {0, 100 * 1000};
+	int e = EVUTIL_SOCKET_ERROR();
+
+	(void)arg;
+	log_error("accept on %s: %s", pvmd.sock_path, strerror(e));
+	evconnlistener_disable(l);
+	event_base_once(pvmd.base, -1, EV_TIMEOUT, resume_accept, NULL, &pause);
+}
+
+/* Binds the socket; the lock is ours, so whatever sits at the path is a
+ * dead daemon's leftover. */
+static int open_socket(void)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (unlink(pvmd.sock_path) == 0)
+		log_info("removed stale socket %s", pvmd.sock_path);
+	memcpy(sa.sun_path, pvmd.sock_path, strlen(pvmd.sock_path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		log_error("socket: %s", strerror(errno));
+		return -1;
+	}
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    listen(fd, SOMAXCONN) != 0) {
+		log_error("cannot listen on %s: %s", pvmd.sock_path, strerror(errno));
+		fprintf(stderr, "pvmd: cannot listen on %s: %s\n", pvmd.sock_path,
+		        strerror(errno));
+		close(fd);
+		return -1;
+	}
+	pvmd.listener =
+	    evconnlistener_new(pvmd.base, conn_accept, NULL,
+	                       LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
+	if (pvmd.listener == NULL) {
+		log_error("cannot listen on %s: libevent refused the socket",
+		          pvmd.sock_path);
+		close(fd);
+		unlink(pvmd.sock_path);
+		return -1;
+	}
+	evconnlistener_set_error_cb(pvmd.listener, accept_error);
+	return 0;
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	(void)arg;
+	switch (sig) {
+	case SIGCHLD:
+		task_reap_children();
+		break;
+	case SIGTERM:
+	case SIGINT:
+		log_info("signal %d: halting", (int)sig);
+		pvmd_halt(NULL);
+		break;
+	default:
+		/* SIGHUP: a closed terminal is no reason to end the machine */
+		log_info("signal %d ignored", (int)sig);
+		break;
+	}
+}
+
+static int add_signals(void)
+{
+	pvmd.sig_chld = evsignal_new(pvmd.base, SIGCHLD, on_signal, NULL);
+	pvmd.sig_term = evsignal_new(pvmd.base, SIGTERM, on_signal, NULL);
+	pvmd.sig_int = evsignal_new(pvmd.base, SIGINT, on_signal, NULL);
+	pvmd.sig_hup = evsignal_new(pvmd.base, SIGHUP, on_signal, NULL);
+	if (pvmd.sig_chld == NULL || pvmd.sig_term == NULL || pvmd.sig_int == NULL ||
+	    pvmd.sig_hup == NULL || evsignal_add(pvmd.sig_chld, NULL) != 0 ||
+	    evsignal_add(pvmd.sig_term, NULL) != 0 ||
+	    evsignal_add(pvmd.sig_int, NULL) != 0 ||
+	    evsignal_add(pvmd.sig_hup, NULL) != 0) {
+		log_error("cannot install signal events");
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether a spawned task's process (or a descendant holding its output
+ * pipes) may still be running. */
+static int task_may_run(const struct task *t)
+{
+	return t->spawned && (!t->reaped || t->open_pipes > 0);
+}
+
+static void halt_finish(evutil_socket_t fd, short what, void *arg)
+{
+	struct task *t;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	TAILQ_FOREACH(t, &pvmd.tasks, entry)
+	{
+		if (task_may_run(t) && t->pid > 1) {
+			log_info("t%x pid %d: still running after %d ms: SIGKILL", t->tid,
+			         (int)t->pid, PVMD_HALT_GRACE_MS);
+			kill(-t->pid, SIGKILL);
+		}
+	}
+	event_base_loopbreak(pvmd.base);
+}
+
+/* Halting: every spawned task's process group gets SIGTERM, SIGKILL after
+ * the grace period; tasks started by hand get SIGTERM, except the one that
+ * asked (it waits for our reply).  The loop keeps running meanwhile so
+ * replies are flushed and children reaped. */
+void pvmd_halt(struct conn *requester)
+{
+	static const struct timeval grace = {PVMD_HALT_GRACE_MS / 1000,
+	                                     (PVMD_HALT_GRACE_MS % 1000) * 1000};
+	struct task *t;
+	int waiting = 0;
+
+	if (pvmd.halting)
+		return;
+	pvmd.halting = 1;
+	log_info("halting");
+	if (requester != NULL)
+		conn_flush_now(requester);
+	if (pvmd.listener != NULL) {
+		evconnlistener_free(pvmd.listener);
+		pvmd.listener = NULL;
+	}
+	unlink(pvmd.sock_path);
+	TAILQ_FOREACH(t, &pvmd.tasks, entry)
+	{
+		if (t->spawned) {
+			if (task_may_run(t) && t->pid > 1) {
+				kill(-t->pid, SIGTERM);
+				waiting++;
+			}
+		} else if (t->pid > 1 && (requester == NULL || requester->task != t)) {
+			kill(t->pid, SIGTERM);
+		}
+	}
+	if (waiting == 0) {
+		event_base_loopbreak(pvmd.base);
+		return;
+	}
+	pvmd.halt_timer = evtimer_new(pvmd.base, halt_finish, NULL);
+	if (pvmd.halt_timer == NULL || evtimer_add(pvmd.halt_timer, &grace) != 0)
+		halt_finish(-1, 0, NULL);
+}
+
+/* Called after each reap while halting: done once nothing may run. */
+void pvmd_halt_progress(void)
+{
+	struct task *t;
+
+	if (!pvmd.halting)
+		return;
+	TAILQ_FOREACH(t, &pvmd.tasks, entry)
+	{
+		if (task_may_run(t))
+			return;
+	}
+	event_base_loopbreak(pvmd.base);
+}
+
+static int setup_paths(void)
+{
+	char dir[512];
+
+	if (paths_private_dir(dir, sizeof(dir)) != 0)
+		return -1;
+	if (paths_vm_file(pvmd.lock_path, sizeof(pvmd.lock_path), "lock") != 0 ||
+	    paths_vm_file(pvmd.log_path, sizeof(pvmd.log_path), "log") != 0) {
+		fprintf(stderr, "pvmd: file names in %s are too long\n", dir);
+		return -1;
+	}
+	if (paths_vm_file(pvmd.sock_path, sizeof(pvmd.sock_path), "sock") != 0) {
+		fprintf(stderr,
+		        "pvmd: the socket path %s/pvmd.%s.sock is longer than a Unix "
+		        "socket allows (%zu bytes); set PVM_TMP to a shorter directory\n",
+		        dir, paths_vmid(), sizeof(pvmd.sock_path) - 1);
+		return -1;
+	}
+	return 0;
+}
+
+static void teardown(void)
+{
+	notify_free_all();
+	task_free_all();
+	conn_free_all();
+	if (pvmd.listener != NULL)
+		evconnlistener_free(pvmd.listener);
+	if (pvmd.halt_timer != NULL)
+		event_free(pvmd.halt_timer);
+	event_free(pvmd.sig_chld);
+	event_free(pvmd.sig_term);
+	event_free(pvmd.sig_int);
+	event_free(pvmd.sig_hup);
+	event_base_free(pvmd.base);
+	free(pvmd.by_local);
+	close(pvmd.devnull_fd);
+}
+
+int main(int argc, char **argv)
+{
+	const char *hostfile = NULL;
+	int level = -1, env_level = LOG_ERROR, opt, r;
+
+	while ((opt = getopt(argc, argv, "d:h")) != -1) {
+		char *end;
+
+		switch (opt) {
+		case 'd':
+			level = (int)strtol(optarg, &end, 0);
+			if (*end != '\0' || level < 0 || level > 3) {
+				usage();
+				return 1;
+			}
+			break;
+		case 'h':
+			usage();
+			return 0;
+		default:
+			usage();
+			return 1;
+		}
+	}
+	if (argc - optind > 1) {
+		usage();
+		return 1;
+	}
+	if (optind < argc)
+		hostfile = argv[optind];
+	if (ensure_std_fds() != 0)
+		return 1;
+	signal(SIGPIPE, SIG_IGN);
+
+	/* PVMX_DEBUG only ever raises what -d asked for */
+	for (int l = LOG_DEBUG; l > LOG_ERROR; l--) {
+		if (log_enabled((enum log_level)l)) {
+			env_level = l;
+			break;
+		}
+	}
+	if (level >= 0)
+		log_set_level((enum log_level)(level > env_level ? level : env_level));
+
+	if (setup_paths() != 0)
+		return 1;
+	r = take_lock();
+	if (r != 0) {
+		if (r == 1)
+			fprintf(
+			    stderr,
+			    "pvmd: a daemon already runs for this virtual machine (%s)\n",
+			    pvmd.sock_path);
+		return r == 1 ? 2 : 1;
+	}
+	if (open_log() != 0)
+		return 1;
+
+	pvmd.devnull_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	pvmd.by_local = calloc((size_t)TID_LOCAL_MASK + 1, sizeof(*pvmd.by_local));
+	pvmd.base = event_base_new();
+	if (pvmd.devnull_fd < 0 || pvmd.by_local == NULL || pvmd.base == NULL) {
+		log_error("cannot initialise: %s", strerror(errno));
+		return 1;
+	}
+	TAILQ_INIT(&pvmd.conns);
+	TAILQ_INIT(&pvmd.tasks);
+	pvmd.next_local = 1;
+	pvmd.host_tid = tid_make(PVMD_HOST_INDEX, 0);
+	pvmd.dsig = dsig_native();
+	pvmd.max_frame = frame_max_len();
+	host_init();
+
+	if (add_signals() != 0 || open_socket() != 0)
+		return 1;
+	if (hostfile != NULL)
+		log_warn("hostfile %s ignored: this pvmd runs a single host", hostfile);
+	log_info("pvmd t%x on %s (%s, dsig 0x%x) listening on %s", pvmd.host_tid,
+	         pvmd.hostname, pvmd.arch, (unsigned)pvmd.dsig, pvmd.sock_path);
+
+	event_base_dispatch(pvmd.base);
+
+	if (pvmd.listener != NULL)
+		unlink(pvmd.sock_path);
+	log_info("pvmd t%x exits", pvmd.host_tid);
+	teardown();
+	fclose(pvmd.logf);
+	close(pvmd.lock_fd);
+	return pvmd.exit_code;
+}

@@ -1,0 +1,153 @@
+/*
+ * notify.c - pvm_notify: requests to be told when a task exits (with or
+ * without its wait status) or when hosts come and go.  A notification is a
+ * data frame from the daemon with the requester's tag and context.
+ */
+#include "pvmd.h"
+
+#include "log.h"
+#include "pvmx.h"
+#include "tid.h"
+
+#include <pvm3.h>
+#include <stdlib.h>
+
+struct notify {
+	TAILQ_ENTRY(notify) entry;
+	int owner; /* the task that asked */
+	int kind;  /* PvmTaskExit, PvmxTaskExitStatus, PvmHostDelete, PvmHostAdd */
+	int tag, ctx;
+	int tid;   /* the task or host watched; 0 for PvmHostAdd */
+	int count; /* PvmHostAdd: how many more times (-1: always) */
+};
+TAILQ_HEAD(notify_list, notify);
+
+static struct notify_list notifies = TAILQ_HEAD_INITIALIZER(notifies);
+
+/* Sends one notification (packed ints) to owner, if it still exists. */
+static void notify_send(int owner, int tag, int ctx, const int *ints, size_t n)
+{
+	struct task *t = task_find(owner);
+	uint8_t *m;
+	size_t len;
+
+	if (t == NULL) {
+		log_debug("notify for t%x dropped: no such task", (unsigned)owner);
+		return;
+	}
+	m = output_message(owner, tag, ctx, ints, n, NULL, 0, &len);
+	if (m == NULL) {
+		log_error("t%x: out of memory for a notification", (unsigned)owner);
+		return;
+	}
+	task_deliver_bytes(t, m, len);
+	free(m);
+}
+
+static int notify_add(int owner, int kind, int tag, int ctx, int tid, int count)
+{
+	struct notify *n = calloc(1, sizeof(*n));
+
+	if (n == NULL)
+		return PvmNoMem;
+	n->owner = owner;
+	n->kind = kind;
+	n->tag = tag;
+	n->ctx = ctx;
+	n->tid = tid;
+	n->count = count;
+	TAILQ_INSERT_TAIL(&notifies, n, entry);
+	return PvmOk;
+}
+
+static void notify_cancel(int owner, int kind, const Pvmx__NotifyRequest *req)
+{
+	struct notify *n, *next;
+
+	for (n = TAILQ_FIRST(&notifies); n != NULL; n = next) {
+		int match = kind == PvmHostAdd;
+
+		next = TAILQ_NEXT(n, entry);
+		if (n->owner != owner || n->kind != kind || n->tag != req->tag ||
+		    n->ctx != req->ctx)
+			continue;
+		for (size_t i = 0; i < req->n_tids && !match; i++)
+			match = req->tids[i] == n->tid;
+		if (match) {
+			TAILQ_REMOVE(&notifies, n, entry);
+			free(n);
+		}
+	}
+}
+
+/* The notify request of task `from`; returns the reply's status code. */
+int notify_request(struct task *from, const Pvmx__NotifyRequest *req)
+{
+	int kind = req->kind & ~PvmNotifyCancel;
+	int r = PvmOk;
+
+	if (kind != PvmTaskExit && kind != PvmxTaskExitStatus && kind != PvmHostDelete &&
+	    kind != PvmHostAdd)
+		return PvmBadParam;
+	if (kind != PvmHostAdd) {
+		for (size_t i = 0; i < req->n_tids; i++) {
+			if (!tid_is_valid(req->tids[i]))
+				return PvmBadParam;
+		}
+	}
+	if (req->kind & PvmNotifyCancel) {
+		notify_cancel(from->tid, kind, req);
+		return PvmOk;
+	}
+	if (kind == PvmHostAdd)
+		return notify_add(from->tid, kind, req->tag, req->ctx, 0,
+		                  req->count != 0 ? req->count : -1);
+	for (size_t i = 0; i < req->n_tids && r == PvmOk; i++) {
+		int tid = req->tids[i];
+		int exists =
+		    kind == PvmHostDelete ? tid == pvmd.host_tid : task_find(tid) != NULL;
+
+		if (exists) {
+			r = notify_add(from->tid, kind, req->tag, req->ctx, tid, 0);
+		} else {
+			/* gone already: the message comes at once */
+			int ints[2] = {tid, -1};
+
+			notify_send(from->tid, req->tag, req->ctx, ints,
+			            kind == PvmxTaskExitStatus ? 2 : 1);
+		}
+	}
+	return r;
+}
+
+/* Task t has exited (already out of the table): its watchers hear of it,
+ * and its own requests go away. */
+void notify_task_exit(struct task *t, int status)
+{
+	struct notify *n, *next;
+
+	for (n = TAILQ_FIRST(&notifies); n != NULL; n = next) {
+		next = TAILQ_NEXT(n, entry);
+		if (n->tid == t->tid &&
+		    (n->kind == PvmTaskExit || n->kind == PvmxTaskExitStatus)) {
+			int ints[2] = {t->tid, status};
+
+			notify_send(n->owner, n->tag, n->ctx, ints,
+			            n->kind == PvmxTaskExitStatus ? 2 : 1);
+		} else if (n->owner != t->tid) {
+			continue;
+		}
+		TAILQ_REMOVE(&notifies, n, entry);
+		free(n);
+	}
+}
+
+void notify_free_all(void)
+{
+	struct notify *n;
+
+	while ((n = TAILQ_FIRST(&notifies)) != NULL) {
+		TAILQ_REMOVE(&notifies, n, entry);
+		free(n);
+	}
+}

@@ -1,0 +1,203 @@
+/*
+ * output.c - a spawned task's stdout and stderr: read from non-blocking
+ * pipes in the loop and sent, as read, to the task its parent named
+ * (PvmOutputTid), or written to the log one line at a time as
+ * "[t<tid>] text".
+ */
+#include "pvmd.h"
+
+#include "dsig.h"
+#include "log.h"
+#include "pvmx.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define OUTPUT_CHUNK 65536
+
+static void put_item_header(uint8_t *p, enum dsig_type type, uint32_t count)
+{
+	uint32_t be = htonl(count);
+
+	p[0] = (uint8_t)type;
+	p[1] = p[2] = p[3] = 0;
+	memcpy(p + 4, &be, 4);
+}
+
+/* A data frame from this daemon: each int its own DSIG_INT item, then the
+ * bytes as one DSIG_BYTE item when nbytes > 0, all in our native format
+ * (libpvm/msgbuf.h).  Malloc'ed; the caller frees it. */
+uint8_t *output_message(int dst, int tag, int ctx, const int *ints, size_t nints,
+                        const void *bytes, size_t nbytes, size_t *len)
+{
+	struct frame_header h = {0};
+	size_t plen = nints * (8 + sizeof(int)) + (nbytes > 0 ? 8 + nbytes : 0);
+	uint8_t *buf = malloc(FRAME_HEADER_LEN + plen), *p;
+
+	if (buf == NULL)
+		return NULL;
+	h.kind = FRAME_DATA;
+	h.src = pvmd.host_tid;
+	h.dst = dst;
+	h.ctx = ctx;
+	h.tag = tag;
+	h.dsig = pvmd.dsig;
+	h.len = (uint32_t)plen;
+	frame_encode(&h, buf);
+	p = buf + FRAME_HEADER_LEN;
+	for (size_t i = 0; i < nints; i++) {
+		put_item_header(p, DSIG_INT, 1);
+		memcpy(p + 8, &ints[i], sizeof(int));
+		p += 8 + sizeof(int);
+	}
+	if (nbytes > 0) {
+		put_item_header(p, DSIG_BYTE, (uint32_t)nbytes);
+		memcpy(p + 8, bytes, nbytes);
+	}
+	*len = FRAME_HEADER_LEN + plen;
+	return buf;
+}
+
+/* The task that receives t's output, or NULL: the log takes it. */
+static struct task *output_sink(const struct task *t)
+{
+	return t->out_tid != 0 ? task_find(t->out_tid) : NULL;
+}
+
+/* Sends one output message (count -1 BEGIN, 0 END, > 0 data). */
+static void output_send(struct task *t, struct task *sink, int count, const char *data)
+{
+	int ints[2] = {t->tid, count};
+	size_t len;
+	uint8_t *m = output_message(t->out_tid, t->out_code, t->out_ctx, ints, 2, data,
+	                            count > 0 ? (size_t)count : 0, &len);
+
+	if (m == NULL) {
+		log_error("t%x: out of memory for an output message", t->tid);
+		return;
+	}
+	task_deliver_bytes(sink, m, len);
+	free(m);
+}
+
+static void output_log_line(const struct task *t, const char *s, size_t n)
+{
+	fprintf(pvmd.logf, "[t%x] ", t->tid);
+	fwrite(s, 1, n, pvmd.logf);
+	fputc('\n', pvmd.logf);
+	fflush(pvmd.logf);
+}
+
+/* Splits into lines for the log; a line longer than the buffer is cut. */
+static void output_to_log(struct task_pipe *p, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n') {
+			output_log_line(p->task, p->line, p->linelen);
+			p->linelen = 0;
+			continue;
+		}
+		if (p->linelen == sizeof(p->line)) {
+			output_log_line(p->task, p->line, p->linelen);
+			p->linelen = 0;
+		}
+		p->line[p->linelen++] = s[i];
+	}
+}
+
+static void output_pipe_eof(struct task_pipe *p)
+{
+	struct task *t = p->task;
+	struct task *sink;
+
+	event_free(p->ev);
+	p->ev = NULL;
+	close(p->fd);
+	p->fd = -1;
+	if (p->linelen > 0) {
+		output_log_line(t, p->line, p->linelen);
+		p->linelen = 0;
+	}
+	if (--t->open_pipes > 0)
+		return;
+	sink = output_sink(t);
+	if (sink != NULL)
+		output_send(t, sink, PVMX_OUTPUT_END, NULL);
+	task_check_exit(t);
+}
+
+static void output_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct task_pipe *p = arg;
+	char buf[OUTPUT_CHUNK];
+	struct task *sink;
+	ssize_t n;
+
+	(void)what;
+	n = read(fd, buf, sizeof(buf));
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		if (n < 0)
+			log_warn("t%x: reading its output: %s", p->task->tid,
+			         strerror(errno));
+		output_pipe_eof(p);
+		return;
+	}
+	sink = output_sink(p->task);
+	if (sink != NULL)
+		output_send(p->task, sink, (int)n, buf);
+	else
+		output_to_log(p, buf, (size_t)n);
+}
+
+/* Watches the read ends of the task's stdout and stderr pipes (taking
+ * them over) and sends the BEGIN message.  0, or -1 (logged). */
+int output_start(struct task *t, int outfd, int errfd)
+{
+	struct task *sink;
+
+	/* the task owns both descriptors from here on, even on failure */
+	t->out[0].fd = outfd;
+	t->out[1].fd = errfd;
+	for (int i = 0; i < 2; i++) {
+		struct task_pipe *p = &t->out[i];
+
+		if (fcntl(p->fd, F_SETFL, fcntl(p->fd, F_GETFL) | O_NONBLOCK) != 0) {
+			log_error("t%x: fcntl on its output pipe: %s", t->tid,
+			          strerror(errno));
+			return -1;
+		}
+		p->ev =
+		    event_new(pvmd.base, p->fd, EV_READ | EV_PERSIST, output_read_cb, p);
+		if (p->ev == NULL || event_add(p->ev, NULL) != 0) {
+			log_error("t%x: cannot watch its output", t->tid);
+			return -1;
+		}
+		t->open_pipes++;
+	}
+	sink = output_sink(t);
+	if (sink != NULL)
+		output_send(t, sink, PVMX_OUTPUT_BEGIN, NULL);
+	return 0;
+}
+
+/* Releases the pipes (the task is being freed). */
+void output_close(struct task *t)
+{
+	for (int i = 0; i < 2; i++) {
+		struct task_pipe *p = &t->out[i];
+
+		if (p->ev != NULL)
+			event_free(p->ev);
+		p->ev = NULL;
+		if (p->fd >= 0)
+			close(p->fd);
+		p->fd = -1;
+	}
+	t->open_pipes = 0;
+}

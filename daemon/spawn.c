@@ -1,0 +1,412 @@
+/*
+ * spawn.c - pvm_spawn: placement (single host), finding the executable,
+ * the child's environment, and fork+exec with a close-on-exec pipe that
+ * reports exec failures back, one task per instance.
+ */
+#include "pvmd.h"
+
+#include "log.h"
+#include "tid.h"
+#include "wire.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pvm3.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* More instances than tids exist is a caller's mistake. */
+#define SPAWN_MAX_COUNT TID_LOCAL_MASK
+
+/* The environment of the children of one request: the daemon's own, the
+ * request's NAME=value pairs over it, then our bootstrap variables.  The
+ * array is malloc'ed; its strings point into environ, the request, or
+ * the buffers here. */
+struct spawn_env {
+	char **envp;
+	char tid[32], parent[32], arch[48];
+	char sock[sizeof(pvmd.sock_path) + 16];
+};
+
+static const char *const bootstrap_names[] = {"PVMX_TID", "PVMX_PARENT", "PVMX_SOCK",
+                                              "PVM_ARCH"};
+
+static int same_var(const char *a, const char *b)
+{
+	size_t la = strcspn(a, "="), lb = strcspn(b, "=");
+
+	return la == lb && strncmp(a, b, la) == 0;
+}
+
+static int env_overridden(const char *e, const Pvmx__SpawnRequest *req)
+{
+	for (size_t i = 0; i < sizeof(bootstrap_names) / sizeof(bootstrap_names[0]);
+	     i++) {
+		if (same_var(e, bootstrap_names[i]))
+			return 1;
+	}
+	for (size_t i = 0; i < req->n_env; i++) {
+		if (same_var(e, req->env[i]))
+			return 1;
+	}
+	return 0;
+}
+
+static int spawn_env_build(struct spawn_env *se, const Pvmx__SpawnRequest *req,
+                           int parent)
+{
+	size_t n = 0, k = 0;
+
+	while (environ[n] != NULL)
+		n++;
+	se->envp = malloc(sizeof(char *) * (n + req->n_env + 5));
+	if (se->envp == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!env_overridden(environ[i], req))
+			se->envp[k++] = environ[i];
+	}
+	for (size_t i = 0; i < req->n_env; i++) {
+		if (strchr(req->env[i], '=') != NULL)
+			se->envp[k++] = req->env[i];
+	}
+	snprintf(se->parent, sizeof(se->parent), "PVMX_PARENT=%d", parent);
+	snprintf(se->sock, sizeof(se->sock), "PVMX_SOCK=%s", pvmd.sock_path);
+	snprintf(se->arch, sizeof(se->arch), "PVM_ARCH=%s", pvmd.arch);
+	se->tid[0] = '\0';
+	se->envp[k++] = se->parent;
+	se->envp[k++] = se->sock;
+	se->envp[k++] = se->arch;
+	se->envp[k++] = se->tid; /* filled per instance */
+	se->envp[k] = NULL;
+	return 0;
+}
+
+/* A variable as the child will see it: the request's value, else ours. */
+static const char *spawn_getenv(const Pvmx__SpawnRequest *req, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < req->n_env; i++) {
+		if (strncmp(req->env[i], name, len) == 0 && req->env[i][len] == '=')
+			return req->env[i] + len + 1;
+	}
+	return getenv(name);
+}
+
+static int is_executable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* dir/file into out, a relative dir taken from cwd; 0 if executable. */
+static int try_dir(char *out, size_t len, const char *cwd, const char *dir, size_t dlen,
+                   const char *file)
+{
+	int n;
+
+	if (dlen == 0)
+		n = snprintf(out, len, "%s/%s", cwd[0] ? cwd : ".", file);
+	else if (dir[0] != '/' && cwd[0] != '\0')
+		n = snprintf(out, len, "%s/%.*s/%s", cwd, (int)dlen, dir, file);
+	else
+		n = snprintf(out, len, "%.*s/%s", (int)dlen, dir, file);
+	return n > 0 && (size_t)n < len && is_executable(out) ? 0 : -1;
+}
+
+/* Finds the executable as PVM does: a name with a slash as given (from
+ * cwd), otherwise $PVM_ROOT/bin/$PVM_ARCH, $HOME/pvm3/bin/$PVM_ARCH, then
+ * PATH.  0 with the path in out, or -1. */
+static int spawn_resolve(const Pvmx__SpawnRequest *req, char *out, size_t len)
+{
+	const char *cwd = req->cwd != NULL ? req->cwd : "";
+	const char *file = req->file, *s;
+	char dir[4096];
+
+	if (strchr(file, '/') != NULL) {
+		int n;
+
+		if (file[0] == '/' || cwd[0] == '\0')
+			n = snprintf(out, len, "%s", file);
+		else
+			n = snprintf(out, len, "%s/%s", cwd, file);
+		return n > 0 && (size_t)n < len && is_executable(out) ? 0 : -1;
+	}
+	if ((s = spawn_getenv(req, "PVM_ROOT")) != NULL && *s != '\0') {
+		snprintf(dir, sizeof(dir), "%s/bin/%s", s, pvmd.arch);
+		if (try_dir(out, len, cwd, dir, strlen(dir), file) == 0)
+			return 0;
+	}
+	if ((s = spawn_getenv(req, "HOME")) != NULL && *s != '\0') {
+		snprintf(dir, sizeof(dir), "%s/pvm3/bin/%s", s, pvmd.arch);
+		if (try_dir(out, len, cwd, dir, strlen(dir), file) == 0)
+			return 0;
+	}
+	s = spawn_getenv(req, "PATH");
+	if (s == NULL)
+		s = "/usr/local/bin:/usr/bin:/bin";
+	for (;;) {
+		size_t dlen = strcspn(s, ":");
+
+		if (try_dir(out, len, cwd, s, dlen, file) == 0)
+			return 0;
+		if (s[dlen] == '\0')
+			return -1;
+		s += dlen + 1;
+	}
+}
+
+/* PvmNoHost when flags/where rule this host out. */
+static int spawn_placement(const Pvmx__SpawnRequest *req)
+{
+	const char *where = req->where != NULL ? req->where : "";
+
+	if (req->flags & PvmTaskHost) {
+		int mine = host_is_me(where);
+
+		if (req->flags & PvmHostCompl)
+			mine = !mine;
+		return mine ? 0 : PvmNoHost;
+	}
+	if ((req->flags & PvmTaskArch) && !host_arch_known(where))
+		return PvmNoHost;
+	return 0;
+}
+
+static void close_from(int lowfd)
+{
+	DIR *d;
+	struct dirent *e;
+
+	if (syscall(SYS_close_range, (unsigned)lowfd, ~0U, 0) == 0)
+		return;
+	/* kernels before 5.9: the descriptors that are actually open */
+	d = opendir("/proc/self/fd");
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		int fd = atoi(e->d_name);
+
+		if (fd >= lowfd && fd != dirfd(d))
+			close(fd);
+	}
+	closedir(d);
+}
+
+/* In the child: never returns.  An error before or at exec is written to
+ * errfd (close-on-exec, so a successful exec closes it silently). */
+static void spawn_child_exec(const char *path, char *const argv[], char *const envp[],
+                             const char *cwd, int outfd, int errfd, int report)
+{
+	sigset_t none;
+	int e;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* ignored signals stay ignored across exec; ours must not */
+	signal(SIGPIPE, SIG_DFL);
+	setpgid(0, 0);
+	if (dup2(pvmd.devnull_fd, 0) < 0 || dup2(outfd, 1) < 0 || dup2(errfd, 2) < 0)
+		goto fail;
+	if (report != 3) {
+		if (dup3(report, 3, O_CLOEXEC) < 0)
+			goto fail;
+		report = 3;
+	}
+	close_from(4);
+	if (cwd != NULL && cwd[0] != '\0' && chdir(cwd) != 0)
+		goto fail;
+	execve(path, argv, envp);
+fail:
+	e = errno;
+	while (write(report, &e, sizeof(e)) < 0 && errno == EINTR)
+		;
+	_exit(127);
+}
+
+static int errno_to_pvm(int e)
+{
+	return e == ENOENT || e == EACCES || e == ENOEXEC || e == ENOTDIR ? PvmNoFile
+	                                                                  : PvmOutOfRes;
+}
+
+/* Starts one instance; returns its tid or a PVM error. */
+static int spawn_one(const Pvmx__SpawnRequest *req, const char *path, char **argv,
+                     struct spawn_env *se, int parent)
+{
+	int outp[2] = {-1, -1}, errp[2] = {-1, -1}, rep[2] = {-1, -1};
+	struct task *t = task_new(1);
+	const char *base;
+	ssize_t n;
+	pid_t pid;
+	int e = 0;
+
+	if (t == NULL)
+		return PvmOutOfRes;
+	snprintf(se->tid, sizeof(se->tid), "PVMX_TID=%d", t->tid);
+	if (pipe2(outp, O_CLOEXEC) != 0 || pipe2(errp, O_CLOEXEC) != 0 ||
+	    pipe2(rep, O_CLOEXEC) != 0) {
+		e = errno;
+		log_error("spawn %s: pipe: %s", path, strerror(e));
+		goto fail;
+	}
+	pid = fork();
+	if (pid == 0)
+		spawn_child_exec(path, argv, se->envp, req->cwd, outp[1], errp[1],
+		                 rep[1]);
+	if (pid < 0) {
+		e = errno;
+		log_error("spawn %s: fork: %s", path, strerror(e));
+		goto fail;
+	}
+	/* also here, so a kill of the group cannot race the child's own */
+	setpgid(pid, pid);
+	close(outp[1]);
+	close(errp[1]);
+	close(rep[1]);
+	outp[1] = errp[1] = rep[1] = -1;
+	while ((n = read(rep[0], &e, sizeof(e))) < 0 && errno == EINTR)
+		;
+	close(rep[0]);
+	rep[0] = -1;
+	if (n == sizeof(e)) {
+		log_info("spawn %s: exec failed: %s", path, strerror(e));
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		goto fail;
+	}
+	t->pid = pid;
+	base = strrchr(req->file, '/');
+	t->name = strdup(base != NULL ? base + 1 : req->file);
+	t->ptid = parent;
+	t->out_tid = req->out_tid;
+	t->out_code = req->out_code;
+	t->out_ctx = req->out_ctx;
+	t->ctx = req->ctx;
+	log_info("t%x pid %d spawned: %s (parent t%x)", t->tid, (int)pid, path,
+	         (unsigned)parent);
+	if (output_start(t, outp[0], errp[0]) != 0) {
+		/* it runs, but unwatched output would block it: end it */
+		kill(-pid, SIGKILL);
+	}
+	return t->tid;
+fail:
+	for (int i = 0; i < 2; i++) {
+		if (outp[i] >= 0)
+			close(outp[i]);
+		if (errp[i] >= 0)
+			close(errp[i]);
+		if (rep[i] >= 0)
+			close(rep[i]);
+	}
+	t->reaped = 1; /* no process: the exit below is immediate */
+	task_check_exit(t);
+	return e != 0 ? errno_to_pvm(e) : PvmOutOfRes;
+}
+
+static void spawn_reply(struct conn *c, uint32_t seq, int code, int32_t *tids, size_t n)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__SpawnReply sr = PVMX__SPAWN_REPLY__INIT;
+
+	sr.code = code;
+	sr.tids = tids;
+	sr.n_tids = n;
+	ctl.seq = seq;
+	ctl.body_case = PVMX__CONTROL__BODY_SPAWN_REPLY;
+	ctl.spawn_reply = &sr;
+	conn_send_control(c, &ctl);
+}
+
+/* Shares the started tids among the started tasks (pvm_siblings). */
+static void spawn_set_siblings(const int32_t *tids, size_t count)
+{
+	struct siblings *s;
+	size_t n = 0;
+
+	for (size_t i = 0; i < count; i++)
+		n += tids[i] > 0;
+	if (n == 0)
+		return;
+	s = malloc(sizeof(*s) + n * sizeof(int32_t));
+	if (s == NULL) {
+		log_error("out of memory for a sibling list");
+		return;
+	}
+	s->refs = 0;
+	s->n = 0;
+	for (size_t i = 0; i < count; i++) {
+		struct task *t = tids[i] > 0 ? task_find(tids[i]) : NULL;
+
+		if (tids[i] > 0)
+			s->tids[s->n++] = tids[i];
+		if (t != NULL) {
+			t->sibs = s;
+			s->refs++;
+		}
+	}
+	if (s->refs == 0)
+		free(s);
+}
+
+void spawn_request(struct conn *c, uint32_t seq, const Pvmx__SpawnRequest *req)
+{
+	int parent = req->no_parent ? PvmNoParent : c->task->tid;
+	struct spawn_env se = {0};
+	char path[4096];
+	char **argv = NULL;
+	int32_t *tids;
+	int err, started = 0, code;
+	size_t count;
+
+	if (req->count < 1 || req->count > SPAWN_MAX_COUNT || req->file == NULL ||
+	    req->file[0] == '\0') {
+		spawn_reply(c, seq, PvmBadParam, NULL, 0);
+		return;
+	}
+	count = (size_t)req->count;
+	tids = malloc(count * sizeof(*tids));
+	if (tids == NULL) {
+		spawn_reply(c, seq, PvmNoMem, NULL, 0);
+		return;
+	}
+	err = spawn_placement(req);
+	if (err == 0 && (pvmd.halting || spawn_resolve(req, path, sizeof(path)) != 0))
+		err = pvmd.halting ? PvmSysErr : PvmNoFile;
+	if (err == 0) {
+		argv = malloc(sizeof(char *) * (req->n_argv + 2));
+		if (argv == NULL || spawn_env_build(&se, req, parent) != 0)
+			err = PvmNoMem;
+	}
+	if (err == 0) {
+		argv[0] = path;
+		for (size_t i = 0; i < req->n_argv; i++)
+			argv[i + 1] = req->argv[i];
+		argv[req->n_argv + 1] = NULL;
+	}
+	for (size_t i = 0; i < count; i++) {
+		tids[i] = err != 0 ? err : spawn_one(req, path, argv, &se, parent);
+		started += tids[i] > 0;
+	}
+	if (err != 0)
+		log_info("t%x: spawn %s x%zu: error %d", (unsigned)c->task->tid,
+		         req->file, count, err);
+	spawn_set_siblings(tids, count);
+	code = started;
+	for (size_t i = 0; i < count && started == 0; i++)
+		code = tids[i];
+	spawn_reply(c, seq, code, tids, count);
+	free(tids);
+	free(argv);
+	free(se.envp);
+}
