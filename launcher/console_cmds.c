@@ -297,7 +297,9 @@ static enum console_action cmd_halt(int ac, char **av)
 	(void)ac;
 	(void)av;
 	r = pvm_halt();
-	if (r < 0) {
+	/* a daemon that closes the connection instead of answering has
+	 * halted all the same */
+	if (r < 0 && r != PvmSysErr) {
 		printf("halt: %s\n", errtext(r));
 		return CONSOLE_CONTINUE;
 	}

@@ -195,7 +195,9 @@ static void handle_output(void)
 static void report_failure(const struct task *t)
 {
 	if (t->status == -1)
-		fprintf(stderr, "pvmrun: task t%x ended, exit status unknown\n",
+		fprintf(stderr,
+		        "pvmrun: task t%x ended before pvmrun could watch it: "
+		        "exit status unknown\n",
 		        (unsigned)t->tid);
 	else if (WIFSIGNALED(t->status))
 		fprintf(stderr, "pvmrun: task t%x killed by signal %d (%s)\n",

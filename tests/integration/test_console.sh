@@ -19,7 +19,7 @@ done
 vm_procs() {
 	local p
 	for p in $(pgrep -x "$1"); do
-		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "PVM_TMP=$TEST_TMP" && echo "$p"
+		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "PVM_TMP=$TEST_TMP" && echo "$p"
 	done
 }
 
