@@ -261,6 +261,12 @@ int pvm_spawn(char *file, char **argv, int flags, char *where, int count, int *t
 		return lpvm_error("pvm_spawn", r < 0 ? r : PvmDSysErr);
 	}
 	sr = rep->spawn_reply;
+	if (sr->n_tids == 0 && sr->code < 0) {
+		/* refused as a whole (bad request): no per-instance codes */
+		r = sr->code;
+		wire_control_free(rep);
+		return lpvm_error("pvm_spawn", r);
+	}
 	r = 0;
 	for (i = 0; i < (size_t)count; i++) {
 		int t = i < sr->n_tids ? sr->tids[i] : PvmDSysErr;
@@ -270,12 +276,7 @@ int pvm_spawn(char *file, char **argv, int flags, char *where, int count, int *t
 		if (t > 0)
 			r++;
 	}
-	if (sr->code < 0 && r == 0) {
-		int code = sr->code;
-
-		wire_control_free(rep);
-		return lpvm_error("pvm_spawn", code);
-	}
+	/* as PVM: the count started; failures are in tids[] */
 	wire_control_free(rep);
 	return r;
 }
@@ -330,24 +331,35 @@ static void free_config(void)
 	config_nhosts = 0;
 }
 
-int pvm_config(int *nhost, int *narch, struct pvmhostinfo **hostp)
+/* Asks the daemon for its host table; *rep is freed by the caller. */
+static int fetch_config(const char *fn, Pvmx__Control **rep)
 {
-	Pvmx__Control req = PVMX__CONTROL__INIT, *rep = NULL;
+	Pvmx__Control req = PVMX__CONTROL__INIT;
 	Pvmx__Empty e = PVMX__EMPTY__INIT;
-	Pvmx__ConfigReply *cr;
-	int r = lpvm_ensure("pvm_config");
+	int r = lpvm_ensure(fn);
 
 	if (r < 0)
 		return r;
 	req.body_case = PVMX__CONTROL__BODY_CONFIG;
 	req.config = &e;
-	r = lpvm_request(&req, &rep);
+	r = lpvm_request(&req, rep);
 	if (r < 0)
-		return lpvm_error("pvm_config", r);
-	if (rep->body_case != PVMX__CONTROL__BODY_CONFIG_REPLY) {
-		wire_control_free(rep);
-		return lpvm_error("pvm_config", PvmDSysErr);
+		return lpvm_error(fn, r);
+	if ((*rep)->body_case != PVMX__CONTROL__BODY_CONFIG_REPLY) {
+		wire_control_free(*rep);
+		return lpvm_error(fn, PvmDSysErr);
 	}
+	return 0;
+}
+
+int pvm_config(int *nhost, int *narch, struct pvmhostinfo **hostp)
+{
+	Pvmx__Control *rep = NULL;
+	Pvmx__ConfigReply *cr;
+	int r = fetch_config("pvm_config", &rep);
+
+	if (r < 0)
+		return r;
 	cr = rep->config_reply;
 	free_config();
 	config_hosts = calloc(cr->n_hosts ? cr->n_hosts : 1, sizeof(*config_hosts));
@@ -375,21 +387,27 @@ int pvm_config(int *nhost, int *narch, struct pvmhostinfo **hostp)
 	return PvmOk;
 }
 
+/* The data signature of a host of architecture arch.  Leaves pvm_config's
+ * storage alone: callers may pass one of its hi_arch strings. */
 int pvm_archcode(char *arch)
 {
-	struct pvmhostinfo *hosts;
-	int nhost, narch, r;
+	Pvmx__Control *rep = NULL;
+	int r;
 
 	if (arch == NULL)
 		return lpvm_error("pvm_archcode", PvmBadParam);
-	r = pvm_config(&nhost, &narch, &hosts);
+	r = fetch_config("pvm_archcode", &rep);
 	if (r < 0)
 		return r;
-	for (int i = 0; i < nhost; i++) {
-		if (strcmp(hosts[i].hi_arch, arch) == 0)
-			return hosts[i].hi_dsig;
+	r = PvmNotFound;
+	for (size_t i = 0; i < rep->config_reply->n_hosts; i++) {
+		if (strcmp(rep->config_reply->hosts[i]->arch, arch) == 0) {
+			r = rep->config_reply->hosts[i]->dsig;
+			break;
+		}
 	}
-	return lpvm_error("pvm_archcode", PvmNotFound);
+	wire_control_free(rep);
+	return r == PvmNotFound ? lpvm_error("pvm_archcode", r) : r;
 }
 
 int pvm_tasks(int where, int *ntask, struct pvmtaskinfo **taskp)

@@ -38,7 +38,7 @@ cleanup() {
 	# daemon kills them when it halts, but a killed daemon cannot: end
 	# any still-running process whose environment names our VM.
 	for p in $(pgrep -f . 2>/dev/null); do
-		if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "PVM_TMP=$TEST_TMP"; then
+		if tr "\\0" "\\n" 2>/dev/null <"/proc/$p/environ" | grep -qx "PVM_TMP=$TEST_TMP"; then
 			[ "$p" != "$$" ] && kill -KILL "$p" 2>/dev/null
 		fi
 	done
