@@ -196,8 +196,8 @@ static void halt_finish(evutil_socket_t fd, short what, void *arg)
 	TAILQ_FOREACH(t, &pvmd.tasks, entry)
 	{
 		if (task_may_run(t) && t->pid > 1) {
-			log_info("t%x pid %d: still running after %d ms: SIGKILL", t->tid,
-			         (int)t->pid, PVMD_HALT_GRACE_MS);
+			log_warn("t%x pid %d: still running %d ms after SIGTERM: SIGKILL",
+			         t->tid, (int)t->pid, PVMD_HALT_GRACE_MS);
 			kill(-t->pid, SIGKILL);
 		}
 	}
