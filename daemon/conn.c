@@ -163,15 +163,19 @@ void conn_send_status(struct conn *c, uint32_t seq, int code)
 }
 
 /* Writes what is queued right now, as far as the socket takes it without
- * blocking (used before halting, so the requester sees its reply). */
+ * blocking (before the daemon exits, so a halt's requester sees its
+ * reply).  A socket bufferevent keeps its output's start frozen except
+ * while it writes itself; we do the same for the moment of this write. */
 void conn_flush_now(struct conn *c)
 {
 	struct evbuffer *out = bufferevent_get_output(c->bev);
 
+	evbuffer_unfreeze(out, 1);
 	while (evbuffer_get_length(out) > 0) {
 		if (evbuffer_write(out, c->fd) <= 0)
 			break;
 	}
+	evbuffer_freeze(out, 1);
 }
 
 /* Checks a header before its payload is waited for: what may come on this
@@ -296,6 +300,8 @@ void conn_free_all(void)
 {
 	struct conn *c;
 
-	while ((c = TAILQ_FIRST(&pvmd.conns)) != NULL)
+	while ((c = TAILQ_FIRST(&pvmd.conns)) != NULL) {
+		conn_flush_now(c);
 		conn_free(c);
+	}
 }

@@ -214,16 +214,30 @@ out=$(client config)
 expect_match "a new pvmd replaces the stale socket and serves" "config code=0" "$out"
 
 # --- halt --------------------------------------------------------------------
+# halt_wait: HALT_RC = pvmd's exit status within 5 s (999 if it does not exit)
+halt_wait() {
+	HALT_RC=999
+	for _ in $(seq 1 50); do
+		if gone "$PVMD_PID"; then
+			wait "$PVMD_PID"
+			HALT_RC=$?
+			break
+		fi
+		sleep 0.1
+	done
+	[ "$HALT_RC" = 999 ] || PVMD_PID=""
+}
+out=$(client halt)
+expect_eq "halt with no tasks is answered before the daemon exits" "status code=0" \
+	"$(printf '%s\n' "$out" | tail -1)"
+halt_wait
+expect_eq "halt with no tasks: pvmd exits 0" 0 "$HALT_RC"
+vm_start
 out=$(client "spawn:sleep:1:0::100" tasks:@last halt)
 pid=$(printf '%s\n' "$out" | sed -n 's/^task .* name=sleep pid=\([0-9]*\)$/\1/p')
 expect_eq "halt is answered" "status code=0" "$(printf '%s\n' "$out" | tail -1)"
-rc=1
-for _ in $(seq 1 50); do
-	kill -0 "$PVMD_PID" 2>/dev/null || { wait "$PVMD_PID"; rc=$?; break; }
-	sleep 0.1
-done
-expect_eq "halt: pvmd exits 0" 0 "$rc"
-PVMD_PID=""
+halt_wait
+expect_eq "halt: pvmd exits 0" 0 "$HALT_RC"
 [ -S "$SOCK" ] && fail "halt: socket still there" || pass "halt: socket removed"
 wait_gone "$pid" && pass "halt: spawned task killed" || fail "halt: pid $pid survives"
 finish
