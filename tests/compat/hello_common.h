@@ -225,14 +225,18 @@ __attribute__((unused)) static int compat_master_main(const char *who, char *wor
 		printf("task %d: t%x parent t%x host t%x pid %d %s\n", i, tasks[i].ti_tid,
 		       tasks[i].ti_ptid, tasks[i].ti_host, tasks[i].ti_pid,
 		       tasks[i].ti_a_out ? tasks[i].ti_a_out : "(null)");
-		if (tasks[i].ti_tid == mytid)
+		/* a task nobody spawned has parent 0 here (pvm_parent
+		 * says PvmNoParent) */
+		if (tasks[i].ti_tid == mytid && tasks[i].ti_ptid == 0 &&
+		    tasks[i].ti_host == myhost)
 			seen_self = 1;
 		if (tasks[i].ti_tid == child && tasks[i].ti_ptid == mytid &&
 		    tasks[i].ti_host == myhost && tasks[i].ti_pid > 0 &&
 		    tasks[i].ti_a_out && strstr(tasks[i].ti_a_out, worker_name) != NULL)
 			seen_child = 1;
 	}
-	compat_check(seen_self, who, "pvm_tasks lists this task");
+	compat_check(seen_self, who,
+	             "pvm_tasks lists this task, with parent 0 and our host");
 	compat_check(seen_child, who,
 	             "pvm_tasks lists the worker with parent, host, pid, a.out");
 

@@ -71,5 +71,13 @@ run_example "ring 3" 30 "$BIN/pvmrun" -np 3 ring
 expect_eq "pvmrun -np 3 ring exits 0" 0 "$RC"
 expect_match "ring of 3, default 3 laps: token 9" 'token = 9 after 3 laps of 3 instances' "$OUT"
 
+# a failing task fails the run: pvmrun passes the verdict on
+run_example "master 0" 30 "$BIN/pvmrun" master 0
+if [ "$RC" -ne 0 ] && [ "$RC" -lt 124 ]; then
+	pass "pvmrun master 0 (a usage error) exits non-zero ($RC)"
+else
+	fail "pvmrun master 0: exit status $RC (want 1..123)"
+fi
+
 vm_stop
 finish
