@@ -85,8 +85,7 @@ static int handle_register(struct conn *c, uint32_t seq, const Pvmx__Register *r
 		log_info("t%x pid %d connected (spawned as pid %d)", t->tid, (int)c->pid,
 		         (int)t->pid);
 	} else {
-		char *name =
-		    strdup(reg->name != NULL && reg->name[0] != '\0' ? reg->name : "-");
+		char *name = strdup(reg->name[0] != '\0' ? printable(reg->name) : "-");
 
 		t = name != NULL ? task_new(0) : NULL;
 		if (t == NULL) {

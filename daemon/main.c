@@ -23,6 +23,17 @@
 
 struct pvmd pvmd;
 
+const char *printable(const char *s)
+{
+	static char buf[256];
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < sizeof(buf); i++)
+		buf[i] = (unsigned char)s[i] < 32 || s[i] == 127 ? '?' : s[i];
+	buf[i] = '\0';
+	return buf;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: pvmd [-d level] [hostfile]\n"
@@ -358,6 +369,16 @@ int main(int argc, char **argv)
 	if (open_log() != 0)
 		return 1;
 
+	/* every spawned task costs two pipes and a socket: take all the
+	 * descriptors we may; children get the limit we were given */
+	if (getrlimit(RLIMIT_NOFILE, &pvmd.nofile) == 0 &&
+	    pvmd.nofile.rlim_cur < pvmd.nofile.rlim_max) {
+		struct rlimit more = {pvmd.nofile.rlim_max, pvmd.nofile.rlim_max};
+
+		if (setrlimit(RLIMIT_NOFILE, &more) != 0)
+			log_warn("cannot raise the descriptor limit: %s",
+			         strerror(errno));
+	}
 	pvmd.devnull_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	pvmd.by_local = calloc((size_t)TID_LOCAL_MASK + 1, sizeof(*pvmd.by_local));
 	pvmd.base = event_base_new();

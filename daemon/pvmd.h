@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #define PVMD_HOST_INDEX 1
@@ -106,6 +107,7 @@ struct pvmd {
 	char log_path[512];
 	int lock_fd;
 	int devnull_fd;
+	struct rlimit nofile; /* as we started: restored in children */
 	FILE *logf;
 
 	struct conn_list conns;
@@ -123,6 +125,9 @@ extern struct pvmd pvmd;
 /* main.c */
 void pvmd_halt(struct conn *requester);
 void pvmd_halt_progress(void);
+/* s with control characters replaced, cut to fit a log line; the result
+ * lives until the next call. */
+const char *printable(const char *s);
 
 /* host.c: this host's identity and name matching */
 void host_init(void);

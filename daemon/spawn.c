@@ -224,6 +224,8 @@ static void spawn_child_exec(const char *path, char *const argv[], char *const e
 		report = 3;
 	}
 	close_from(4);
+	if (pvmd.nofile.rlim_cur != 0)
+		setrlimit(RLIMIT_NOFILE, &pvmd.nofile);
 	if (cwd != NULL && cwd[0] != '\0' && chdir(cwd) != 0)
 		goto fail;
 	execve(path, argv, envp);
@@ -240,78 +242,132 @@ static int errno_to_pvm(int e)
 	                                                                  : PvmOutOfRes;
 }
 
-/* Starts one instance; returns its tid or a PVM error. */
-static int spawn_one(const Pvmx__SpawnRequest *req, const char *path, char **argv,
-                     struct spawn_env *se, int parent)
-{
-	int outp[2] = {-1, -1}, errp[2] = {-1, -1}, rep[2] = {-1, -1};
-	struct task *t = task_new(1);
-	const char *base;
-	ssize_t n;
+/* One instance between its fork and the news of its exec. */
+struct spawn_inst {
+	struct task *t;
 	pid_t pid;
-	int e = 0;
+	int out, err, report; /* read ends */
+};
 
-	if (t == NULL)
+static void spawn_inst_fail(struct spawn_inst *in)
+{
+	if (in->out >= 0)
+		close(in->out);
+	if (in->err >= 0)
+		close(in->err);
+	if (in->report >= 0)
+		close(in->report);
+	in->out = in->err = in->report = -1;
+	in->t->reaped = 1; /* no process: the exit below is immediate */
+	task_check_exit(in->t);
+	in->t = NULL;
+}
+
+/* Forks one instance; 0, or a PVM error (nothing left behind). */
+static int spawn_fork(struct spawn_inst *in, const Pvmx__SpawnRequest *req,
+                      const char *path, char **argv, struct spawn_env *se)
+{
+	int outp[2], errp[2], rep[2];
+	int e;
+
+	in->out = in->err = in->report = -1;
+	in->t = task_new(1);
+	if (in->t == NULL)
 		return PvmOutOfRes;
-	snprintf(se->tid, sizeof(se->tid), "PVMX_TID=%d", t->tid);
-	if (pipe2(outp, O_CLOEXEC) != 0 || pipe2(errp, O_CLOEXEC) != 0 ||
-	    pipe2(rep, O_CLOEXEC) != 0) {
-		e = errno;
-		log_error("spawn %s: pipe: %s", path, strerror(e));
+	snprintf(se->tid, sizeof(se->tid), "PVMX_TID=%d", in->t->tid);
+	if (pipe2(outp, O_CLOEXEC) != 0)
+		goto fail;
+	in->out = outp[0];
+	if (pipe2(errp, O_CLOEXEC) != 0) {
+		close(outp[1]);
 		goto fail;
 	}
-	pid = fork();
-	if (pid == 0)
+	in->err = errp[0];
+	if (pipe2(rep, O_CLOEXEC) != 0) {
+		close(outp[1]);
+		close(errp[1]);
+		goto fail;
+	}
+	in->report = rep[0];
+	in->pid = fork();
+	if (in->pid == 0)
 		spawn_child_exec(path, argv, se->envp, req->cwd, outp[1], errp[1],
 		                 rep[1]);
-	if (pid < 0) {
-		e = errno;
-		log_error("spawn %s: fork: %s", path, strerror(e));
-		goto fail;
-	}
-	/* also here, so a kill of the group cannot race the child's own */
-	setpgid(pid, pid);
+	e = errno;
 	close(outp[1]);
 	close(errp[1]);
 	close(rep[1]);
-	outp[1] = errp[1] = rep[1] = -1;
-	while ((n = read(rep[0], &e, sizeof(e))) < 0 && errno == EINTR)
-		;
-	close(rep[0]);
-	rep[0] = -1;
-	if (n == sizeof(e)) {
-		log_info("spawn %s: exec failed: %s", path, strerror(e));
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
+	if (in->pid < 0) {
+		errno = e;
 		goto fail;
 	}
-	t->pid = pid;
+	/* also here, so a kill of the group cannot race the child's own */
+	setpgid(in->pid, in->pid);
+	return 0;
+fail:
+	e = errno;
+	log_error("spawn %s: %s", printable(path), strerror(e));
+	spawn_inst_fail(in);
+	return PvmOutOfRes;
+}
+
+/* Waits for the exec of a forked instance (its report pipe closes, or
+ * carries the errno); returns its tid or a PVM error. */
+static int spawn_collect(struct spawn_inst *in, const Pvmx__SpawnRequest *req,
+                         const char *path, int parent)
+{
+	struct task *t = in->t;
+	const char *base;
+	ssize_t n;
+	int e = 0;
+
+	while ((n = read(in->report, &e, sizeof(e))) < 0 && errno == EINTR)
+		;
+	close(in->report);
+	in->report = -1;
+	if (n == sizeof(e)) {
+		log_info("spawn %s: exec failed: %s", printable(path), strerror(e));
+		while (waitpid(in->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		spawn_inst_fail(in);
+		return errno_to_pvm(e);
+	}
+	t->pid = in->pid;
 	base = strrchr(req->file, '/');
-	t->name = strdup(base != NULL ? base + 1 : req->file);
+	t->name = strdup(printable(base != NULL ? base + 1 : req->file));
 	t->ptid = parent;
 	t->out_tid = req->out_tid;
 	t->out_code = req->out_code;
 	t->out_ctx = req->out_ctx;
 	t->ctx = req->ctx;
-	log_info("t%x pid %d spawned: %s (parent t%x)", t->tid, (int)pid, path,
-	         (unsigned)parent);
-	if (output_start(t, outp[0], errp[0]) != 0) {
+	log_info("t%x pid %d spawned: %s (parent t%x)", t->tid, (int)t->pid,
+	         printable(path), (unsigned)parent);
+	if (output_start(t, in->out, in->err) != 0) {
 		/* it runs, but unwatched output would block it: end it */
-		kill(-pid, SIGKILL);
+		kill(-t->pid, SIGKILL);
 	}
 	return t->tid;
-fail:
-	for (int i = 0; i < 2; i++) {
-		if (outp[i] >= 0)
-			close(outp[i]);
-		if (errp[i] >= 0)
-			close(errp[i]);
-		if (rep[i] >= 0)
-			close(rep[i]);
+}
+
+/* Starts count instances: all are forked first, then each one's exec is
+ * awaited, so the children exec in parallel while we fork the next. */
+static void spawn_instances(const Pvmx__SpawnRequest *req, const char *path, char **argv,
+                            struct spawn_env *se, int parent, int32_t *tids, size_t count)
+{
+	struct spawn_inst *in = calloc(count, sizeof(*in));
+
+	if (in == NULL) {
+		for (size_t i = 0; i < count; i++)
+			tids[i] = PvmNoMem;
+		return;
 	}
-	t->reaped = 1; /* no process: the exit below is immediate */
-	task_check_exit(t);
-	return e != 0 ? errno_to_pvm(e) : PvmOutOfRes;
+	for (size_t i = 0; i < count; i++)
+		tids[i] = spawn_fork(&in[i], req, path, argv, se);
+	for (size_t i = 0; i < count; i++) {
+		if (tids[i] == 0)
+			tids[i] = spawn_collect(&in[i], req, path, parent);
+	}
+	free(in);
 }
 
 static void spawn_reply(struct conn *c, uint32_t seq, int code, int32_t *tids, size_t n)
@@ -394,13 +450,17 @@ void spawn_request(struct conn *c, uint32_t seq, const Pvmx__SpawnRequest *req)
 			argv[i + 1] = req->argv[i];
 		argv[req->n_argv + 1] = NULL;
 	}
-	for (size_t i = 0; i < count; i++) {
-		tids[i] = err != 0 ? err : spawn_one(req, path, argv, &se, parent);
-		started += tids[i] > 0;
+	if (err == 0) {
+		spawn_instances(req, path, argv, &se, parent, tids, count);
+	} else {
+		for (size_t i = 0; i < count; i++)
+			tids[i] = err;
 	}
+	for (size_t i = 0; i < count; i++)
+		started += tids[i] > 0;
 	if (err != 0)
 		log_info("t%x: spawn %s x%zu: error %d", (unsigned)c->task->tid,
-		         req->file, count, err);
+		         printable(req->file), count, err);
 	spawn_set_siblings(tids, count);
 	code = started;
 	for (size_t i = 0; i < count && started == 0; i++)

@@ -167,6 +167,10 @@ for mode in garbage badmagic badversion badkind oversize badproto forgedsrc data
 	expect_match "$mode: log names the reason" "conn fd [0-9]+ pid [0-9]+: closing: ${reason[$mode]}" "$new"
 	kill -0 "$PVMD_PID" 2>/dev/null || { fail "$mode: pvmd died"; break; }
 done
+seed=$$
+out=$(tmo 60 "$PROGS/pvmd_badframe" "$SOCK" "fuzz:$seed:500" 2>&1)
+expect_eq "500 fuzzing connections (seed $seed) run" fuzzed "$out"
+kill -0 "$PVMD_PID" 2>/dev/null && pass "pvmd survives the fuzzing" || fail "pvmd died while fuzzed (seed $seed)"
 out=$(client config)
 expect_match "after every malformed frame, the daemon still answers config" "config code=0" "$out"
 wait "$by"
