@@ -280,7 +280,8 @@ int pvm_psend(int, int, void *, int, int);
 int pvm_pstat(int);
 int pvm_putinfo(char *, int, int);
 int pvm_recv(int, int);
-int (*pvm_recvf(int (*)(int, int, int)))(int, int, int);
+/* as in PVM 3.4.6: returns a pointer to a function of the handler type */
+int (*pvm_recvf(int (*)(int, int, int)))(int (*)(int, int, int));
 int pvm_recvinfo(char *, int, int);
 int pvm_reduce(void (*)(int *, void *, void *, int *, int *), void *, int, int,
 	       int, char *, int);

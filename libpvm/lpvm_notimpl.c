@@ -38,7 +38,7 @@ int pvm_delmhf(int mhid)
 	(void)mhid;
 	NOTIMPL(pvm_delmhf);
 }
-int (*pvm_recvf(int (*f)(int, int, int)))(int, int, int)
+int (*pvm_recvf(int (*f)(int, int, int)))(int (*)(int, int, int))
 {
 	(void)f;
 	lpvm_error("pvm_recvf", PvmNotImpl);

@@ -159,15 +159,23 @@ char *pvmgetrsh(void)
 	return (char *)(s != NULL && *s != '\0' ? s : "ssh");
 }
 
+/* Callers see pvmtmpnam only with NOTMPNAM, where their buffers are 128
+ * bytes (PVMTMPNAMLEN then); the name must stay unique within that. */
+#define TMPNAM_LEN 128
+
 char *pvmtmpnam(char *buf)
 {
-	static char own[PVMTMPNAMLEN];
+	static char own[TMPNAM_LEN];
 	static unsigned counter;
+	char name[64];
+	const char *dir = pvmgettmp();
 
 	if (buf == NULL)
 		buf = own;
-	snprintf(buf, PVMTMPNAMLEN, "%s/pvmtmp%d.%u", pvmgettmp(), (int)getpid(),
-	         counter++);
+	snprintf(name, sizeof(name), "pvmtmp%d.%u", (int)getpid(), counter++);
+	if (strlen(dir) + strlen(name) + 2 > TMPNAM_LEN)
+		dir = "/tmp";
+	snprintf(buf, TMPNAM_LEN, "%s/%s", dir, name);
 	return buf;
 }
 

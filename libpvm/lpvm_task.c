@@ -453,7 +453,8 @@ int pvm_tasks(int where, int *ntask, struct pvmtaskinfo **taskp)
 		struct pvmtaskinfo *ti = &tasks_info[i];
 
 		ti->ti_tid = tr->tasks[i]->tid;
-		ti->ti_ptid = tr->tasks[i]->parent_tid;
+		/* PVM reports "no parent" here as 0, not PvmNoParent */
+		ti->ti_ptid = tr->tasks[i]->parent_tid > 0 ? tr->tasks[i]->parent_tid : 0;
 		ti->ti_host = tr->tasks[i]->host_tid;
 		ti->ti_flag = tr->tasks[i]->flags;
 		ti->ti_a_out = strdup(tr->tasks[i]->name);
