@@ -109,7 +109,7 @@ static int connect_daemon(void)
 
 		close(fd);
 		snprintf(lpvm_error_detail, sizeof(lpvm_error_detail),
-		         "no pvmd at %s: %s; start one with `pvmd &`, `pvm` or `pvmrun`",
+		         "no pvmd at %.150s: %.40s; start one with `pvmd &`, `pvm` or `pvmrun`",
 		         lpvm.sock_path, strerror(e));
 		return -1;
 	}
