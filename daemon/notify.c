@@ -24,6 +24,27 @@ TAILQ_HEAD(notify_list, notify);
 
 static struct notify_list notifies = TAILQ_HEAD_INITIALIZER(notifies);
 
+/* The last exits, so that a notify that comes just after its task has
+ * exited (a parent asking right after pvm_spawn, racing a short task)
+ * still carries the real wait status. */
+#define RECENT_EXITS 4096
+static struct {
+	int tid, status;
+} recent[RECENT_EXITS];
+static size_t recent_next;
+
+static int recent_status(int tid)
+{
+	/* newest first: after a wrap-around of tids, the latest one counts */
+	for (size_t i = 1; i <= RECENT_EXITS; i++) {
+		size_t k = (recent_next + RECENT_EXITS - i) % RECENT_EXITS;
+
+		if (recent[k].tid == tid)
+			return recent[k].status;
+	}
+	return -1;
+}
+
 /* Sends one notification (packed ints) to owner, if it still exists. */
 static void notify_send(int owner, int tag, int ctx, const int *ints, size_t n)
 {
@@ -110,8 +131,10 @@ int notify_request(struct task *from, const Pvmx__NotifyRequest *req)
 		if (exists) {
 			r = notify_add(from->tid, kind, req->tag, req->ctx, tid, 0);
 		} else {
-			/* gone already: the message comes at once */
-			int ints[2] = {tid, -1};
+			/* gone already: the message comes at once, with the
+			 * status if we still know it */
+			int ints[2] = {
+			    tid, kind == PvmxTaskExitStatus ? recent_status(tid) : -1};
 
 			notify_send(from->tid, req->tag, req->ctx, ints,
 			            kind == PvmxTaskExitStatus ? 2 : 1);
@@ -126,6 +149,9 @@ void notify_task_exit(struct task *t, int status)
 {
 	struct notify *n, *next;
 
+	recent[recent_next].tid = t->tid;
+	recent[recent_next].status = status;
+	recent_next = (recent_next + 1) % RECENT_EXITS;
 	for (n = TAILQ_FIRST(&notifies); n != NULL; n = next) {
 		next = TAILQ_NEXT(n, entry);
 		if (n->tid == t->tid &&

@@ -18,6 +18,11 @@
 #include <unistd.h>
 
 #define OUTPUT_CHUNK 65536
+/* Output waiting for its receiver beyond this: stop reading the pipe for
+ * a while, so a task that prints faster than its receiver takes blocks
+ * on its pipe instead of filling our memory. */
+#define OUTPUT_BACKLOG_MAX (8u * 1024u * 1024u)
+static const struct timeval output_pause = {0, 20 * 1000};
 
 static void put_item_header(uint8_t *p, enum dsig_type type, uint32_t count)
 {
@@ -109,6 +114,16 @@ static void output_to_log(struct task_pipe *p, const char *s, size_t n)
 	}
 }
 
+static void output_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct task_pipe *p = arg;
+
+	(void)fd;
+	(void)what;
+	if (p->ev != NULL)
+		event_add(p->ev, NULL);
+}
+
 static void output_pipe_eof(struct task_pipe *p)
 {
 	struct task *t = p->task;
@@ -116,6 +131,8 @@ static void output_pipe_eof(struct task_pipe *p)
 
 	event_free(p->ev);
 	p->ev = NULL;
+	event_free(p->pause);
+	p->pause = NULL;
 	close(p->fd);
 	p->fd = -1;
 	if (p->linelen > 0) {
@@ -138,6 +155,12 @@ static void output_read_cb(evutil_socket_t fd, short what, void *arg)
 	ssize_t n;
 
 	(void)what;
+	sink = output_sink(p->task);
+	if (sink != NULL && task_backlog(sink) > OUTPUT_BACKLOG_MAX) {
+		event_del(p->ev);
+		evtimer_add(p->pause, &output_pause);
+		return;
+	}
 	n = read(fd, buf, sizeof(buf));
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -148,7 +171,6 @@ static void output_read_cb(evutil_socket_t fd, short what, void *arg)
 		output_pipe_eof(p);
 		return;
 	}
-	sink = output_sink(p->task);
 	if (sink != NULL)
 		output_send(p->task, sink, (int)n, buf);
 	else
@@ -174,7 +196,8 @@ int output_start(struct task *t, int outfd, int errfd)
 		}
 		p->ev =
 		    event_new(pvmd.base, p->fd, EV_READ | EV_PERSIST, output_read_cb, p);
-		if (p->ev == NULL || event_add(p->ev, NULL) != 0) {
+		p->pause = evtimer_new(pvmd.base, output_resume, p);
+		if (p->ev == NULL || p->pause == NULL || event_add(p->ev, NULL) != 0) {
 			log_error("t%x: cannot watch its output", t->tid);
 			return -1;
 		}
@@ -194,7 +217,10 @@ void output_close(struct task *t)
 
 		if (p->ev != NULL)
 			event_free(p->ev);
+		if (p->pause != NULL)
+			event_free(p->pause);
 		p->ev = NULL;
+		p->pause = NULL;
 		if (p->fd >= 0)
 			close(p->fd);
 		p->fd = -1;

@@ -56,7 +56,8 @@ TAILQ_HEAD(conn_list, conn);
 /* One output pipe (stdout or stderr) of a spawned task. */
 struct task_pipe {
 	struct task *task;
-	struct event *ev; /* NULL once at EOF */
+	struct event *ev;    /* NULL once at EOF */
+	struct event *pause; /* resumes reading when the receiver lags */
 	int fd;
 	char line[PVMD_LINE_MAX]; /* partial line, for the log */
 	size_t linelen;
@@ -158,6 +159,7 @@ void task_check_exit(struct task *t);
 void task_deliver(struct task *t, const uint8_t hdr[FRAME_HEADER_LEN],
                   struct evbuffer *src, size_t len);
 void task_deliver_bytes(struct task *t, const uint8_t *frame, size_t len);
+size_t task_backlog(const struct task *t);
 void task_reap_children(void);
 void task_free_all(void);
 void siblings_release(struct siblings *s);

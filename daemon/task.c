@@ -186,6 +186,14 @@ static void task_put(struct task *t, const uint8_t hdr[FRAME_HEADER_LEN],
 		evbuffer_add(dst, bytes, len);
 }
 
+/* Bytes waiting to reach t: on its connection, or queued for it. */
+size_t task_backlog(const struct task *t)
+{
+	if (t->conn != NULL)
+		return evbuffer_get_length(bufferevent_get_output(t->conn->bev));
+	return t->pending_bytes;
+}
+
 void task_deliver(struct task *t, const uint8_t hdr[FRAME_HEADER_LEN],
                   struct evbuffer *src, size_t len)
 {

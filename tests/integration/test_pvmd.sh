@@ -100,6 +100,10 @@ out=$(client "notify:1:4:0x4fff0" "notify:16:5:0x4fff0" "notify:2:6:0x80000" "no
 seq=$(printf '%s\n' "$out" | sed -n 's/^data src=0x40000 tag=\([0-9]*\) .*: \(.*\)/\1 \2/p' | tr '\n' '|')
 expect_eq "notify on a task/host that does not exist fires at once; HostAdd waits" \
 	"4 int=327664|5 int=327664 int=-1|6 int=524288|" "$seq"
+out=$(client "spawn:/bin/sh:1:0::-c:exit 5" sleep:1000 tasks:@last "notify:16:11:@last" recv:3000)
+tid=$(printf '%s\n' "$out" | sed -n 's/^spawn code=1 tids=\(0x[0-9a-f]*\)$/\1/p')
+expect_match "a notify that comes after the task exited still carries its status" \
+	"tasks code=-31 .*tag=11 .*: int=$((tid)) int=1280" "$(printf '%s ' $out)"
 out=$(client "notify:0x101:4:@self" "notify:7:4:@self" "notify:1:4:-5")
 expect_eq "notify: cancel accepted, bad kind and bad tid refused" "0 -2 -2" \
 	"$(printf '%s\n' "$out" | sed -n 's/^status code=//p' | xargs)"
