@@ -341,6 +341,7 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		hostfile = argv[optind];
+	log_init("pvmd", NULL); /* stderr until the log file is open */
 	if (ensure_std_fds() != 0)
 		return 1;
 	signal(SIGPIPE, SIG_IGN);

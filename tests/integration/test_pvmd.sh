@@ -34,7 +34,7 @@ wait_gone() {
 	return 1
 }
 
-vm_start
+vm_start -d 2
 pass "pvmd starts and creates its socket"
 [ -s "$TEST_TMP/pvmd.out" ] && fail "pvmd printed on start: $(cat "$TEST_TMP/pvmd.out")" ||
 	pass "pvmd prints nothing on success"
@@ -212,13 +212,19 @@ for p in $pids; do
 done
 grep -q "SIGKILL" "$LOG" && pass "the task ignoring SIGTERM got SIGKILL" || fail "no SIGKILL in the log"
 
-vm_start
+vm_start -d 2
 kill -KILL "$PVMD_PID"
 wait "$PVMD_PID" 2>/dev/null
 PVMD_PID=""
 [ -S "$SOCK" ] && pass "kill -9 leaves a stale socket" || fail "no stale socket after kill -9"
-vm_start
-out=$(client config)
+# vm_start returns at once here (the stale socket exists): retry until
+# the new daemon has replaced it
+vm_start -d 2
+for _ in $(seq 1 50); do
+	out=$(client config)
+	printf '%s' "$out" | grep -q "config code=0" && break
+	sleep 0.1
+done
 expect_match "a new pvmd replaces the stale socket and serves" "config code=0" "$out"
 
 # --- halt --------------------------------------------------------------------
@@ -240,7 +246,7 @@ expect_eq "halt with no tasks is answered before the daemon exits" "status code=
 	"$(printf '%s\n' "$out" | tail -1)"
 halt_wait
 expect_eq "halt with no tasks: pvmd exits 0" 0 "$HALT_RC"
-vm_start
+vm_start -d 2
 out=$(client "spawn:sleep:1:0::100" tasks:@last halt)
 pid=$(printf '%s\n' "$out" | sed -n 's/^task .* name=sleep pid=\([0-9]*\)$/\1/p')
 expect_eq "halt is answered" "status code=0" "$(printf '%s\n' "$out" | tail -1)"
