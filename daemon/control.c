@@ -142,7 +142,7 @@ static void handle_tasks(struct conn *c, uint32_t seq, int where)
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
 	Pvmx__TasksReply tr = PVMX__TASKS_REPLY__INIT;
 	Pvmx__TaskInfo *infos = NULL, **ptrs = NULL;
-	struct task *t, *one = NULL;
+	struct task *one = NULL;
 	size_t n = 0;
 
 	if (where != 0 && !tid_is_valid(where)) {
@@ -166,6 +166,8 @@ static void handle_tasks(struct conn *c, uint32_t seq, int where)
 			task_info(&infos[0], one);
 			ptrs[n++] = &infos[0];
 		} else {
+			struct task *t;
+
 			TAILQ_FOREACH(t, &pvmd.tasks, entry)
 			{
 				if (n == cap)

@@ -449,8 +449,6 @@ void spawn_request(struct conn *c, uint32_t seq, const Pvmx__SpawnRequest *req)
 		for (size_t i = 0; i < req->n_argv; i++)
 			argv[i + 1] = req->argv[i];
 		argv[req->n_argv + 1] = NULL;
-	}
-	if (err == 0) {
 		spawn_instances(req, path, argv, &se, parent, tids, count);
 	} else {
 		for (size_t i = 0; i < count; i++)
