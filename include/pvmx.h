@@ -14,8 +14,9 @@
  * Notify kind for pvm_notify(): like PvmTaskExit, but the message body is
  * two packed ints, the tid and its wait(2) status (as from waitpid: use
  * WIFEXITED/WEXITSTATUS/WIFSIGNALED/WTERMSIG).  A task that was not
- * spawned by a daemon reports status 0 when it disconnects.  A tid that
- * does not exist gets its message at once, with status -1.
+ * spawned by a daemon reports status 0 when it disconnects.  A task that
+ * has already exited (the daemon remembers its last 4096 exits) gets its
+ * message at once with its real status; a tid never seen, with -1.
  */
 #define PvmxTaskExitStatus 16
 
