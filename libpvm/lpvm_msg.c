@@ -140,62 +140,37 @@ static int wait_match(int tid, int tag, long long timeout_ms)
 	}
 }
 
-int pvm_recv(int tid, int tag)
+/* The receive family: waits up to timeout_ms (< 0: forever) for a match;
+ * 0 when none came; else takes it as the active receive buffer, or with
+ * consume unset (pvm_probe) only names it. */
+static int receive(const char *fn, int tid, int tag, long long timeout_ms, int consume)
 {
-	int r = check_recv("pvm_recv", tid, tag);
+	int r = check_recv(fn, tid, tag);
 
 	if (r < 0)
 		return r;
-	r = wait_match(tid, tag, -1);
-	if (r < 0)
-		return lpvm_error("pvm_recv", r);
-	return take(r);
-}
-
-int pvm_nrecv(int tid, int tag)
-{
-	int r = check_recv("pvm_nrecv", tid, tag);
-
-	if (r < 0)
-		return r;
-	r = wait_match(tid, tag, 0);
+	r = wait_match(tid, tag, timeout_ms);
 	if (r == -1)
 		return 0;
 	if (r < 0)
-		return lpvm_error("pvm_nrecv", r);
-	return take(r);
+		return lpvm_error(fn, r);
+	return consume ? take(r) : lpvm.rxq[r];
 }
+
+int pvm_recv(int tid, int tag) { return receive("pvm_recv", tid, tag, -1, 1); }
+
+int pvm_nrecv(int tid, int tag) { return receive("pvm_nrecv", tid, tag, 0, 1); }
+
+int pvm_probe(int tid, int tag) { return receive("pvm_probe", tid, tag, 0, 0); }
 
 int pvm_trecv(int tid, int tag, struct timeval *tmout)
 {
-	long long ms;
-	int r = check_recv("pvm_trecv", tid, tag);
+	long long ms = -1;
 
-	if (r < 0)
-		return r;
-	if (tmout == NULL)
-		return pvm_recv(tid, tag);
-	if (tmout->tv_sec < 0 || tmout->tv_usec < 0)
-		return lpvm_error("pvm_trecv", PvmBadParam);
-	ms = (long long)tmout->tv_sec * 1000 + (tmout->tv_usec + 999) / 1000;
-	r = wait_match(tid, tag, ms);
-	if (r == -1)
-		return 0;
-	if (r < 0)
-		return lpvm_error("pvm_trecv", r);
-	return take(r);
-}
-
-int pvm_probe(int tid, int tag)
-{
-	int r = check_recv("pvm_probe", tid, tag);
-
-	if (r < 0)
-		return r;
-	r = wait_match(tid, tag, 0);
-	if (r == -1)
-		return 0;
-	if (r < 0)
-		return lpvm_error("pvm_probe", r);
-	return lpvm.rxq[r];
+	if (tmout != NULL) {
+		if (tmout->tv_sec < 0 || tmout->tv_usec < 0)
+			return lpvm_error("pvm_trecv", PvmBadParam);
+		ms = (long long)tmout->tv_sec * 1000 + (tmout->tv_usec + 999) / 1000;
+	}
+	return receive("pvm_trecv", tid, tag, ms, 1);
 }

@@ -51,8 +51,10 @@ int pvm_tidtohost(int tid)
 	return tid_host(tid);
 }
 
-/* Runs one request whose reply is a Status; returns its code. */
-static int status_request(const char *fn, Pvmx__Control *req)
+/* Runs one request whose reply is a Status and returns its code; a
+ * negative code is reported as an error only when report is set (for
+ * pvm_pstat and pvm_mstat a negative answer is the answer). */
+static int status_query(const char *fn, Pvmx__Control *req, int report)
 {
 	Pvmx__Control *rep = NULL;
 	int r = lpvm_ensure(fn);
@@ -64,7 +66,7 @@ static int status_request(const char *fn, Pvmx__Control *req)
 		return lpvm_error(fn, r);
 	r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code : PvmDSysErr;
 	wire_control_free(rep);
-	return r < 0 ? lpvm_error(fn, r) : r;
+	return r < 0 && report ? lpvm_error(fn, r) : r;
 }
 
 int pvm_kill(int tid)
@@ -77,54 +79,33 @@ int pvm_kill(int tid)
 	k.tid = tid;
 	req.body_case = PVMX__CONTROL__BODY_KILL;
 	req.kill = &k;
-	return status_request("pvm_kill", &req);
+	return status_query("pvm_kill", &req, 1);
 }
 
 int pvm_pstat(int tid)
 {
 	Pvmx__Control req = PVMX__CONTROL__INIT;
 	Pvmx__PstatRequest p = PVMX__PSTAT_REQUEST__INIT;
-	Pvmx__Control *rep = NULL;
-	int r;
 
 	if (!tid_is_valid(tid))
 		return lpvm_error("pvm_pstat", PvmBadParam);
-	r = lpvm_ensure("pvm_pstat");
-	if (r < 0)
-		return r;
 	p.tid = tid;
 	req.body_case = PVMX__CONTROL__BODY_PSTAT;
 	req.pstat = &p;
-	r = lpvm_request(&req, &rep);
-	if (r < 0)
-		return lpvm_error("pvm_pstat", r);
-	r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code : PvmDSysErr;
-	wire_control_free(rep);
-	/* PvmNoTask is the answer, not a failure worth an error report */
-	return r;
+	return status_query("pvm_pstat", &req, 0);
 }
 
 int pvm_mstat(char *host)
 {
 	Pvmx__Control req = PVMX__CONTROL__INIT;
 	Pvmx__MstatRequest m = PVMX__MSTAT_REQUEST__INIT;
-	Pvmx__Control *rep = NULL;
-	int r;
 
 	if (host == NULL)
 		return lpvm_error("pvm_mstat", PvmBadParam);
-	r = lpvm_ensure("pvm_mstat");
-	if (r < 0)
-		return r;
 	m.host = host;
 	req.body_case = PVMX__CONTROL__BODY_MSTAT;
 	req.mstat = &m;
-	r = lpvm_request(&req, &rep);
-	if (r < 0)
-		return lpvm_error("pvm_mstat", r);
-	r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code : PvmDSysErr;
-	wire_control_free(rep);
-	return r;
+	return status_query("pvm_mstat", &req, 0);
 }
 
 int pvm_notify(int what, int tag, int cnt, int *tids)
@@ -153,7 +134,7 @@ int pvm_notify(int what, int tag, int cnt, int *tids)
 	n.count = cnt;
 	req.body_case = PVMX__CONTROL__BODY_NOTIFY;
 	req.notify = &n;
-	i = status_request("pvm_notify", &req);
+	i = status_query("pvm_notify", &req, 1);
 	return i < 0 ? i : PvmOk;
 }
 
