@@ -8,17 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures;
-
-#define CHECK_EQ(what, expected, actual)                                                 \
-	do {                                                                             \
-		long long e_ = (long long)(expected), a_ = (long long)(actual);          \
-		if (e_ != a_) {                                                          \
-			fprintf(stderr, "%s:%d: %s: expected %lld, got %lld\n",          \
-			        __FILE__, __LINE__, what, e_, a_);                       \
-			failures++;                                                      \
-		}                                                                        \
-	} while (0)
+#include "check.h"
 
 static struct frame_header sample(void)
 {

@@ -12,39 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures;
-
-#define CHECK_EQ(what, expected, actual)                                                 \
-	do {                                                                             \
-		long long e_ = (long long)(expected), a_ = (long long)(actual);          \
-		if (e_ != a_) {                                                          \
-			fprintf(stderr, "%s:%d: %s: expected %lld, got %lld\n",          \
-			        __FILE__, __LINE__, what, e_, a_);                       \
-			failures++;                                                      \
-		}                                                                        \
-	} while (0)
-
-#define CHECK_BYTES(what, expected, actual, n)                                           \
-	do {                                                                             \
-		if (memcmp((expected), (actual), (n)) != 0) {                            \
-			fprintf(stderr, "%s:%d: %s: bytes differ\n", __FILE__, __LINE__, \
-			        what);                                                   \
-			dump("  expected", (expected), (n));                             \
-			dump("  actual  ", (actual), (n));                               \
-			failures++;                                                      \
-		}                                                                        \
-	} while (0)
-
-static void dump(const char *label, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	fprintf(stderr, "%s:", label);
-	for (i = 0; i < n && i < 64; i++)
-		fprintf(stderr, " %02x", b[i]);
-	fprintf(stderr, n > 64 ? " ...\n" : "\n");
-}
+#include "check.h"
 
 static int NATIVE, BE32;
 

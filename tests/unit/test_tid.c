@@ -6,20 +6,7 @@
 
 #include <stdio.h>
 
-static int failures;
-
-#define CHECK_EQ(what, expected, actual)                                                 \
-	do {                                                                             \
-		long long e_ = (long long)(expected), a_ = (long long)(actual);          \
-		if (e_ != a_) {                                                          \
-			fprintf(stderr,                                                  \
-			        "%s:%d: %s: expected %lld (0x%llx), got %lld "           \
-			        "(0x%llx)\n",                                            \
-			        __FILE__, __LINE__, what, e_, (unsigned long long)e_,    \
-			        a_, (unsigned long long)a_);                             \
-			failures++;                                                      \
-		}                                                                        \
-	} while (0)
+#include "check.h"
 
 static void test_make_split(void)
 {
