@@ -5,6 +5,7 @@
  * Lines are printed whole, as `[t<tid>] text`, like PVM's console.
  */
 #include "console.h"
+#include "linebuf.h"
 
 #include <pvm3.h>
 #include <pvmx.h>
@@ -17,8 +18,7 @@ struct out_task {
 	int tid;
 	int job;
 	int ended;
-	char *line; /* partial line not yet printed */
-	size_t len, cap;
+	struct linebuf out; /* partial line not yet printed */
 };
 
 struct job {
@@ -143,45 +143,16 @@ static void print_line(struct out_task *t, const char *text, size_t len)
 	fprintf(fp, "[t%x] %.*s\n", (unsigned)t->tid, (int)len, text);
 }
 
-/* Appends output bytes; prints each line they complete. */
-static void task_output(struct out_task *t, const char *buf, size_t n)
+static void emit_line(void *arg, const char *text, size_t len)
 {
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 256;
-		char *l;
-
-		while (cap < t->len + n + 1)
-			cap *= 2;
-		l = realloc(t->line, cap);
-		if (l == NULL)
-			return;
-		t->line = l;
-		t->cap = cap;
-	}
-	memcpy(t->line + t->len, buf, n);
-	t->len += n;
-	for (;;) {
-		char *p = memchr(t->line, '\n', t->len);
-		size_t k;
-
-		if (p == NULL)
-			break;
-		k = (size_t)(p - t->line);
-		print_line(t, t->line, k);
-		memmove(t->line, p + 1, t->len - k - 1);
-		t->len -= k + 1;
-	}
+	print_line(arg, text, len);
 }
 
 static void task_end(struct out_task *t)
 {
 	struct job *j = job_find(t->job);
 
-	if (t->len > 0)
-		print_line(t, t->line, t->len);
-	free(t->line);
-	t->line = NULL;
-	t->len = t->cap = 0;
+	linebuf_finish(&t->out, emit_line, t);
 	if (t->ended)
 		return;
 	t->ended = 1;
@@ -231,7 +202,7 @@ static void handle_output(int job)
 	if (bytes == NULL)
 		return;
 	if (pvm_upkbyte(bytes, count, 1) >= 0)
-		task_output(t, bytes, (size_t)count);
+		linebuf_feed(&t->out, bytes, (size_t)count, emit_line, t);
 	free(bytes);
 }
 

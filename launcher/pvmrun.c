@@ -5,6 +5,7 @@
  * Starts (and afterwards halts) a private pvmd when none runs.
  */
 #include "errtext.h"
+#include "linebuf.h"
 
 #include <pvm3.h>
 #include <pvmx.h>
@@ -33,8 +34,7 @@ struct task {
 	int exited;
 	int ended; /* its output end marker arrived */
 	int status;
-	char *line; /* -t: the partial line not yet printed */
-	size_t len, cap;
+	struct linebuf out; /* -t: the partial line not yet printed */
 };
 
 static struct {
@@ -121,48 +121,20 @@ static void print_tagged(struct task *t, const char *p, size_t n)
 	write_all(1, "\n", 1);
 }
 
+static void emit_tagged(void *arg, const char *p, size_t n)
+{
+	print_tagged(arg, p, n);
+}
+
 static void task_output(struct task *t, const char *p, size_t n)
 {
-	if (!run.tag_lines) {
+	if (!run.tag_lines || linebuf_feed(&t->out, p, n, emit_tagged, t) != 0)
 		write_all(1, p, n);
-		return;
-	}
-	if (t->len + n > t->cap) {
-		size_t cap = t->cap ? t->cap : 256;
-		char *l;
-
-		while (cap < t->len + n)
-			cap *= 2;
-		l = realloc(t->line, cap);
-		if (l == NULL) {
-			write_all(1, p, n);
-			return;
-		}
-		t->line = l;
-		t->cap = cap;
-	}
-	memcpy(t->line + t->len, p, n);
-	t->len += n;
-	for (;;) {
-		char *nl = memchr(t->line, '\n', t->len);
-		size_t k;
-
-		if (nl == NULL)
-			break;
-		k = (size_t)(nl - t->line);
-		print_tagged(t, t->line, k);
-		t->len -= k + 1;
-		memmove(t->line, nl + 1, t->len);
-	}
 }
 
 static void task_end(struct task *t)
 {
-	if (t->len > 0)
-		print_tagged(t, t->line, t->len);
-	free(t->line);
-	t->line = NULL;
-	t->len = t->cap = 0;
+	linebuf_finish(&t->out, emit_tagged, t);
 	t->ended = 1;
 }
 
