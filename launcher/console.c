@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define LINE_MAX_LEN 4096
+#define LINE_MAX_LEN CONSOLE_LINE_MAX
 /* how long, at the end of input, the console waits for `->` output */
 #define DRAIN_SECONDS 30
 
@@ -169,7 +169,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	console.mytid = tid;
-	act = input_loop();
+	/* as PVM's console: a reset elsewhere spares this console */
+	pvm_setopt(PvmNoReset, 1);
+	act = console_read_pvmrc();
+	if (act == CONSOLE_CONTINUE)
+		act = input_loop();
 	if (act == CONSOLE_EXIT)
 		return 0;
 	/* end of piped input: wait for output still owed by `->` tasks (a

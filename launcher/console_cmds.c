@@ -10,6 +10,7 @@
 #include <pvmx.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,8 +66,7 @@ static int tokenize(char *line, char **av, int max)
 	return ac;
 }
 
-/* A tid as PVM prints them: hex, with or without the leading t. */
-static int parse_tid(const char *s)
+int console_parse_tid(const char *s)
 {
 	char *end;
 	long v;
@@ -80,6 +80,19 @@ static int parse_tid(const char *s)
 	if (errno != 0 || *end != '\0' || v <= 0 || v > 0x3fffffff)
 		return -1;
 	return (int)v;
+}
+
+int console_parse_int(const char *s, int *value)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno != 0 || end == s || *end != '\0' || v < INT_MIN || v > INT_MAX)
+		return -1;
+	*value = (int)v;
+	return 0;
 }
 
 static enum console_action cmd_conf(int ac, char **av)
@@ -105,13 +118,29 @@ static enum console_action cmd_conf(int ac, char **av)
 }
 
 /* The name of the host whose daemon is dtid, from the configuration. */
-static const char *host_name(struct pvmhostinfo *hosts, int nhost, int dtid)
+static const char *host_name(const struct pvmhostinfo *hosts, int nhost, int dtid)
 {
 	for (int i = 0; i < nhost; i++) {
 		if (hosts[i].hi_tid == dtid)
 			return hosts[i].hi_name;
 	}
 	return "?";
+}
+
+void console_ps_header(void)
+{
+	printf("%24s %8s %7s %s\n", "HOST", "TID", "FLAG 0x", "COMMAND");
+}
+
+void console_ps_row(const struct pvmtaskinfo *ti, const struct pvmhostinfo *hosts,
+                    int nhost)
+{
+	const char *name = ti->ti_a_out;
+
+	if (name == NULL || *name == '\0')
+		name = "-";
+	printf("%24s %8x %7x %s\n", host_name(hosts, nhost, ti->ti_host),
+	       (unsigned)ti->ti_tid, (unsigned)ti->ti_flag, name);
 }
 
 static enum console_action cmd_ps(int ac, char **av)
@@ -135,17 +164,11 @@ static enum console_action cmd_ps(int ac, char **av)
 		printf("ps: %s\n", errtext(r));
 		return CONSOLE_CONTINUE;
 	}
-	printf("%24s %8s %7s %s\n", "HOST", "TID", "FLAG 0x", "COMMAND");
+	console_ps_header();
 	for (int i = 0; i < ntask; i++) {
-		const char *name = ti[i].ti_a_out;
-
 		/* without -a, PVM shows the console's own jobs */
-		if (!all && ti[i].ti_ptid != console.mytid)
-			continue;
-		if (name == NULL || *name == '\0')
-			name = "-";
-		printf("%24s %8x %7x %s\n", host_name(hosts, nhost, ti[i].ti_host),
-		       (unsigned)ti[i].ti_tid, (unsigned)ti[i].ti_flag, name);
+		if (all || ti[i].ti_ptid == console.mytid)
+			console_ps_row(&ti[i], hosts, nhost);
 	}
 	return CONSOLE_CONTINUE;
 }
@@ -272,7 +295,7 @@ static enum console_action cmd_kill(int ac, char **av)
 		return CONSOLE_CONTINUE;
 	}
 	for (int i = 1; i < ac; i++) {
-		int tid = parse_tid(av[i]), r;
+		int tid = console_parse_tid(av[i]), r;
 
 		if (tid < 0) {
 			printf("kill: bad task id %s\n", av[i]);
@@ -352,14 +375,14 @@ static enum console_action cmd_pstat(int ac, char **av)
 		return CONSOLE_CONTINUE;
 	}
 	for (int i = 1; i < ac; i++) {
-		int tid = parse_tid(av[i]), r;
+		int tid = console_parse_tid(av[i]), r;
 
 		if (tid < 0) {
 			printf("pstat: bad task id %s\n", av[i]);
 			continue;
 		}
 		r = pvm_pstat(tid);
-		printf("%8x  %s\n", (unsigned)tid, r == PvmOk ? "run" : errtext(r));
+		printf("t%8x  %s\n", (unsigned)tid, r == PvmOk ? "run" : errtext(r));
 	}
 	return CONSOLE_CONTINUE;
 }
@@ -394,32 +417,153 @@ static enum console_action cmd_help(int ac, char **av)
 }
 
 static const struct command commands[] = {
+    {"alias", console_cmd_alias, "alias [ name [ command [ arg ... ] ] ]",
+     "Define/list command aliases"},
     {"conf", cmd_conf, "conf", "List virtual machine configuration"},
     {"echo", cmd_echo, "echo [ arg ... ]", "Echo arguments"},
+    {"export", console_cmd_export, "export [ varname ... ]",
+     "Add environment variables to spawn export list"},
+    {"getopt", console_cmd_getopt, "getopt [ what ]",
+     "Display PVM options for the console task"},
     {"halt", cmd_halt, "halt", "Stop pvmds"},
     {"help", cmd_help, "help [ command ]", "Print helpful information about a command"},
     {"id", cmd_id, "id", "Print console task id"},
+    {"jobs", console_cmd_jobs, "jobs [ -l ]",
+     "Display list of running jobs (-l: with their tasks)"},
     {"kill", cmd_kill, "kill tid ...", "Terminate tasks"},
+    {"lookup", console_cmd_lookup, "lookup name [ index ]",
+     "Print a message mailbox entry (a string, as put stores)"},
     {"mstat", cmd_mstat, "mstat host ...", "Show status of hosts"},
+    {"names", console_cmd_names, "names [ pattern ]", "List message mailbox names"},
     {"ps", cmd_ps, "ps [ -a ]", "List tasks (-a: all, else the console's)"},
     {"pstat", cmd_pstat, "pstat tid ...", "Show status of tasks"},
+    {"put", console_cmd_put, "put name [ flags ] value",
+     "Add entry (the string value) to message mailbox"},
     {"quit", cmd_quit, "quit", "Exit console, leaving the pvmd running"},
+    {"remove", console_cmd_remove, "remove name [ index ]",
+     "Delete a message mailbox entry"},
+    {"reset", console_cmd_reset, "reset",
+     "Kill all tasks but the no-reset ones, delete leftover mboxes"},
+    {"setenv", console_cmd_setenv, "setenv [ name [ value ... ] ]",
+     "Display or set environment variables"},
+    {"setopt", console_cmd_setopt, "setopt what value",
+     "Set PVM options - for the console task *only*!"},
+    {"sig", console_cmd_sig, "sig signum tid ...", "Send signal to task"},
     {"spawn", cmd_spawn,
      "spawn [ -count ] [ -(host|ARCH) ] [ -? ] [ -> | ->file | ->>file ] file [ arg ... "
      "]",
      "Spawn task (-> shows its output here)"},
+    {"tickle", console_cmd_tickle, "tickle how [ arg ... ]", "Tickle pvmd"},
+    {"trace", console_cmd_trace, "trace", "Not supported: pvmx has no tracing"},
+    {"unalias", console_cmd_unalias, "unalias name ...", "Undefine command alias"},
+    {"unexport", console_cmd_unexport, "unexport [ varname ... ]",
+     "Remove environment variables from spawn export list"},
     {"version", cmd_version, "version", "Show libpvm version"},
     {NULL, NULL, NULL, NULL},
 };
 
+/* Whether word can be written as it is, without quotes. */
+static int word_is_plain(const char *word)
+{
+	if (*word == '\0')
+		return 0;
+	return strpbrk(word, " \t\r\n\"'\\#") == NULL;
+}
+
+int console_join_words(char *out, size_t cap, int ac, char **av)
+{
+	size_t len = 0;
+
+	if (cap == 0)
+		return -1;
+	out[0] = '\0';
+	for (int i = 0; i < ac; i++) {
+		const char *w = av[i];
+
+		if (i > 0 && len + 1 < cap)
+			out[len++] = ' ';
+		if (word_is_plain(w)) {
+			size_t n = strlen(w);
+
+			if (len + n >= cap)
+				return -1;
+			memcpy(out + len, w, n);
+			len += n;
+			continue;
+		}
+		/* single quotes keep everything but a single quote, which is
+		 * written as '\'' (close, escaped quote, reopen) */
+		if (len + 1 >= cap)
+			return -1;
+		out[len++] = '\'';
+		for (; *w != '\0'; w++) {
+			const char *piece = *w == '\'' ? "'\\''" : NULL;
+			size_t n = piece != NULL ? 4 : 1;
+
+			if (len + n + 1 >= cap)
+				return -1;
+			if (piece != NULL)
+				memcpy(out + len, piece, n);
+			else
+				out[len] = *w;
+			len += n;
+		}
+		out[len++] = '\'';
+		if (len >= cap)
+			return -1;
+	}
+	out[len] = '\0';
+	return 0;
+}
+
+/* Replaces an alias in av[0] by its definition, into buf; returns the new
+ * word count (av then points into buf), 0 when av[0] is no alias, or -1
+ * when the expansion does not fit. */
+static int expand_alias(char **av, int ac, char *buf, size_t cap)
+{
+	const char *def = console_alias_find(av[0]);
+	size_t n;
+
+	if (def == NULL)
+		return 0;
+	n = strlen(def);
+	if (n + 1 >= cap)
+		return -1;
+	memcpy(buf, def, n);
+	buf[n] = ' ';
+	if (console_join_words(buf + n + 1, cap - n - 1, ac - 1, av + 1) < 0)
+		return -1;
+	return tokenize(buf, av, MAX_ARGS);
+}
+
 enum console_action console_execute(char *line)
 {
+	static char expanded[2][CONSOLE_LINE_MAX];
 	char *av[MAX_ARGS + 1];
 	int ac = tokenize(line, av, MAX_ARGS);
 
 	if (ac < 0) {
 		printf("pvm: unterminated quote or too many words\n");
 		return CONSOLE_CONTINUE;
+	}
+	/* an alias may name another; a bounded number of rounds stops
+	 * loops, and one that names itself (alias ls ls -a) is a command */
+	for (int round = 0; ac > 0 && round < 8; round++) {
+		char first[64];
+		int n;
+
+		snprintf(first, sizeof(first), "%s", av[0]);
+		n = expand_alias(av, ac, expanded[round % 2], sizeof(expanded[0]));
+		if (n == 0)
+			break;
+		if (n < 0) {
+			printf("pvm: alias %s: expansion too long or badly quoted\n",
+			       first);
+			return CONSOLE_CONTINUE;
+		}
+		ac = n;
+		if (strcmp(av[0], first) == 0)
+			break;
 	}
 	if (ac == 0)
 		return CONSOLE_CONTINUE;

@@ -238,6 +238,34 @@ int console_out_poll(void)
 	return n;
 }
 
+void console_jobs_visit(console_job_visit visit, void *arg)
+{
+	int *tids = malloc(sizeof(int) * (size_t)(ntasks > 0 ? ntasks : 1));
+	int last = 0;
+
+	if (tids == NULL)
+		return;
+	/* jobs are not kept in order (a removed one is swapped out) */
+	for (;;) {
+		struct job *next = NULL;
+		int n = 0;
+
+		for (int i = 0; i < njobs; i++) {
+			if (jobs[i].id > last && (next == NULL || jobs[i].id < next->id))
+				next = &jobs[i];
+		}
+		if (next == NULL)
+			break;
+		for (int i = 0; i < ntasks; i++) {
+			if (tasks[i].job == next->id && !tasks[i].ended)
+				tids[n++] = tasks[i].tid;
+		}
+		last = next->id;
+		visit(arg, next->id, tids, n);
+	}
+	free(tids);
+}
+
 static long long now_ms(void)
 {
 	struct timespec ts;
