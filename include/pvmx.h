@@ -7,6 +7,7 @@
 #define PVMX_H
 
 #include <pvm3.h>
+#include <stdarg.h>
 
 #define PVMX_VERSION "0.1.0"
 
@@ -36,6 +37,11 @@ extern "C" {
 /* The socket directory this process would use (PVM_TMP, XDG_RUNTIME_DIR
  * or /tmp, plus pvmx-<uid>); NULL if it cannot be made private. */
 const char *pvmx_socket_dir(void);
+
+/* pvm_packf / pvm_unpackf taking a va_list, as PVM 3.4.6 exports them
+ * (its pvm3.h does not declare them). */
+int pvm_vpackf(const char *fmt, va_list ap);
+int pvm_vunpackf(const char *fmt, va_list ap);
 
 #ifdef __cplusplus
 }

@@ -61,11 +61,37 @@ int lpvm_request(Pvmx__Control *req, Pvmx__Control **reply);
 int lpvm_pump(int timeout_ms);
 int lpvm_send_data(int dst, int tag, int ctx, struct msgbuf *mb);
 
+/* lpvm_sys.c: runs a request whose reply is a Status and returns its
+ * code; a negative code is reported (lpvm_error) when report is set. */
+int lpvm_status_request(const char *fn, Pvmx__Control *req, int report);
+/* pvm_setopt changed option what: tell the daemon when it must know. */
+int lpvm_option_changed(int what);
+
 /* buffers (lpvm_buf.c) */
 struct msgbuf *lpvm_buf(int id);
 int lpvm_buf_register(struct msgbuf *mb); /* returns id or PvmNoMem */
 void lpvm_buf_release(int id);
 int lpvm_rxq_push(int id);
 void lpvm_rxq_remove_at(int i);
+
+/* receiving (lpvm_msg.c): waits up to timeout_ms (< 0: forever) for a
+ * message matching (tid, tag); 0 if none came, else its buffer id, taken
+ * as the receive buffer when consume is set, else left queued. */
+int lpvm_receive(const char *fn, int tid, int tag, long long timeout_ms, int consume);
+
+/* receive-path hooks.  A frame just read is offered to
+ * lpvm_output_take (pvm_catchout output: printed and freed, returns 1),
+ * then, registered, to lpvm_mhf_take (a message handler wants it: held
+ * for lpvm_mhf_run, returns 1); else it is queued.  lpvm_mhf_run calls
+ * the held handlers in arrival order; it runs where no control request is
+ * outstanding and never nests. */
+int lpvm_output_take(struct msgbuf *mb);
+void lpvm_output_drain(void); /* pvm_exit: waits (bounded) for children's output */
+int lpvm_mhf_take(int id);
+void lpvm_mhf_run(void);
+/* pvm_recvf's matcher, when one is set: index in rxq of the message it
+ * picks, -1 for none, or its error code */
+int lpvm_recvf_active(void);
+int lpvm_recvf_find(int tid, int tag);
 
 #endif

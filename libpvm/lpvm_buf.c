@@ -19,6 +19,7 @@ struct lpvm_state lpvm = {
     .fragsize = 4096,
     .polltype = PvmPollSleep,
     .polltime = 0,
+    .showtids = 1, /* as PVM 3.4.6 */
 };
 
 struct msgbuf *lpvm_buf(int id)

@@ -158,11 +158,17 @@ static int read_frame(Pvmx__Control **ctl)
 	mb->dst = h.dst;
 	mb->tag = h.tag;
 	mb->ctx = h.ctx;
+	if (lpvm_output_take(mb)) {
+		msgbuf_free(mb);
+		return 1;
+	}
 	id = lpvm_buf_register(mb);
 	if (id < 0) {
 		msgbuf_free(mb);
 		return id;
 	}
+	if (lpvm_mhf_take(id))
+		return 1;
 	if (lpvm_rxq_push(id) != 0) {
 		lpvm_buf_release(id);
 		return PvmNoMem;
@@ -186,11 +192,15 @@ int lpvm_pump(int timeout_ms)
 		r = poll(&pfd, 1, n > 0 ? 0 : timeout_ms);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
+		if (r <= 0) {
+			lpvm_mhf_run();
 			return n;
+		}
 		r = read_frame(&ctl);
-		if (r < 0)
+		if (r < 0) {
+			lpvm_mhf_run();
 			return r;
+		}
 		if (ctl != NULL) {
 			/* no request is outstanding: an unsolicited control */
 			log_debug("ignoring unsolicited control frame");
@@ -239,6 +249,8 @@ int lpvm_request(Pvmx__Control *req, Pvmx__Control **reply)
 			continue;
 		if (ctl->seq == req->seq) {
 			*reply = ctl;
+			/* no request is outstanding now: handlers may make their own */
+			lpvm_mhf_run();
 			return 0;
 		}
 		log_debug("ignoring control frame seq %u", ctl->seq);

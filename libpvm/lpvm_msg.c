@@ -35,7 +35,7 @@ int pvm_send(int tid, int tag)
 		return r;
 	if (!tid_is_valid(tid))
 		return lpvm_error("pvm_send", PvmBadParam);
-	r = lpvm_send_data(tid, tag, lpvm.ctx, mb);
+	r = lpvm_send_data(tid, tag, mb->ctx_set ? mb->ctx : lpvm.ctx, mb);
 	return r < 0 ? lpvm_error("pvm_send", r) : PvmOk;
 }
 
@@ -57,7 +57,7 @@ int pvm_mcast(int *tids, int ntask, int tag)
 	for (i = 0; i < ntask; i++) {
 		if (tids[i] == lpvm.mytid)
 			continue;
-		r = lpvm_send_data(tids[i], tag, lpvm.ctx, mb);
+		r = lpvm_send_data(tids[i], tag, mb->ctx_set ? mb->ctx : lpvm.ctx, mb);
 		if (r < 0)
 			return lpvm_error("pvm_mcast", r);
 	}
@@ -69,6 +69,8 @@ static int find_match(int tid, int tag)
 {
 	int i;
 
+	if (lpvm_recvf_active())
+		return lpvm_recvf_find(tid, tag);
 	for (i = 0; i < lpvm.nrx; i++) {
 		struct msgbuf *mb = lpvm_buf(lpvm.rxq[i]);
 
@@ -140,10 +142,9 @@ static int wait_match(int tid, int tag, long long timeout_ms)
 	}
 }
 
-/* The receive family: waits up to timeout_ms (< 0: forever) for a match;
- * 0 when none came; else takes it as the active receive buffer, or with
- * consume unset (pvm_probe) only names it. */
-static int receive(const char *fn, int tid, int tag, long long timeout_ms, int consume)
+/* The receive family (lpvm.h); consume unset is pvm_probe's and
+ * pvm_precv's way. */
+int lpvm_receive(const char *fn, int tid, int tag, long long timeout_ms, int consume)
 {
 	int r = check_recv(fn, tid, tag);
 
@@ -157,11 +158,11 @@ static int receive(const char *fn, int tid, int tag, long long timeout_ms, int c
 	return consume ? take(r) : lpvm.rxq[r];
 }
 
-int pvm_recv(int tid, int tag) { return receive("pvm_recv", tid, tag, -1, 1); }
+int pvm_recv(int tid, int tag) { return lpvm_receive("pvm_recv", tid, tag, -1, 1); }
 
-int pvm_nrecv(int tid, int tag) { return receive("pvm_nrecv", tid, tag, 0, 1); }
+int pvm_nrecv(int tid, int tag) { return lpvm_receive("pvm_nrecv", tid, tag, 0, 1); }
 
-int pvm_probe(int tid, int tag) { return receive("pvm_probe", tid, tag, 0, 0); }
+int pvm_probe(int tid, int tag) { return lpvm_receive("pvm_probe", tid, tag, 0, 0); }
 
 int pvm_trecv(int tid, int tag, struct timeval *tmout)
 {
@@ -172,5 +173,5 @@ int pvm_trecv(int tid, int tag, struct timeval *tmout)
 			return lpvm_error("pvm_trecv", PvmBadParam);
 		ms = (long long)tmout->tv_sec * 1000 + (tmout->tv_usec + 999) / 1000;
 	}
-	return receive("pvm_trecv", tid, tag, ms, 1);
+	return lpvm_receive("pvm_trecv", tid, tag, ms, 1);
 }

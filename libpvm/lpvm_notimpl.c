@@ -28,22 +28,6 @@ int pvm_hostsync(int host, struct timeval *clk, struct timeval *delta)
 }
 
 /* message handlers, contexts, message info */
-int pvm_addmhf(int src, int tag, int ctx, int (*f)(int))
-{
-	(void)src, (void)tag, (void)ctx, (void)f;
-	NOTIMPL(pvm_addmhf);
-}
-int pvm_delmhf(int mhid)
-{
-	(void)mhid;
-	NOTIMPL(pvm_delmhf);
-}
-int (*pvm_recvf(int (*f)(int, int, int)))(int (*)(int, int, int))
-{
-	(void)f;
-	lpvm_error("pvm_recvf", PvmNotImpl);
-	return 0;
-}
 int pvm_newcontext(void)
 {
 	NOTIMPL(pvm_newcontext);
@@ -62,78 +46,12 @@ int pvm_setcontext(int ctx)
 	(void)ctx;
 	NOTIMPL(pvm_setcontext);
 }
-int pvm_getminfo(int bufid, struct pvmminfo *info)
-{
-	(void)bufid, (void)info;
-	NOTIMPL(pvm_getminfo);
-}
-int pvm_setminfo(int bufid, struct pvmminfo *info)
-{
-	(void)bufid, (void)info;
-	NOTIMPL(pvm_setminfo);
-}
 
 /* messaging extras */
-int pvm_psend(int tid, int tag, void *buf, int len, int type)
-{
-	(void)tid, (void)tag, (void)buf, (void)len, (void)type;
-	NOTIMPL(pvm_psend);
-}
-int pvm_precv(int tid, int tag, void *buf, int len, int type, int *rtid, int *rtag,
-              int *rlen)
-{
-	(void)tid, (void)tag, (void)buf, (void)len, (void)type, (void)rtid, (void)rtag;
-	(void)rlen;
-	NOTIMPL(pvm_precv);
-}
-int pvm_packf(const char *fmt, ...)
-{
-	(void)fmt;
-	NOTIMPL(pvm_packf);
-}
-int pvm_unpackf(const char *fmt, ...)
-{
-	(void)fmt;
-	NOTIMPL(pvm_unpackf);
-}
-int pvm_pkmesg(int bufid)
-{
-	(void)bufid;
-	NOTIMPL(pvm_pkmesg);
-}
-int pvm_pkmesgbody(int bufid)
-{
-	(void)bufid;
-	NOTIMPL(pvm_pkmesgbody);
-}
-int pvm_upkmesg(void)
-{
-	NOTIMPL(pvm_upkmesg);
-}
 int pvm_sendsig(int tid, int sig)
 {
 	(void)tid, (void)sig;
 	NOTIMPL(pvm_sendsig);
-}
-int pvm_export(char *name)
-{
-	(void)name;
-	NOTIMPL(pvm_export);
-}
-int pvm_unexport(char *name)
-{
-	(void)name;
-	NOTIMPL(pvm_unexport);
-}
-int pvm_catchout(FILE *f)
-{
-	(void)f;
-	NOTIMPL(pvm_catchout);
-}
-int pvm_getfds(int **fds)
-{
-	(void)fds;
-	NOTIMPL(pvm_getfds);
 }
 int pvm_tickle(int how, int *argc, int *argv, int *info)
 {

@@ -269,6 +269,7 @@ int pvm_exit(void)
 
 	if (lpvm.fd < 0 || lpvm.mytid <= 0)
 		return PvmOk;
+	lpvm_output_drain(); /* pvm_catchout: children's output first */
 	req.body_case = PVMX__CONTROL__BODY_LEAVE;
 	req.leave = &e;
 	if (lpvm_request(&req, &rep) == 0)

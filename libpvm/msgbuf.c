@@ -440,6 +440,57 @@ int msgbuf_unpack_str(struct msgbuf *mb, char *s)
 	return 0;
 }
 
+int msgbuf_append_raw(struct msgbuf *mb, const uint8_t *bytes, size_t len)
+{
+	int r;
+
+	if (mb == NULL || (bytes == NULL && len > 0))
+		return PvmBadParam;
+	if (len == 0)
+		return 0;
+	if ((r = reserve(mb, len)) != 0)
+		return r;
+	memcpy(mb->bytes + mb->len, bytes, len);
+	mb->len += len;
+	return 0;
+}
+
+int msgbuf_count_ahead(struct msgbuf *mb, enum dsig_type t, size_t *n)
+{
+	const size_t saved_rpos = mb->rpos;
+	const uint32_t saved_rleft = mb->rleft;
+	const uint8_t saved_rtype = mb->rtype;
+	int r = 0, first = 1;
+	size_t total = 0, esz;
+
+	for (;;) {
+		if (mb->rleft == 0) {
+			r = next_item(mb);
+			if (r != 0)
+				break;
+		}
+		if (t == DSIG_STR ? mb->rtype != DSIG_STR
+		                  : type_class(mb->rtype) != type_class(t)) {
+			r = PvmBadMsg;
+			break;
+		}
+		total += mb->rleft;
+		esz = dsig_elem_size(mb->dsig, (enum dsig_type)mb->rtype);
+		mb->rpos += (size_t)mb->rleft * esz;
+		mb->rleft = 0;
+		first = 0;
+		if (t == DSIG_STR)
+			break;
+	}
+	mb->rpos = saved_rpos;
+	mb->rleft = saved_rleft;
+	mb->rtype = saved_rtype;
+	if (first)
+		return r;
+	*n = total;
+	return 0;
+}
+
 /* sending ---------------------------------------------------------------- */
 
 int msgbuf_iov(const struct msgbuf *mb, struct iovec *iov, int max)

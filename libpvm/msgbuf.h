@@ -34,6 +34,8 @@ struct msgbuf {
 	int encoding; /* PvmDataDefault, PvmDataRaw or PvmDataInPlace */
 	int dsig;     /* signature of the packed values */
 	int src, dst, tag, ctx;
+	int wid;     /* wait id (pvm_setminfo); kept locally, not sent */
+	int ctx_set; /* pvm_setminfo chose ctx: sends use it */
 
 	uint8_t *bytes; /* owned: item headers and copied values */
 	size_t len;     /* bytes used */
@@ -70,6 +72,13 @@ int msgbuf_unpack(struct msgbuf *mb, enum dsig_type t, void *addr, int count,
 		  int stride);
 /* Unpacks a string into s, NUL-terminated (s must have room). */
 int msgbuf_unpack_str(struct msgbuf *mb, char *s);
+
+/* Appends len bytes of already packed items (in mb's signature). */
+int msgbuf_append_raw(struct msgbuf *mb, const uint8_t *bytes, size_t len);
+/* Elements of type t (or its other-signedness twin) in the consecutive
+ * items from the read cursor on, without moving it: 0 and *n, or
+ * PvmNoData / PvmBadMsg as msgbuf_unpack would answer. */
+int msgbuf_count_ahead(struct msgbuf *mb, enum dsig_type t, size_t *n);
 
 /* Total payload length, in-place references included. */
 size_t msgbuf_length(const struct msgbuf *mb);

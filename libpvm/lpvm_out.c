@@ -1,0 +1,269 @@
+/*
+ * lpvm_out.c - children's output caught into a FILE (pvm_catchout), the
+ * descriptors the library listens on (pvm_getfds), and PVM_EXPORT editing
+ * (pvm_export, pvm_unexport).
+ */
+#include "lpvm.h"
+
+#include "pvmx.h"
+#include "tid.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* The output code pvm_catchout asks the daemon for: negative, so no
+ * pvm_send (tags >= 0) can ever be mistaken for output. */
+#define CATCHOUT_CODE (-0x5058)
+/* how long pvm_exit waits for children's output to end */
+#define DRAIN_MS 10000
+
+static FILE *out_file;
+
+/* tasks whose output began and has not ended, with their partial line */
+static struct source {
+	int tid;
+	char *part;
+	size_t len;
+} * sources;
+static int nsources;
+
+static struct source *source_of(int tid, int add)
+{
+	struct source *ns;
+	int i;
+
+	for (i = 0; i < nsources; i++) {
+		if (sources[i].tid == tid)
+			return &sources[i];
+	}
+	if (!add)
+		return NULL;
+	ns = realloc(sources, sizeof(*ns) * (size_t)(nsources + 1));
+	if (ns == NULL)
+		return NULL;
+	sources = ns;
+	sources[nsources] = (struct source){.tid = tid};
+	return &sources[nsources++];
+}
+
+static void source_drop(struct source *s)
+{
+	free(s->part);
+	*s = sources[--nsources];
+}
+
+static void put_line(int tid, const char *p, size_t n)
+{
+	if (lpvm.showtids)
+		fprintf(out_file, "[t%x] ", (unsigned)tid);
+	fwrite(p, 1, n, out_file);
+	fputc('\n', out_file);
+}
+
+/* Writes the complete lines of data, each tagged; keeps a partial last
+ * line for the next piece (PvmShowTids) or writes bytes as they come. */
+static void put_data(struct source *s, int tid, const char *data, size_t n)
+{
+	const char *nl;
+
+	if (!lpvm.showtids) {
+		fwrite(data, 1, n, out_file);
+		return;
+	}
+	while (n > 0 && (nl = memchr(data, '\n', n)) != NULL) {
+		size_t k = (size_t)(nl - data);
+
+		if (s != NULL && s->len > 0) {
+			char *line = realloc(s->part, s->len + k);
+
+			if (line != NULL) {
+				memcpy(line + s->len, data, k);
+				put_line(tid, line, s->len + k);
+				s->part = line;
+			}
+			s->len = 0;
+		} else {
+			put_line(tid, data, k);
+		}
+		data += k + 1;
+		n -= k + 1;
+	}
+	if (n > 0 && s != NULL) {
+		char *np = realloc(s->part, s->len + n);
+
+		if (np != NULL) {
+			memcpy(np + s->len, data, n);
+			s->part = np;
+			s->len += n;
+		}
+	} else if (n > 0) {
+		put_line(tid, data, n);
+	}
+}
+
+int lpvm_output_take(struct msgbuf *mb)
+{
+	int hdr[2];
+	struct source *s;
+	char *data;
+
+	if (out_file == NULL || mb->tag != CATCHOUT_CODE || !tid_is_daemon(mb->src))
+		return 0;
+	if (msgbuf_unpack(mb, DSIG_INT, hdr, 2, 1) != 0)
+		return 1; /* malformed output: nothing to print, nothing to queue */
+	s = source_of(hdr[0], hdr[1] == PVMX_OUTPUT_BEGIN);
+	if (hdr[1] == PVMX_OUTPUT_BEGIN) {
+		if (lpvm.showtids)
+			fprintf(out_file, "[t%x] BEGIN\n", (unsigned)hdr[0]);
+	} else if (hdr[1] == PVMX_OUTPUT_END) {
+		if (s != NULL && s->len > 0)
+			put_line(hdr[0], s->part, s->len);
+		if (lpvm.showtids)
+			fprintf(out_file, "[t%x] END\n", (unsigned)hdr[0]);
+		if (s != NULL)
+			source_drop(s);
+	} else if (hdr[1] > 0) {
+		data = malloc((size_t)hdr[1]);
+		if (data != NULL && msgbuf_unpack(mb, DSIG_BYTE, data, hdr[1], 1) == 0)
+			put_data(s, hdr[0], data, (size_t)hdr[1]);
+		free(data);
+	}
+	fflush(out_file);
+	return 1;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void lpvm_output_drain(void)
+{
+	long long deadline = now_ms() + DRAIN_MS;
+
+	if (out_file == NULL || lpvm.fd < 0)
+		return;
+	/* take what is there (a BEGIN not yet read), then wait for the ENDs */
+	if (lpvm_pump(0) < 0)
+		return;
+	while (nsources > 0) {
+		long long left = deadline - now_ms();
+
+		if (left <= 0 || lpvm_pump((int)left) < 0)
+			break;
+	}
+}
+
+int pvm_catchout(FILE *f)
+{
+	int r = lpvm_ensure("pvm_catchout");
+
+	if (r < 0)
+		return r;
+	out_file = f;
+	if (f != NULL) {
+		lpvm.out_tid = lpvm.mytid;
+		lpvm.out_code = CATCHOUT_CODE;
+	} else {
+		lpvm.out_tid = 0;
+		lpvm.out_code = 0;
+	}
+	return PvmOk;
+}
+
+int pvm_getfds(int **fds)
+{
+	static int our_fds[1];
+	int r = lpvm_ensure("pvm_getfds");
+
+	if (r < 0)
+		return r;
+	our_fds[0] = lpvm.fd;
+	if (fds != NULL)
+		*fds = our_fds;
+	return 1;
+}
+
+/* PVM_EXPORT editing ---------------------------------------------------- */
+
+/* Whether the colon-separated list has name as an entry. */
+static int list_has(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	while (*list != '\0') {
+		const char *end = strchr(list, ':');
+		size_t k = end != NULL ? (size_t)(end - list) : strlen(list);
+
+		if (k == n && memcmp(list, name, n) == 0)
+			return 1;
+		list += k;
+		if (*list == ':')
+			list++;
+	}
+	return 0;
+}
+
+int pvm_export(char *name)
+{
+	const char *cur = getenv("PVM_EXPORT");
+	size_t len;
+	char *nv;
+
+	if (name == NULL || *name == '\0' || strchr(name, ':') != NULL ||
+	    strchr(name, '=') != NULL)
+		return lpvm_error("pvm_export", PvmBadParam);
+	if (cur == NULL)
+		cur = "";
+	if (list_has(cur, name))
+		return PvmOk;
+	len = strlen(cur) + strlen(name) + 2;
+	nv = malloc(len);
+	if (nv == NULL)
+		return lpvm_error("pvm_export", PvmNoMem);
+	snprintf(nv, len, "%s%s%s", cur, *cur != '\0' ? ":" : "", name);
+	setenv("PVM_EXPORT", nv, 1);
+	free(nv);
+	return PvmOk;
+}
+
+int pvm_unexport(char *name)
+{
+	const char *cur = getenv("PVM_EXPORT"), *p;
+	size_t n, out = 0;
+	char *nv;
+
+	if (name == NULL || *name == '\0')
+		return lpvm_error("pvm_unexport", PvmBadParam);
+	if (cur == NULL || !list_has(cur, name))
+		return PvmOk;
+	n = strlen(name);
+	nv = malloc(strlen(cur) + 1);
+	if (nv == NULL)
+		return lpvm_error("pvm_unexport", PvmNoMem);
+	for (p = cur; *p != '\0';) {
+		const char *end = strchr(p, ':');
+		size_t k = end != NULL ? (size_t)(end - p) : strlen(p);
+
+		if (k > 0 && !(k == n && memcmp(p, name, n) == 0)) {
+			if (out > 0)
+				nv[out++] = ':';
+			memcpy(nv + out, p, k);
+			out += k;
+		}
+		p += k;
+		if (*p == ':')
+			p++;
+	}
+	nv[out] = '\0';
+	if (out == 0)
+		unsetenv("PVM_EXPORT");
+	else
+		setenv("PVM_EXPORT", nv, 1);
+	free(nv);
+	return PvmOk;
+}

@@ -1,0 +1,66 @@
+#!/bin/bash
+# test_api3.sh - the library-only parts of issue 3 on a real pvmd: packf,
+# psend/precv, pkmesg, getminfo/setminfo, message handlers, recvf,
+# catchout, export, getfds.  The programs check and print one line per
+# behaviour (tests/integration/progs/api3_*.c).
+source "$PVMX_SRC/tests/integration/lib.sh"
+
+# run_group NAME ARGS...: runs api3_msg (or api3_packf) and counts its FAILs
+run_group() {
+	local out
+	out=$(tmo 30 "$@" 2>&1)
+	local rc=$?
+	printf '%s\n' "$out" | sed 's/^/    /'
+	if [ $rc -eq 0 ]; then pass "$*"; else fail "$* (exit $rc)"; fi
+}
+
+run_group "$PROGS/api3_packf"
+
+vm_start
+run_group "$PROGS/api3_msg" pmsg
+run_group "$PROGS/api3_msg" mhf
+run_group "$PROGS/api3_msg" recvf
+run_group "$PROGS/api3_msg" env
+
+# catchout with PvmShowTids: every line tagged, BEGIN and END per task
+F=$TEST_TMP/catch.txt
+out=$(tmo 30 "$PROGS/api3_msg" catchout "$F" 2>&1)
+rc=$?
+printf '%s\n' "$out" | sed 's/^/    /'
+expect_eq "catchout program" 0 "$rc"
+t1=$(printf '%s\n' "$out" | sed -n 's/^child-out //p')
+t2=$(printf '%s\n' "$out" | sed -n 's/^child-env //p')
+got=$(grep -F "[t$t1]" "$F" 2>/dev/null)
+expect_eq "child output tagged, in order, BEGIN..END" \
+	"[t$t1] BEGIN
+[t$t1] to stderr
+[t$t1] first line
+[t$t1] second line
+[t$t1] split line
+[t$t1] no newline
+[t$t1] END" "$got"
+got=$(grep -F "[t$t2]" "$F" 2>/dev/null)
+expect_eq "exported variable reaches the child" \
+	"[t$t2] BEGIN
+[t$t2] API3_VAR=xyz
+[t$t2] END" "$got"
+expect_eq "nothing else in the file" 10 "$(wc -l <"$F")"
+
+# PvmShowTids off: raw output, no BEGIN/END
+F=$TEST_TMP/raw.txt
+out=$(tmo 30 "$PROGS/api3_msg" catchout-raw "$F" 2>&1)
+expect_eq "catchout-raw program" 0 "$?"
+got=$(cat "$F")
+expect_match "raw output untagged" '^first line' "$got"
+expect_match "raw output has the exported variable" 'API3_VAR=xyz' "$got"
+if grep -q 'BEGIN\|END\|\[t' "$F"; then fail "raw output has tags"; else pass "raw output has no tags"; fi
+
+# pvm_exit right after spawning waits for the output to end
+F=$TEST_TMP/exit.txt
+out=$(tmo 30 "$PROGS/api3_msg" catchout-exit "$F" 2>&1)
+expect_eq "catchout-exit program" 0 "$?"
+expect_eq "pvm_exit waited for both ENDs" 2 "$(grep -c '\] END$' "$F")"
+expect_match "pvm_exit waited for the last line" 'no newline' "$(cat "$F")"
+
+vm_stop
+finish
