@@ -1,0 +1,253 @@
+#!/usr/bin/env bash
+# test_console3.sh - the console's second set of commands, fed on stdin to
+# `pvm` on a real daemon: ~/.pvmrc at start; alias/unalias; echo; setenv;
+# export/unexport, and an exported variable reaching a spawned task;
+# getopt/setopt; sig delivering SIGUSR1; jobs; pstat; names/put/lookup/
+# remove on the mailbox; tickle; trace (not supported); reset killing all
+# tasks but the no-reset ones (other consoles) and clearing the mailbox.
+# A part whose library call is still PvmNotImpl is skipped, saying so.
+source "$PVMX_SRC/tests/integration/lib.sh"
+
+PVM=$BIN/pvm
+for f in "$PVM" "$PROGS/run_sleep" "$PROGS/con_sigwait"; do
+	if [ ! -x "$f" ]; then
+		echo "FAIL: $f not built"
+		exit 1
+	fi
+done
+
+vm_procs() {
+	local p
+	for p in $(pgrep -x "$1"); do
+		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "PVM_TMP=$TEST_TMP" && echo "$p"
+	done
+}
+
+# console CMDS...: feeds each argument as one line to a console; sets OUT, RC
+console() {
+	OUT=$(printf '%s\n' "$@" | tmo 40 "$PVM" 2>&1)
+	RC=$?
+	printf '%s\n' "$OUT" | sed "s/^/    [pvm] /"
+}
+
+TAB=$'\t'
+skip() { echo "skip - $*"; }
+# notimpl TEXT: true when the console reported a library call as PvmNotImpl
+notimpl() { printf '%s\n' "$1" | grep -q 'Not implemented'; }
+
+# interact SCRIPT: runs a console whose input is written by the shell
+# function SCRIPT, which may wait for the console's output (in $IOUT,
+# flushed after every command) before writing more; sets OUT, RC
+IOUT=$TEST_TMP/interact.out
+interact() {
+	: >"$IOUT"
+	"$1" | tmo 60 "$PVM" >"$IOUT" 2>&1
+	RC=$?
+	OUT=$(cat "$IOUT")
+	printf '%s\n' "$OUT" | sed "s/^/    [pvm] /"
+}
+# wait_output REGEX [SECONDS]: waits (default 10 s) for a line in $IOUT
+wait_output() {
+	local i
+	for i in $(seq 1 $((${2:-10} * 10))); do
+		grep -Eq -- "$1" "$IOUT" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+vm_start
+
+# --- ~/.pvmrc runs before the first command ----------------------------
+cat >"$HOME/.pvmrc" <<'EOF'
+# a startup file as PVM's example has them
+alias ? help
+alias say echo from-alias   # a comment after a command
+setenv PVMX_RC_VAR set by pvmrc
+
+echo pvmrc ran
+EOF
+console "echo first command" "say hi" "setenv PVMX_RC_VAR" "alias"
+expect_eq "the console with a .pvmrc exits 0" 0 "$RC"
+expect_eq "the .pvmrc's output comes before the first command's" \
+	"pvmrc ran" "$(printf '%s\n' "$OUT" | sed -n 1p)"
+expect_eq "then the first command runs" "first command" "$(printf '%s\n' "$OUT" | sed -n 2p)"
+expect_match "an alias from .pvmrc expands, with the words after it" '^from-alias hi$' "$OUT"
+expect_match "setenv in .pvmrc sets the console's environment" '^set by pvmrc$' "$OUT"
+expect_match "alias lists the .pvmrc's aliases (name, tab, command)" "^\\?${TAB}help\$" "$OUT"
+expect_match "alias lists the definition without its comment" "^say${TAB}echo from-alias\$" "$OUT"
+rm -f "$HOME/.pvmrc"
+
+# --- alias, unalias, echo ----------------------------------------------
+console "echo a \"b c\"   d" \
+	"alias greet echo 'hello world' and" \
+	"alias" "alias greet" \
+	"greet more" \
+	"alias echo echo X" "echo self" "unalias echo" \
+	"unalias greet no_such_alias" "greet again" "alias" "unalias"
+expect_match "echo joins its words with one space" '^a b c d$' "$OUT"
+expect_match "alias keeps a quoted word whole" "^greet${TAB}echo 'hello world' and\$" "$OUT"
+expect_match "an alias expands with the words that follow it" '^hello world and more$' "$OUT"
+expect_match "an alias may name the command it is called as" '^X self$' "$OUT"
+expect_match "after unalias, the name is unknown again" '^unknown command: greet$' "$OUT"
+expect_eq "greet is listed by alias and alias greet, not after unalias" 2 \
+	"$(printf '%s\n' "$OUT" | grep -c "^greet${TAB}")"
+expect_match "unalias without a name says so" '^unalias: wrong #args$' "$OUT"
+
+# --- setenv -------------------------------------------------------------
+console "setenv PVMX_T1 one   two" "setenv PVMX_T1" "setenv PVMX_UNSET_VAR" "setenv"
+expect_match "setenv name shows the value set (words joined by a space)" '^one two$' "$OUT"
+expect_match "setenv alone lists the environment" '^PVMX_T1=one two$' "$OUT"
+expect_match "and the environment the console started with" "^PVM_TMP=$TEST_TMP\$" "$OUT"
+
+# --- setenv PVM_EXPORT (no library call): a task receives the variable --
+console "setenv PVMX_T2 via-setenv" "setenv PVM_EXPORT PVMX_T2" \
+	"spawn -> /bin/sh -c 'echo \"T2=\$PVMX_T2 T3=\${PVMX_T3-unset}\"'" \
+	"setenv PVMX_T3 not-exported"
+expect_match "a variable named in PVM_EXPORT reaches a spawned task; others do not" \
+	'^\[t[0-9a-f]+\] T2=via-setenv T3=unset$' "$OUT"
+
+# --- export, unexport ----------------------------------------------------
+console "export" "export PVMX_A PVMX_B" "export" "unexport PVMX_A" "export" \
+	"setenv PVMX_B via-export" \
+	"spawn -> /bin/sh -c 'echo \"B=\$PVMX_B\"'"
+if notimpl "$OUT"; then
+	skip "export/unexport: pvm_export is still PvmNotImpl in libpvm"
+else
+	expect_match "export alone shows an empty PVM_EXPORT" '^PVM_EXPORT=$' "$OUT"
+	expect_match "export adds names to PVM_EXPORT" '^PVM_EXPORT=PVMX_A:PVMX_B$' "$OUT"
+	expect_match "unexport removes one" '^PVM_EXPORT=PVMX_B$' "$OUT"
+	expect_match "setenv + export: the spawned task sees the variable" \
+		'^\[t[0-9a-f]+\] B=via-export$' "$OUT"
+fi
+
+# --- getopt, setopt ------------------------------------------------------
+console getopt
+expect_eq "getopt lists PVM's 23 console options" 23 \
+	"$(printf '%s\n' "$OUT" | grep -cE '^Pvm[A-Za-z]+ Currently Set to -?[0-9]+$')"
+expect_match "getopt shows the console's PvmNoReset set" '^PvmNoReset Currently Set to 1$' "$OUT"
+console "getopt PvmRoute" "setopt PvmRoute 3" "getopt PvmRoute" \
+	"getopt PvmFoo" "setopt PvmRoute" "setopt PvmDebugMask x" "setopt PvmRoute 99"
+expect_match "setopt says the old and the new value" '^PvmRoute Changed from [0-9]+ to 3$' "$OUT"
+expect_match "getopt then shows the new value" '^PvmRoute Currently Set to 3$' "$OUT"
+expect_match "an unknown option is named" '^PVM Option "PvmFoo" Unknown\.$' "$OUT"
+expect_match "setopt without a value says so" '^setopt: wrong #args$' "$OUT"
+expect_match "setopt with a non-number says so" '^setopt: bad value "x"$' "$OUT"
+expect_match "a value the library refuses is reported" '^setopt: PvmRoute: Bad parameter$' "$OUT"
+
+# --- trace, help ---------------------------------------------------------
+console trace help "help reset"
+expect_match "trace is not supported, and says so" '^trace: not supported' "$OUT"
+for c in alias export getopt jobs lookup names put remove reset setenv setopt sig tickle \
+	trace unalias unexport; do
+	expect_match "help lists $c" "^  $c +[A-Z]" "$OUT"
+done
+expect_match "help reset gives its syntax" '^Syntax:  reset$' "$OUT"
+
+# --- jobs, pstat, sig: a task waits for SIGUSR1 --------------------------
+sig_script() {
+	local t
+	echo "spawn -> con_sigwait 15"
+	wait_output 'con_sigwait t[0-9a-f]+: ready' || return
+	t=$(grep -Eo '^t[0-9a-f]+$' "$IOUT" | head -1)
+	echo "jobs"
+	echo "jobs -l"
+	echo "pstat $t t7ffff"
+	echo "sig USR1 $t"
+	wait_output 'con_sigwait: got SIGUSR1|Not implemented' 10
+	wait_output '^\[1\] finished' 10
+	echo "jobs"
+	echo "echo end of jobs"
+}
+interact sig_script
+T=$(printf '%s\n' "$OUT" | grep -Eo '^t[0-9a-f]+$' | head -1)
+expect_match "con_sigwait started in job 1" '^\[1\]$' "$OUT"
+expect_match "jobs lists job 1 with its task" "^ 1: $T\$" "$OUT"
+expect_match "jobs -l prints ps's header" '^ +HOST +TID +FLAG 0x +COMMAND$' "$OUT"
+expect_match "jobs -l lists the task under its job" "^ +[^ ]+ +${T#t} +[0-9a-f]+ [^ ]*con_sigwait" "$OUT"
+expect_match "pstat of a running task says run, as PVM prints it" "^t +${T#t}  run\$" "$OUT"
+expect_match "pstat of an unknown task says so" '^t +7ffff  No such task$' "$OUT"
+if notimpl "$OUT"; then
+	skip "sig: pvm_sendsig is still PvmNotImpl in libpvm"
+else
+	expect_match "sig USR1 reached the task" "^\[$T\] con_sigwait: got SIGUSR1\$" "$OUT"
+	expect_eq "after the job ended, jobs lists nothing" "end of jobs" \
+		"$(printf '%s\n' "$OUT" | grep -A1 '^\[1\] finished' | tail -1)"
+fi
+console "sig 10" "sig BOGUS t1" "sig 10 zz" "echo after sig"
+expect_match "sig without a task says so" '^sig: wrong #args$' "$OUT"
+expect_match "a bad signal is named" '^sig: bad signal BOGUS$' "$OUT"
+expect_match "a bad task id is named" '^sig: bad task id zz$' "$OUT"
+expect_match "the console goes on" '^after sig$' "$OUT"
+
+# --- the mailbox: put, names, lookup, remove -----------------------------
+console id "put pvmx_a hello" "put pvmx_b 1 'hi there'" names "names pvmx_b" \
+	"lookup pvmx_a" "lookup pvmx_b 0" "remove pvmx_a" "lookup pvmx_a" "names pvmx_a" \
+	"put x y z" "echo end"
+if notimpl "$OUT"; then
+	skip "names/put/lookup/remove: the mailbox calls are still PvmNotImpl in libpvm"
+else
+	ME=$(printf '%s\n' "$OUT" | grep -Eo '^t[0-9a-f]+$' | head -1)
+	expect_match "names lists a put entry, owned by the console" \
+		"^	index=0 owner=0x${ME#t}/$((16#${ME#t})) flags=0x0\$" "$OUT"
+	expect_match "names shows put's flags (PvmMboxPersistent)" \
+		"^	index=0 owner=0x${ME#t}/[0-9]+ flags=0x1\$" "$OUT"
+	expect_eq "names with a name lists that class" 2 "$(printf '%s\n' "$OUT" | grep -c '^<pvmx_b>:$')"
+	expect_match "lookup prints the stored string" '^hello$' "$OUT"
+	expect_match "lookup with an index, a string with a space" '^hi there$' "$OUT"
+	expect_match "after remove, lookup finds nothing" '^lookup: Not Found$' "$OUT"
+	expect_match "put with flags that are no number says so" '^put: bad flags "y"' "$OUT"
+	expect_match "the console goes on" '^end$' "$OUT"
+	# a persistent entry outlives its owner
+	console "lookup pvmx_b"
+	expect_match "another console looks up the persistent entry" '^hi there$' "$OUT"
+fi
+
+# --- tickle --------------------------------------------------------------
+console "tickle 5" "tickle" "tickle x"
+if notimpl "$OUT"; then
+	skip "tickle: pvm_tickle is still PvmNotImpl in libpvm"
+else
+	expect_match "tickle 5 (debug mask) prints its results in parentheses" \
+		'^\(( -?[0-9]+)+ \)$' "$OUT"
+fi
+expect_match "tickle without a number says so" '^tickle: wrong #args$' "$OUT"
+expect_match "tickle with a non-number says so" '^tickle: bad number "x"$' "$OUT"
+
+# --- reset: kills all tasks but the no-reset ones, clears the mailbox ----
+# tasks spawned by a console that has left, and a persistent entry it left
+console "spawn -2 run_sleep 60" "put pvmx_orphan 1 left-behind" "echo end"
+expect_match "two run_sleep tasks to reset" '^2 successful$' "$OUT"
+# another console, still running during the reset: PVM spares consoles
+BG_OUT=$TEST_TMP/bg_console.out
+{ sleep 4; echo "echo background console survived"; } | tmo 30 "$PVM" >"$BG_OUT" 2>&1 &
+BG_PID=$!
+EXTRA_PIDS="$EXTRA_PIDS $BG_PID"
+sleep 1
+console "put pvmx_mine 0 kept" reset "names" "echo after reset"
+if printf '%s\n' "$OUT" | grep -q '^reset: cannot list the no-reset tasks: Not implemented'; then
+	skip "reset: pvm_getnoresets is still PvmNotImpl in libpvm (reset does nothing without it)"
+	wait "$BG_PID"
+else
+	expect_match "the console that reset goes on" '^after reset$' "$OUT"
+	for _ in $(seq 1 50); do
+		[ -z "$(vm_procs run_sleep)" ] && break
+		sleep 0.1
+	done
+	expect_eq "reset killed the run_sleep tasks" "" "$(vm_procs run_sleep)"
+	if notimpl "$OUT"; then
+		skip "reset's mailbox part: the mailbox calls are still PvmNotImpl in libpvm"
+	else
+		if printf '%s\n' "$OUT" | grep -q '^<pvmx_orphan>:$'; then
+			fail "reset left the orphaned persistent entry pvmx_orphan"
+		else
+			pass "reset deleted the orphaned persistent entry"
+		fi
+		expect_match "reset kept the resetting console's own entry" '^<pvmx_mine>:$' "$OUT"
+	fi
+	wait "$BG_PID"
+	expect_match "reset spared another console (a no-reset task)" \
+		'^background console survived$' "$(cat "$BG_OUT")"
+fi
+
+finish
