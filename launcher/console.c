@@ -148,10 +148,13 @@ int main(int argc, char **argv)
 	int tid;
 
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		printf("usage: pvm\n"
-		       "The PVM console: reads commands (type `help`) from stdin,\n"
-		       "with a prompt when stdin is a terminal.  Starts a pvmd when\n"
-		       "none runs for this virtual machine (PVM_VMID, PVM_TMP).\n");
+		printf(
+		    "usage: pvm\n"
+		    "The PVM console: reads commands (type `help`) from stdin,\n"
+		    "with a prompt when stdin is a terminal.  Starts a pvmd when\n"
+		    "none runs for this virtual machine (PVM_VMID, PVM_TMP).\n"
+		    "First runs the commands in $HOME/.pvmrc, if there is one\n"
+		    "(one per line, # starts a comment; alias and setenv are usual).\n");
 		return 0;
 	}
 	if (argc > 1) {

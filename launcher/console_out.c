@@ -279,7 +279,7 @@ void console_out_drain(int seconds)
 	long long deadline = now_ms() + (long long)seconds * 1000;
 
 	while (console_out_pending() > 0 && now_ms() < deadline) {
-		struct timeval tv = {0, 50 * 1000};
+		struct timeval tv = {0, 50000};
 		int bufid;
 
 		/* wait for something, then let the poller take it */
