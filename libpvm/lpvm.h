@@ -87,6 +87,8 @@ int lpvm_receive(const char *fn, int tid, int tag, long long timeout_ms, int con
  * outstanding and never nests. */
 int lpvm_output_take(struct msgbuf *mb);
 void lpvm_output_drain(void); /* pvm_exit: waits (bounded) for children's output */
+/* PvmOutputTid accepts 0 and live tasks only, as PVM 3.4.6 does */
+int lpvm_output_tid_ok(int tid);
 int lpvm_mhf_take(int id);
 void lpvm_mhf_run(void);
 /* pvm_recvf's matcher, when one is set: index in rxq of the message it

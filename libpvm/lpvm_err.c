@@ -191,6 +191,8 @@ int pvm_setopt(int what, int val)
 		return lpvm_error("pvm_setopt", PvmBadParam);
 	if (what == PvmRoute && (val < PvmDontRoute || val > PvmRouteDirect))
 		return lpvm_error("pvm_setopt", PvmBadParam);
+	if (what == PvmOutputTid && !lpvm_output_tid_ok(val))
+		return lpvm_error("pvm_setopt", PvmBadParam);
 	if (what == PvmDebugMask)
 		log_set_level(val > 0 ? LOG_DEBUG : LOG_WARN);
 	old = *f;

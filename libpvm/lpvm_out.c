@@ -166,13 +166,26 @@ int pvm_catchout(FILE *f)
 		return r;
 	out_file = f;
 	if (f != NULL) {
+		/* as PVM 3.4.6: the children's output comes in our context */
 		lpvm.out_tid = lpvm.mytid;
 		lpvm.out_code = CATCHOUT_CODE;
+		lpvm.out_ctx = lpvm.ctx;
 	} else {
 		lpvm.out_tid = 0;
 		lpvm.out_code = 0;
 	}
 	return PvmOk;
+}
+
+int lpvm_output_tid_ok(int tid)
+{
+	if (tid == 0)
+		return 1;
+	if (lpvm_ensure("pvm_setopt") < 0)
+		return 0;
+	if (tid == lpvm.mytid)
+		return 1;
+	return tid_is_valid(tid) && !tid_is_daemon(tid) && pvm_pstat(tid) == PvmOk;
 }
 
 int pvm_getfds(int **fds)

@@ -478,6 +478,18 @@ static void test_env(void)
 	pvm_setopt(PvmAutoErr, 0);
 	CHECK(pvm_export(0) == PvmBadParam && pvm_export("A:B") == PvmBadParam,
 	      "export of a null or list name: PvmBadParam");
+	/* PvmOutputTid: 0 or a live task; the code may be anything */
+	CHECK(pvm_setopt(PvmOutputTid, me + 1000) == PvmBadParam &&
+	          pvm_setopt(PvmOutputTid, -1) == PvmBadParam &&
+	          pvm_setopt(PvmOutputTid, pvm_tidtohost(me)) == PvmBadParam &&
+	          pvm_getopt(PvmOutputTid) == 0,
+	      "PvmOutputTid of no task: PvmBadParam, unchanged");
+	CHECK(pvm_setopt(PvmOutputTid, me) == 0 && pvm_getopt(PvmOutputTid) == me &&
+	          pvm_setopt(PvmOutputTid, 0) == me,
+	      "PvmOutputTid of a live task, then 0");
+	CHECK(pvm_setopt(PvmOutputCode, -5) == 0 && pvm_getopt(PvmOutputCode) == -5,
+	      "PvmOutputCode takes any value");
+	pvm_setopt(PvmOutputCode, 0);
 	pvm_setopt(PvmAutoErr, 1);
 
 	n = pvm_getfds(&fds);
