@@ -12,20 +12,9 @@
 #ifndef COMPAT_HELLO_COMMON_H
 #define COMPAT_HELLO_COMMON_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* dladdr, RTLD_DEFAULT */
-#endif
-#include <dlfcn.h>
-#include <limits.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 
-/* NOTMPNAM: declare pvmtmpnam() and size PVMTMPNAMLEN for it (128) */
-#define NOTMPNAM
-#include <pvm3.h>
+#include "compat_util.h"
 
 #define TAG_DATA 71
 #define TAG_ECHO 72
@@ -38,45 +27,6 @@
 static const int compat_ints[N_INTS] = {0, 1, -1, INT_MAX, INT_MIN};
 static const double compat_doubles[N_DOUBLES] = {0.1, -2.5e-300, 1e300, 3.0};
 static const char compat_string[] = "compat: hello from the master";
-
-/* PVM 3.4.6 exports these but its header does not declare them;
- * programs that use them declare them like this */
-extern int pvm_errno;
-extern int pvm_nerr;
-extern char *pvm_errlist[];
-
-static int compat_failures;
-
-static void compat_check(int cond, const char *who, const char *what)
-{
-	printf("%s - %s: %s\n", cond ? "ok" : "FAIL", who, what);
-	if (!cond)
-		compat_failures++;
-}
-
-/*
- * The file the dynamic loader took pvm_mytid from.  dladdr(&pvm_mytid) is
- * the direct answer; if the address is the executable's own PLT stub (a
- * non-PIE build), ask the loader for the definition instead.
- */
-static const char *compat_library_path(void)
-{
-	static char path[PATH_MAX];
-	Dl_info info, exe;
-
-	/* compat_check is in the executable: that tells us its base */
-	memset(&exe, 0, sizeof(exe));
-	dladdr((void *)&compat_check, &exe);
-	if (dladdr((void *)&pvm_mytid, &info) == 0 || info.dli_fname == NULL ||
-	    (exe.dli_fbase != NULL && info.dli_fbase == exe.dli_fbase)) {
-		void *sym = dlsym(RTLD_DEFAULT, "pvm_mytid");
-		if (sym == NULL || dladdr(sym, &info) == 0 || info.dli_fname == NULL)
-			return "unknown";
-	}
-	if (realpath(info.dli_fname, path) == NULL)
-		snprintf(path, sizeof(path), "%s", info.dli_fname);
-	return path;
-}
 
 /* ---------------------------------------------------------------- worker */
 
