@@ -179,11 +179,13 @@ static int reset_tasks(const int *noresets, int nnoreset)
 }
 
 /* Deletes the mailbox entries no surviving task owns (a killed task's
- * own entries go with it, persistent ones stay behind, orphaned). */
+ * own entries go with it, persistent ones stay behind, orphaned).  PVM's
+ * reset has the master pvmd do this; through pvm_delinfo, a daemon that
+ * lets only owners delete refuses the others: say how many. */
 static void reset_mbox(const int *noresets, int nnoreset)
 {
 	struct pvmmboxinfo *classes = NULL;
-	int nclasses = 0, r;
+	int nclasses = 0, denied = 0, r;
 
 	r = pvm_getmboxinfo("*", &nclasses, &classes);
 	if (r < 0) {
@@ -201,11 +203,16 @@ static void reset_mbox(const int *noresets, int nnoreset)
 			if (owner == console.mytid || tid_in(owner, noresets, nnoreset))
 				continue;
 			r = pvm_delinfo(c->mi_name, c->mi_indices[k], PvmMboxDefault);
-			if (r < 0 && r != PvmNotFound)
+			if (r == PvmDenied)
+				denied++;
+			else if (r < 0 && r != PvmNotFound)
 				printf("reset: remove %s[%d]: %s\n", c->mi_name,
 				       c->mi_indices[k], errtext(r));
 		}
 	}
+	if (denied > 0)
+		printf("reset: %d mailbox entr%s of other tasks not removed: %s\n",
+		       denied, denied == 1 ? "y" : "ies", errtext(PvmDenied));
 }
 
 enum console_action console_cmd_reset(int ac, char **av)
