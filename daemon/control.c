@@ -270,6 +270,47 @@ int control_dispatch(struct conn *c, Pvmx__Control *ctl)
 		conn_send_status(c, seq, PvmOk);
 		task_detach(c->task);
 		break;
+	case PVMX__CONTROL__BODY_NEWCONTEXT:
+		conn_send_status(c, seq, context_new(c->task->tid));
+		break;
+	case PVMX__CONTROL__BODY_FREECONTEXT:
+		conn_send_status(c, seq,
+		                 context_free(c->task->tid, ctl->freecontext->ctx));
+		break;
+	case PVMX__CONTROL__BODY_MBOX_PUT:
+		conn_send_status(c, seq, mbox_put(c->task->tid, ctl->mbox_put));
+		break;
+	case PVMX__CONTROL__BODY_MBOX_GET:
+		mbox_get(c, seq, ctl->mbox_get);
+		break;
+	case PVMX__CONTROL__BODY_MBOX_DEL:
+		conn_send_status(c, seq, mbox_del(c->task->tid, ctl->mbox_del));
+		break;
+	case PVMX__CONTROL__BODY_MBOX_INFO:
+		mbox_info(c, seq);
+		break;
+	case PVMX__CONTROL__BODY_SENDSIG:
+		conn_send_status(c, seq, sysreq_sendsig(c->task, ctl->sendsig));
+		break;
+	case PVMX__CONTROL__BODY_HOSTSYNC:
+		sysreq_hostsync(c, seq, ctl->hostsync->host);
+		break;
+	case PVMX__CONTROL__BODY_TICKLE:
+		sysreq_tickle(c, seq, ctl->tickle);
+		break;
+	case PVMX__CONTROL__BODY_NORESET:
+		c->task->noreset = ctl->noreset->on;
+		conn_send_status(c, seq, PvmOk);
+		break;
+	case PVMX__CONTROL__BODY_GETNORESETS:
+		sysreq_getnoresets(c, seq);
+		break;
+	case PVMX__CONTROL__BODY_SELF_OUTPUT:
+		conn_send_status(c, seq, sysreq_self_output(c->task, ctl->self_output));
+		break;
+	case PVMX__CONTROL__BODY_REG_ROLE:
+		conn_send_status(c, seq, sysreq_role(c->task, ctl->reg_role->role));
+		break;
 	default:
 		conn_send_status(c, seq, PvmNotImpl);
 		break;

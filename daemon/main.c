@@ -296,6 +296,8 @@ static int setup_paths(void)
 static void teardown(void)
 {
 	notify_free_all();
+	mbox_free_all();
+	context_free_all();
 	task_free_all();
 	conn_free_all();
 	if (pvmd.listener != NULL)

@@ -95,6 +95,14 @@ static void notify_cancel(int owner, int kind, const Pvmx__NotifyRequest *req)
 		for (size_t i = 0; i < req->n_tids && !match; i++)
 			match = req->tids[i] == n->tid;
 		if (match) {
+			/* as PVM: a cancelled exit notify is delivered as if
+			 * the event had happened */
+			if (kind != PvmHostAdd) {
+				int ints[2] = {n->tid, -1};
+
+				notify_send(owner, n->tag, n->ctx, ints,
+				            kind == PvmxTaskExitStatus ? 2 : 1);
+			}
 			TAILQ_REMOVE(&notifies, n, entry);
 			free(n);
 		}
@@ -166,6 +174,16 @@ void notify_task_exit(struct task *t, int status)
 		TAILQ_REMOVE(&notifies, n, entry);
 		free(n);
 	}
+}
+
+/* For pvm_tickle: the waiting notifies, one line each. */
+void notify_dump(void)
+{
+	struct notify *n;
+
+	TAILQ_FOREACH(n, &notifies, entry)
+	tickle_log("notify: t%x waits for kind %d on t%x (tag %d ctx %d)",
+	           (unsigned)n->owner, n->kind, (unsigned)n->tid, n->tag, n->ctx);
 }
 
 void notify_free_all(void)

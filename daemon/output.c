@@ -227,3 +227,32 @@ void output_close(struct task *t)
 	}
 	t->open_pipes = 0;
 }
+
+/* The old receiver gets END (it may be counting), the new one BEGIN, so
+ * each sees a whole stream.  A task started by hand has no pipes: its
+ * output is its own; only the setting is kept. */
+void output_redirect(struct task *t, int tid, int code, int ctx)
+{
+	struct task *old = output_sink(t), *sink;
+	int live = t->open_pipes > 0;
+
+	if (tid == t->out_tid && code == t->out_code && ctx == t->out_ctx)
+		return;
+	if (live && old != NULL)
+		output_send(t, old, PVMX_OUTPUT_END, NULL);
+	/* flush a partial line still meant for the log */
+	for (int i = 0; i < 2 && old == NULL; i++) {
+		if (t->out[i].linelen > 0) {
+			output_log_line(t, t->out[i].line, t->out[i].linelen);
+			t->out[i].linelen = 0;
+		}
+	}
+	t->out_tid = tid;
+	t->out_code = code;
+	t->out_ctx = ctx;
+	sink = output_sink(t);
+	if (live && sink != NULL)
+		output_send(t, sink, PVMX_OUTPUT_BEGIN, NULL);
+	log_info("t%x: own output now to %s%x (tag %d)", t->tid, tid != 0 ? "t" : "log ",
+	         (unsigned)tid, code);
+}

@@ -76,6 +76,7 @@ struct task {
 	unsigned spawned : 1;        /* we forked it: exit needs a reap */
 	unsigned ever_connected : 1; /* its tid was claimed once */
 	unsigned reaped : 1;         /* waitpid returned its status */
+	unsigned noreset : 1;        /* pvm_setopt(PvmNoReset, 1) */
 	int status;                  /* wait status once reaped */
 
 	/* as the parent asked in the spawn request; passed on at register */
@@ -170,6 +171,8 @@ void spawn_request(struct conn *c, uint32_t seq, const Pvmx__SpawnRequest *req);
 /* output.c */
 int output_start(struct task *t, int outfd, int errfd);
 void output_close(struct task *t);
+/* PvmSelfOutput*: t's output goes to tid (0: the log) from now on. */
+void output_redirect(struct task *t, int tid, int code, int ctx);
 /* A data frame from the daemon holding the given packed items. */
 uint8_t *output_message(int dst, int tag, int ctx, const int *ints, size_t nints,
                         const void *bytes, size_t nbytes, size_t *len);
@@ -178,5 +181,32 @@ uint8_t *output_message(int dst, int tag, int ctx, const int *ints, size_t nints
 int notify_request(struct task *from, const Pvmx__NotifyRequest *req);
 void notify_task_exit(struct task *t, int status);
 void notify_free_all(void);
+void notify_dump(void);
+
+/* context.c */
+int context_new(int tid);
+int context_free(int tid, int ctx);
+void context_task_exit(int tid);
+int context_in_use(void);
+void context_free_all(void);
+
+/* mbox.c */
+int mbox_put(int tid, const Pvmx__MboxPut *req);
+void mbox_get(struct conn *c, uint32_t seq, const Pvmx__MboxGet *req);
+int mbox_del(int tid, const Pvmx__MboxDel *req);
+void mbox_info(struct conn *c, uint32_t seq);
+void mbox_task_exit(int tid);
+void mbox_dump(void);
+void mbox_free_all(void);
+
+/* sysreq.c */
+void tickle_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int sysreq_sendsig(const struct task *from, const Pvmx__SigRequest *s);
+void sysreq_hostsync(struct conn *c, uint32_t seq, int host);
+void sysreq_tickle(struct conn *c, uint32_t seq, const Pvmx__TickleRequest *req);
+void sysreq_getnoresets(struct conn *c, uint32_t seq);
+int sysreq_self_output(struct task *t, const Pvmx__SelfOutputRequest *req);
+int sysreq_role(const struct task *t, int role);
+void sysreq_task_exit(int tid);
 
 #endif

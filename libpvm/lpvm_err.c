@@ -197,5 +197,7 @@ int pvm_setopt(int what, int val)
 		log_set_level(val > 0 ? LOG_DEBUG : LOG_WARN);
 	old = *f;
 	*f = val;
+	/* the daemon must know of some (reported by the call on failure) */
+	lpvm_option_changed(what);
 	return old;
 }

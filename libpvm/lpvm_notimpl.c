@@ -21,106 +21,18 @@ int pvm_delhosts(char **names, int count, int *infos)
 		infos[i] = PvmNotImpl;
 	NOTIMPL(pvm_delhosts);
 }
-int pvm_hostsync(int host, struct timeval *clk, struct timeval *delta)
-{
-	(void)host, (void)clk, (void)delta;
-	NOTIMPL(pvm_hostsync);
-}
 
 /* message handlers, contexts, message info */
-int pvm_newcontext(void)
-{
-	NOTIMPL(pvm_newcontext);
-}
-int pvm_freecontext(int ctx)
-{
-	(void)ctx;
-	NOTIMPL(pvm_freecontext);
-}
-int pvm_getcontext(void)
-{
-	return lpvm.ctx;
-}
-int pvm_setcontext(int ctx)
-{
-	(void)ctx;
-	NOTIMPL(pvm_setcontext);
-}
 
 /* messaging extras */
-int pvm_sendsig(int tid, int sig)
-{
-	(void)tid, (void)sig;
-	NOTIMPL(pvm_sendsig);
-}
-int pvm_tickle(int how, int *argc, int *argv, int *info)
-{
-	(void)how, (void)argc, (void)argv, (void)info;
-	NOTIMPL(pvm_tickle);
-}
-int pvm_getnoresets(int **tids, int *ntids)
-{
-	(void)tids, (void)ntids;
-	NOTIMPL(pvm_getnoresets);
-}
 
 /* resource manager, hoster, tasker, tracer */
-int pvm_reg_hoster(void)
-{
-	NOTIMPL(pvm_reg_hoster);
-}
-int pvm_reg_rm(struct pvmhostinfo **hip)
-{
-	(void)hip;
-	NOTIMPL(pvm_reg_rm);
-}
-int pvm_reg_tasker(void)
-{
-	NOTIMPL(pvm_reg_tasker);
-}
 int pvm_reg_tracer(int tctx, int ttag, int octx, int otag, char *tmask, int tbuf,
                    int topt)
 {
 	(void)tctx, (void)ttag, (void)octx, (void)otag, (void)tmask, (void)tbuf;
 	(void)topt;
 	NOTIMPL(pvm_reg_tracer);
-}
-
-/* mailbox */
-int pvm_putinfo(char *name, int bufid, int flags)
-{
-	(void)name, (void)bufid, (void)flags;
-	NOTIMPL(pvm_putinfo);
-}
-int pvm_recvinfo(char *name, int index, int flags)
-{
-	(void)name, (void)index, (void)flags;
-	NOTIMPL(pvm_recvinfo);
-}
-int pvm_delinfo(char *name, int index, int flags)
-{
-	(void)name, (void)index, (void)flags;
-	NOTIMPL(pvm_delinfo);
-}
-int pvm_getmboxinfo(char *pattern, int *n, struct pvmmboxinfo **info)
-{
-	(void)pattern, (void)n, (void)info;
-	NOTIMPL(pvm_getmboxinfo);
-}
-int pvm_insert(char *name, int index, int data)
-{
-	(void)name, (void)index, (void)data;
-	NOTIMPL(pvm_insert);
-}
-int pvm_lookup(char *name, int index, int *data)
-{
-	(void)name, (void)index, (void)data;
-	NOTIMPL(pvm_lookup);
-}
-int pvm_delete(char *name, int index)
-{
-	(void)name, (void)index;
-	NOTIMPL(pvm_delete);
 }
 
 /* groups and collectives */

@@ -1,0 +1,530 @@
+/*
+ * mbox.c - the message mailbox (pvm_putinfo, pvm_recvinfo, pvm_delinfo,
+ * pvm_getmboxinfo and the older pvm_insert/pvm_lookup/pvm_delete): named
+ * classes of indexed entries, each a packed message owned by a task.
+ * Requests with PvmMboxWaitForInfo are held until an entry appears.
+ */
+#include "pvmd.h"
+
+#include "log.h"
+#include "wire.h"
+
+#include <pvm3.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A class name is a key, not a document. */
+#define MBOX_NAME_MAX 1024
+/* All entries together; one more is refused with PvmNoMem. */
+#define MBOX_BYTES_MAX (256u * 1024u * 1024u)
+#define MBOX_ENTRIES_MAX 100000
+/* Flags a put may carry: the options and the direct index bits. */
+#define MBOX_PUT_FLAGS                                                                   \
+	(PvmMboxPersistent | PvmMboxMultiInstance | PvmMboxOverWritable |                \
+	 ((int)(PvmMboxMaxDirectIndex - 1) << PvmMboxDirectIndexShift))
+#define MBOX_GET_FLAGS (PvmMboxFirstAvail | PvmMboxReadAndDelete | PvmMboxWaitForInfo)
+
+struct mbox_entry {
+	TAILQ_ENTRY(mbox_entry) entry; /* in index order */
+	int index;
+	int owner; /* 0 once a persistent entry's owner has exited */
+	int flags;
+	int dsig;
+	uint8_t *data;
+	size_t len;
+};
+TAILQ_HEAD(mbox_entries, mbox_entry);
+
+struct mbox_class {
+	TAILQ_ENTRY(mbox_class) entry;
+	char *name;
+	struct mbox_entries entries;
+	size_t n;
+};
+TAILQ_HEAD(mbox_classes, mbox_class);
+
+/* A pvm_recvinfo with PvmMboxWaitForInfo, answered when it can be. */
+struct mbox_waiter {
+	TAILQ_ENTRY(mbox_waiter) entry;
+	int tid;
+	uint32_t seq;
+	char *name;
+	int index, flags;
+};
+TAILQ_HEAD(mbox_waiters, mbox_waiter);
+
+static struct mbox_classes classes = TAILQ_HEAD_INITIALIZER(classes);
+static struct mbox_waiters waiters = TAILQ_HEAD_INITIALIZER(waiters);
+static size_t mbox_bytes, mbox_entries;
+
+static int name_ok(const char *name)
+{
+	return name != NULL && name[0] != '\0' && strlen(name) <= MBOX_NAME_MAX;
+}
+
+static struct mbox_class *class_find(const char *name)
+{
+	struct mbox_class *k;
+
+	TAILQ_FOREACH(k, &classes, entry)
+	{
+		if (strcmp(k->name, name) == 0)
+			return k;
+	}
+	return NULL;
+}
+
+static struct mbox_entry *entry_at(struct mbox_class *k, int index)
+{
+	struct mbox_entry *e;
+
+	TAILQ_FOREACH(e, &k->entries, entry)
+	{
+		if (e->index == index)
+			return e;
+	}
+	return NULL;
+}
+
+/* The first entry with an index >= index. */
+static struct mbox_entry *entry_from(struct mbox_class *k, int index)
+{
+	struct mbox_entry *e;
+
+	TAILQ_FOREACH(e, &k->entries, entry)
+	{
+		if (e->index >= index)
+			return e;
+	}
+	return NULL;
+}
+
+static int lowest_free(struct mbox_class *k)
+{
+	struct mbox_entry *e;
+	int i = 0;
+
+	TAILQ_FOREACH(e, &k->entries, entry)
+	{
+		if (e->index != i)
+			break;
+		i++;
+	}
+	return i;
+}
+
+static void entry_free(struct mbox_class *k, struct mbox_entry *e)
+{
+	TAILQ_REMOVE(&k->entries, e, entry);
+	k->n--;
+	mbox_bytes -= e->len;
+	mbox_entries--;
+	free(e->data);
+	free(e);
+	if (k->n == 0) {
+		TAILQ_REMOVE(&classes, k, entry);
+		free(k->name);
+		free(k);
+	}
+}
+
+/* Inserts e in index order. */
+static void entry_link(struct mbox_class *k, struct mbox_entry *e)
+{
+	struct mbox_entry *x;
+
+	TAILQ_FOREACH(x, &k->entries, entry)
+	{
+		if (x->index > e->index) {
+			TAILQ_INSERT_BEFORE(x, e, entry);
+			k->n++;
+			return;
+		}
+	}
+	TAILQ_INSERT_TAIL(&k->entries, e, entry);
+	k->n++;
+}
+
+/* May task tid replace or delete e? Its owner may; others only when it
+ * is overwritable, or when its owner has exited (so a console's reset
+ * can clear what exited tasks left behind). */
+static int may_modify(const struct mbox_entry *e, int tid)
+{
+	return e->owner == tid || e->owner == 0 || (e->flags & PvmMboxOverWritable);
+}
+
+static void waiters_wake(const char *name);
+
+/* The slot a put goes to: an existing entry to replace (*old), or a new
+ * index.  Returns the index, or a PVM error. */
+static int put_target(struct mbox_class *k, const Pvmx__MboxPut *req, int tid,
+                      struct mbox_entry **old)
+{
+	int flags = req->flags, multi = flags & PvmMboxMultiInstance;
+	int direct = (int)PvmMboxDirectIndexOf(flags);
+	struct mbox_entry *e;
+
+	*old = NULL;
+	if (req->mode == 1) {
+		/* pvm_insert: a given index must be free */
+		if (req->index < 0)
+			return k != NULL ? lowest_free(k) : 0;
+		return k != NULL && entry_at(k, req->index) != NULL ? PvmDupEntry
+		                                                    : req->index;
+	}
+	/* an index above 0 is for multi-instance classes only */
+	if (direct > 0 && !multi)
+		return PvmBadParam;
+	if (k == NULL)
+		return direct;
+	e = entry_at(k, direct);
+	if (direct > 0) {
+		if (e == NULL)
+			return direct;
+		/* a direct index replaces an overwritable instance only */
+		if ((e->flags & PvmMboxOverWritable) && (flags & PvmMboxOverWritable)) {
+			*old = e;
+			return direct;
+		}
+		return lowest_free(k);
+	}
+	if (multi)
+		return lowest_free(k);
+	if (e == NULL)
+		return 0;
+	if (!may_modify(e, tid))
+		return PvmDenied;
+	*old = e;
+	return 0;
+}
+
+/* pvm_putinfo / pvm_insert by task tid: the index stored at, or a PVM
+ * error. */
+int mbox_put(int tid, const Pvmx__MboxPut *req)
+{
+	struct mbox_class *k;
+	struct mbox_entry *old, *e;
+	int index;
+
+	if (!name_ok(req->name) || (req->flags & ~MBOX_PUT_FLAGS) != 0 ||
+	    (req->mode != 0 && req->mode != 1) || (req->mode == 1 && req->index < -1) ||
+	    (req->data.len > 0 && req->data.data == NULL))
+		return PvmBadParam;
+	k = class_find(req->name);
+	index = put_target(k, req, tid, &old);
+	if (index < 0)
+		return index;
+	if (mbox_bytes + req->data.len > MBOX_BYTES_MAX ||
+	    mbox_entries >= MBOX_ENTRIES_MAX) {
+		log_warn("t%x: mailbox full (%zu entries, %zu bytes)", (unsigned)tid,
+		         mbox_entries, mbox_bytes);
+		return PvmNoMem;
+	}
+	e = calloc(1, sizeof(*e));
+	if (e != NULL && req->data.len > 0) {
+		e->data = malloc(req->data.len);
+		if (e->data == NULL) {
+			free(e);
+			e = NULL;
+		}
+	}
+	if (e != NULL && k == NULL) {
+		k = calloc(1, sizeof(*k));
+		if (k != NULL && (k->name = strdup(req->name)) == NULL) {
+			free(k);
+			k = NULL;
+		}
+		if (k == NULL) {
+			free(e->data);
+			free(e);
+			e = NULL;
+		} else {
+			TAILQ_INIT(&k->entries);
+			TAILQ_INSERT_TAIL(&classes, k, entry);
+		}
+	}
+	if (e == NULL)
+		return PvmNoMem;
+	if (req->data.len > 0)
+		memcpy(e->data, req->data.data, req->data.len);
+	e->len = req->data.len;
+	e->index = index;
+	e->owner = tid;
+	e->flags = req->mode == 1 ? PvmMboxPersistent | PvmMboxMultiInstance : req->flags;
+	e->dsig = req->dsig;
+	/* link the new one first: freeing the old must not free the class */
+	entry_link(k, e);
+	mbox_bytes += e->len;
+	mbox_entries++;
+	if (old != NULL)
+		entry_free(k, old);
+	log_debug("t%x: mailbox put \"%s\" index %d (%zu bytes, flags 0x%x)",
+	          (unsigned)tid, printable(req->name), index, e->len, (unsigned)e->flags);
+	waiters_wake(req->name);
+	return index;
+}
+
+/* Looks up for a get; *e is the entry, or NULL with the error returned. */
+static int get_find(const char *name, int index, int flags, int tid,
+                    struct mbox_entry **e, struct mbox_class **k)
+{
+	*k = class_find(name);
+	*e = NULL;
+	if (*k == NULL)
+		return PvmNotFound;
+	*e = (flags & PvmMboxFirstAvail) || index < 0
+	         ? entry_from(*k, index < 0 ? 0 : index)
+	         : entry_at(*k, index);
+	if (*e == NULL)
+		return PvmNotFound;
+	if ((flags & PvmMboxReadAndDelete) && !may_modify(*e, tid)) {
+		*e = NULL;
+		return PvmDenied;
+	}
+	return 0;
+}
+
+static void reply_get(struct conn *c, uint32_t seq, int code, const struct mbox_entry *e)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__MboxGetReply r = PVMX__MBOX_GET_REPLY__INIT;
+
+	r.code = code;
+	if (e != NULL) {
+		r.code = e->index;
+		r.owner = e->owner;
+		r.dsig = e->dsig;
+		r.data.data = e->data;
+		r.data.len = e->len;
+	}
+	ctl.seq = seq;
+	ctl.body_case = PVMX__CONTROL__BODY_MBOX_GET_REPLY;
+	ctl.mbox_get_reply = &r;
+	conn_send_control(c, &ctl);
+}
+
+/* Answers a get with entry e (deleting it for PvmMboxReadAndDelete). */
+static void get_answer(struct conn *c, uint32_t seq, int flags, struct mbox_class *k,
+                       struct mbox_entry *e)
+{
+	reply_get(c, seq, 0, e);
+	if (flags & PvmMboxReadAndDelete)
+		entry_free(k, e);
+}
+
+/* pvm_recvinfo / pvm_lookup: answered now, or held (WaitForInfo). */
+void mbox_get(struct conn *c, uint32_t seq, const Pvmx__MboxGet *req)
+{
+	struct mbox_class *k;
+	struct mbox_entry *e;
+	struct mbox_waiter *w;
+	int r;
+
+	if (!name_ok(req->name) || req->index < -1 ||
+	    (req->flags & ~MBOX_GET_FLAGS) != 0) {
+		reply_get(c, seq, PvmBadParam, NULL);
+		return;
+	}
+	r = get_find(req->name, req->index, req->flags, c->task->tid, &e, &k);
+	if (e != NULL) {
+		get_answer(c, seq, req->flags, k, e);
+		return;
+	}
+	if (r != PvmNotFound || !(req->flags & PvmMboxWaitForInfo)) {
+		reply_get(c, seq, r, NULL);
+		return;
+	}
+	w = calloc(1, sizeof(*w));
+	if (w == NULL || (w->name = strdup(req->name)) == NULL) {
+		free(w);
+		reply_get(c, seq, PvmNoMem, NULL);
+		return;
+	}
+	w->tid = c->task->tid;
+	w->seq = seq;
+	w->index = req->index;
+	w->flags = req->flags;
+	TAILQ_INSERT_TAIL(&waiters, w, entry);
+	log_debug("t%x: waits for mailbox \"%s\" index %d", (unsigned)w->tid,
+	          printable(w->name), w->index);
+}
+
+static void waiter_free(struct mbox_waiter *w)
+{
+	TAILQ_REMOVE(&waiters, w, entry);
+	free(w->name);
+	free(w);
+}
+
+/* An entry of class name appeared: answer the waiters it satisfies, in
+ * the order they asked. */
+static void waiters_wake(const char *name)
+{
+	struct mbox_waiter *w, *next;
+
+	for (w = TAILQ_FIRST(&waiters); w != NULL; w = next) {
+		struct task *t = task_find(w->tid);
+		struct mbox_class *k;
+		struct mbox_entry *e;
+		int r;
+
+		next = TAILQ_NEXT(w, entry);
+		if (strcmp(w->name, name) != 0)
+			continue;
+		if (t == NULL || t->conn == NULL || t->conn->closing) {
+			waiter_free(w);
+			continue;
+		}
+		r = get_find(w->name, w->index, w->flags, w->tid, &e, &k);
+		if (e != NULL)
+			get_answer(t->conn, w->seq, w->flags, k, e);
+		else if (r == PvmDenied)
+			reply_get(t->conn, w->seq, r, NULL);
+		else
+			continue;
+		waiter_free(w);
+		/* a read-and-delete may have emptied the class */
+		if (class_find(name) == NULL)
+			break;
+	}
+}
+
+/* pvm_delinfo / pvm_delete: the index deleted (as PVM 3.4.6 answers),
+ * or a PVM error. */
+int mbox_del(int tid, const Pvmx__MboxDel *req)
+{
+	struct mbox_class *k;
+	struct mbox_entry *e;
+	int index = req->index;
+
+	if (!name_ok(req->name) || index < 0 || req->flags != 0)
+		return PvmBadParam;
+	k = class_find(req->name);
+	e = k != NULL ? entry_at(k, index) : NULL;
+	if (e == NULL)
+		return PvmNotFound;
+	if (!may_modify(e, tid))
+		return PvmDenied;
+	entry_free(k, e);
+	return index;
+}
+
+/* pvm_getmboxinfo: every class, every entry. */
+void mbox_info(struct conn *c, uint32_t seq)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__MboxInfoReply r = PVMX__MBOX_INFO_REPLY__INIT;
+	Pvmx__MboxClass *cls = NULL, **ptrs = NULL;
+	int32_t *ints = NULL;
+	struct mbox_class *k;
+	size_t n = 0, ne = 0, i = 0, j = 0;
+
+	TAILQ_FOREACH(k, &classes, entry)
+	{
+		n++;
+		ne += k->n;
+	}
+	cls = calloc(n ? n : 1, sizeof(*cls));
+	ptrs = calloc(n ? n : 1, sizeof(*ptrs));
+	ints = calloc(ne ? 3 * ne : 1, sizeof(*ints));
+	if (cls == NULL || ptrs == NULL || ints == NULL) {
+		r.code = PvmNoMem;
+		n = 0;
+	}
+	if (r.code == 0) {
+		TAILQ_FOREACH(k, &classes, entry)
+		{
+			Pvmx__MboxClass *m = &cls[i];
+			struct mbox_entry *e;
+			size_t x = 0;
+
+			pvmx__mbox_class__init(m);
+			m->name = k->name;
+			m->indices = ints + j;
+			m->owners = ints + j + k->n;
+			m->flags = ints + j + 2 * k->n;
+			m->n_indices = m->n_owners = m->n_flags = k->n;
+			TAILQ_FOREACH(e, &k->entries, entry)
+			{
+				m->indices[x] = e->index;
+				m->owners[x] = e->owner;
+				m->flags[x] = e->flags;
+				x++;
+			}
+			j += 3 * k->n;
+			ptrs[i] = m;
+			i++;
+		}
+	}
+	r.classes = ptrs;
+	r.n_classes = n;
+	ctl.seq = seq;
+	ctl.body_case = PVMX__CONTROL__BODY_MBOX_INFO_REPLY;
+	ctl.mbox_info_reply = &r;
+	conn_send_control(c, &ctl);
+	free(cls);
+	free(ptrs);
+	free(ints);
+}
+
+/* Task tid has exited: its entries go, unless persistent (they stay,
+ * owner 0); its held requests are dropped. */
+void mbox_task_exit(int tid)
+{
+	struct mbox_class *k, *knext;
+	struct mbox_waiter *w, *wnext;
+
+	for (k = TAILQ_FIRST(&classes); k != NULL; k = knext) {
+		struct mbox_entry *e, *enext;
+
+		knext = TAILQ_NEXT(k, entry);
+		for (e = TAILQ_FIRST(&k->entries); e != NULL; e = enext) {
+			enext = TAILQ_NEXT(e, entry);
+			if (e->owner != tid)
+				continue;
+			if (e->flags & PvmMboxPersistent) {
+				e->owner = 0;
+			} else if (k->n == 1) {
+				entry_free(k, e);
+				break; /* the class is gone */
+			} else {
+				entry_free(k, e);
+			}
+		}
+	}
+	for (w = TAILQ_FIRST(&waiters); w != NULL; w = wnext) {
+		wnext = TAILQ_NEXT(w, entry);
+		if (w->tid == tid)
+			waiter_free(w);
+	}
+}
+
+/* For pvm_tickle: one log line per class. */
+void mbox_dump(void)
+{
+	struct mbox_class *k;
+
+	tickle_log("mailbox: %zu entries, %zu bytes, %s waiters", mbox_entries,
+	           mbox_bytes, TAILQ_EMPTY(&waiters) ? "no" : "some");
+	TAILQ_FOREACH(k, &classes, entry)
+	tickle_log("mailbox class \"%s\": %zu entries", printable(k->name), k->n);
+}
+
+void mbox_free_all(void)
+{
+	struct mbox_waiter *w;
+
+	while (!TAILQ_EMPTY(&classes)) {
+		struct mbox_class *k = TAILQ_FIRST(&classes);
+
+		while (k != NULL && TAILQ_FIRST(&k->entries) != NULL) {
+			int last = k->n == 1;
+
+			entry_free(k, TAILQ_FIRST(&k->entries));
+			if (last)
+				break;
+		}
+	}
+	while ((w = TAILQ_FIRST(&waiters)) != NULL)
+		waiter_free(w);
+}

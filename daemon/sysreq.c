@@ -1,0 +1,210 @@
+/*
+ * sysreq.c - the smaller system requests: pvm_sendsig, pvm_hostsync,
+ * pvm_tickle, PvmNoReset and pvm_getnoresets, PvmSelfOutput*, and the
+ * resource manager / hoster / tasker registrations.
+ */
+#include "pvmd.h"
+
+#include "log.h"
+#include "tid.h"
+#include "wire.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <pvm3.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+/* Roles a task may take (pvm_reg_rm, pvm_reg_hoster, pvm_reg_tasker). */
+static int role_tid[4];
+static const char *const role_name[4] = {"", "resource manager", "hoster", "tasker"};
+
+/* A line of a pvm_tickle dump: always written, whatever the log level. */
+void tickle_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(pvmd.logf, "pvmd: tickle: ");
+	va_start(ap, fmt);
+	vfprintf(pvmd.logf, fmt, ap);
+	va_end(ap);
+	fputc('\n', pvmd.logf);
+	fflush(pvmd.logf);
+}
+
+static int log_level_now(void)
+{
+	for (int l = LOG_DEBUG; l > LOG_ERROR; l--) {
+		if (log_enabled((enum log_level)l))
+			return l;
+	}
+	return LOG_ERROR;
+}
+
+int sysreq_sendsig(const struct task *from, const Pvmx__SigRequest *s)
+{
+	struct task *t;
+
+	if (!tid_is_valid(s->tid) || tid_is_daemon(s->tid) || s->signal < 0 ||
+	    s->signal >= NSIG)
+		return PvmBadParam;
+	t = task_find(s->tid);
+	if (t == NULL)
+		return PvmNoTask;
+	if ((t->spawned && t->reaped) || t->pid <= 1)
+		return PvmOk;
+	log_info("t%x: signal %d to t%x pid %d (sendsig)", (unsigned)from->tid, s->signal,
+	         t->tid, (int)t->pid);
+	if (kill(t->pid, s->signal) != 0 && errno != ESRCH) {
+		log_warn("kill pid %d: %s", (int)t->pid, strerror(errno));
+		return PvmSysErr;
+	}
+	return PvmOk;
+}
+
+void sysreq_hostsync(struct conn *c, uint32_t seq, int host)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__HostSyncReply r = PVMX__HOST_SYNC_REPLY__INIT;
+	struct timeval tv;
+
+	if (!tid_is_valid(host))
+		r.code = PvmBadParam;
+	else if (host != pvmd.host_tid)
+		r.code = PvmNoHost;
+	else if (gettimeofday(&tv, NULL) != 0)
+		r.code = PvmSysErr;
+	if (r.code == 0) {
+		r.sec = tv.tv_sec;
+		r.usec = (int32_t)tv.tv_usec;
+	}
+	ctl.seq = seq;
+	ctl.body_case = PVMX__CONTROL__BODY_HOSTSYNC_REPLY;
+	ctl.hostsync_reply = &r;
+	conn_send_control(c, &ctl);
+}
+
+static void dump_tasks(void)
+{
+	struct task *t;
+
+	tickle_log("task table: %d tasks", pvmd.ntasks);
+	TAILQ_FOREACH(t, &pvmd.tasks, entry)
+	tickle_log("  t%x parent t%x pid %d %s%s%s", t->tid, (unsigned)t->ptid,
+	           (int)t->pid, t->name != NULL ? printable(t->name) : "-",
+	           t->conn != NULL ? " connected" : "", t->noreset ? " noreset" : "");
+}
+
+/* pvm_tickle: args[0] is what to do.
+ *   0 dump memory use to the log, 1 the host table, 2 the task table,
+ *   3 the waiting requests (notifies, held mailbox reads), 4 the mailbox,
+ *   5 get the log level (one result), 6 set the log level to args[1]. */
+void sysreq_tickle(struct conn *c, uint32_t seq, const Pvmx__TickleRequest *req)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__TickleReply r = PVMX__TICKLE_REPLY__INIT;
+	int32_t res[1];
+	int how = req->n_args > 0 ? req->args[0] : -1;
+
+	switch (how) {
+	case 0:
+		tickle_log("%d tasks, %d contexts in use", pvmd.ntasks, context_in_use());
+		break;
+	case 1:
+		tickle_log("host table: t%x %s %s dsig 0x%x", pvmd.host_tid,
+		           printable(pvmd.hostname), pvmd.arch, (unsigned)pvmd.dsig);
+		break;
+	case 2:
+		dump_tasks();
+		break;
+	case 3:
+		notify_dump();
+		break;
+	case 4:
+		mbox_dump();
+		break;
+	case 5:
+		res[0] = (int32_t)log_level_now();
+		r.results = res;
+		r.n_results = 1;
+		break;
+	case 6:
+		if (req->n_args < 2 || req->args[1] < LOG_ERROR ||
+		    req->args[1] > LOG_DEBUG) {
+			r.code = PvmBadParam;
+			break;
+		}
+		log_set_level((enum log_level)req->args[1]);
+		tickle_log("log level %d", req->args[1]);
+		break;
+	default:
+		r.code = PvmBadParam;
+		break;
+	}
+	ctl.seq = seq;
+	ctl.body_case = PVMX__CONTROL__BODY_TICKLE_REPLY;
+	ctl.tickle_reply = &r;
+	conn_send_control(c, &ctl);
+}
+
+void sysreq_getnoresets(struct conn *c, uint32_t seq)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__TidList r = PVMX__TID_LIST__INIT;
+	int32_t *tids = calloc(pvmd.ntasks > 0 ? (size_t)pvmd.ntasks : 1, sizeof(*tids));
+	struct task *t;
+	size_t n = 0;
+
+	if (tids == NULL) {
+		r.code = PvmNoMem;
+	} else {
+		TAILQ_FOREACH(t, &pvmd.tasks, entry)
+		{
+			if (t->noreset && n < (size_t)pvmd.ntasks)
+				tids[n++] = t->tid;
+		}
+	}
+	r.tids = tids;
+	r.n_tids = n;
+	ctl.seq = seq;
+	ctl.body_case = PVMX__CONTROL__BODY_TID_LIST;
+	ctl.tid_list = &r;
+	conn_send_control(c, &ctl);
+	free(tids);
+}
+
+int sysreq_self_output(struct task *t, const Pvmx__SelfOutputRequest *req)
+{
+	if (req->tid != 0 && !tid_is_valid(req->tid))
+		return PvmBadParam;
+	output_redirect(t, req->tid, req->code, req->ctx);
+	return PvmOk;
+}
+
+/* pvm_reg_rm / _hoster / _tasker: PvmOk, PvmAlready when another task
+ * holds the role. */
+int sysreq_role(const struct task *t, int role)
+{
+	if (role < 1 || role > 3)
+		return PvmBadParam;
+	if (role_tid[role] != 0 && role_tid[role] != t->tid)
+		return PvmAlready;
+	if (role_tid[role] == 0)
+		log_info("t%x registers as the %s", (unsigned)t->tid, role_name[role]);
+	role_tid[role] = t->tid;
+	return PvmOk;
+}
+
+/* A task has exited: the roles it held are free at once. */
+void sysreq_task_exit(int tid)
+{
+	for (int i = 1; i < 4; i++) {
+		if (role_tid[i] == tid) {
+			log_info("t%x, the %s, exited: role free", (unsigned)tid,
+			         role_name[i]);
+			role_tid[i] = 0;
+		}
+	}
+}
