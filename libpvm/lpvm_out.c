@@ -19,6 +19,9 @@
 #define DRAIN_MS 10000
 
 static FILE *out_file;
+/* pvm_catchout was called once: output with our code is ours for good
+ * (children spawned then keep sending it after pvm_catchout(0)) */
+static int caught_once;
 
 /* tasks whose output began and has not ended, with their partial line */
 static struct source {
@@ -108,10 +111,17 @@ int lpvm_output_take(struct msgbuf *mb)
 	struct source *s;
 	char *data;
 
-	if (out_file == NULL || mb->tag != CATCHOUT_CODE || !tid_is_daemon(mb->src))
+	if (!caught_once || mb->tag != CATCHOUT_CODE || !tid_is_daemon(mb->src))
 		return 0;
 	if (msgbuf_unpack(mb, DSIG_INT, hdr, 2, 1) != 0)
 		return 1; /* malformed output: nothing to print, nothing to queue */
+	if (out_file == NULL) {
+		/* collection turned off: dropped, never queued */
+		s = source_of(hdr[0], 0);
+		if (s != NULL && hdr[1] == PVMX_OUTPUT_END)
+			source_drop(s);
+		return 1;
+	}
 	s = source_of(hdr[0], hdr[1] == PVMX_OUTPUT_BEGIN);
 	if (hdr[1] == PVMX_OUTPUT_BEGIN) {
 		if (lpvm.showtids)
@@ -166,6 +176,7 @@ int pvm_catchout(FILE *f)
 		return r;
 	out_file = f;
 	if (f != NULL) {
+		caught_once = 1;
 		/* as PVM 3.4.6: the children's output comes in our context */
 		lpvm.out_tid = lpvm.mytid;
 		lpvm.out_code = CATCHOUT_CODE;

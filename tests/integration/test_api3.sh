@@ -62,5 +62,8 @@ expect_eq "catchout-exit program" 0 "$?"
 expect_eq "pvm_exit waited for both ENDs" 2 "$(grep -c '\] END$' "$F")"
 expect_match "pvm_exit waited for the last line" 'no newline' "$(cat "$F")"
 
+# pvm_catchout(0) with a child still writing: nothing queued, no crash
+run_group "$PROGS/api3_msg" catchout-off "$TEST_TMP/off.txt"
+
 vm_stop
 finish

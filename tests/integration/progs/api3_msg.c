@@ -2,8 +2,8 @@
  * api3_msg.c - test_api3.sh's checks that need a daemon, one group per
  * argument: pmsg (psend/precv, pkmesg, getminfo), mhf (message handlers,
  * setminfo's context), recvf, catchout FILE, catchout-raw FILE,
- * catchout-exit FILE, env (export/unexport, getfds).  Prints one line per
- * check; exits 1 if any failed.
+ * catchout-exit FILE, catchout-off FILE, env (export/unexport, getfds).  Prints one line
+ * per check; exits 1 if any failed.
  */
 #include <poll.h>
 #include <pvm3.h>
@@ -456,6 +456,35 @@ static void test_catchout(const char *path, int showtids, int wait_exit)
 	fclose(f);
 }
 
+/* pvm_catchout(0) while a child still writes: its output is dropped,
+ * never queued, and pvm_exit does not wait for it */
+static void test_catchout_off(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	char a0[] = "out";
+	char *out_args[] = {a0, NULL};
+	int tid = 0, r, n;
+	struct timeval tv = {0, 500000};
+
+	if (f == NULL) {
+		CHECK(0, "open %s", path);
+		return;
+	}
+	pvm_catchout(f);
+	r = pvm_spawn("api3_child", out_args, 0, "", 1, &tid);
+	CHECK(r == 1, "spawned a child");
+	pvm_catchout(0);
+	CHECK(pvm_getopt(PvmOutputTid) == 0 && pvm_getopt(PvmOutputCode) == 0,
+	      "catchout(0): PvmOutputTid and PvmOutputCode back to 0");
+	fclose(f); /* the library must not touch it any more */
+	pvm_notify(PvmTaskExit, 50, 1, &tid);
+	pvm_recv(-1, 50);
+	n = 0;
+	while (pvm_trecv(-1, -1, &tv) > 0)
+		n++;
+	CHECK(n == 0, "output after catchout(0) never reaches pvm_recv (%d seen)", n);
+}
+
 static void test_env(void)
 {
 	int *fds = NULL, n, r;
@@ -525,6 +554,8 @@ int main(int argc, char **argv)
 		test_catchout(argv[2], 0, 0);
 	else if (strcmp(what, "catchout-exit") == 0 && argc > 2)
 		test_catchout(argv[2], 1, 1);
+	else if (strcmp(what, "catchout-off") == 0 && argc > 2)
+		test_catchout_off(argv[2]);
 	else if (strcmp(what, "env") == 0)
 		test_env();
 	else {
