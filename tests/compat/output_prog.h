@@ -319,17 +319,14 @@ static int out_master(const char *who, char *self)
 			                 out_has_line(text, t, out) &&
 			                 out_has_line(text, t, err),
 			             who, what);
-			/* An expected failure, not a skip: pvmx's library writes the
-			 * man page's END.  Listed in docs/compat.md; an EOF passes. */
+			/* an expected failure, not a skip: pvmx's library writes
+			 * the man page's END (docs/compat.md); an EOF passes */
 			snprintf(what, sizeof(what),
 			         "caught t%x's last line, \"[t%x] EOF\"", t, t);
-			if (!out_has_line(text, t, "EOF") && out_has_line(text, t, "END"))
-				compat_line("XFAIL - %s: %s: got \"[t%x] END\" (the man "
-				            "page's word; "
-				            "PVM 3.4.6 writes EOF), a known difference",
-				            who, what, t);
-			else
-				compat_check(out_has_line(text, t, "EOF"), who, what);
+			compat_check_known(
+			    out_has_line(text, t, "EOF"), out_has_line(text, t, "END"),
+			    who, what,
+			    "got END (the man page's word; PVM 3.4.6 writes EOF)");
 		}
 	}
 	fclose(caught);
