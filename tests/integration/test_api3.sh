@@ -30,10 +30,11 @@ printf '%s\n' "$out" | sed 's/^/    /'
 expect_eq "catchout program" 0 "$rc"
 t1=$(printf '%s\n' "$out" | sed -n 's/^child-out //p')
 t2=$(printf '%s\n' "$out" | sed -n 's/^child-env //p')
-got=$(grep -F "[t$t1]" "$F" 2>/dev/null)
+# stderr has its own pipe: its line is checked apart from stdout's order
+got=$(grep -F "[t$t1]" "$F" 2>/dev/null | grep -vx "\[t$t1\] to stderr")
+expect_eq "child's stderr line caught" 1 "$(grep -cx "\[t$t1\] to stderr" "$F")"
 expect_eq "child output tagged, in order, BEGIN..END" \
 	"[t$t1] BEGIN
-[t$t1] to stderr
 [t$t1] first line
 [t$t1] second line
 [t$t1] split line
@@ -44,7 +45,10 @@ expect_eq "exported variable reaches the child" \
 	"[t$t2] BEGIN
 [t$t2] API3_VAR=xyz
 [t$t2] END" "$got"
-expect_eq "nothing else in the file" 10 "$(wc -l <"$F")"
+t3=$(sed -n 's/^\[t[0-9a-f]*\] grandchild t//p' "$F")
+got=$(grep -F "[t$t3]" "$F" 2>/dev/null | grep -c "BEGIN\|first line\|no newline\|END")
+expect_eq "a grandchild's output is caught too (t$t3)" 4 "$got"
+expect_eq "nothing else in the file" $((10 + 3 + 7)) "$(wc -l <"$F")"
 
 # PvmShowTids off: raw output, no BEGIN/END
 F=$TEST_TMP/raw.txt

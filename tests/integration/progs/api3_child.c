@@ -33,6 +33,18 @@ int main(int argc, char **argv)
 			printf("%s=%s\n", argv[2], v);
 		else
 			printf("%s unset\n", argv[2]);
+	} else if (argc > 1 && strcmp(argv[1], "spawn") == 0) {
+		/* a grandchild writing output; we wait for it to exit */
+		char a0[] = "out";
+		char *args[] = {a0, NULL};
+		int tid = 0;
+
+		if (pvm_spawn("api3_child", args, 0, "", 1, &tid) == 1) {
+			printf("grandchild t%x\n", (unsigned)tid);
+			fflush(stdout);
+			pvm_notify(PvmTaskExit, 51, 1, &tid);
+			pvm_recv(-1, 51);
+		}
 	} else if (argc > 2 && strcmp(argv[1], "send") == 0) {
 		int n = atoi(argv[2]);
 

@@ -423,9 +423,10 @@ static void test_recvf(void)
 static void test_catchout(const char *path, int showtids, int wait_exit)
 {
 	FILE *f = fopen(path, "w");
-	char a0[] = "out", e0[] = "env", e1[] = "API3_VAR";
+	char a0[] = "out", e0[] = "env", e1[] = "API3_VAR", s0[] = "spawn";
 	char *out_args[] = {a0, NULL}, *env_args[] = {e0, e1, NULL};
-	int tids[2] = {0, 0}, r, n;
+	char *spawn_args[] = {s0, NULL};
+	int tids[3] = {0, 0, 0}, r, n;
 	struct timeval tv = {0, 500000};
 
 	if (f == NULL) {
@@ -440,12 +441,16 @@ static void test_catchout(const char *path, int showtids, int wait_exit)
 	setenv("API3_VAR", "xyz", 1);
 	r = pvm_spawn("api3_child", out_args, 0, "", 1, &tids[0]);
 	r += pvm_spawn("api3_child", env_args, 0, "", 1, &tids[1]);
-	CHECK(r == 2, "spawned two children");
+	if (!wait_exit && showtids)
+		r += pvm_spawn("api3_child", spawn_args, 0, "", 1, &tids[2]);
+	CHECK(r == (!wait_exit && showtids ? 3 : 2), "spawned the children");
 	printf("child-out %x\nchild-env %x\n", (unsigned)tids[0], (unsigned)tids[1]);
 	if (!wait_exit) {
-		pvm_notify(PvmTaskExit, 50, 2, tids);
-		pvm_recv(-1, 50);
-		pvm_recv(-1, 50);
+		int nt = showtids ? 3 : 2;
+
+		pvm_notify(PvmTaskExit, 50, nt, tids);
+		for (int i = 0; i < nt; i++)
+			pvm_recv(-1, 50);
 		n = 0;
 		while (pvm_trecv(-1, -1, &tv) > 0)
 			n++;
