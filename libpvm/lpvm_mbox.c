@@ -130,13 +130,14 @@ int pvm_recvinfo(char *name, int index, int flags)
 	wire_control_free(rep);
 	if (mb == NULL)
 		return lpvm_error("pvm_recvinfo", PvmNoMem);
-	/* a new buffer, not made the active receive buffer (PVM's examples
-	 * call pvm_setrbuf on it) */
 	id = lpvm_buf_register(mb);
 	if (id < 0) {
 		msgbuf_free(mb);
 		return lpvm_error("pvm_recvinfo", id);
 	}
+	/* as PVM 3.4.6: it becomes the receive buffer (the previous one is
+	 * left alone, as pvm_setrbuf leaves it) */
+	lpvm.rbuf = id;
 	return id;
 }
 
@@ -195,7 +196,25 @@ static int *copy_ints(const int32_t *v, size_t n)
 	return p;
 }
 
-/* pattern: a regular expression over class names; "*" (or "") is all. */
+/* PVM 3.4.6's pattern: matched anywhere in the name, where `.` is any
+ * character and `*` repeats what precedes it; every other character is
+ * itself (`^`, `$`, `\` included).  "*" alone (or "") is everything.
+ * Made into a POSIX basic expression; NULL when out of memory. */
+static char *pattern_regex(const char *p)
+{
+	char *re = malloc(2 * strlen(p) + 1), *o = re;
+
+	for (; re != NULL && *p != '\0'; p++) {
+		if (strchr("^$\\[]", *p) != NULL || (*p == '*' && o == re))
+			*o++ = '\\';
+		*o++ = *p;
+	}
+	if (re != NULL)
+		*o = '\0';
+	return re;
+}
+
+/* pattern: see pattern_regex; "*" (or "") is all. */
 int pvm_getmboxinfo(char *pattern, int *nclasses, struct pvmmboxinfo **classes)
 {
 	Pvmx__Control req = PVMX__CONTROL__INIT, *rep = NULL;
@@ -207,8 +226,14 @@ int pvm_getmboxinfo(char *pattern, int *nclasses, struct pvmmboxinfo **classes)
 
 	if (r < 0)
 		return r;
-	if (!all && regcomp(&re, pattern, REG_NOSUB) != 0)
-		return lpvm_error("pvm_getmboxinfo", PvmBadParam);
+	if (!all) {
+		char *bre = pattern_regex(pattern);
+
+		r = bre != NULL ? regcomp(&re, bre, REG_NOSUB) : -1;
+		free(bre);
+		if (r != 0)
+			return lpvm_error("pvm_getmboxinfo", PvmBadParam);
+	}
 	req.body_case = PVMX__CONTROL__BODY_MBOX_INFO;
 	req.mbox_info = &e;
 	r = lpvm_request(&req, &rep);

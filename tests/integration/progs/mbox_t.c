@@ -275,10 +275,14 @@ int main(int argc, char **argv)
 	      "delinfo of nothing: PvmNotFound", 0);
 
 	/* pvm_getmboxinfo */
-	r = pvm_getmboxinfo("^m", &n, &mi);
+	r = pvm_getmboxinfo("mi", &n, &mi);
 	check(r == 0 && n == 1 && strcmp(mi[0].mi_name, "mi") == 0 &&
 	          mi[0].mi_nentries == 4,
 	      "getmboxinfo with a pattern: class mi, 4 entries", n);
+	r = pvm_getmboxinfo("^mi", &n, &mi);
+	check(r == 0 && n == 0, "getmboxinfo: ^ is a plain character, as PVM 3.4.6", n);
+	r = pvm_getmboxinfo("d.", &n, &mi);
+	check(r == 0 && n == 2, "getmboxinfo: . is any character (dx, dy)", n);
 	info("dx", 1, &owner, &flags);
 	check(owner == me && flags == (PvmMboxMultiInstance | PvmMboxOverWritable |
 	                               (int)PvmMboxDirectIndex(1)),
