@@ -13,6 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An entry travels in one control frame, which pvmd takes up to 16 MiB:
+ * a bigger message is refused here rather than cost us the connection. */
+#define MBOX_ENTRY_MAX (15u * 1024u * 1024u)
+
 static int name_ok(const char *name)
 {
 	return name != NULL && name[0] != '\0';
@@ -24,9 +28,12 @@ static int put(const char *fn, char *name, struct msgbuf *mb, int index, int fla
 {
 	Pvmx__Control req = PVMX__CONTROL__INIT;
 	Pvmx__MboxPut p = PVMX__MBOX_PUT__INIT;
-	uint8_t *data = msgbuf_flatten(mb);
+	uint8_t *data;
 	int r;
 
+	if (msgbuf_length(mb) > MBOX_ENTRY_MAX)
+		return lpvm_error(fn, PvmNoMem);
+	data = msgbuf_flatten(mb);
 	if (data == NULL)
 		return lpvm_error(fn, PvmNoMem);
 	p.name = name;

@@ -274,6 +274,17 @@ int main(int argc, char **argv)
 	check(pvm_delinfo("nosuch", 0, 0) == PvmNotFound,
 	      "delinfo of nothing: PvmNotFound", 0);
 
+	{
+		static char big[16 << 20];
+
+		pvm_initsend(PvmDataDefault);
+		pvm_pkbyte(big, (int)sizeof(big), 1);
+		check(pvm_putinfo("big", pvm_getsbuf(), 0) == PvmNoMem,
+		      "an entry over 15 MiB: PvmNoMem", 0);
+		check(put("big", 1, 0) == 0 && get("big", 0, 0) == 1,
+		      "... and the connection is still there", 0);
+	}
+
 	/* pvm_getmboxinfo */
 	r = pvm_getmboxinfo("mi", &n, &mi);
 	check(r == 0 && n == 1 && strcmp(mi[0].mi_name, "mi") == 0 &&
