@@ -158,6 +158,12 @@ enum console_action console_cmd_sig(int ac, char **av)
 			printf("sig: bad task id %s\n", av[i]);
 			continue;
 		}
+		/* as for kill: a signal meant for a task, typed with the wrong
+		 * tid, must not end the console */
+		if (tid == console.mytid) {
+			printf("sig: t%x is this console\n", (unsigned)tid);
+			continue;
+		}
 		r = pvm_sendsig(tid, sig);
 		if (r < 0)
 			printf("sig: t%x: %s\n", (unsigned)tid, errtext(r));

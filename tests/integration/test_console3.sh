@@ -5,7 +5,6 @@
 # getopt/setopt; sig delivering SIGUSR1; jobs; pstat; names/put/lookup/
 # remove on the mailbox; tickle; trace (not supported); reset killing all
 # tasks but the no-reset ones (other consoles) and clearing the mailbox.
-# A part whose library call is still PvmNotImpl is skipped, saying so.
 source "$PVMX_SRC/tests/integration/lib.sh"
 
 PVM=$BIN/pvm
@@ -31,9 +30,12 @@ console() {
 }
 
 TAB=$'\t'
-skip() { echo "skip - $*"; }
-# notimpl TEXT: true when the console reported a library call as PvmNotImpl
-notimpl() { printf '%s\n' "$1" | grep -q 'Not implemented'; }
+# no_notimpl WHAT: fails when the last console reported PvmNotImpl
+no_notimpl() {
+	if printf '%s\n' "$OUT" | grep -q 'Not implemented'; then
+		fail "$1: a library call answered PvmNotImpl"
+	fi
+}
 
 # interact SCRIPT: runs a console whose input is written by the shell
 # function SCRIPT, which may wait for the console's output (in $IOUT,
@@ -111,15 +113,12 @@ expect_match "a variable named in PVM_EXPORT reaches a spawned task; others do n
 console "export" "export PVMX_A PVMX_B" "export" "unexport PVMX_A" "export" \
 	"setenv PVMX_B via-export" \
 	"spawn -> /bin/sh -c 'echo \"B=\$PVMX_B\"'"
-if notimpl "$OUT"; then
-	skip "export/unexport: pvm_export is still PvmNotImpl in libpvm"
-else
-	expect_match "export alone shows an empty PVM_EXPORT" '^PVM_EXPORT=$' "$OUT"
-	expect_match "export adds names to PVM_EXPORT" '^PVM_EXPORT=PVMX_A:PVMX_B$' "$OUT"
-	expect_match "unexport removes one" '^PVM_EXPORT=PVMX_B$' "$OUT"
-	expect_match "setenv + export: the spawned task sees the variable" \
-		'^\[t[0-9a-f]+\] B=via-export$' "$OUT"
-fi
+no_notimpl "export/unexport"
+expect_match "export alone shows an empty PVM_EXPORT" '^PVM_EXPORT=$' "$OUT"
+expect_match "export adds names to PVM_EXPORT" '^PVM_EXPORT=PVMX_A:PVMX_B$' "$OUT"
+expect_match "unexport removes one" '^PVM_EXPORT=PVMX_B$' "$OUT"
+expect_match "setenv + export: the spawned task sees the variable" \
+	'^\[t[0-9a-f]+\] B=via-export$' "$OUT"
 
 # --- getopt, setopt ------------------------------------------------------
 console getopt
@@ -167,50 +166,60 @@ expect_match "jobs -l prints ps's header" '^ +HOST +TID +FLAG 0x +COMMAND$' "$OU
 expect_match "jobs -l lists the task under its job" "^ +[^ ]+ +${T#t} +[0-9a-f]+ [^ ]*con_sigwait" "$OUT"
 expect_match "pstat of a running task says run, as PVM prints it" "^t +${T#t}  run\$" "$OUT"
 expect_match "pstat of an unknown task says so" '^t +7ffff  No such task$' "$OUT"
-if notimpl "$OUT"; then
-	skip "sig: pvm_sendsig is still PvmNotImpl in libpvm"
-else
-	expect_match "sig USR1 reached the task" "^\[$T\] con_sigwait: got SIGUSR1\$" "$OUT"
-	expect_eq "after the job ended, jobs lists nothing" "end of jobs" \
-		"$(printf '%s\n' "$OUT" | grep -A1 '^\[1\] finished' | tail -1)"
-fi
-console "sig 10" "sig BOGUS t1" "sig 10 zz" "echo after sig"
+no_notimpl "sig"
+expect_match "sig USR1 reached the task" "^\[$T\] con_sigwait: got SIGUSR1\$" "$OUT"
+expect_eq "after the job ended, jobs lists nothing" "end of jobs" \
+	"$(printf '%s\n' "$OUT" | grep -A1 '^\[1\] finished' | tail -1)"
+sig_self_script() {
+	echo id
+	wait_output '^t[0-9a-f]+$' || return
+	echo "sig USR1 $(grep -Eo '^t[0-9a-f]+$' "$IOUT" | head -1)"
+	echo "echo after sig"
+}
+interact sig_self_script
+ME=$(printf '%s\n' "$OUT" | grep -Eo '^t[0-9a-f]+$' | head -1)
+expect_match "sig refuses to signal the console itself" "^sig: $ME is this console\$" "$OUT"
+expect_match "and the console goes on" '^after sig$' "$OUT"
+console "sig 10" "sig BOGUS t1" "sig 10 zz" "sig 10 t7ffff" "echo after sig"
 expect_match "sig without a task says so" '^sig: wrong #args$' "$OUT"
 expect_match "a bad signal is named" '^sig: bad signal BOGUS$' "$OUT"
 expect_match "a bad task id is named" '^sig: bad task id zz$' "$OUT"
+expect_match "an unknown task is reported" '^sig: t7ffff: No such task$' "$OUT"
 expect_match "the console goes on" '^after sig$' "$OUT"
 
 # --- the mailbox: put, names, lookup, remove -----------------------------
 console id "put pvmx_a hello" "put pvmx_b 1 'hi there'" names "names pvmx_b" \
 	"lookup pvmx_a" "lookup pvmx_b 0" "remove pvmx_a" "lookup pvmx_a" "names pvmx_a" \
 	"put x y z" "echo end"
-if notimpl "$OUT"; then
-	skip "names/put/lookup/remove: the mailbox calls are still PvmNotImpl in libpvm"
-else
-	ME=$(printf '%s\n' "$OUT" | grep -Eo '^t[0-9a-f]+$' | head -1)
-	expect_match "names lists a put entry, owned by the console" \
-		"^	index=0 owner=0x${ME#t}/$((16#${ME#t})) flags=0x0\$" "$OUT"
-	expect_match "names shows put's flags (PvmMboxPersistent)" \
-		"^	index=0 owner=0x${ME#t}/[0-9]+ flags=0x1\$" "$OUT"
-	expect_eq "names with a name lists that class" 2 "$(printf '%s\n' "$OUT" | grep -c '^<pvmx_b>:$')"
-	expect_match "lookup prints the stored string" '^hello$' "$OUT"
-	expect_match "lookup with an index, a string with a space" '^hi there$' "$OUT"
-	expect_match "after remove, lookup finds nothing" '^lookup: Not Found$' "$OUT"
-	expect_match "put with flags that are no number says so" '^put: bad flags "y"' "$OUT"
-	expect_match "the console goes on" '^end$' "$OUT"
-	# a persistent entry outlives its owner
-	console "lookup pvmx_b"
-	expect_match "another console looks up the persistent entry" '^hi there$' "$OUT"
-fi
+no_notimpl "names/put/lookup/remove"
+ME=$(printf '%s\n' "$OUT" | grep -Eo '^t[0-9a-f]+$' | head -1)
+expect_match "names lists a put entry, owned by the console" \
+	"^${TAB}index=0 owner=0x${ME#t}/$((16#${ME#t})) flags=0x0\$" "$OUT"
+expect_match "names shows put's flags (PvmMboxPersistent)" \
+	"^${TAB}index=0 owner=0x${ME#t}/[0-9]+ flags=0x1\$" "$OUT"
+expect_eq "names with a name lists that class" 2 "$(printf '%s\n' "$OUT" | grep -c '^<pvmx_b>:$')"
+expect_match "lookup prints the stored string" '^hello$' "$OUT"
+expect_match "lookup with an index, a string with a space" '^hi there$' "$OUT"
+expect_match "after remove, lookup finds nothing" '^lookup: Not Found$' "$OUT"
+expect_match "put with flags that are no number says so" '^put: bad flags "y"' "$OUT"
+expect_match "the console goes on" '^end$' "$OUT"
+# a persistent entry outlives its owner (marked ownerless); others go
+console "lookup pvmx_b" "names pvmx_b"
+expect_match "another console looks up the persistent entry" '^hi there$' "$OUT"
+expect_match "its owner shows as 0 once the owner left" \
+	"^${TAB}index=0 owner=0x0/0 flags=0x1\$" "$OUT"
+console "put pvmx_multi 2 one" "put pvmx_multi 2 two" "names pvmx_multi" \
+	"lookup pvmx_multi 1" "lookup pvmx_multi 7"
+expect_match "PvmMboxMultiInstance entries get indices 0 and 1" \
+	"^${TAB}index=1 owner=0x[0-9a-f]+/[0-9]+ flags=0x2\$" "$OUT"
+expect_match "lookup name index finds the second" '^two$' "$OUT"
+expect_match "lookup of a missing index says so" '^lookup: Not Found$' "$OUT"
 
 # --- tickle --------------------------------------------------------------
 console "tickle 5" "tickle" "tickle x"
-if notimpl "$OUT"; then
-	skip "tickle: pvm_tickle is still PvmNotImpl in libpvm"
-else
-	expect_match "tickle 5 (debug mask) prints its results in parentheses" \
-		'^\(( -?[0-9]+)+ \)$' "$OUT"
-fi
+no_notimpl "tickle"
+expect_match "tickle 5 (debug mask) prints its results in parentheses" \
+	'^\(( -?[0-9]+)+ \)$' "$OUT"
 expect_match "tickle without a number says so" '^tickle: wrong #args$' "$OUT"
 expect_match "tickle with a non-number says so" '^tickle: bad number "x"$' "$OUT"
 
@@ -224,35 +233,23 @@ BG_OUT=$TEST_TMP/bg_console.out
 BG_PID=$!
 EXTRA_PIDS="$EXTRA_PIDS $BG_PID"
 sleep 1
-console "put pvmx_mine 0 kept" reset "names" "echo after reset"
-if printf '%s\n' "$OUT" | grep -q '^reset: cannot list the no-reset tasks: Not implemented'; then
-	skip "reset: pvm_getnoresets is still PvmNotImpl in libpvm (reset does nothing without it)"
-	wait "$BG_PID"
+console "put pvmx_mine 0 kept" "spawn -> run_sleep 60" reset "names" "echo after reset"
+no_notimpl "reset"
+expect_match "the console that reset goes on" '^after reset$' "$OUT"
+expect_match "a -> job of the resetting console ends with its task" '^\[1\] finished$' "$OUT"
+for _ in $(seq 1 50); do
+	[ -z "$(vm_procs run_sleep)" ] && break
+	sleep 0.1
+done
+expect_eq "reset killed every run_sleep task" "" "$(vm_procs run_sleep)"
+if printf '%s\n' "$OUT" | grep -qE '^<pvmx_(orphan|b)>:$'; then
+	fail "reset left an orphaned persistent entry (pvmx_orphan or pvmx_b)"
 else
-	expect_match "the console that reset goes on" '^after reset$' "$OUT"
-	for _ in $(seq 1 50); do
-		[ -z "$(vm_procs run_sleep)" ] && break
-		sleep 0.1
-	done
-	expect_eq "reset killed the run_sleep tasks" "" "$(vm_procs run_sleep)"
-	if notimpl "$OUT"; then
-		skip "reset's mailbox part: the mailbox calls are still PvmNotImpl in libpvm"
-	elif printf '%s\n' "$OUT" | grep -q '^reset: .* not removed: Permission denied$'; then
-		# PVM's reset has the master pvmd delete them (a request the
-		# library sends); pvm_delinfo may delete only one's own entries
-		skip "reset's mailbox part: pvmd lets only an entry's owner delete it, and has no reset request yet"
-		expect_match "reset kept the resetting console's own entry" '^<pvmx_mine>:$' "$OUT"
-	else
-		if printf '%s\n' "$OUT" | grep -q '^<pvmx_orphan>:$'; then
-			fail "reset left the orphaned persistent entry pvmx_orphan"
-		else
-			pass "reset deleted the orphaned persistent entry"
-		fi
-		expect_match "reset kept the resetting console's own entry" '^<pvmx_mine>:$' "$OUT"
-	fi
-	wait "$BG_PID"
-	expect_match "reset spared another console (a no-reset task)" \
-		'^background console survived$' "$(cat "$BG_OUT")"
+	pass "reset deleted the orphaned persistent entries"
 fi
+expect_match "reset kept the resetting console's own entry" '^<pvmx_mine>:$' "$OUT"
+wait "$BG_PID"
+expect_match "reset spared another console (a no-reset task)" \
+	'^background console survived$' "$(cat "$BG_OUT")"
 
 finish
