@@ -91,6 +91,7 @@ void lpvm_output_drain(void); /* pvm_exit: waits (bounded) for children's output
 int lpvm_output_tid_ok(int tid);
 int lpvm_mhf_take(int id);
 void lpvm_mhf_run(void);
+void lpvm_mhf_released(int id); /* lpvm_buf_release tells it */
 /* pvm_recvf's matcher, when one is set: index in rxq of the message it
  * picks, -1 for none, or its error code */
 int lpvm_recvf_active(void);

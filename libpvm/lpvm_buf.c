@@ -95,6 +95,7 @@ void lpvm_buf_release(int id)
 		lpvm.rbuf = 0;
 	lpvm.bufs[id - 1] = NULL;
 	msgbuf_free(mb);
+	lpvm_mhf_released(id);
 }
 
 static int valid_encoding(int enc)

@@ -23,6 +23,8 @@ static struct held {
 } * held;
 static int nheld, heldcap;
 static int running;
+/* the message a handler is running with; 0 once something released it */
+static int handler_mid;
 
 static int (*matcher)(int, int, int);
 
@@ -113,9 +115,12 @@ static void call_handler(int (*f)(int), int id)
 	int sbuf = lpvm.sbuf, rbuf = lpvm.rbuf;
 
 	lpvm.rbuf = id;
+	handler_mid = id;
 	f(id);
-	if (lpvm_buf(id) != NULL)
+	/* the id may name a new buffer now if the handler freed the message */
+	if (handler_mid == id)
 		lpvm_buf_release(id);
+	handler_mid = 0;
 	lpvm.sbuf = lpvm_buf(sbuf) != NULL ? sbuf : 0;
 	lpvm.rbuf = lpvm_buf(rbuf) != NULL ? rbuf : 0;
 }
@@ -136,6 +141,12 @@ void lpvm_mhf_run(void)
 			lpvm_rxq_push(h.id);
 	}
 	running = 0;
+}
+
+void lpvm_mhf_released(int id)
+{
+	if (id == handler_mid)
+		handler_mid = 0;
 }
 
 /* pvm_recvf ------------------------------------------------------------- */

@@ -133,7 +133,7 @@ int lpvm_output_take(struct msgbuf *mb)
 			fprintf(out_file, "[t%x] END\n", (unsigned)hdr[0]);
 		if (s != NULL)
 			source_drop(s);
-	} else if (hdr[1] > 0) {
+	} else if (hdr[1] > 0 && (size_t)hdr[1] <= msgbuf_length(mb)) {
 		data = malloc((size_t)hdr[1]);
 		if (data != NULL && msgbuf_unpack(mb, DSIG_BYTE, data, hdr[1], 1) == 0)
 			put_data(s, hdr[0], data, (size_t)hdr[1]);

@@ -216,6 +216,7 @@ int pvm_upkmesg(void)
 {
 	struct msgbuf *outer = lpvm_buf(lpvm.rbuf), *mb;
 	int hdr[MINFO_N], r, id;
+	size_t have = 0;
 	uint8_t *body;
 
 	if (outer == NULL)
@@ -223,7 +224,10 @@ int pvm_upkmesg(void)
 	r = msgbuf_unpack(outer, DSIG_INT, hdr, MINFO_N, 1);
 	if (r < 0)
 		return lpvm_error("pvm_upkmesg", r);
-	if (hdr[MINFO_LEN] < 0)
+	/* the body must be there before its length is trusted */
+	if (hdr[MINFO_LEN] < 0 ||
+	    (hdr[MINFO_LEN] > 0 && (msgbuf_count_ahead(outer, DSIG_BYTE, &have) != 0 ||
+	                            have < (size_t)hdr[MINFO_LEN])))
 		return lpvm_error("pvm_upkmesg", PvmBadMsg);
 	body = malloc(hdr[MINFO_LEN] > 0 ? (size_t)hdr[MINFO_LEN] : 1);
 	if (body == NULL)

@@ -175,6 +175,16 @@ static int mb_leaver(const char *self)
 		snprintf(what, sizeof(what), "pvm_putinfo(%s, PvmMboxPersistent) = %d",
 		         persist, cc);
 		compat_check(cc == 0, "leaver", what);
+		/* two more, for the master to try to overwrite and to take */
+		for (int i = 0; i < 2; i++) {
+			char more[MB_NAME];
+			mb_name(more, self,
+			        i == 0 ? "persistent-put" : "persistent-take");
+			cc = pvm_putinfo(more, mb_ints_buf(1, &mytid), PvmMboxPersistent);
+			snprintf(what, sizeof(what),
+			         "pvm_putinfo(%s, PvmMboxPersistent) = %d", more, cc);
+			compat_check(cc == 0, "leaver", what);
+		}
 		cc = pvm_putinfo(transient, mb_ints_buf(1, &mytid), PvmMboxDefault);
 		snprintf(what, sizeof(what), "pvm_putinfo(%s, PvmMboxDefault) = %d",
 		         transient, cc);
@@ -243,6 +253,48 @@ static void mb_multi(const char *who, const char *self)
 	snprintf(what, sizeof(what), "pvm_putinfo(%s, PvmMboxMultiInstance) again = %d",
 	         multi, cc);
 	compat_check(cc == 0, who, what);
+}
+
+/*
+ * PvmMboxDirectIndex(i), as PVM 3.4.6 does it: put without
+ * PvmMboxMultiInstance, it replaces the overwritable entry at index i;
+ * with it, it adds an instance at the first free index >= i.
+ */
+static void mb_direct(const char *who, const char *self)
+{
+	char direct[MB_NAME], what[256];
+	const int multi = PvmMboxMultiInstance | PvmMboxOverWritable;
+	int idx[3], value, cc;
+
+	mb_name(direct, self, "direct");
+	for (int i = 0; i < 3; i++) {
+		int v = 10 + i;
+		idx[i] = pvm_putinfo(direct, mb_ints_buf(1, &v), multi);
+	}
+	int v = 21;
+	cc = pvm_putinfo(direct, mb_ints_buf(1, &v),
+	                 PvmMboxOverWritable | PvmMboxDirectIndex(1));
+	int got = mb_recv_int(direct, 1, PvmMboxDefault, &value);
+	snprintf(
+	    what, sizeof(what),
+	    "instances %d %d %d; PvmMboxDirectIndex(1) = %d, index 1 now holds %d (%d)",
+	    idx[0], idx[1], idx[2], cc, value, got);
+	compat_check_known(
+	    idx[2] == 2 && cc == 1 && got > 0 && value == 21, cc == PvmBadParam, who,
+	    what, "pvmd wants PvmMboxMultiInstance in the flags for an index > 0");
+	v = 22;
+	cc = pvm_putinfo(direct, mb_ints_buf(1, &v), multi | PvmMboxDirectIndex(1));
+	got = mb_recv_int(direct, 3, PvmMboxDefault, &value);
+	snprintf(
+	    what, sizeof(what),
+	    "PvmMboxDirectIndex(1) | PvmMboxMultiInstance = %d (first free index >= 1), "
+	    "holding %d",
+	    cc, value);
+	compat_check_known(
+	    cc == 3 && got > 0 && value == 22, cc == 1, who, what,
+	    "pvmd answers index 1, the one asked for, not the first free one");
+	for (int i = 0; i < 4; i++)
+		pvm_delinfo(direct, i, 0);
 }
 
 /* pvm_getmboxinfo: the class of name has one entry per index in want,
@@ -395,7 +447,7 @@ static int mb_master(const char *who, char *self)
 		char multi[MB_NAME];
 		snprintf(what, sizeof(what), "pvm_getmboxinfo(\"%s\") = %d: %d class(es)",
 		         pattern, cc, nclasses);
-		compat_check(cc == 0 && nclasses == 3, who, what);
+		compat_check(cc == 0 && nclasses == 5, who, what);
 		mb_name(multi, self, "multi");
 		int idx_service[] = {0}, idx_multi[] = {0, 2}, idx_persist[] = {0};
 		mb_check_class(who, classes, nclasses, service, 1, idx_service, server);
@@ -403,6 +455,27 @@ static int mb_master(const char *who, char *self)
 		/* "the owner tid of that entry is marked as zero" */
 		mb_check_class(who, classes, nclasses, persist, 1, idx_persist, 0);
 	}
+	/* an ownerless entry stays locked to writers and readers-and-deleters
+	 * (pvmx's pvmd unlocks it: docs/compat.md, "Known differences") */
+	char persist_put[MB_NAME], persist_take[MB_NAME];
+	mb_name(persist_put, self, "persistent-put");
+	mb_name(persist_take, self, "persistent-take");
+	int nine = 9;
+	cc = pvm_putinfo(persist_put, mb_ints_buf(1, &nine), PvmMboxDefault);
+	snprintf(
+	    what, sizeof(what),
+	    "pvm_putinfo(%s) over an ownerless, not overwritable entry = %d (PvmDenied)",
+	    persist_put, cc);
+	compat_check_known(cc == PvmDenied, cc == 0, who, what,
+	                   "pvmd lets any task replace an ownerless entry");
+	cc = mb_recv_int(persist_take, 0, PvmMboxReadAndDelete, &value);
+	snprintf(what, sizeof(what),
+	         "pvm_recvinfo(%s, PvmMboxReadAndDelete) of an ownerless entry = %d "
+	         "(PvmDenied)",
+	         persist_take, cc);
+	compat_check_known(cc == PvmDenied, cc > 0, who, what,
+	                   "pvmd lets any task take an ownerless entry");
+	mb_direct(who, self);
 	cc = pvm_delinfo(persist, 0, 0);
 	snprintf(what, sizeof(what),
 	         "pvm_delinfo(%s), ownerless but not overwritable = %d (PvmDenied)",

@@ -183,6 +183,26 @@ static void test_pmsg(void)
 	      "setminfo of no buffer: PvmNoSuchBuf");
 	pvm_setopt(PvmAutoErr, 1);
 
+	/* an empty message inside another */
+	{
+		int empty = pvm_mkbuf(PvmDataDefault), id, after = 0;
+
+		pvm_initsend(PvmDataDefault);
+		r = pvm_pkmesg(empty);
+		v = 8;
+		pvm_pkint(&v, 1, 1);
+		pvm_send(me, 36);
+		pvm_recv(me, 36);
+		id = pvm_upkmesg();
+		pvm_upkint(&after, 1, 1);
+		CHECK(r == 0 && id > 0 && after == 8 && pvm_getminfo(id, &mi) == 0 &&
+		          mi.len == 0,
+		      "empty message packed and unpacked (id %d)", id);
+		pvm_freebuf(empty);
+		if (id > 0)
+			pvm_freebuf(id);
+	}
+
 	/* pvm_pkmesgbody splices */
 	{
 		int inner = pvm_mkbuf(PvmDataDefault), old, x[3] = {0, 0, 0};
@@ -242,6 +262,21 @@ static int handler_frees(int mid)
 		ncalls++;
 	}
 	pvm_freebuf(mid);
+	return 0;
+}
+
+static int kept_buf;
+
+/* frees its message, then makes a buffer (likely under the same id) that
+ * it keeps: the library must not free that one */
+static int handler_keeps(int mid)
+{
+	int v = 31;
+
+	pvm_freebuf(mid);
+	kept_buf = pvm_mkbuf(PvmDataDefault);
+	pvm_setsbuf(kept_buf);
+	pvm_pkint(&v, 1, 1);
 	return 0;
 }
 
@@ -323,6 +358,25 @@ static void test_mhf(void)
 	pvm_upkint(&v, 1, 1);
 	CHECK(r > 0 && v == 11 && ncalls == 6, "after delmhf the message is received");
 	pvm_delmhf(h2);
+
+	/* a handler's own new buffer survives it, even under the message's id */
+	h3 = pvm_addmhf(-1, 42, -1, handler_keeps);
+	send_self_int(42, 0);
+	send_self_int(43, 0);
+	pvm_recv(me, 43);
+	{
+		int bytes = -1, old = pvm_setrbuf(kept_buf);
+
+		v = 0;
+		r = pvm_bufinfo(kept_buf, &bytes, 0, 0);
+		CHECK(kept_buf > 0 && r == 0 && bytes > 0 && pvm_upkint(&v, 1, 1) == 0 &&
+		          v == 31,
+		      "buffer made by a handler that freed its message is kept (id %d)",
+		      kept_buf);
+		pvm_setrbuf(old);
+		pvm_freebuf(kept_buf);
+	}
+	pvm_delmhf(h3);
 
 	/* setminfo's context is what the send uses */
 	h3 = pvm_addmhf(-1, 40, 5, handler_ctx);
