@@ -364,6 +364,10 @@ static void waiters_wake(const char *name)
 
 	for (w = TAILQ_FIRST(&waiters); w != NULL; w = next) {
 		struct task *t = task_find(w->tid);
+		/* a waiter of another host is answered through its daemon */
+		struct conn remote = {.relay_tid = w->tid, .fd = -1};
+		struct conn *to =
+		    route_is_local(w->tid) ? (t != NULL ? t->conn : NULL) : &remote;
 		struct mbox_class *k;
 		struct mbox_entry *e;
 		int r;
@@ -371,15 +375,15 @@ static void waiters_wake(const char *name)
 		next = TAILQ_NEXT(w, entry);
 		if (strcmp(w->name, name) != 0)
 			continue;
-		if (t == NULL || t->conn == NULL || t->conn->closing) {
+		if (to == NULL || to->closing) {
 			waiter_free(w);
 			continue;
 		}
 		r = get_find(w->name, w->index, w->flags, w->tid, &e, &k);
 		if (e != NULL)
-			get_answer(t->conn, w->seq, w->flags, k, e);
+			get_answer(to, w->seq, w->flags, k, e);
 		else if (r == PvmDenied)
-			reply_get(t->conn, w->seq, r, NULL);
+			reply_get(to, w->seq, r, NULL);
 		else
 			continue;
 		waiter_free(w);
