@@ -357,9 +357,9 @@ static int one_start(struct boot_one *o)
 	tls_secret_to_hex(pvmd.secret, hex);
 	len = snprintf(boot, sizeof(boot),
 	               "pvmx-boot 1\nsecret %s\nvmid %s\ntid %d\nmaster %d\nbind %s\n"
-	               "name %s\nsp %d\nep %s\nwd %s\nend\n",
+	               "name %s\nsp %d\nep %s\nwd %s\nlog %d\nend\n",
 	               hex, pvmd.vmid, tid_make(o->index, 0), pvmd.host_tid, o->addr,
-	               o->e.name, o->e.speed, o->e.ep, o->e.wd);
+	               o->e.name, o->e.speed, o->e.ep, o->e.wd, log_current_level());
 	OPENSSL_cleanse(hex, sizeof(hex));
 	/* small enough for the pipe: never blocks */
 	if (len <= 0 || (size_t)len >= sizeof(boot) ||
@@ -600,8 +600,7 @@ int boot_hostfile(const char *path)
 	if (names == NULL)
 		return -1;
 	for (size_t i = 0; i < nknown; i++) {
-		if (!known[i].later && !host_is_me(known[i].name) &&
-		    strcasecmp(known[i].name, pvmd.hostname) != 0)
+		if (!known[i].later && !host_is_me(known[i].name))
 			names[n++] = known[i].name;
 	}
 	if (n > 0) {
@@ -659,6 +658,12 @@ int boot_slave_read(char *bind_addr, size_t bind_len)
 			snprintf(pvmd.ep, sizeof(pvmd.ep), "%s", v);
 		} else if (strcmp(line, "wd") == 0) {
 			snprintf(pvmd.wd, sizeof(pvmd.wd), "%s", v);
+		} else if (strcmp(line, "log") == 0) {
+			/* the master's log level, unless ours is higher */
+			int l = atoi(v);
+
+			if (l > log_current_level() && l <= LOG_DEBUG)
+				log_set_level((enum log_level)l);
 		}
 		OPENSSL_cleanse(line, sizeof(line));
 	}

@@ -391,9 +391,8 @@ static void peer_read_cb(struct bufferevent *bev, void *arg)
 static void peer_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct peer *p = arg;
-	char why[160];
+	char why[300];
 
-	(void)bev;
 	if (what & BEV_EVENT_CONNECTED) {
 		log_debug("%s: TLS up", p->what);
 		if (p->outbound)
@@ -408,9 +407,9 @@ static void peer_event_cb(struct bufferevent *bev, short what, void *arg)
 		peer_free(p, "closed by the peer");
 		return;
 	}
-	snprintf(why, sizeof(why), "%s%s%s",
-	         p->up ? "" : "TLS handshake or authentication failed: ",
-	         tls_error_text(), EVUTIL_SOCKET_ERROR() != 0 ? "" : "");
+	snprintf(why, sizeof(why), "%s%s",
+	         p->up ? "lost: " : "TLS handshake or authentication failed: ",
+	         tls_bufferevent_error_text(bev));
 	peer_free(p, why);
 }
 
