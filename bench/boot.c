@@ -51,6 +51,7 @@ static const char *code_name(int code)
 	    {PvmOutOfRes, "PvmOutOfRes"},   {PvmDupHost, "PvmDupHost"},
 	    {PvmCantStart, "PvmCantStart"}, {PvmAlready, "PvmAlready"},
 	    {PvmHostFail, "PvmHostFail"},   {PvmNoEntry, "PvmNoEntry"},
+	    {PvmNotImpl, "PvmNotImpl"},
 	};
 	static char buf[32];
 
