@@ -116,8 +116,12 @@ one_run() {
 			else
 				echo "FAIL bench_boot exit $rc: $(grep -v '^vhosts:' "$log" | tail -1)"
 			fi
-		elif [[ "$line" != *" added=$((n - 1)) spawned=$n exited=$n "* ]]; then
-			echo "FAIL incomplete: $line"
+		elif [[ "$line" != *" added=$((n - 1)) "* ]]; then
+			echo "FAIL added $(get added "$line") of $((n - 1)) hosts;" \
+				"first refusal: $(grep -m1 -E '^h[0-9]+ +[^d ]' "$log" | tr -s ' ')"
+		elif [[ "$line" != *" spawned=$n exited=$n "* ]]; then
+			echo "FAIL spawned $(get spawned "$line") of $n tasks, $(get exited "$line") exited;" \
+				"$(grep -m1 'pvm_spawn' "$log" | tr -s ' ')"
 		else
 			echo "$line"
 		fi
