@@ -14,6 +14,7 @@
 #include "tls.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <pvm3.h>
@@ -513,6 +514,15 @@ void boot_add_hosts(int requester, uint32_t seq, const Pvmx__HostsRequest *req)
 	}
 }
 
+/* Deleting happens from the loop, not inside the request: the request
+ * may have come on the very link the deletion closes. */
+static void delete_later_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	boot_host_failed((int)(intptr_t)arg, "deleted");
+}
+
 void boot_del_hosts(int requester, uint32_t seq, const Pvmx__HostsRequest *req)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT, halt = PVMX__CONTROL__INIT;
@@ -540,8 +550,12 @@ void boot_del_hosts(int requester, uint32_t seq, const Pvmx__HostsRequest *req)
 			/* the master cannot delete itself: pvm_halt ends the VM */
 			infos[i] = PvmBadParam;
 		} else {
+			static const struct timeval now = {0, 0};
+
 			peer_send_control(h->index, pvmd.host_tid, h->tid, &halt);
-			boot_host_failed(h->index, "deleted");
+			if (event_base_once(pvmd.base, -1, EV_TIMEOUT, delete_later_cb,
+			                    (void *)(intptr_t)h->index, &now) != 0)
+				boot_host_failed(h->index, "deleted");
 			infos[i] = 0;
 			hr.code++;
 		}

@@ -59,8 +59,9 @@ out=$(tmo 30 "$MH" del 127.0.0.4 127.0.0.9)
 expect_eq "delhosts: a host, one not in the VM" "del 1 0 -6" "$out"
 p4=$(daemon_pid 127.0.0.4)
 [ -z "$p4" ] && pass "the deleted host's pvmd is gone" || { sleep 1; [ -z "$(daemon_pid 127.0.0.4)" ] && pass "the deleted host's pvmd is gone" || fail "pvmd of 127.0.0.4 still runs"; }
-out=$(tmo 30 "$MH" add 127.0.0.4)
-expect_eq "re-added host: a fresh index, never the old one" "add 1 140000" "$out"
+out=$(tmo 30 "$MH" addwatch 127.0.0.4)
+expect_match "re-added host: a fresh index, never the old one; PvmHostAdd notify" \
+	"^ok - PvmHostAdd notify for 127.0.0.4: count 1, t140000 " "$out"
 
 # --- strangers on a daemon port ---------------------------------------------
 port=$(sed -n 's/.*127\.0\.0\.2 port \([0-9]*\)) added.*/\1/p' "$(log_path)" | head -1)

@@ -3,6 +3,8 @@
  *   mh_t add NAME...      pvm_addhosts; prints "add N info..." (infos in hex)
  *   mh_t del NAME...      pvm_delhosts; prints "del N info..."
  *   mh_t conf             prints "conf N" then "host TID NAME ARCH"
+ *   mh_t addwatch NAME    PvmHostAdd notify, then adds NAME: the notify
+ *                         carries 1 and the new daemon's tid"
  *   mh_t xhost            spawn, send/recv, order, mcast, tasks, notify,
  *                         kill, mailbox, siblings across every host
  *   mh_t watch HOST       an echo on HOST, notifies for it and its host;
@@ -368,6 +370,22 @@ static void test_watch(const char *host)
 	CHECK(pvm_send(echo, 1) == 0, "a send to a task of the dead host is dropped (0)");
 }
 
+static void test_addwatch(char *name)
+{
+	int info = 0, n, cnt = 0, tid = 0, bufid;
+	struct timeval tv = {5, 0};
+
+	pvm_notify(PvmHostAdd, TAG_NOTIFY, -1, NULL);
+	n = pvm_addhosts(&name, 1, &info);
+	bufid = pvm_trecv(-1, TAG_NOTIFY, &tv);
+	if (bufid > 0) {
+		pvm_upkint(&cnt, 1, 1);
+		pvm_upkint(&tid, 1, 1);
+	}
+	CHECK(n == 1 && info > 0 && cnt == 1 && tid == info,
+	      "PvmHostAdd notify for %s: count %d, t%x (added t%x)", name, cnt, tid, info);
+}
+
 int main(int argc, char **argv)
 {
 	int r = 0;
@@ -386,6 +404,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (strcmp(argv[1], "xhost") == 0)
 		test_xhost();
+	else if (strcmp(argv[1], "addwatch") == 0 && argc > 2)
+		test_addwatch(argv[2]);
 	else if (strcmp(argv[1], "watch") == 0 && argc > 2)
 		test_watch(argv[2]);
 	else
