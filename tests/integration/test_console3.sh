@@ -107,7 +107,7 @@ console "setenv PVMX_T2 via-setenv" "setenv PVM_EXPORT PVMX_T2" \
 	"spawn -> /bin/sh -c 'echo \"T2=\$PVMX_T2 T3=\${PVMX_T3-unset}\"'" \
 	"setenv PVMX_T3 not-exported"
 expect_match "a variable named in PVM_EXPORT reaches a spawned task; others do not" \
-	'^\[t[0-9a-f]+\] T2=via-setenv T3=unset$' "$OUT"
+	'^\[1:t[0-9a-f]+\] T2=via-setenv T3=unset$' "$OUT"
 
 # --- export, unexport ----------------------------------------------------
 console "export" "export PVMX_A PVMX_B" "export" "unexport PVMX_A" "export" \
@@ -118,7 +118,7 @@ expect_match "export alone shows an empty PVM_EXPORT" '^PVM_EXPORT=$' "$OUT"
 expect_match "export adds names to PVM_EXPORT" '^PVM_EXPORT=PVMX_A:PVMX_B$' "$OUT"
 expect_match "unexport removes one" '^PVM_EXPORT=PVMX_B$' "$OUT"
 expect_match "setenv + export: the spawned task sees the variable" \
-	'^\[t[0-9a-f]+\] B=via-export$' "$OUT"
+	'^\[1:t[0-9a-f]+\] B=via-export$' "$OUT"
 
 # --- getopt, setopt ------------------------------------------------------
 console getopt
@@ -167,7 +167,7 @@ expect_match "jobs -l lists the task under its job" "^ +[^ ]+ +${T#t} +[0-9a-f]+
 expect_match "pstat of a running task says run, as PVM prints it" "^t +${T#t}  run\$" "$OUT"
 expect_match "pstat of an unknown task says so" '^t +7ffff  No such task$' "$OUT"
 no_notimpl "sig"
-expect_match "sig USR1 reached the task" "^\[$T\] con_sigwait: got SIGUSR1\$" "$OUT"
+expect_match "sig USR1 reached the task" "^\[1:$T\] con_sigwait: got SIGUSR1\$" "$OUT"
 expect_eq "after the job ended, jobs lists nothing" "end of jobs" \
 	"$(printf '%s\n' "$OUT" | grep -A1 '^\[1\] finished' | tail -1)"
 sig_self_script() {
