@@ -289,6 +289,9 @@ int control_dispatch(struct conn *c, Pvmx__Control *ctl)
 	case PVMX__CONTROL__BODY_MBOX_INFO:
 		mbox_info(c, seq);
 		break;
+	case PVMX__CONTROL__BODY_MBOX_RESET:
+		conn_send_status(c, seq, mbox_reset(c->task->tid, ctl->mbox_reset));
+		break;
 	case PVMX__CONTROL__BODY_SENDSIG:
 		conn_send_status(c, seq, sysreq_sendsig(c->task, ctl->sendsig));
 		break;
