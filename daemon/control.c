@@ -315,6 +315,7 @@ static int serving_daemon(const Pvmx__Control *ctl)
 	case PVMX__CONTROL__BODY_MBOX_GET:
 	case PVMX__CONTROL__BODY_MBOX_DEL:
 	case PVMX__CONTROL__BODY_MBOX_INFO:
+	case PVMX__CONTROL__BODY_MBOX_RESET:
 	case PVMX__CONTROL__BODY_ADD_HOSTS:
 	case PVMX__CONTROL__BODY_DEL_HOSTS:
 		return pvmd.master_tid;
@@ -348,6 +349,7 @@ void control_relayed(int src, Pvmx__Control *ctl)
 	case PVMX__CONTROL__BODY_MBOX_GET:
 	case PVMX__CONTROL__BODY_MBOX_DEL:
 	case PVMX__CONTROL__BODY_MBOX_INFO:
+	case PVMX__CONTROL__BODY_MBOX_RESET:
 	case PVMX__CONTROL__BODY_ADD_HOSTS:
 	case PVMX__CONTROL__BODY_DEL_HOSTS:
 		if (serving_daemon(ctl) != 0 && serving_daemon(ctl) != pvmd.host_tid) {
@@ -462,6 +464,9 @@ int control_dispatch(struct conn *c, Pvmx__Control *ctl)
 		break;
 	case PVMX__CONTROL__BODY_MBOX_INFO:
 		mbox_info(c, seq);
+		break;
+	case PVMX__CONTROL__BODY_MBOX_RESET:
+		conn_send_status(c, seq, mbox_reset(c->task->tid, ctl->mbox_reset));
 		break;
 	case PVMX__CONTROL__BODY_SENDSIG:
 		conn_send_status(c, seq, sysreq_sendsig(c->task, ctl->sendsig));

@@ -306,6 +306,7 @@ void context_free_all(void);
 int mbox_put(int tid, const Pvmx__MboxPut *req);
 void mbox_get(struct conn *c, uint32_t seq, const Pvmx__MboxGet *req);
 int mbox_del(int tid, const Pvmx__MboxDel *req);
+int mbox_reset(int tid, const Pvmx__MboxReset *req);
 void mbox_info(struct conn *c, uint32_t seq);
 void mbox_task_exit(int tid);
 void mbox_dump(void);

@@ -382,6 +382,10 @@ static int do_register(void)
 	lpvm.out_tid = rr->out_tid;
 	lpvm.out_code = rr->out_code;
 	lpvm.out_ctx = rr->out_ctx;
+	/* our own output goes where our children's does (PvmSelfOutput*) */
+	lpvm.self_out_tid = rr->out_tid;
+	lpvm.self_out_code = rr->out_code;
+	lpvm.self_out_ctx = rr->out_ctx;
 	lpvm.ctx = rr->ctx;
 	wire_control_free(rep);
 	return 0;
