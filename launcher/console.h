@@ -1,10 +1,10 @@
 /*
  * console.h - the interactive console `pvm`: its command table
  * (console_cmds.c), commands on its own environment and aliases
- * (console_env.c), on options, signals, the daemon and jobs
- * (console_task.c), on the message mailbox (console_mbox.c), the output
- * of tasks spawned with `->` (console_out.c) and the input loop
- * (console.c).
+ * (console_env.c), on the hosts (console_hosts.c), on options, signals,
+ * the daemon and jobs (console_task.c), on the message mailbox
+ * (console_mbox.c), the output of tasks spawned with `->` (console_out.c)
+ * and the input loop (console.c).
  */
 #ifndef PVMX_CONSOLE_H
 #define PVMX_CONSOLE_H
@@ -48,7 +48,10 @@ int console_join_words(char *out, size_t cap, int ac, char **av);
 int console_parse_int(const char *s, int *value);
 
 /* Command handlers outside console_cmds.c; av[0] is the command name. */
+enum console_action console_cmd_add(int ac, char **av);
 enum console_action console_cmd_alias(int ac, char **av);
+enum console_action console_cmd_conf(int ac, char **av);
+enum console_action console_cmd_delete(int ac, char **av);
 enum console_action console_cmd_unalias(int ac, char **av);
 enum console_action console_cmd_setenv(int ac, char **av);
 enum console_action console_cmd_export(int ac, char **av);

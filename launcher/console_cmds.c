@@ -95,28 +95,6 @@ int console_parse_int(const char *s, int *value)
 	return 0;
 }
 
-static enum console_action cmd_conf(int ac, char **av)
-{
-	struct pvmhostinfo *hosts;
-	int nhost, narch, r;
-
-	(void)ac;
-	(void)av;
-	r = pvm_config(&nhost, &narch, &hosts);
-	if (r < 0) {
-		printf("conf: %s\n", errtext(r));
-		return CONSOLE_CONTINUE;
-	}
-	printf("%d host%s, %d data format%s\n", nhost, nhost == 1 ? "" : "s", narch,
-	       narch == 1 ? "" : "s");
-	printf("%24s %8s %8s %7s %10s\n", "HOST", "DTID", "ARCH", "SPEED", "DSIG");
-	for (int i = 0; i < nhost; i++)
-		printf("%24s %8x %8s %7d 0x%08x\n", hosts[i].hi_name,
-		       (unsigned)hosts[i].hi_tid, hosts[i].hi_arch, hosts[i].hi_speed,
-		       (unsigned)hosts[i].hi_dsig);
-	return CONSOLE_CONTINUE;
-}
-
 /* The name of the host whose daemon is dtid, from the configuration. */
 static const char *host_name(const struct pvmhostinfo *hosts, int nhost, int dtid)
 {
@@ -417,9 +395,14 @@ static enum console_action cmd_help(int ac, char **av)
 }
 
 static const struct command commands[] = {
+    {"add", console_cmd_add,
+     "add hostname ...   or   add 'hostname option=value ...' ...",
+     "Add hosts to virtual machine (options: see docs/hosts.md)"},
     {"alias", console_cmd_alias, "alias [ name [ command [ arg ... ] ] ]",
      "Define/list command aliases"},
-    {"conf", cmd_conf, "conf", "List virtual machine configuration"},
+    {"conf", console_cmd_conf, "conf", "List virtual machine configuration"},
+    {"delete", console_cmd_delete, "delete hostname ...",
+     "Delete hosts from virtual machine"},
     {"echo", cmd_echo, "echo [ arg ... ]", "Echo arguments"},
     {"export", console_cmd_export, "export [ varname ... ]",
      "Add environment variables to spawn export list"},

@@ -76,7 +76,7 @@ static inline const char *errtext(int code)
 	case PvmParentNotSet:
 		return "Spawning parent set PvmNoParent";
 	case PvmIPLoopback:
-		return "Master Host IP Address is Loopback";
+		return "Master Host IP Address is Loopback! (See pvm3/Readme)";
 	default:
 		return "Unknown error";
 	}

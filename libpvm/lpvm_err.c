@@ -52,7 +52,7 @@ char *pvm_errlist[] = {
     "Already Exists",
     "Hoster must run on master host",
     "Spawning parent set PvmNoParent",
-    "Master Host IP Address is Loopback",
+    "Master Host IP Address is Loopback! (See pvm3/Readme)",
 };
 
 char lpvm_error_detail[256];

@@ -8,20 +8,6 @@
 
 #define NOTIMPL(fn) return lpvm_error(#fn, PvmNotImpl)
 
-/* hosts (multi-host virtual machine) */
-int pvm_addhosts(char **names, int count, int *infos)
-{
-	for (int i = 0; infos != NULL && names != NULL && i < count; i++)
-		infos[i] = PvmNotImpl;
-	NOTIMPL(pvm_addhosts);
-}
-int pvm_delhosts(char **names, int count, int *infos)
-{
-	for (int i = 0; infos != NULL && names != NULL && i < count; i++)
-		infos[i] = PvmNotImpl;
-	NOTIMPL(pvm_delhosts);
-}
-
 /* message handlers, contexts, message info */
 
 /* messaging extras */
