@@ -63,6 +63,13 @@ out=$(tmo 30 "$MH" addwatch 127.0.0.4)
 expect_match "re-added host: a fresh index, never the old one; PvmHostAdd notify" \
 	"^ok - PvmHostAdd notify for 127.0.0.4: count 1, t1[4-9a-f]0000 " "$out"
 
+out=$(printf 'add 127.0.0.6\nconf\ndelete 127.0.0.6\n' | tmo 30 "$BIN/pvm")
+expect_match "console add: PVM's success lines" "1 successful" "$out"
+expect_match "console add: the host and its new dtid" " +127\.0\.0\.6 +1[c-f]0000" "$out"
+expect_match "console conf: 5 hosts after the add" "^5 hosts, 1 data format" "$out"
+expect_match "console delete: PVM's lines" "127\.0\.0\.6 +OK|127\.0\.0\.6 +0" "$out"
+sleep 0.3
+
 # --- strangers on a daemon port ---------------------------------------------
 port=$(sed -n 's/.*127\.0\.0\.2 port \([0-9]*\)) added.*/\1/p' "$(log_path)" | head -1)
 if [ -n "$port" ]; then
