@@ -19,6 +19,12 @@ enum frame_kind {
 	FRAME_CONTROL = 2, /* one protobuf-c pvmx.Control message */
 };
 
+/* flags */
+/* A data frame to several tasks: the payload starts with the destination
+ * count (dst holds it too) and that many tids, 4 bytes each in network
+ * order, then the message. */
+#define FRAME_FLAG_MCAST 0x1
+
 struct frame_header {
 	uint8_t version;
 	uint8_t kind;

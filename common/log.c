@@ -68,3 +68,10 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	fputc('\n', out);
 	fflush(out);
 }
+
+int log_current_level(void)
+{
+	if (log_level < 0)
+		log_level = level_from_env();
+	return log_level;
+}

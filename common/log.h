@@ -13,6 +13,7 @@ enum log_level { LOG_ERROR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
 void log_init(const char *ident, FILE *out);
 void log_set_level(enum log_level level);
 int log_enabled(enum log_level level);
+int log_current_level(void);
 void log_msg(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -31,6 +31,8 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
 
 static void conn_free(struct conn *c)
 {
+	if (c->reg_wait != NULL)
+		c->reg_wait->reg_conn = NULL;
 	if (c->task != NULL)
 		task_detach(c->task);
 	TAILQ_REMOVE(&pvmd.conns, c, entry);
@@ -137,9 +139,14 @@ void conn_refuse(struct conn *c, Pvmx__Control *reply, const char *why)
 void conn_send_control(struct conn *c, Pvmx__Control *ctl)
 {
 	size_t len;
-	uint8_t *buf = wire_control_frame(ctl, pvmd.host_tid,
-	                                  c->task != NULL ? c->task->tid : 0, &len);
+	uint8_t *buf;
 
+	if (c->relay_tid != 0) {
+		route_control(c->relay_tid, ctl);
+		return;
+	}
+	buf = wire_control_frame(ctl, pvmd.host_tid, c->task != NULL ? c->task->tid : 0,
+	                         &len);
 	if (buf == NULL) {
 		log_error("conn fd %d pid %d: out of memory for a reply", c->fd,
 		          (int)c->pid);
@@ -224,23 +231,14 @@ static int conn_control_frame(struct conn *c, struct evbuffer *in)
 	return r;
 }
 
-/* Forwards a data frame, untouched, to a local task; drops it (as PVM
- * does) when the destination does not exist. */
+/* Forwards a data frame, untouched, to its task here or to the daemon of
+ * its host; drops it (as PVM does) when the destination does not exist. */
 static void conn_data_frame(struct conn *c, struct evbuffer *in)
 {
-	const struct frame_header *h = &c->hdr;
-	uint8_t raw[FRAME_HEADER_LEN];
-	struct task *t = task_find(h->dst);
-
-	if (t == NULL) {
-		log_debug(
-		    "t%x: dropping a message (tag %d, %u bytes) for t%x: no such task",
-		    (unsigned)c->task->tid, h->tag, h->len, (unsigned)h->dst);
-		evbuffer_drain(in, h->len);
-		return;
-	}
-	frame_encode(h, raw);
-	task_deliver(t, raw, in, h->len);
+	if (c->hdr.flags & FRAME_FLAG_MCAST)
+		route_mcast(&c->hdr, in);
+	else
+		route_data(&c->hdr, in);
 }
 
 static void conn_read_cb(struct bufferevent *bev, void *arg)

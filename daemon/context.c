@@ -32,7 +32,7 @@ int context_new(int tid)
 		if (ctx_owner[n] == 0) {
 			ctx_owner[n] = tid;
 			ctx_count++;
-			return tid_make(PVMD_HOST_INDEX, n);
+			return tid_make(pvmd.host_index, n);
 		}
 	}
 	log_warn("t%x: no free contexts (%d in use)", (unsigned)tid, ctx_count);
@@ -45,7 +45,7 @@ int context_free(int tid, int ctx)
 {
 	int n;
 
-	if (ctx <= 0 || !tid_is_valid(ctx) || tid_host_index(ctx) != PVMD_HOST_INDEX ||
+	if (ctx <= 0 || !tid_is_valid(ctx) || tid_host_index(ctx) != pvmd.host_index ||
 	    tid_local(ctx) == 0 || ctx_owner == NULL)
 		return PvmNotFound;
 	n = tid_local(ctx);

@@ -98,6 +98,15 @@ static int handle_register(struct conn *c, uint32_t seq, const Pvmx__Register *r
 		t->pid = c->pid > 0 ? c->pid : reg->pid;
 		log_info("t%x pid %d connected (%s)", t->tid, (int)t->pid, t->name);
 	}
+	/* a task of a spawn over several hosts learns its siblings at
+	 * register: it waits until the requester's daemon sent them */
+	if (t->sibs_wait) {
+		t->reg_conn = c;
+		t->reg_seq = seq;
+		c->reg_wait = t;
+		t->ever_connected = 1;
+		return 0;
+	}
 	/* the reply goes first, then whatever was queued for the task */
 	c->task = t;
 	reply_register(c, seq, t, 0);
@@ -105,25 +114,69 @@ static int handle_register(struct conn *c, uint32_t seq, const Pvmx__Register *r
 	return 0;
 }
 
+void control_register_reply(struct task *t)
+{
+	struct conn *c = t->reg_conn;
+
+	t->sibs_wait = 0;
+	if (c == NULL)
+		return;
+	t->reg_conn = NULL;
+	c->reg_wait = NULL;
+	c->task = t;
+	reply_register(c, t->reg_seq, t, 0);
+	task_attach(t, c);
+}
+
+struct config_fill {
+	Pvmx__HostInfo *infos, **ptrs;
+	size_t n;
+};
+
+static void config_host(struct host *h, void *arg)
+{
+	struct config_fill *f = arg;
+	Pvmx__HostInfo *hi = &f->infos[f->n];
+
+	pvmx__host_info__init(hi);
+	hi->tid = h->tid;
+	hi->name = h->name;
+	hi->arch = h->arch;
+	hi->speed = h->speed;
+	hi->dsig = h->dsig;
+	f->ptrs[f->n] = hi;
+	f->n++;
+}
+
 static void handle_config(struct conn *c, uint32_t seq)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
 	Pvmx__ConfigReply cr = PVMX__CONFIG_REPLY__INIT;
-	Pvmx__HostInfo hi = PVMX__HOST_INFO__INIT;
-	Pvmx__HostInfo *hosts[1] = {&hi};
+	size_t n = (size_t)hosttab_count();
+	struct config_fill f = {calloc(n ? n : 1, sizeof(Pvmx__HostInfo)),
+	                        calloc(n ? n : 1, sizeof(Pvmx__HostInfo *)), 0};
 
-	hi.tid = pvmd.host_tid;
-	hi.name = pvmd.hostname;
-	hi.arch = pvmd.arch;
-	hi.speed = PVMD_SPEED;
-	hi.dsig = pvmd.dsig;
-	cr.hosts = hosts;
-	cr.n_hosts = 1;
-	cr.narch = 1;
+	if (f.infos == NULL || f.ptrs == NULL) {
+		cr.code = PvmNoMem;
+	} else {
+		hosttab_foreach(config_host, &f);
+		cr.hosts = f.ptrs;
+		cr.n_hosts = f.n;
+		/* distinct architectures */
+		for (size_t i = 0; i < f.n; i++) {
+			size_t k = 0;
+
+			while (k < i && strcmp(f.infos[k].arch, f.infos[i].arch) != 0)
+				k++;
+			cr.narch += k == i;
+		}
+	}
 	ctl.seq = seq;
 	ctl.body_case = PVMX__CONTROL__BODY_CONFIG_REPLY;
 	ctl.config_reply = &cr;
 	conn_send_control(c, &ctl);
+	free(f.infos);
+	free(f.ptrs);
 }
 
 static void task_info(Pvmx__TaskInfo *ti, const struct task *t)
@@ -148,7 +201,7 @@ static void handle_tasks(struct conn *c, uint32_t seq, int where)
 	if (where != 0 && !tid_is_valid(where)) {
 		tr.code = PvmBadParam;
 	} else if (where != 0 && tid_is_daemon(where)) {
-		if (where != pvmd.host_tid)
+		if (hosttab_by_tid(where) == NULL)
 			tr.code = PvmNoHost;
 	} else if (where != 0) {
 		one = task_find(where);
@@ -214,9 +267,105 @@ static int handle_pstat(int tid)
 {
 	if (!tid_is_valid(tid))
 		return PvmBadParam;
-	if (tid == pvmd.host_tid || task_find(tid) != NULL)
+	if ((tid_is_daemon(tid) && hosttab_by_tid(tid) != NULL) || task_find(tid) != NULL)
 		return PvmOk;
 	return PvmNoTask;
+}
+
+int control_forward(struct conn *c, int host_tid, const Pvmx__Control *ctl)
+{
+	int index = tid_host_index(host_tid);
+	size_t len;
+	uint8_t *frame;
+
+	if (hosttab_get(index) == NULL || index == pvmd.host_index)
+		return PvmNoHost;
+	frame = wire_control_frame(ctl, c->task->tid, tid_make(index, 0), &len);
+	if (frame == NULL)
+		return PvmNoMem;
+	relay_track(c->task->tid, ctl->seq, index);
+	peer_send(index, frame, NULL, frame + FRAME_HEADER_LEN, len - FRAME_HEADER_LEN);
+	free(frame);
+	return 0;
+}
+
+/* The daemon that serves a request, when it is not this one: the host of
+ * the tid it is about, or the master for the mailbox and host changes. */
+static int serving_daemon(const Pvmx__Control *ctl)
+{
+	int tid = 0;
+
+	switch (ctl->body_case) {
+	case PVMX__CONTROL__BODY_TASKS:
+		tid = ctl->tasks->where;
+		break;
+	case PVMX__CONTROL__BODY_KILL:
+		tid = ctl->kill->tid;
+		break;
+	case PVMX__CONTROL__BODY_PSTAT:
+		tid = tid_is_daemon(ctl->pstat->tid) ? 0 : ctl->pstat->tid;
+		break;
+	case PVMX__CONTROL__BODY_SENDSIG:
+		tid = ctl->sendsig->tid;
+		break;
+	case PVMX__CONTROL__BODY_HOSTSYNC:
+		tid = ctl->hostsync->host;
+		break;
+	case PVMX__CONTROL__BODY_MBOX_PUT:
+	case PVMX__CONTROL__BODY_MBOX_GET:
+	case PVMX__CONTROL__BODY_MBOX_DEL:
+	case PVMX__CONTROL__BODY_MBOX_INFO:
+	case PVMX__CONTROL__BODY_MBOX_RESET:
+	case PVMX__CONTROL__BODY_ADD_HOSTS:
+	case PVMX__CONTROL__BODY_DEL_HOSTS:
+		return pvmd.master_tid;
+	default:
+		return 0;
+	}
+	if (!tid_is_valid(tid) || route_is_local(tid))
+		return 0;
+	return tid_host(tid);
+}
+
+/* A request of a task of another host, passed on by its daemon: served
+ * as from a stand-in connection whose replies go back the same way. */
+void control_relayed(int src, Pvmx__Control *ctl)
+{
+	struct task stand_in = {0};
+	struct conn c = {0};
+
+	stand_in.tid = src;
+	stand_in.ptid = PvmNoParent;
+	c.task = &stand_in;
+	c.relay_tid = src;
+	c.fd = -1;
+	switch (ctl->body_case) {
+	case PVMX__CONTROL__BODY_TASKS:
+	case PVMX__CONTROL__BODY_KILL:
+	case PVMX__CONTROL__BODY_PSTAT:
+	case PVMX__CONTROL__BODY_SENDSIG:
+	case PVMX__CONTROL__BODY_HOSTSYNC:
+	case PVMX__CONTROL__BODY_MBOX_PUT:
+	case PVMX__CONTROL__BODY_MBOX_GET:
+	case PVMX__CONTROL__BODY_MBOX_DEL:
+	case PVMX__CONTROL__BODY_MBOX_INFO:
+	case PVMX__CONTROL__BODY_MBOX_RESET:
+	case PVMX__CONTROL__BODY_ADD_HOSTS:
+	case PVMX__CONTROL__BODY_DEL_HOSTS:
+		if (serving_daemon(ctl) != 0 && serving_daemon(ctl) != pvmd.host_tid) {
+			/* not ours to serve: one hop only */
+			conn_send_status(&c, ctl->seq, PvmNoHost);
+			break;
+		}
+		control_dispatch(&c, ctl);
+		break;
+	default:
+		log_warn("t%x (relayed): request kind %d is not served for another "
+		         "host",
+		         (unsigned)src, (int)ctl->body_case);
+		conn_send_status(&c, ctl->seq, PvmNotImpl);
+		break;
+	}
 }
 
 int control_dispatch(struct conn *c, Pvmx__Control *ctl)
@@ -230,6 +379,15 @@ int control_dispatch(struct conn *c, Pvmx__Control *ctl)
 			return -1;
 		}
 		return handle_register(c, seq, ctl->reg);
+	}
+	if (c->relay_tid == 0) {
+		int server = serving_daemon(ctl);
+
+		/* served elsewhere; when that host does not exist, the
+		 * handler here answers as for any unknown tid */
+		if (server != 0 && server != pvmd.host_tid &&
+		    control_forward(c, server, ctl) == 0)
+			return 0;
 	}
 	switch (ctl->body_case) {
 	case PVMX__CONTROL__BODY_REG:
@@ -256,12 +414,30 @@ int control_dispatch(struct conn *c, Pvmx__Control *ctl)
 		break;
 	case PVMX__CONTROL__BODY_MSTAT:
 		conn_send_status(c, seq,
-		                 host_is_me(ctl->mstat->host) ? PvmOk : PvmNoHost);
+		                 hosttab_by_name(ctl->mstat->host) != NULL ? PvmOk
+		                                                           : PvmNoHost);
 		break;
 	case PVMX__CONTROL__BODY_HALT:
 		log_info("t%x asks to halt", (unsigned)c->task->tid);
 		conn_send_status(c, seq, PvmOk);
+		if (pvmd.host_tid != pvmd.master_tid) {
+			/* the master halts the whole machine, us included */
+			Pvmx__Control h = PVMX__CONTROL__INIT;
+			Pvmx__Empty e = PVMX__EMPTY__INIT;
+
+			h.body_case = PVMX__CONTROL__BODY_PEER_HALT;
+			h.peer_halt = &e;
+			peer_send_control(tid_host_index(pvmd.master_tid), pvmd.host_tid,
+			                  pvmd.master_tid, &h);
+			break;
+		}
 		pvmd_halt(c);
+		break;
+	case PVMX__CONTROL__BODY_ADD_HOSTS:
+		boot_add_hosts(c->task->tid, seq, ctl->add_hosts);
+		break;
+	case PVMX__CONTROL__BODY_DEL_HOSTS:
+		boot_del_hosts(c->task->tid, seq, ctl->del_hosts);
 		break;
 	case PVMX__CONTROL__BODY_LEAVE:
 		/* the connection stays open for the reply; it may register
@@ -288,6 +464,9 @@ int control_dispatch(struct conn *c, Pvmx__Control *ctl)
 		break;
 	case PVMX__CONTROL__BODY_MBOX_INFO:
 		mbox_info(c, seq);
+		break;
+	case PVMX__CONTROL__BODY_MBOX_RESET:
+		conn_send_status(c, seq, mbox_reset(c->task->tid, ctl->mbox_reset));
 		break;
 	case PVMX__CONTROL__BODY_SENDSIG:
 		conn_send_status(c, seq, sysreq_sendsig(c->task, ctl->sendsig));

@@ -74,7 +74,7 @@ static int same_name(const char *a, const char *b)
 	return 0;
 }
 
-/* A numeric address is ours when it is a loopback address or sits on one
+/* A numeric address is ours when it is 127.0.0.1 or ::1 or sits on one
  * of our interfaces.  Names are never resolved: DNS would block the loop. */
 static int address_is_mine(const char *s)
 {
@@ -85,7 +85,9 @@ static int address_is_mine(const char *s)
 
 	if (inet_pton(AF_INET, s, &a4) == 1) {
 		family = AF_INET;
-		if ((ntohl(a4.s_addr) >> 24) == 127)
+		/* 127.0.0.1 only: other loopback addresses may name other
+		 * daemons on this machine (scripts/lo-rsh) */
+		if (ntohl(a4.s_addr) == 0x7f000001)
 			return 1;
 	} else if (inet_pton(AF_INET6, s, &a6) == 1) {
 		family = AF_INET6;

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "paths.h"
 #include "tid.h"
+#include "tls.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,8 +37,11 @@ const char *printable(const char *s)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: pvmd [-d level] [hostfile]\n"
-	                "  -d level  log level: 0 error, 1 warn, 2 info, 3 debug\n");
+	fprintf(stderr,
+	        "usage: pvmd [-d level] [hostfile]\n"
+	        "       pvmd -s        (started by a master pvmd: boot lines on stdin)\n"
+	        "  -d level  log level: 0 error, 1 warn, 2 info, 3 debug\n"
+	        "  hostfile  hosts to add at start (docs/hosts.md)\n");
 }
 
 /* A daemon started with a closed stdin, stdout or stderr would hand those
@@ -224,7 +228,7 @@ void pvmd_halt(struct conn *requester)
 	static const struct timeval grace = {PVMD_HALT_GRACE_MS / 1000,
 	                                     (PVMD_HALT_GRACE_MS % 1000) * 1000};
 	struct task *t;
-	int waiting = 0;
+	int waiting = 0, links = 0;
 
 	if (pvmd.halting)
 		return;
@@ -232,6 +236,20 @@ void pvmd_halt(struct conn *requester)
 	log_info("halting");
 	if (requester != NULL)
 		conn_flush_now(requester);
+	if (pvmd.host_tid == pvmd.master_tid && hosttab_count() > 1) {
+		Pvmx__Control ctl = PVMX__CONTROL__INIT;
+		Pvmx__Empty e = PVMX__EMPTY__INIT;
+
+		ctl.body_case = PVMX__CONTROL__BODY_PEER_HALT;
+		ctl.peer_halt = &e;
+		for (int i = 1; i <= TID_MAX_HOST; i++) {
+			struct host *h = hosttab_get(i);
+
+			if (h != NULL && i != pvmd.host_index)
+				peer_send_control(i, pvmd.host_tid, h->tid, &ctl);
+		}
+		links = 1;
+	}
 	if (pvmd.listener != NULL) {
 		evconnlistener_free(pvmd.listener);
 		pvmd.listener = NULL;
@@ -247,6 +265,15 @@ void pvmd_halt(struct conn *requester)
 		} else if (t->pid > 1 && (requester == NULL || requester->task != t)) {
 			kill(t->pid, SIGTERM);
 		}
+	}
+	if (waiting == 0 && links) {
+		/* a moment for the halts to reach the other daemons */
+		static const struct timeval moment = {0, 200 * 1000};
+
+		pvmd.halt_timer = evtimer_new(pvmd.base, halt_finish, NULL);
+		if (pvmd.halt_timer == NULL || evtimer_add(pvmd.halt_timer, &moment) != 0)
+			halt_finish(-1, 0, NULL);
+		return;
 	}
 	if (waiting == 0) {
 		event_base_loopbreak(pvmd.base);
@@ -295,6 +322,15 @@ static int setup_paths(void)
 
 static void teardown(void)
 {
+	boot_free_all();
+	peer_free_all();
+	relay_free_all();
+	hosttab_free_all();
+	if (pvmd.tls_server != NULL)
+		SSL_CTX_free(pvmd.tls_server);
+	if (pvmd.tls_client != NULL)
+		SSL_CTX_free(pvmd.tls_client);
+	OPENSSL_cleanse(pvmd.secret, sizeof(pvmd.secret));
 	notify_free_all();
 	mbox_free_all();
 	context_free_all();
@@ -316,12 +352,16 @@ static void teardown(void)
 int main(int argc, char **argv)
 {
 	const char *hostfile = NULL;
-	int level = -1, env_level = LOG_ERROR, opt, r;
+	int level = -1, env_level = LOG_ERROR, opt, r, slave = 0;
+	char bind_addr[64] = "";
 
-	while ((opt = getopt(argc, argv, "d:h")) != -1) {
+	while ((opt = getopt(argc, argv, "d:hs")) != -1) {
 		char *end;
 
 		switch (opt) {
+		case 's':
+			slave = 1;
+			break;
 		case 'd':
 			level = (int)strtol(optarg, &end, 0);
 			if (*end != '\0' || level < 0 || level > 3) {
@@ -358,8 +398,37 @@ int main(int argc, char **argv)
 	if (level >= 0)
 		log_set_level((enum log_level)(level > env_level ? level : env_level));
 
-	if (setup_paths() != 0)
+	host_init();
+	pvmd.dsig = dsig_native();
+	pvmd.speed = PVMD_SPEED;
+	pvmd.heartbeat_ms =
+	    getenv("PVMX_HEARTBEAT_MS") != NULL ? atoi(getenv("PVMX_HEARTBEAT_MS")) : 500;
+	if (pvmd.heartbeat_ms < 50)
+		pvmd.heartbeat_ms = 500;
+	if (slave) {
+		if (hostfile != NULL) {
+			usage();
+			return 1;
+		}
+		/* the master's boot lines; replies on stdout */
+		if (boot_slave_read(bind_addr, sizeof(bind_addr)) != 0)
+			return 1;
+	} else {
+		snprintf(pvmd.vmid, sizeof(pvmd.vmid), "%s", paths_vmid());
+		pvmd.host_index = PVMD_MASTER_INDEX;
+		pvmd.host_tid = tid_make(PVMD_MASTER_INDEX, 0);
+		pvmd.master_tid = pvmd.host_tid;
+		if (tls_secret_new(pvmd.secret) != 0) {
+			fprintf(stderr,
+			        "pvmd: cannot make the virtual machine's secret\n");
+			return 1;
+		}
+	}
+	if (setup_paths() != 0) {
+		if (slave)
+			boot_slave_say("%s", "bad private directory or socket path");
 		return 1;
+	}
 	r = take_lock();
 	if (r != 0) {
 		if (r == 1)
@@ -367,10 +436,17 @@ int main(int argc, char **argv)
 			    stderr,
 			    "pvmd: a daemon already runs for this virtual machine (%s)\n",
 			    pvmd.sock_path);
+		if (slave)
+			boot_slave_say(
+			    "a pvmd already runs for this virtual machine on %s",
+			    pvmd.hostname);
 		return r == 1 ? 2 : 1;
 	}
-	if (open_log() != 0)
+	if (open_log() != 0) {
+		if (slave)
+			boot_slave_say("%s", "cannot open the log");
 		return 1;
+	}
 
 	/* every spawned task costs two pipes and a socket: take all the
 	 * descriptors we may; children get the limit we were given */
@@ -392,17 +468,50 @@ int main(int argc, char **argv)
 	TAILQ_INIT(&pvmd.conns);
 	TAILQ_INIT(&pvmd.tasks);
 	pvmd.next_local = 1;
-	pvmd.host_tid = tid_make(PVMD_HOST_INDEX, 0);
-	pvmd.dsig = dsig_native();
 	pvmd.max_frame = frame_max_len();
-	host_init();
 
-	if (add_signals() != 0 || open_socket() != 0)
+	pvmd.tls_server = tls_ctx_new(1, pvmd.secret);
+	pvmd.tls_client = tls_ctx_new(0, pvmd.secret);
+	if (pvmd.tls_server == NULL || pvmd.tls_client == NULL) {
+		if (slave)
+			boot_slave_say("%s", "cannot set up TLS");
 		return 1;
-	if (hostfile != NULL)
-		log_warn("hostfile %s ignored: this pvmd runs a single host", hostfile);
-	log_info("pvmd t%x on %s (%s, dsig 0x%x) listening on %s", pvmd.host_tid,
-	         pvmd.hostname, pvmd.arch, (unsigned)pvmd.dsig, pvmd.sock_path);
+	}
+	if (add_signals() != 0 || open_socket() != 0) {
+		if (slave)
+			boot_slave_say("%s", "cannot listen on the local socket");
+		return 1;
+	}
+	if (slave) {
+		int lo = 0, hi = 0;
+		const char *range = getenv("PVMX_PORT_RANGE");
+
+		if (range != NULL && sscanf(range, "%d-%d", &lo, &hi) < 1)
+			lo = hi = 0;
+		if (lo < 0 || lo > 65535 || hi > 65535)
+			lo = hi = 0;
+		/* the address the master will dial, else every address */
+		if (peer_listen(bind_addr, lo, hi) != 0 &&
+		    peer_listen(NULL, lo, hi) != 0) {
+			boot_slave_say("%s", "cannot listen for daemon links");
+			return 1;
+		}
+	}
+	if (hosttab_init_self() != 0)
+		return 1;
+	log_info("pvmd t%x on %s (%s, dsig 0x%x) listening on %s%s", pvmd.host_tid,
+	         pvmd.hostname, pvmd.arch, (unsigned)pvmd.dsig, pvmd.sock_path,
+	         slave ? " and for daemon links" : "");
+	if (slave) {
+		log_info("daemon links on port %d; master t%x", pvmd.tcp_port,
+		         (unsigned)pvmd.master_tid);
+		if (boot_slave_detach() != 0)
+			return 1;
+		event_reinit(pvmd.base);
+	}
+	peer_heartbeat_start();
+	if (hostfile != NULL && boot_hostfile(hostfile) != 0)
+		return 1;
 
 	event_base_dispatch(pvmd.base);
 

@@ -1,8 +1,9 @@
 /*
  * mbox.c - the message mailbox (pvm_putinfo, pvm_recvinfo, pvm_delinfo,
- * pvm_getmboxinfo and the older pvm_insert/pvm_lookup/pvm_delete): named
- * classes of indexed entries, each a packed message owned by a task.
- * Requests with PvmMboxWaitForInfo are held until an entry appears.
+ * pvm_getmboxinfo, the older pvm_insert/pvm_lookup/pvm_delete, and the
+ * console's reset): named classes of indexed entries, each a packed
+ * message owned by a task.  Requests with PvmMboxWaitForInfo are held
+ * until an entry appears.  Rights and indices are PVM 3.4.6's.
  */
 #include "pvmd.h"
 
@@ -18,11 +19,8 @@
 /* All entries together; one more is refused with PvmNoMem. */
 #define MBOX_BYTES_MAX (256u * 1024u * 1024u)
 #define MBOX_ENTRIES_MAX 100000
-/* Flags a put may carry: the options and the direct index bits. */
-#define MBOX_PUT_FLAGS                                                                   \
-	(PvmMboxPersistent | PvmMboxMultiInstance | PvmMboxOverWritable |                \
-	 ((int)(PvmMboxMaxDirectIndex - 1) << PvmMboxDirectIndexShift))
-#define MBOX_GET_FLAGS (PvmMboxFirstAvail | PvmMboxReadAndDelete | PvmMboxWaitForInfo)
+/* Owners that a reset dooms: PVM keeps at most this many pending. */
+#define MBOX_RESET_PENDING_MAX 100000
 
 struct mbox_entry {
 	TAILQ_ENTRY(mbox_entry) entry; /* in index order */
@@ -56,6 +54,10 @@ TAILQ_HEAD(mbox_waiters, mbox_waiter);
 static struct mbox_classes classes = TAILQ_HEAD_INITIALIZER(classes);
 static struct mbox_waiters waiters = TAILQ_HEAD_INITIALIZER(waiters);
 static size_t mbox_bytes, mbox_entries;
+/* Tasks a reset is killing that own persistent entries: when one exits,
+ * its persistent entries are deleted instead of left ownerless. */
+static int *reset_pending;
+static size_t nreset_pending, reset_pending_cap;
 
 static int name_ok(const char *name)
 {
@@ -145,23 +147,26 @@ static void entry_link(struct mbox_class *k, struct mbox_entry *e)
 	k->n++;
 }
 
-/* May task tid replace or delete e? Its owner may; others only when it
- * is overwritable, or when its owner has exited (so a console's reset
- * can clear what exited tasks left behind). */
+/* May task tid replace, delete or read-and-delete e?  Its owner may, and
+ * anyone when it is overwritable.  An entry whose owner has exited
+ * (persistent, owner 0) stays locked: only a reset deletes it. */
 static int may_modify(const struct mbox_entry *e, int tid)
 {
-	return e->owner == tid || e->owner == 0 || (e->flags & PvmMboxOverWritable);
+	return e->owner == tid || (e->flags & PvmMboxOverWritable);
 }
 
 static void waiters_wake(const char *name);
 
 /* The slot a put goes to: an existing entry to replace (*old), or a new
- * index.  Returns the index, or a PVM error. */
+ * index.  Returns the index, or a PVM error.  As PVM 3.4.6: the index
+ * asked for is the direct index (0 without one); when it is taken, a
+ * multi-instance put adds the first free index above it, any other put
+ * replaces the entry there if the caller owns it or it is overwritable. */
 static int put_target(struct mbox_class *k, const Pvmx__MboxPut *req, int tid,
                       struct mbox_entry **old)
 {
-	int flags = req->flags, multi = flags & PvmMboxMultiInstance;
-	int direct = (int)PvmMboxDirectIndexOf(flags);
+	int flags = req->flags;
+	int index = (int)PvmMboxDirectIndexOf(flags);
 	struct mbox_entry *e;
 
 	*old = NULL;
@@ -172,30 +177,19 @@ static int put_target(struct mbox_class *k, const Pvmx__MboxPut *req, int tid,
 		return k != NULL && entry_at(k, req->index) != NULL ? PvmDupEntry
 		                                                    : req->index;
 	}
-	/* an index above 0 is for multi-instance classes only */
-	if (direct > 0 && !multi)
-		return PvmBadParam;
-	if (k == NULL)
-		return direct;
-	e = entry_at(k, direct);
-	if (direct > 0) {
-		if (e == NULL)
-			return direct;
-		/* a direct index replaces an overwritable instance only */
-		if ((e->flags & PvmMboxOverWritable) && (flags & PvmMboxOverWritable)) {
-			*old = e;
-			return direct;
-		}
-		return lowest_free(k);
-	}
-	if (multi)
-		return lowest_free(k);
+	e = k != NULL ? entry_at(k, index) : NULL;
 	if (e == NULL)
-		return 0;
+		return index;
+	if (flags & PvmMboxMultiInstance) {
+		/* entries are in index order: step over the taken run */
+		for (; e != NULL && e->index == index; e = TAILQ_NEXT(e, entry))
+			index++;
+		return index;
+	}
 	if (!may_modify(e, tid))
 		return PvmDenied;
 	*old = e;
-	return 0;
+	return index;
 }
 
 /* pvm_putinfo / pvm_insert by task tid: the index stored at, or a PVM
@@ -206,8 +200,9 @@ int mbox_put(int tid, const Pvmx__MboxPut *req)
 	struct mbox_entry *old, *e;
 	int index;
 
-	if (!name_ok(req->name) || (req->flags & ~MBOX_PUT_FLAGS) != 0 ||
-	    (req->mode != 0 && req->mode != 1) || (req->mode == 1 && req->index < -1) ||
+	/* as PVM 3.4.6, flag bits it has no use for are kept, not refused */
+	if (!name_ok(req->name) || (req->mode != 0 && req->mode != 1) ||
+	    (req->mode == 1 && req->index < -1) ||
 	    (req->data.len > 0 && req->data.data == NULL))
 		return PvmBadParam;
 	k = class_find(req->name);
@@ -320,8 +315,8 @@ void mbox_get(struct conn *c, uint32_t seq, const Pvmx__MboxGet *req)
 	struct mbox_waiter *w;
 	int r;
 
-	if (!name_ok(req->name) || req->index < -1 ||
-	    (req->flags & ~MBOX_GET_FLAGS) != 0) {
+	/* unknown flag bits are ignored, as PVM 3.4.6 does */
+	if (!name_ok(req->name) || req->index < -1) {
 		reply_get(c, seq, PvmBadParam, NULL);
 		return;
 	}
@@ -364,6 +359,10 @@ static void waiters_wake(const char *name)
 
 	for (w = TAILQ_FIRST(&waiters); w != NULL; w = next) {
 		struct task *t = task_find(w->tid);
+		/* a waiter of another host is answered through its daemon */
+		struct conn remote = {.relay_tid = w->tid, .fd = -1};
+		struct conn *to =
+		    route_is_local(w->tid) ? (t != NULL ? t->conn : NULL) : &remote;
 		struct mbox_class *k;
 		struct mbox_entry *e;
 		int r;
@@ -371,15 +370,15 @@ static void waiters_wake(const char *name)
 		next = TAILQ_NEXT(w, entry);
 		if (strcmp(w->name, name) != 0)
 			continue;
-		if (t == NULL || t->conn == NULL || t->conn->closing) {
+		if (to == NULL || to->closing) {
 			waiter_free(w);
 			continue;
 		}
 		r = get_find(w->name, w->index, w->flags, w->tid, &e, &k);
 		if (e != NULL)
-			get_answer(t->conn, w->seq, w->flags, k, e);
+			get_answer(to, w->seq, w->flags, k, e);
 		else if (r == PvmDenied)
-			reply_get(t->conn, w->seq, r, NULL);
+			reply_get(to, w->seq, r, NULL);
 		else
 			continue;
 		waiter_free(w);
@@ -397,7 +396,8 @@ int mbox_del(int tid, const Pvmx__MboxDel *req)
 	struct mbox_entry *e;
 	int index = req->index;
 
-	if (!name_ok(req->name) || index < 0 || req->flags != 0)
+	/* flags are ignored, as PVM 3.4.6 does */
+	if (!name_ok(req->name) || index < 0)
 		return PvmBadParam;
 	k = class_find(req->name);
 	e = k != NULL ? entry_at(k, index) : NULL;
@@ -467,13 +467,105 @@ void mbox_info(struct conn *c, uint32_t seq)
 	free(ints);
 }
 
+static int reset_pending_find(int tid)
+{
+	for (size_t i = 0; i < nreset_pending; i++) {
+		if (reset_pending[i] == tid)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Records that tid's persistent entries are to go when it exits; 0, or
+ * PvmNoMem. */
+static int reset_pending_add(int tid)
+{
+	if (reset_pending_find(tid) >= 0)
+		return 0;
+	if (nreset_pending == reset_pending_cap) {
+		size_t cap = reset_pending_cap ? 2 * reset_pending_cap : 16;
+		int *n;
+
+		if (cap > MBOX_RESET_PENDING_MAX)
+			return PvmNoMem;
+		n = realloc(reset_pending, cap * sizeof(*n));
+		if (n == NULL)
+			return PvmNoMem;
+		reset_pending = n;
+		reset_pending_cap = cap;
+	}
+	reset_pending[nreset_pending++] = tid;
+	return 0;
+}
+
+static int tid_listed(int tid, const int32_t *tids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (tids[i] == tid)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * pvmreset by task tid, as PVM 3.4.6's master pvmd does it: of the
+ * persistent entries of class name ("" all) at index (-1 all), those
+ * whose owner has exited are deleted now; with kill, the owners of the
+ * others, unless listed as no-reset tasks, are being killed, and their
+ * persistent entries will go when they exit.  Other entries are left
+ * alone (a killed task's go with it).  The number deleted now, or a PVM
+ * error.
+ */
+int mbox_reset(int tid, const Pvmx__MboxReset *req)
+{
+	struct mbox_class *k, *knext;
+	int deleted = 0, r = 0;
+
+	if (req->name == NULL || strlen(req->name) > MBOX_NAME_MAX || req->index < -1)
+		return PvmBadParam;
+	for (k = TAILQ_FIRST(&classes); k != NULL; k = knext) {
+		struct mbox_entry *e, *enext;
+
+		knext = TAILQ_NEXT(k, entry);
+		if (req->name[0] != '\0' && strcmp(k->name, req->name) != 0)
+			continue;
+		for (e = TAILQ_FIRST(&k->entries); e != NULL; e = enext) {
+			enext = TAILQ_NEXT(e, entry);
+			if (!(e->flags & PvmMboxPersistent) ||
+			    (req->index >= 0 && e->index != req->index))
+				continue;
+			if (e->owner == 0) {
+				int last = k->n == 1;
+
+				entry_free(k, e);
+				deleted++;
+				if (last)
+					break; /* the class is gone */
+			} else if (req->kill &&
+			           !tid_listed(e->owner, req->noresets,
+			                       req->n_noresets) &&
+			           r == 0) {
+				r = reset_pending_add(e->owner);
+			}
+		}
+	}
+	log_info("t%x: mailbox reset of \"%s\" index %d%s: %d ownerless entr%s deleted",
+	         (unsigned)tid, printable(req->name), req->index,
+	         req->kill ? " (tasks killed)" : "", deleted, deleted == 1 ? "y" : "ies");
+	return r < 0 ? r : deleted;
+}
+
 /* Task tid has exited: its entries go, unless persistent (they stay,
- * owner 0); its held requests are dropped. */
+ * owner 0, or go too if a reset is killing it); its held requests are
+ * dropped. */
 void mbox_task_exit(int tid)
 {
 	struct mbox_class *k, *knext;
 	struct mbox_waiter *w, *wnext;
+	int pending = reset_pending_find(tid);
 
+	if (pending >= 0)
+		reset_pending[pending] = reset_pending[--nreset_pending];
 	for (k = TAILQ_FIRST(&classes); k != NULL; k = knext) {
 		struct mbox_entry *e, *enext;
 
@@ -482,7 +574,7 @@ void mbox_task_exit(int tid)
 			enext = TAILQ_NEXT(e, entry);
 			if (e->owner != tid)
 				continue;
-			if (e->flags & PvmMboxPersistent) {
+			if ((e->flags & PvmMboxPersistent) && pending < 0) {
 				e->owner = 0;
 			} else if (k->n == 1) {
 				entry_free(k, e);
@@ -504,8 +596,10 @@ void mbox_dump(void)
 {
 	struct mbox_class *k;
 
-	tickle_log("mailbox: %zu entries, %zu bytes, %s waiters", mbox_entries,
-	           mbox_bytes, TAILQ_EMPTY(&waiters) ? "no" : "some");
+	tickle_log(
+	    "mailbox: %zu entries, %zu bytes, %s waiters, %zu owners a reset awaits",
+	    mbox_entries, mbox_bytes, TAILQ_EMPTY(&waiters) ? "no" : "some",
+	    nreset_pending);
 	TAILQ_FOREACH(k, &classes, entry)
 	tickle_log("mailbox class \"%s\": %zu entries", printable(k->name), k->n);
 }
@@ -527,4 +621,7 @@ void mbox_free_all(void)
 	}
 	while ((w = TAILQ_FIRST(&waiters)) != NULL)
 		waiter_free(w);
+	free(reset_pending);
+	reset_pending = NULL;
+	nreset_pending = reset_pending_cap = 0;
 }

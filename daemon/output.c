@@ -67,14 +67,19 @@ uint8_t *output_message(int dst, int tag, int ctx, const int *ints, size_t nints
 	return buf;
 }
 
-/* The task that receives t's output, or NULL: the log takes it. */
-static struct task *output_sink(const struct task *t)
+/* The task that receives t's output (here or on another host), or 0:
+ * the log takes it. */
+static int output_sink(const struct task *t)
 {
-	return t->out_tid != 0 ? task_find(t->out_tid) : NULL;
+	if (t->out_tid == 0)
+		return 0;
+	if (route_is_local(t->out_tid))
+		return task_find(t->out_tid) != NULL ? t->out_tid : 0;
+	return hosttab_by_tid(t->out_tid) != NULL ? t->out_tid : 0;
 }
 
 /* Sends one output message (count -1 BEGIN, 0 END, > 0 data). */
-static void output_send(struct task *t, struct task *sink, int count, const char *data)
+static void output_send(struct task *t, int sink, int count, const char *data)
 {
 	int ints[2] = {t->tid, count};
 	size_t len;
@@ -85,7 +90,7 @@ static void output_send(struct task *t, struct task *sink, int count, const char
 		log_error("t%x: out of memory for an output message", t->tid);
 		return;
 	}
-	task_deliver_bytes(sink, m, len);
+	route_bytes(sink, m, len);
 	free(m);
 }
 
@@ -127,7 +132,7 @@ static void output_resume(evutil_socket_t fd, short what, void *arg)
 static void output_pipe_eof(struct task_pipe *p)
 {
 	struct task *t = p->task;
-	struct task *sink;
+	int sink;
 
 	event_free(p->ev);
 	p->ev = NULL;
@@ -142,7 +147,7 @@ static void output_pipe_eof(struct task_pipe *p)
 	if (--t->open_pipes > 0)
 		return;
 	sink = output_sink(t);
-	if (sink != NULL)
+	if (sink != 0)
 		output_send(t, sink, PVMX_OUTPUT_END, NULL);
 	task_check_exit(t);
 }
@@ -151,12 +156,12 @@ static void output_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct task_pipe *p = arg;
 	char buf[OUTPUT_CHUNK];
-	struct task *sink;
+	int sink;
 	ssize_t n;
 
 	(void)what;
 	sink = output_sink(p->task);
-	if (sink != NULL && task_backlog(sink) > OUTPUT_BACKLOG_MAX) {
+	if (sink != 0 && route_backlog(sink) > OUTPUT_BACKLOG_MAX) {
 		event_del(p->ev);
 		evtimer_add(p->pause, &output_pause);
 		return;
@@ -171,7 +176,7 @@ static void output_read_cb(evutil_socket_t fd, short what, void *arg)
 		output_pipe_eof(p);
 		return;
 	}
-	if (sink != NULL)
+	if (sink != 0)
 		output_send(p->task, sink, (int)n, buf);
 	else
 		output_to_log(p, buf, (size_t)n);
@@ -181,7 +186,7 @@ static void output_read_cb(evutil_socket_t fd, short what, void *arg)
  * them over) and sends the BEGIN message.  0, or -1 (logged). */
 int output_start(struct task *t, int outfd, int errfd)
 {
-	struct task *sink;
+	int sink;
 
 	/* the task owns both descriptors from here on, even on failure */
 	t->out[0].fd = outfd;
@@ -204,7 +209,7 @@ int output_start(struct task *t, int outfd, int errfd)
 		t->open_pipes++;
 	}
 	sink = output_sink(t);
-	if (sink != NULL)
+	if (sink != 0)
 		output_send(t, sink, PVMX_OUTPUT_BEGIN, NULL);
 	return 0;
 }
@@ -233,15 +238,15 @@ void output_close(struct task *t)
  * output is its own; only the setting is kept. */
 void output_redirect(struct task *t, int tid, int code, int ctx)
 {
-	struct task *old = output_sink(t), *sink;
+	int old = output_sink(t), sink;
 	int live = t->open_pipes > 0;
 
 	if (tid == t->out_tid && code == t->out_code && ctx == t->out_ctx)
 		return;
-	if (live && old != NULL)
+	if (live && old != 0)
 		output_send(t, old, PVMX_OUTPUT_END, NULL);
 	/* flush a partial line still meant for the log */
-	for (int i = 0; i < 2 && old == NULL; i++) {
+	for (int i = 0; i < 2 && old == 0; i++) {
 		if (t->out[i].linelen > 0) {
 			output_log_line(t, t->out[i].line, t->out[i].linelen);
 			t->out[i].linelen = 0;
@@ -251,7 +256,7 @@ void output_redirect(struct task *t, int tid, int code, int ctx)
 	t->out_code = code;
 	t->out_ctx = ctx;
 	sink = output_sink(t);
-	if (live && sink != NULL)
+	if (live && sink != 0)
 		output_send(t, sink, PVMX_OUTPUT_BEGIN, NULL);
 	log_info("t%x: own output now to %s%x (tag %d)", t->tid, tid != 0 ? "t" : "log ",
 	         (unsigned)tid, code);

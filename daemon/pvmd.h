@@ -1,7 +1,8 @@
 /*
  * pvmd.h - the daemon's structures and the functions its modules share.
- * One host for now: host index 1, daemon tid 1 << 18.  Everything runs in
- * one libevent loop on one thread.
+ * The master is host index 1 (daemon tid 1 << 18); the daemons it starts
+ * get the next free indices.  Everything runs in one libevent loop on one
+ * thread.
  */
 #ifndef PVMX_PVMD_H
 #define PVMX_PVMD_H
@@ -20,7 +21,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
-#define PVMD_HOST_INDEX 1
+#define PVMD_MASTER_INDEX 1
 #define PVMD_SPEED 1000
 /* Frames queued for a spawned task that has not connected yet. */
 #define PVMD_PENDING_MAX (64u * 1024u * 1024u)
@@ -30,6 +31,8 @@
 #define PVMD_HALT_GRACE_MS 1000
 
 struct task;
+struct peer;
+typedef struct ssl_ctx_st SSL_CTX;
 
 /* The tids one spawn request started, shared by those tasks (refcounted):
  * each learns them at register (pvm_siblings). */
@@ -50,6 +53,8 @@ struct conn {
 	int have_header;   /* hdr holds a decoded header awaiting its payload */
 	struct frame_header hdr;
 	int closing; /* output is being flushed, then the conn is freed */
+	int relay_tid;          /* a stand-in for a task of another host */
+	struct task *reg_wait;  /* its task waits for siblings to register */
 };
 TAILQ_HEAD(conn_list, conn);
 
@@ -77,6 +82,11 @@ struct task {
 	unsigned ever_connected : 1; /* its tid was claimed once */
 	unsigned reaped : 1;         /* waitpid returned its status */
 	unsigned noreset : 1;        /* pvm_setopt(PvmNoReset, 1) */
+	unsigned sibs_wait : 1;      /* a spawn over several hosts: register
+	                                waits for the whole sibling list */
+	struct conn *reg_conn;       /* a register waiting for it */
+	uint32_t reg_seq;
+	int sibs_from;               /* the host index that will send them */
 	int status;                  /* wait status once reaped */
 
 	/* as the parent asked in the spawn request; passed on at register */
@@ -98,7 +108,9 @@ struct pvmd {
 	struct event *sig_chld, *sig_term, *sig_int, *sig_hup;
 	struct event *halt_timer;
 
+	int host_index;
 	int host_tid;
+	int master_tid; /* == host_tid on the master */
 	char hostname[256];
 	char arch[32];
 	int dsig;
@@ -120,6 +132,19 @@ struct pvmd {
 
 	int halting;
 	int exit_code;
+
+	/* daemon links */
+	char vmid[64];
+	uint8_t secret[32];
+	SSL_CTX *tls_server, *tls_client;
+	struct evconnlistener *tcp_listener;
+	int tcp_port;
+	int heartbeat_ms; /* a peer silent for 3 of these is dead */
+	struct event *heartbeat;
+	/* from the host file entry the master started us with */
+	char ep[4096]; /* executable search path (ep=) */
+	char wd[4096]; /* spawned tasks' working directory (wd=) */
+	int speed;
 };
 
 extern struct pvmd pvmd;
@@ -136,6 +161,79 @@ void host_init(void);
 int host_is_me(const char *name);
 int host_arch_known(const char *arch);
 
+/* hosttab.c: the virtual machine's hosts; the master's is authoritative,
+ * the others are copies it keeps up to date */
+struct host {
+	int index, tid;
+	char *name, *arch;
+	int speed, dsig;
+	char addr[64]; /* numeric; "" for the master (it is never dialled) */
+	int port;
+	struct peer *link;      /* the link frames to it go on, once up */
+	struct evbuffer *queue; /* frames waiting for a link */
+	size_t queued;
+	int dialing;
+	struct timeval last_heard;
+};
+int hosttab_init_self(void);
+struct host *hosttab_get(int index);
+struct host *hosttab_by_tid(int tid);
+struct host *hosttab_by_name(const char *name);
+int hosttab_count(void);
+/* calls f for every host, in index order */
+void hosttab_foreach(void (*f)(struct host *, void *), void *arg);
+struct host *hosttab_add(int index, const char *name, const char *arch, int speed,
+                         int dsig, const char *addr, int port);
+/* the host is gone (deleted, or dead): its link closes, notifies fire,
+ * what waited for it fails */
+void hosttab_remove(int index, const char *why);
+int hosttab_next_index(void); /* master: a fresh index, never reused */
+void hosttab_entry(const struct host *h, Pvmx__HostEntry *e);
+void hosttab_free_all(void);
+
+/* peer.c: TLS links between daemons */
+int peer_listen(const char *bind_addr, int port_lo, int port_hi);
+/* frames to a host's daemon: sent on its link, queued until one is up */
+int peer_send(int host_index, const uint8_t hdr[FRAME_HEADER_LEN],
+              struct evbuffer *src, const uint8_t *bytes, size_t len);
+int peer_send_control(int host_index, int src, int dst, Pvmx__Control *ctl);
+/* the master dials a new daemon; done(arg, 0 or error) when the link is
+ * up and hello'd, or failed */
+int peer_dial(int host_index, const char *addr, int port,
+              void (*done)(void *arg, struct peer *p, int code), void *arg);
+void peer_attach_host(struct peer *p, struct host *h);
+void peer_drop_host(struct host *h);
+void peer_flush_all(void);
+/* peermsg.c: a message from the daemon of from_host */
+int peer_daemon_message(int from_host, Pvmx__Control *ctl);
+size_t peer_backlog(int host_index);
+void peer_heartbeat_start(void);
+void peer_free_all(void);
+
+/* route.c: frames to any tid, here or on another host */
+void route_data(const struct frame_header *h, struct evbuffer *src);
+void route_bytes(int dst, const uint8_t *frame, size_t len);
+void route_control(int dst, Pvmx__Control *ctl);
+size_t route_backlog(int dst);
+int route_is_local(int tid);
+void route_mcast(const struct frame_header *h, struct evbuffer *src);
+void relay_track(int tid, uint32_t seq, int host);
+void relay_done(int tid, uint32_t seq);
+void relay_host_gone(int host);
+void relay_free_all(void);
+
+/* boot.c: adding and deleting hosts (master), starting as a slave */
+void boot_add_hosts(int requester, uint32_t seq, const Pvmx__HostsRequest *req);
+void boot_del_hosts(int requester, uint32_t seq, const Pvmx__HostsRequest *req);
+void boot_host_failed(int index, const char *why); /* master */
+int boot_hostfile(const char *path);
+int boot_slave_read(char *bind_addr, size_t bind_len); /* pvmd -s */
+void boot_slave_say(const char *fmt, const char *arg);
+int boot_slave_detach(void);
+void boot_slave_ready(void);
+void boot_host_gone(int index);
+void boot_free_all(void);
+
 /* conn.c */
 void conn_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
                  int socklen, void *arg);
@@ -149,6 +247,11 @@ void conn_free_all(void);
 
 /* control.c: one handler per request; returns -1 if c was closed */
 int control_dispatch(struct conn *c, Pvmx__Control *ctl);
+/* a task's request that came from another daemon (src: the task) */
+void control_relayed(int src, Pvmx__Control *ctl);
+/* the request must be served by the daemon of host_tid: forwarded */
+int control_forward(struct conn *c, int host_tid, const Pvmx__Control *ctl);
+void control_register_reply(struct task *t);
 
 /* task.c */
 struct task *task_new(int spawned);
@@ -160,6 +263,8 @@ void task_check_exit(struct task *t);
 void task_deliver(struct task *t, const uint8_t hdr[FRAME_HEADER_LEN],
                   struct evbuffer *src, size_t len);
 void task_deliver_bytes(struct task *t, const uint8_t *frame, size_t len);
+void task_deliver_bytes_split(struct task *t, const uint8_t hdr[FRAME_HEADER_LEN],
+                              const uint8_t *payload, size_t len);
 size_t task_backlog(const struct task *t);
 void task_reap_children(void);
 void task_free_all(void);
@@ -167,6 +272,10 @@ void siblings_release(struct siblings *s);
 
 /* spawn.c */
 void spawn_request(struct conn *c, uint32_t seq, const Pvmx__SpawnRequest *req);
+void spawn_forwarded(int from_host, uint32_t seq, const Pvmx__SpawnForward *fwd);
+void spawn_forward_reply(int from_host, uint32_t seq, const Pvmx__SpawnReply *r);
+void spawn_siblings(const Pvmx__Siblings *s);
+void spawn_host_gone(int index);
 
 /* output.c */
 int output_start(struct task *t, int outfd, int errfd);
@@ -182,6 +291,9 @@ int notify_request(struct task *from, const Pvmx__NotifyRequest *req);
 void notify_task_exit(struct task *t, int status);
 void notify_free_all(void);
 void notify_dump(void);
+void notify_watch(int from_host, int tid);
+void notify_remote_exit(int tid, int status);
+void notify_host_change(int host_tid, int deleted);
 
 /* context.c */
 int context_new(int tid);
@@ -194,6 +306,7 @@ void context_free_all(void);
 int mbox_put(int tid, const Pvmx__MboxPut *req);
 void mbox_get(struct conn *c, uint32_t seq, const Pvmx__MboxGet *req);
 int mbox_del(int tid, const Pvmx__MboxDel *req);
+int mbox_reset(int tid, const Pvmx__MboxReset *req);
 void mbox_info(struct conn *c, uint32_t seq);
 void mbox_task_exit(int tid);
 void mbox_dump(void);

@@ -43,7 +43,7 @@ struct task *task_new(int spawned)
 		log_error("out of memory for a task");
 		return NULL;
 	}
-	t->tid = tid_make(PVMD_HOST_INDEX, n);
+	t->tid = tid_make(pvmd.host_index, n);
 	t->ptid = PvmNoParent;
 	t->spawned = spawned != 0;
 	t->out[0].fd = t->out[1].fd = -1;
@@ -56,7 +56,7 @@ struct task *task_new(int spawned)
 
 struct task *task_find(int tid)
 {
-	if (!tid_is_valid(tid) || tid_host_index(tid) != PVMD_HOST_INDEX ||
+	if (!tid_is_valid(tid) || tid_host_index(tid) != pvmd.host_index ||
 	    tid_local(tid) == 0)
 		return NULL;
 	return pvmd.by_local[tid_local(tid)];
@@ -209,6 +209,12 @@ void task_deliver_bytes(struct task *t, const uint8_t *frame, size_t len)
 	if (len < FRAME_HEADER_LEN)
 		return;
 	task_put(t, frame, NULL, frame + FRAME_HEADER_LEN, len - FRAME_HEADER_LEN);
+}
+
+void task_deliver_bytes_split(struct task *t, const uint8_t hdr[FRAME_HEADER_LEN],
+                              const uint8_t *payload, size_t len)
+{
+	task_put(t, hdr, NULL, payload, len);
 }
 
 void task_reap_children(void)

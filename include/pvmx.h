@@ -43,6 +43,13 @@ const char *pvmx_socket_dir(void);
 int pvm_vpackf(const char *fmt, va_list ap);
 int pvm_vunpackf(const char *fmt, va_list ap);
 
+/* The console's reset, as PVM 3.4.6 exports it (undeclared in its
+ * pvm3.h): with killtasks, kills every task but mytid and the no-reset
+ * ones; the daemon deletes the persistent mailbox entries of class
+ * (NULL or "": every class) at index (-1: every index) whose owner has
+ * exited, and those of the killed tasks as they exit.  0, or an error. */
+int pvmreset(int mytid, int killtasks, char *class_name, int index);
+
 #ifdef __cplusplus
 }
 #endif

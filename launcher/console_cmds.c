@@ -425,7 +425,9 @@ static const struct command commands[] = {
     {"quit", cmd_quit, "quit", "Exit console, leaving the pvmd running"},
     {"remove", console_cmd_remove, "remove name [ index ]",
      "Delete a message mailbox entry"},
-    {"reset", console_cmd_reset, "reset",
+    {"reset", console_cmd_reset,
+     "reset\n\nreset info    Delete orphaned persistent mbox entries\n"
+     "Syntax:  reset info [ class [ index ] ]",
      "Kill all tasks but the no-reset ones, delete leftover mboxes"},
     {"setenv", console_cmd_setenv, "setenv [ name [ value ... ] ]",
      "Display or set environment variables"},

@@ -1,21 +1,16 @@
 /*
  * console_mbox.c - commands on the daemon's message mailbox (names, put,
  * lookup, remove) and reset, which kills every task but the no-reset
- * ones and clears the mailbox entries they do not own.
+ * ones and clears the persistent mailbox entries left behind.
  */
 #include "console.h"
 #include "errtext.h"
 
 #include <pvm3.h>
+#include <pvmx.h>
 
 #include <stdlib.h>
 #include <string.h>
-
-/* Class names PVM reserves for itself ("###_PVM_..._###"). */
-static int is_reserved_class(const char *name)
-{
-	return strncmp(name, "###_PVM_", 8) == 0;
-}
 
 enum console_action console_cmd_names(int ac, char **av)
 {
@@ -142,98 +137,38 @@ enum console_action console_cmd_remove(int ac, char **av)
 	return CONSOLE_CONTINUE;
 }
 
-static int tid_in(int tid, const int *tids, int n)
-{
-	for (int i = 0; i < n; i++) {
-		if (tids[i] == tid)
-			return 1;
-	}
-	return 0;
-}
-
-/* Kills every task but this console and the no-reset ones; returns the
- * number of kills that failed. */
-static int reset_tasks(const int *noresets, int nnoreset)
-{
-	struct pvmtaskinfo *ti;
-	int ntask, failed = 0, r;
-
-	r = pvm_tasks(0, &ntask, &ti);
-	if (r < 0) {
-		printf("reset: %s\n", errtext(r));
-		return 1;
-	}
-	for (int i = 0; i < ntask; i++) {
-		int tid = ti[i].ti_tid;
-
-		if (tid == console.mytid || tid_in(tid, noresets, nnoreset))
-			continue;
-		r = pvm_kill(tid);
-		/* one that ended meanwhile is what we wanted */
-		if (r < 0 && r != PvmNoTask) {
-			printf("reset: kill t%x: %s\n", (unsigned)tid, errtext(r));
-			failed++;
-		}
-	}
-	return failed;
-}
-
-/* Deletes the mailbox entries no surviving task owns (a killed task's
- * own entries go with it, persistent ones stay behind, orphaned).  PVM's
- * reset has the master pvmd do this; through pvm_delinfo, a daemon that
- * lets only owners delete refuses the others: say how many. */
-static void reset_mbox(const int *noresets, int nnoreset)
-{
-	struct pvmmboxinfo *classes = NULL;
-	int nclasses = 0, denied = 0, r;
-
-	r = pvm_getmboxinfo("*", &nclasses, &classes);
-	if (r < 0) {
-		printf("reset: mailbox not cleared: %s\n", errtext(r));
-		return;
-	}
-	for (int i = 0; i < nclasses; i++) {
-		const struct pvmmboxinfo *c = &classes[i];
-
-		if (c->mi_name == NULL || is_reserved_class(c->mi_name))
-			continue;
-		for (int k = 0; k < c->mi_nentries; k++) {
-			int owner = c->mi_owners[k];
-
-			if (owner == console.mytid || tid_in(owner, noresets, nnoreset))
-				continue;
-			r = pvm_delinfo(c->mi_name, c->mi_indices[k], PvmMboxDefault);
-			if (r == PvmDenied)
-				denied++;
-			else if (r < 0 && r != PvmNotFound)
-				printf("reset: remove %s[%d]: %s\n", c->mi_name,
-				       c->mi_indices[k], errtext(r));
-		}
-	}
-	if (denied > 0)
-		printf("reset: %d mailbox entr%s of other tasks not removed: %s\n",
-		       denied, denied == 1 ? "y" : "ies", errtext(PvmDenied));
-}
-
+/*
+ * reset: every task but this console and the no-reset ones (other
+ * consoles) is killed, and the daemon deletes the persistent mailbox
+ * entries of tasks that have exited, and those of the killed tasks as
+ * they exit.  reset info [class [index]]: only the persistent entries
+ * whose owner has exited (of class, at index).  As PVM 3.4.6's console,
+ * through its pvmreset; silent when it works.
+ */
 enum console_action console_cmd_reset(int ac, char **av)
 {
-	int *noresets = NULL, nnoreset = 0, r;
+	char *name = "";
+	int index = -1, kill = 1, r;
 
-	(void)av;
 	if (ac > 1) {
-		printf("reset: wrong #args\n");
-		return CONSOLE_CONTINUE;
+		if (strcmp(av[1], "info") != 0) {
+			printf("\"%s\" arg to reset not valid\n", av[1]);
+			return CONSOLE_CONTINUE;
+		}
+		if (ac > 4) {
+			printf("reset: wrong #args\n");
+			return CONSOLE_CONTINUE;
+		}
+		kill = 0;
+		if (ac > 2)
+			name = av[2];
+		if (ac > 3 && (console_parse_int(av[3], &index) < 0 || index < -1)) {
+			printf("reset: bad index \"%s\"\n", av[3]);
+			return CONSOLE_CONTINUE;
+		}
 	}
-	r = pvm_getnoresets(&noresets, &nnoreset);
-	if (r < 0) {
-		/* without the list, killing could hit a task that asked to be
-		 * spared: do nothing rather than guess */
-		printf("reset: cannot list the no-reset tasks: %s\n", errtext(r));
-		return CONSOLE_CONTINUE;
-	}
-	if (nnoreset < 0 || noresets == NULL)
-		nnoreset = 0;
-	reset_tasks(noresets, nnoreset);
-	reset_mbox(noresets, nnoreset);
+	r = pvmreset(console.mytid, kill, name, index);
+	if (r < 0)
+		printf("reset: %s\n", errtext(r));
 	return CONSOLE_CONTINUE;
 }

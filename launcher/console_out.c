@@ -2,7 +2,8 @@
  * console_out.c - output of tasks the console spawned with `->`: the
  * daemon sends it as messages (int tid, int count, count bytes; count -1
  * begins, 0 ends a task's output) tagged with the job's output code.
- * Lines are printed whole, as `[t<tid>] text`, like PVM's console.
+ * Lines are printed whole, as `[<job>:t<tid>] text`, and a task's end as
+ * `[<job>:t<tid>] EOF`, byte for byte as PVM 3.4.6's console prints them.
  */
 #include "console.h"
 #include "linebuf.h"
@@ -140,7 +141,7 @@ static void print_line(struct out_task *t, const char *text, size_t len)
 
 	if (fp == stdout)
 		console_break_prompt();
-	fprintf(fp, "[t%x] %.*s\n", (unsigned)t->tid, (int)len, text);
+	fprintf(fp, "[%d:t%x] %.*s\n", t->job, (unsigned)t->tid, (int)len, text);
 }
 
 static void emit_line(void *arg, const char *text, size_t len)
@@ -157,11 +158,10 @@ static void task_end(struct out_task *t)
 		return;
 	t->ended = 1;
 	print_line(t, "EOF", 3);
+	/* as PVM 3.4.6, a job writing to a file is reported finished too */
 	if (j != NULL && ++j->nended == j->ntasks) {
-		if (j->fp == NULL) {
-			console_break_prompt();
-			printf("[%d] finished\n", j->id);
-		}
+		console_break_prompt();
+		printf("[%d] finished\n", j->id);
 		job_remove(j);
 	}
 }

@@ -60,6 +60,8 @@ int lpvm_request(Pvmx__Control *req, Pvmx__Control **reply);
  * 0 only takes what is already readable.  Returns frames read, or code. */
 int lpvm_pump(int timeout_ms);
 int lpvm_send_data(int dst, int tag, int ctx, struct msgbuf *mb);
+/* one frame for all of tids: the daemons copy it per host, then per task */
+int lpvm_send_mcast(const int *tids, int ntids, int tag, int ctx, struct msgbuf *mb);
 
 /* lpvm_sys.c: runs a request whose reply is a Status and returns its
  * code; a negative code is reported (lpvm_error) when report is set. */

@@ -11,6 +11,7 @@
 #include "tid.h"
 #include "wire.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -109,7 +110,8 @@ static int connect_daemon(void)
 
 		close(fd);
 		snprintf(lpvm_error_detail, sizeof(lpvm_error_detail),
-		         "no pvmd at %.150s: %.40s; start one with `pvmd &`, `pvm` or `pvmrun`",
+		         "no pvmd at %.150s: %.40s; start one with `pvmd &`, `pvm` or "
+		         "`pvmrun`",
 		         lpvm.sock_path, strerror(e));
 		return -1;
 	}
@@ -258,15 +260,19 @@ int lpvm_request(Pvmx__Control *req, Pvmx__Control **reply)
 	}
 }
 
-int lpvm_send_data(int dst, int tag, int ctx, struct msgbuf *mb)
+/* One data frame; with ntids > 0 a multicast frame whose payload starts
+ * with the destinations (common/frame.h), dst unused. */
+static int send_frame(int dst, const int *tids, int ntids, int tag, int ctx,
+                      struct msgbuf *mb)
 {
 	struct frame_header h = {0};
 	uint8_t hdr[FRAME_HEADER_LEN];
-	struct iovec small[9], *iov = small;
-	int max = (int)(2 * mb->nrefs + 2), n, r;
+	struct iovec small[10], *iov = small;
+	int max = (int)(2 * mb->nrefs + 3), n, r, first = 1;
 	size_t len = msgbuf_length(mb);
+	uint32_t *be = NULL;
 
-	if (len > lpvm.max_frame)
+	if (len + (size_t)ntids * 4 > lpvm.max_frame)
 		return PvmOverflow;
 	if (max > (int)(sizeof(small) / sizeof(small[0]))) {
 		iov = malloc(sizeof(*iov) * (size_t)max);
@@ -280,16 +286,43 @@ int lpvm_send_data(int dst, int tag, int ctx, struct msgbuf *mb)
 	h.tag = tag;
 	h.dsig = mb->dsig;
 	h.len = (uint32_t)len;
+	if (ntids > 0) {
+		be = malloc(sizeof(*be) * (size_t)ntids);
+		if (be == NULL) {
+			if (iov != small)
+				free(iov);
+			return PvmNoMem;
+		}
+		for (int i = 0; i < ntids; i++)
+			be[i] = htonl((uint32_t)tids[i]);
+		h.flags = FRAME_FLAG_MCAST;
+		h.dst = ntids;
+		h.len += (uint32_t)ntids * 4;
+		iov[1].iov_base = be;
+		iov[1].iov_len = (size_t)ntids * 4;
+		first = 2;
+	}
 	frame_encode(&h, hdr);
 	iov[0].iov_base = hdr;
 	iov[0].iov_len = sizeof(hdr);
-	n = msgbuf_iov(mb, iov + 1, max - 1);
-	r = n < 0 ? PvmNoMem : write_all_iov(lpvm.fd, iov, n + 1);
+	n = msgbuf_iov(mb, iov + first, max - first);
+	r = n < 0 ? PvmNoMem : write_all_iov(lpvm.fd, iov, n + first);
 	if (iov != small)
 		free(iov);
+	free(be);
 	if (r == -1)
 		return lost_daemon();
 	return r;
+}
+
+int lpvm_send_data(int dst, int tag, int ctx, struct msgbuf *mb)
+{
+	return send_frame(dst, NULL, 0, tag, ctx, mb);
+}
+
+int lpvm_send_mcast(const int *tids, int ntids, int tag, int ctx, struct msgbuf *mb)
+{
+	return send_frame(0, tids, ntids, tag, ctx, mb);
 }
 
 static int do_register(void)
@@ -349,6 +382,10 @@ static int do_register(void)
 	lpvm.out_tid = rr->out_tid;
 	lpvm.out_code = rr->out_code;
 	lpvm.out_ctx = rr->out_ctx;
+	/* our own output goes where our children's does (PvmSelfOutput*) */
+	lpvm.self_out_tid = rr->out_tid;
+	lpvm.self_out_code = rr->out_code;
+	lpvm.self_out_ctx = rr->out_ctx;
 	lpvm.ctx = rr->ctx;
 	wire_control_free(rep);
 	return 0;

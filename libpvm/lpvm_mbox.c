@@ -1,12 +1,13 @@
 /*
  * lpvm_mbox.c - the message mailbox, kept by the daemon: pvm_putinfo,
- * pvm_recvinfo, pvm_delinfo, pvm_getmboxinfo, and PVM 3.3's integer
- * database calls pvm_insert, pvm_lookup and pvm_delete on top of it.
- * Entries are packed messages with their data signature, so a message
- * read back unpacks like a received one.
+ * pvm_recvinfo, pvm_delinfo, pvm_getmboxinfo, PVM 3.3's integer database
+ * calls pvm_insert, pvm_lookup and pvm_delete on top of it, and pvmreset
+ * (the console's reset).  Entries are packed messages with their data
+ * signature, so a message read back unpacks like a received one.
  */
 #include "lpvm.h"
 
+#include "pvmx.h"
 #include "wire.h"
 
 #include <regex.h>
@@ -164,12 +165,13 @@ static int del(const char *fn, char *name, int index, int flags)
 	return lpvm_status_request(fn, &req, 0);
 }
 
-/* As PVM 3.4.6: the index deleted (so 0, PvmOk, for a single instance). */
+/* As PVM 3.4.6: the index deleted (so 0, PvmOk, for a single instance);
+ * flags are ignored. */
 int pvm_delinfo(char *name, int index, int flags)
 {
 	int r;
 
-	if (!name_ok(name) || index < 0 || flags != 0)
+	if (!name_ok(name) || index < 0)
 		return lpvm_error("pvm_delinfo", PvmBadParam);
 	r = del("pvm_delinfo", name, index, flags);
 	if (r < 0 && r != PvmNotFound && r != PvmDenied)
@@ -346,6 +348,7 @@ int pvm_lookup(char *name, int index, int *data)
 	return r;
 }
 
+/* As PVM 3.4.6: the index deleted. */
 int pvm_delete(char *name, int index)
 {
 	int r;
@@ -353,5 +356,70 @@ int pvm_delete(char *name, int index)
 	if (!name_ok(name) || index < 0)
 		return lpvm_error("pvm_delete", PvmBadParam);
 	r = del("pvm_delete", name, index, 0);
-	return r < 0 ? lpvm_error("pvm_delete", r) : PvmOk;
+	return r < 0 ? lpvm_error("pvm_delete", r) : r;
+}
+
+static int tid_in(int tid, const int *tids, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (tids[i] == tid)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * pvmreset: PVM 3.4.6's call behind the console's reset (exported there
+ * too, undeclared in pvm3.h).  With killtasks, every task but mytid and
+ * the no-reset ones is killed; then the daemon deletes the persistent
+ * mailbox entries of class name (NULL or "": all) at index (-1: all)
+ * whose owner has exited, and, with killtasks, those of the killed tasks
+ * as they exit.  0 (as PVM 3.4.6), or a PVM error if the daemon could
+ * not be asked; kills that fail are not reported, as in PVM.
+ */
+int pvmreset(int mytid, int killtasks, char *name, int index)
+{
+	Pvmx__Control req = PVMX__CONTROL__INIT;
+	Pvmx__MboxReset mr = PVMX__MBOX_RESET__INIT;
+	struct pvmtaskinfo *ti;
+	int *noresets = NULL, nnoreset = 0, ntask = 0, r;
+	int32_t *list = NULL;
+
+	r = lpvm_ensure("pvmreset");
+	if (r < 0)
+		return r;
+	if (index < -1 || (name != NULL && strlen(name) > 1024))
+		return lpvm_error("pvmreset", PvmBadParam);
+	/* without the list, killing could hit a task that asked to be spared:
+	 * do nothing rather than guess */
+	r = pvm_getnoresets(&noresets, &nnoreset);
+	if (r < 0)
+		return r;
+	if (noresets == NULL || nnoreset < 0)
+		nnoreset = 0;
+	if (killtasks && pvm_tasks(0, &ntask, &ti) >= 0) {
+		for (int i = 0; i < ntask; i++) {
+			int tid = ti[i].ti_tid;
+
+			if (tid != 0 && tid != mytid && !tid_in(tid, noresets, nnoreset))
+				pvm_kill(tid);
+		}
+	}
+	if (nnoreset > 0) {
+		list = malloc(sizeof(*list) * (size_t)nnoreset);
+		if (list == NULL)
+			return lpvm_error("pvmreset", PvmNoMem);
+		for (int i = 0; i < nnoreset; i++)
+			list[i] = noresets[i];
+	}
+	mr.name = name != NULL ? name : "";
+	mr.index = index;
+	mr.kill = killtasks != 0;
+	mr.noresets = list;
+	mr.n_noresets = (size_t)nnoreset;
+	req.body_case = PVMX__CONTROL__BODY_MBOX_RESET;
+	req.mbox_reset = &mr;
+	r = lpvm_status_request("pvmreset", &req, 1);
+	free(list);
+	return r < 0 ? r : PvmOk;
 }

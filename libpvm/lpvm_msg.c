@@ -53,14 +53,13 @@ int pvm_mcast(int *tids, int ntask, int tag)
 		if (!tid_is_valid(tids[i]))
 			return lpvm_error("pvm_mcast", PvmBadParam);
 	}
-	/* one copy per destination, never to the caller (as PVM documents) */
-	for (i = 0; i < ntask; i++) {
-		if (tids[i] == lpvm.mytid)
-			continue;
-		r = lpvm_send_data(tids[i], tag, mb->ctx_set ? mb->ctx : lpvm.ctx, mb);
-		if (r < 0)
-			return lpvm_error("pvm_mcast", r);
-	}
+	/* one frame: the daemons make one copy per host and then one per
+	 * task; never to the caller (as PVM documents: pvmd skips it) */
+	if (ntask == 0)
+		return PvmOk;
+	r = lpvm_send_mcast(tids, ntask, tag, mb->ctx_set ? mb->ctx : lpvm.ctx, mb);
+	if (r < 0)
+		return lpvm_error("pvm_mcast", r);
 	return PvmOk;
 }
 
@@ -158,11 +157,20 @@ int lpvm_receive(const char *fn, int tid, int tag, long long timeout_ms, int con
 	return consume ? take(r) : lpvm.rxq[r];
 }
 
-int pvm_recv(int tid, int tag) { return lpvm_receive("pvm_recv", tid, tag, -1, 1); }
+int pvm_recv(int tid, int tag)
+{
+	return lpvm_receive("pvm_recv", tid, tag, -1, 1);
+}
 
-int pvm_nrecv(int tid, int tag) { return lpvm_receive("pvm_nrecv", tid, tag, 0, 1); }
+int pvm_nrecv(int tid, int tag)
+{
+	return lpvm_receive("pvm_nrecv", tid, tag, 0, 1);
+}
 
-int pvm_probe(int tid, int tag) { return lpvm_receive("pvm_probe", tid, tag, 0, 0); }
+int pvm_probe(int tid, int tag)
+{
+	return lpvm_receive("pvm_probe", tid, tag, 0, 0);
+}
 
 int pvm_trecv(int tid, int tag, struct timeval *tmout)
 {

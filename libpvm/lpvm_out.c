@@ -12,9 +12,12 @@
 #include <string.h>
 #include <time.h>
 
-/* The output code pvm_catchout asks the daemon for: negative, so no
- * pvm_send (tags >= 0) can ever be mistaken for output. */
-#define CATCHOUT_CODE (-0x5058)
+/* The output code and context pvm_catchout asks the daemon for, PVM
+ * 3.4.6's (TC_OUTPUT in its system context SYSCTX_TC), as pvm_getopt
+ * shows them: negative, so no pvm_send (tags >= 0) can ever be mistaken
+ * for output. */
+#define CATCHOUT_CODE ((int)0x80030005)
+#define CATCHOUT_CTX 0x7ffff
 /* how long pvm_exit waits for children's output to end */
 #define DRAIN_MS 10000
 
@@ -64,16 +67,14 @@ static void put_line(int tid, const char *p, size_t n)
 	fputc('\n', out_file);
 }
 
-/* Writes the complete lines of data, each tagged; keeps a partial last
- * line for the next piece (PvmShowTids) or writes bytes as they come. */
+/* Writes the complete lines of data (tagged with PvmShowTids); keeps a
+ * partial last line for the next piece.  As PVM 3.4.6, also untagged:
+ * a line is written whole, and one left at the task's end gets its
+ * newline. */
 static void put_data(struct source *s, int tid, const char *data, size_t n)
 {
 	const char *nl;
 
-	if (!lpvm.showtids) {
-		fwrite(data, 1, n, out_file);
-		return;
-	}
 	while (n > 0 && (nl = memchr(data, '\n', n)) != NULL) {
 		size_t k = (size_t)(nl - data);
 
@@ -111,7 +112,8 @@ int lpvm_output_take(struct msgbuf *mb)
 	struct source *s;
 	char *data;
 
-	if (!caught_once || mb->tag != CATCHOUT_CODE || !tid_is_daemon(mb->src))
+	if (!caught_once || mb->tag != CATCHOUT_CODE || mb->ctx != CATCHOUT_CTX ||
+	    !tid_is_daemon(mb->src))
 		return 0;
 	if (msgbuf_unpack(mb, DSIG_INT, hdr, 2, 1) != 0)
 		return 1; /* malformed output: nothing to print, nothing to queue */
@@ -129,8 +131,9 @@ int lpvm_output_take(struct msgbuf *mb)
 	} else if (hdr[1] == PVMX_OUTPUT_END) {
 		if (s != NULL && s->len > 0)
 			put_line(hdr[0], s->part, s->len);
+		/* PVM 3.4.6 writes EOF (its man page says END) */
 		if (lpvm.showtids)
-			fprintf(out_file, "[t%x] END\n", (unsigned)hdr[0]);
+			fprintf(out_file, "[t%x] EOF\n", (unsigned)hdr[0]);
 		if (s != NULL)
 			source_drop(s);
 	} else if (hdr[1] > 0 && (size_t)hdr[1] <= msgbuf_length(mb)) {
@@ -160,6 +163,10 @@ void lpvm_output_drain(void)
 	/* take what is there (a BEGIN not yet read), then wait for the ENDs */
 	if (lpvm_pump(0) < 0)
 		return;
+	if (nsources > 0 && lpvm.showtids)
+		fprintf(stderr,
+		        "libpvm [t%x]: child task(s) still running.  waiting...\n",
+		        (unsigned)lpvm.mytid);
 	while (nsources > 0) {
 		long long left = deadline - now_ms();
 
@@ -177,13 +184,14 @@ int pvm_catchout(FILE *f)
 	out_file = f;
 	if (f != NULL) {
 		caught_once = 1;
-		/* as PVM 3.4.6: the children's output comes in our context */
 		lpvm.out_tid = lpvm.mytid;
 		lpvm.out_code = CATCHOUT_CODE;
-		lpvm.out_ctx = lpvm.ctx;
+		lpvm.out_ctx = CATCHOUT_CTX;
 	} else {
-		lpvm.out_tid = 0;
-		lpvm.out_code = 0;
+		/* as PVM 3.4.6: back to where our own output goes */
+		lpvm.out_tid = lpvm.self_out_tid;
+		lpvm.out_code = lpvm.self_out_code;
+		lpvm.out_ctx = lpvm.self_out_ctx;
 	}
 	return PvmOk;
 }

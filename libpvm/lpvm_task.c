@@ -392,47 +392,42 @@ int pvm_archcode(char *arch)
 	return r == PvmNotFound ? lpvm_error("pvm_archcode", r) : r;
 }
 
-int pvm_tasks(int where, int *ntask, struct pvmtaskinfo **taskp)
+/* One host's (or one task's) tasks into tasks_info; 0 or a PVM error. */
+static int tasks_of(int where)
 {
 	Pvmx__Control req = PVMX__CONTROL__INIT, *rep = NULL;
 	Pvmx__TasksRequest t = PVMX__TASKS_REQUEST__INIT;
 	Pvmx__TasksReply *tr;
+	struct pvmtaskinfo *more;
 	int r;
 
-	if (where != 0 && !tid_is_valid(where))
-		return lpvm_error("pvm_tasks", PvmBadParam);
-	r = lpvm_ensure("pvm_tasks");
-	if (r < 0)
-		return r;
 	t.where = where;
 	req.body_case = PVMX__CONTROL__BODY_TASKS;
 	req.tasks = &t;
 	r = lpvm_request(&req, &rep);
 	if (r < 0)
-		return lpvm_error("pvm_tasks", r);
+		return r;
 	if (rep->body_case != PVMX__CONTROL__BODY_TASKS_REPLY) {
 		r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code
 		                                                 : PvmDSysErr;
 		wire_control_free(rep);
-		return lpvm_error("pvm_tasks", r < 0 ? r : PvmDSysErr);
+		return r < 0 ? r : PvmDSysErr;
 	}
 	tr = rep->tasks_reply;
 	if (tr->code < 0) {
 		r = tr->code;
 		wire_control_free(rep);
-		return lpvm_error("pvm_tasks", r);
+		return r;
 	}
-	for (int i = 0; i < tasks_n; i++)
-		free(tasks_info[i].ti_a_out);
-	free(tasks_info);
-	tasks_n = 0;
-	tasks_info = calloc(tr->n_tasks ? tr->n_tasks : 1, sizeof(*tasks_info));
-	if (tasks_info == NULL) {
+	more = realloc(tasks_info,
+	               sizeof(*tasks_info) * ((size_t)tasks_n + tr->n_tasks + 1));
+	if (more == NULL) {
 		wire_control_free(rep);
-		return lpvm_error("pvm_tasks", PvmNoMem);
+		return PvmNoMem;
 	}
+	tasks_info = more;
 	for (size_t i = 0; i < tr->n_tasks; i++) {
-		struct pvmtaskinfo *ti = &tasks_info[i];
+		struct pvmtaskinfo *ti = &tasks_info[tasks_n];
 
 		ti->ti_tid = tr->tasks[i]->tid;
 		/* PVM reports "no parent" here as 0, not PvmNoParent */
@@ -443,10 +438,48 @@ int pvm_tasks(int where, int *ntask, struct pvmtaskinfo **taskp)
 		ti->ti_pid = tr->tasks[i]->pid;
 		tasks_n++;
 	}
+	wire_control_free(rep);
+	return 0;
+}
+
+/* where 0: every host's daemon is asked in turn (a host that dies
+ * meanwhile is left out). */
+int pvm_tasks(int where, int *ntask, struct pvmtaskinfo **taskp)
+{
+	int r;
+
+	if (where != 0 && !tid_is_valid(where))
+		return lpvm_error("pvm_tasks", PvmBadParam);
+	r = lpvm_ensure("pvm_tasks");
+	if (r < 0)
+		return r;
+	for (int i = 0; i < tasks_n; i++)
+		free(tasks_info[i].ti_a_out);
+	free(tasks_info);
+	tasks_info = NULL;
+	tasks_n = 0;
+	if (where != 0) {
+		r = tasks_of(where);
+	} else {
+		Pvmx__Control *rep = NULL;
+
+		r = fetch_config("pvm_tasks", &rep);
+		if (r < 0)
+			return r;
+		for (size_t i = 0; i < rep->config_reply->n_hosts && r >= 0; i++) {
+			r = tasks_of(rep->config_reply->hosts[i]->tid);
+			if (r == PvmHostFail || r == PvmNoHost)
+				r = 0;
+		}
+		wire_control_free(rep);
+	}
+	if (r < 0)
+		return lpvm_error("pvm_tasks", r);
+	if (tasks_info == NULL && (tasks_info = calloc(1, sizeof(*tasks_info))) == NULL)
+		return lpvm_error("pvm_tasks", PvmNoMem);
 	if (ntask != NULL)
 		*ntask = tasks_n;
 	if (taskp != NULL)
 		*taskp = tasks_info;
-	wire_control_free(rep);
 	return PvmOk;
 }

@@ -76,9 +76,10 @@ static void compat_check(int cond, const char *who, const char *what)
 
 /*
  * compat_check_known: a check where pvmx is known to differ from PVM
- * 3.4.6 (docs/compat.md, "Known differences").  cond is PVM 3.4.6's
- * answer; known is pvmx's known wrong one, shown as an XFAIL line and not
- * counted.  Any other answer is a FAIL, and the right one an ok.
+ * 3.4.6 (to be listed in docs/compat.md; none is at present).  cond is
+ * PVM 3.4.6's answer; known is pvmx's known wrong one, shown as an XFAIL
+ * line and not counted.  Any other answer is a FAIL, and the right one
+ * an ok.
  */
 __attribute__((unused)) static void compat_check_known(int cond, int known,
                                                        const char *who, const char *what,

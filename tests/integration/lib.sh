@@ -38,7 +38,8 @@ cleanup() {
 	# daemon kills them when it halts, but a killed daemon cannot: end
 	# any still-running process whose environment names our VM.
 	for p in $(pgrep -f . 2>/dev/null); do
-		if tr "\\0" "\\n" 2>/dev/null <"/proc/$p/environ" | grep -qx "PVM_TMP=$TEST_TMP"; then
+		# (daemons of other "hosts" live in directories below it)
+		if tr "\\0" "\\n" 2>/dev/null <"/proc/$p/environ" | grep -q "^PVM_TMP=$TEST_TMP\(/.*\)\{0,1\}$"; then
 			[ "$p" != "$$" ] && kill -KILL "$p" 2>/dev/null
 		fi
 	done

@@ -22,7 +22,8 @@ run_group "$PROGS/api3_msg" mhf
 run_group "$PROGS/api3_msg" recvf
 run_group "$PROGS/api3_msg" env
 
-# catchout with PvmShowTids: every line tagged, BEGIN and END per task
+# catchout with PvmShowTids: every line tagged, BEGIN and EOF per task
+# (PVM 3.4.6's word; its man page says END)
 F=$TEST_TMP/catch.txt
 out=$(tmo 30 "$PROGS/api3_msg" catchout "$F" 2>&1)
 rc=$?
@@ -33,37 +34,42 @@ t2=$(printf '%s\n' "$out" | sed -n 's/^child-env //p')
 # stderr has its own pipe: its line is checked apart from stdout's order
 got=$(grep -F "[t$t1]" "$F" 2>/dev/null | grep -vx "\[t$t1\] to stderr")
 expect_eq "child's stderr line caught" 1 "$(grep -cx "\[t$t1\] to stderr" "$F")"
-expect_eq "child output tagged, in order, BEGIN..END" \
+expect_eq "child output tagged, in order, BEGIN..EOF" \
 	"[t$t1] BEGIN
 [t$t1] first line
 [t$t1] second line
 [t$t1] split line
 [t$t1] no newline
-[t$t1] END" "$got"
+[t$t1] EOF" "$got"
 got=$(grep -F "[t$t2]" "$F" 2>/dev/null)
 expect_eq "exported variable reaches the child" \
 	"[t$t2] BEGIN
 [t$t2] API3_VAR=xyz
-[t$t2] END" "$got"
+[t$t2] EOF" "$got"
 t3=$(sed -n 's/^\[t[0-9a-f]*\] grandchild t//p' "$F")
-got=$(grep -F "[t$t3]" "$F" 2>/dev/null | grep -c "BEGIN\|first line\|no newline\|END")
+got=$(grep -F "[t$t3]" "$F" 2>/dev/null | grep -c "BEGIN\|first line\|no newline\|EOF")
 expect_eq "a grandchild's output is caught too (t$t3)" 4 "$got"
 expect_eq "nothing else in the file" $((10 + 3 + 7)) "$(wc -l <"$F")"
 
-# PvmShowTids off: raw output, no BEGIN/END
+# PvmShowTids off: untagged whole lines (a last one gets its newline, as
+# PVM 3.4.6), no BEGIN/EOF
 F=$TEST_TMP/raw.txt
 out=$(tmo 30 "$PROGS/api3_msg" catchout-raw "$F" 2>&1)
 expect_eq "catchout-raw program" 0 "$?"
 got=$(cat "$F")
 expect_match "raw output untagged" '^first line' "$got"
 expect_match "raw output has the exported variable" 'API3_VAR=xyz' "$got"
-if grep -q 'BEGIN\|END\|\[t' "$F"; then fail "raw output has tags"; else pass "raw output has no tags"; fi
+expect_eq "raw output: a line left at the end is written whole, with its newline" \
+	"1 0" "$(grep -cx 'no newline' "$F") $(tail -c 1 "$F" | tr -d '\n' | wc -c)"
+if grep -q 'BEGIN\|EOF\|\[t' "$F"; then fail "raw output has tags"; else pass "raw output has no tags"; fi
 
 # pvm_exit right after spawning waits for the output to end
 F=$TEST_TMP/exit.txt
 out=$(tmo 30 "$PROGS/api3_msg" catchout-exit "$F" 2>&1)
 expect_eq "catchout-exit program" 0 "$?"
-expect_eq "pvm_exit waited for both ENDs" 2 "$(grep -c '\] END$' "$F")"
+expect_eq "pvm_exit waited for both EOFs" 2 "$(grep -c '\] EOF$' "$F")"
+expect_match "and said so on stderr, as PVM 3.4.6" \
+	'^libpvm \[t[0-9a-f]+\]: child task\(s\) still running\.  waiting\.\.\.$' "$out"
 expect_match "pvm_exit waited for the last line" 'no newline' "$(cat "$F")"
 
 # pvm_catchout(0) with a child still writing: nothing queued, no crash

@@ -15,8 +15,9 @@
 # A program exits 0 when all its checks pass, 1 on any failure, and 77
 # when a call it needs answered PvmNotImpl (the function is not in the
 # library yet): that is reported here as a skip, with the call, and only
-# if the program printed no FAIL.  An "XFAIL" line is a known difference
-# from PVM 3.4.6, listed in docs/compat.md: shown, not counted.
+# if the program printed no FAIL.  An "XFAIL" line would be a known
+# difference from PVM 3.4.6, listed in docs/compat.md (none at present):
+# shown, not counted.
 source "$PVMX_SRC/tests/integration/lib.sh"
 
 COMPAT=$PVMX_BUILD/tests/compat

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_console.sh - the console `pvm` fed on stdin: it starts a daemon
 # when none runs and `halt` stops it; `conf`, `version`, `id`, `mstat`;
-# `spawn -> ` shows each task's output lines as `[t<tid>] text`; `ps`
+# `spawn -> ` shows each task's output lines as `[<job>:t<tid>] text`
+# and its end as `[<job>:t<tid>] EOF`, as PVM 3.4.6's console; `ps`
 # and `ps -a` list running tasks and `kill` removes them; unknown
 # commands are reported and the console goes on.
 source "$PVMX_SRC/tests/integration/lib.sh"
@@ -88,7 +89,7 @@ expect_eq "an unknown command does not end the console" 0 "$RC"
 expect_match "an unknown command is reported" '^unknown command: frobnicate$' "$OUT"
 expect_match "the next command still runs" '^3\.4\.6$' "$OUT"
 
-# --- spawn -> : output comes back prefixed with each task's tid --------
+# --- spawn -> : output comes back prefixed with the job and the tid ----
 console "spawn -2 -> run_exit 0"
 expect_eq "spawn -> exits 0" 0 "$RC"
 expect_match "spawn -2 reports two successes" '^2 successful$' "$OUT"
@@ -96,15 +97,26 @@ TIDS=$(printf '%s\n' "$OUT" | grep -E '^t[0-9a-f]+$')
 expect_eq "spawn -2 prints two tids" 2 "$(printf '%s\n' "$TIDS" | grep -c .)"
 for t in $TIDS; do
 	expect_match "the output of $t is shown, prefixed" \
-		"^\[$t\] run_exit $t: exiting with 0$" "$OUT"
-	expect_match "the end of $t's output is shown" "^\[$t\] EOF$" "$OUT"
+		"^\[1:$t\] run_exit $t: exiting with 0$" "$OUT"
+	expect_match "the end of $t's output is shown" "^\[1:$t\] EOF$" "$OUT"
 done
 
 console "spawn -> run_lines 3"
 T=$(printf '%s\n' "$OUT" | grep -E '^t[0-9a-f]+$' | head -1)
 expect_eq "lines written in pieces arrive whole" 3 \
-	"$(printf '%s\n' "$OUT" | grep -cE "^\[$T\] line [123] of 3$")"
-expect_match "a last line without a newline is shown at the end" "^\[$T\] no newline$" "$OUT"
+	"$(printf '%s\n' "$OUT" | grep -cE "^\[1:$T\] line [123] of 3$")"
+expect_match "a last line without a newline is shown at the end" "^\[1:$T\] no newline$" "$OUT"
+expect_match "the job is reported finished" '^\[1\] finished$' "$OUT"
+
+# --- spawn ->FILE: the same lines in the file; finished on the console --
+console "spawn ->$TEST_TMP/job.out run_lines 2"
+T=$(printf '%s\n' "$OUT" | grep -E '^t[0-9a-f]+$' | head -1)
+expect_match "a job writing to a file is reported finished too" '^\[1\] finished$' "$OUT"
+expect_eq "the file has the job's lines, prefixed, and EOF" \
+	"[1:$T] line 1 of 2
+[1:$T] line 2 of 2
+[1:$T] no newline
+[1:$T] EOF" "$(cat "$TEST_TMP/job.out" 2>/dev/null)"
 
 console "spawn no_such_program_xyz"
 expect_match "spawning a missing program reports 0 successful" '^0 successful$' "$OUT"

@@ -4,7 +4,8 @@
 # export/unexport, and an exported variable reaching a spawned task;
 # getopt/setopt; sig delivering SIGUSR1; jobs; pstat; names/put/lookup/
 # remove on the mailbox; tickle; trace (not supported); reset killing all
-# tasks but the no-reset ones (other consoles) and clearing the mailbox.
+# tasks but the no-reset ones (other consoles) and clearing the mailbox
+# as PVM 3.4.6 does; reset info.
 source "$PVMX_SRC/tests/integration/lib.sh"
 
 PVM=$BIN/pvm
@@ -107,7 +108,7 @@ console "setenv PVMX_T2 via-setenv" "setenv PVM_EXPORT PVMX_T2" \
 	"spawn -> /bin/sh -c 'echo \"T2=\$PVMX_T2 T3=\${PVMX_T3-unset}\"'" \
 	"setenv PVMX_T3 not-exported"
 expect_match "a variable named in PVM_EXPORT reaches a spawned task; others do not" \
-	'^\[t[0-9a-f]+\] T2=via-setenv T3=unset$' "$OUT"
+	'^\[1:t[0-9a-f]+\] T2=via-setenv T3=unset$' "$OUT"
 
 # --- export, unexport ----------------------------------------------------
 console "export" "export PVMX_A PVMX_B" "export" "unexport PVMX_A" "export" \
@@ -118,7 +119,7 @@ expect_match "export alone shows an empty PVM_EXPORT" '^PVM_EXPORT=$' "$OUT"
 expect_match "export adds names to PVM_EXPORT" '^PVM_EXPORT=PVMX_A:PVMX_B$' "$OUT"
 expect_match "unexport removes one" '^PVM_EXPORT=PVMX_B$' "$OUT"
 expect_match "setenv + export: the spawned task sees the variable" \
-	'^\[t[0-9a-f]+\] B=via-export$' "$OUT"
+	'^\[1:t[0-9a-f]+\] B=via-export$' "$OUT"
 
 # --- getopt, setopt ------------------------------------------------------
 console getopt
@@ -167,7 +168,7 @@ expect_match "jobs -l lists the task under its job" "^ +[^ ]+ +${T#t} +[0-9a-f]+
 expect_match "pstat of a running task says run, as PVM prints it" "^t +${T#t}  run\$" "$OUT"
 expect_match "pstat of an unknown task says so" '^t +7ffff  No such task$' "$OUT"
 no_notimpl "sig"
-expect_match "sig USR1 reached the task" "^\[$T\] con_sigwait: got SIGUSR1\$" "$OUT"
+expect_match "sig USR1 reached the task" "^\[1:$T\] con_sigwait: got SIGUSR1\$" "$OUT"
 expect_eq "after the job ended, jobs lists nothing" "end of jobs" \
 	"$(printf '%s\n' "$OUT" | grep -A1 '^\[1\] finished' | tail -1)"
 sig_self_script() {
@@ -224,12 +225,22 @@ expect_match "tickle without a number says so" '^tickle: wrong #args$' "$OUT"
 expect_match "tickle with a non-number says so" '^tickle: bad number "x"$' "$OUT"
 
 # --- reset: kills all tasks but the no-reset ones, clears the mailbox ----
-# tasks spawned by a console that has left, and a persistent entry it left
-console "spawn -2 run_sleep 60" "put pvmx_orphan 1 left-behind" "echo end"
+# tasks spawned by a console that has left, and a persistent entry it left;
+# a task holding a persistent and a default entry, which reset kills
+console "spawn -2 run_sleep 60" "put pvmx_orphan 1 left-behind" \
+	"spawn mbox_hold 60 pvmx_held 1 pvmx_held_n 0" "echo end"
 expect_match "two run_sleep tasks to reset" '^2 successful$' "$OUT"
-# another console, still running during the reset: PVM spares consoles
+for _ in $(seq 1 50); do
+	console "names pvmx_held"
+	printf '%s\n' "$OUT" | grep -q '^<pvmx_held>:$' && break
+	sleep 0.1
+done
+expect_match "a task holds a persistent entry" '^<pvmx_held>:$' "$OUT"
+# another console, still running during the reset: PVM spares consoles,
+# and the entries of a no-reset task
 BG_OUT=$TEST_TMP/bg_console.out
-{ sleep 4; echo "echo background console survived"; } | tmo 30 "$PVM" >"$BG_OUT" 2>&1 &
+{ echo "put pvmx_bg 1 kept"; sleep 4; echo "echo background console survived"; } |
+	tmo 30 "$PVM" >"$BG_OUT" 2>&1 &
 BG_PID=$!
 EXTRA_PIDS="$EXTRA_PIDS $BG_PID"
 sleep 1
@@ -238,18 +249,43 @@ no_notimpl "reset"
 expect_match "the console that reset goes on" '^after reset$' "$OUT"
 expect_match "a -> job of the resetting console ends with its task" '^\[1\] finished$' "$OUT"
 for _ in $(seq 1 50); do
-	[ -z "$(vm_procs run_sleep)" ] && break
+	[ -z "$(vm_procs run_sleep)$(vm_procs mbox_hold)" ] && break
 	sleep 0.1
 done
 expect_eq "reset killed every run_sleep task" "" "$(vm_procs run_sleep)"
+expect_eq "reset killed the task holding entries" "" "$(vm_procs mbox_hold)"
 if printf '%s\n' "$OUT" | grep -qE '^<pvmx_(orphan|b)>:$'; then
 	fail "reset left an orphaned persistent entry (pvmx_orphan or pvmx_b)"
 else
 	pass "reset deleted the orphaned persistent entries"
 fi
 expect_match "reset kept the resetting console's own entry" '^<pvmx_mine>:$' "$OUT"
+# as PVM 3.4.6: the persistent entry of a task reset killed goes when it
+# exits (not left ownerless); a no-reset task's entry stays
+console names
+if printf '%s\n' "$OUT" | grep -qE '^<pvmx_held(_n)?>:$'; then
+	fail "the killed task's entries outlived it (pvmx_held, pvmx_held_n)"
+else
+	pass "the killed task's entries, persistent too, went with it"
+fi
+expect_match "reset kept the entry of another console (a no-reset task)" '^<pvmx_bg>:$' "$OUT"
 wait "$BG_PID"
 expect_match "reset spared another console (a no-reset task)" \
 	'^background console survived$' "$(cat "$BG_OUT")"
+
+# --- reset info [class [index]]: only ownerless persistent entries -------
+console "put pvmx_left 1 x" "put pvmx_left 3 y" "put pvmx_left 3 z"
+console "names pvmx_left" "put pvmx_mine2 1 mine" "reset info pvmx_left 1" \
+	"names pvmx_left" "reset info" names "echo end"
+expect_match "two ownerless entries to clear, at 0 and 1" \
+	"^${TAB}index=1 owner=0x0/0 flags=0x3\$" "$OUT"
+expect_eq "reset info CLASS INDEX deletes that one; reset info every ownerless one" \
+	"1 0" "$(printf '%s\n' "$OUT" | grep -c "^${TAB}index=1 owner=0x0/0") $(
+		printf '%s\n' "$OUT" | grep -c '^<pvmx_bg>:$')"
+expect_match "reset info leaves a live task's persistent entry" '^<pvmx_mine2>:$' "$OUT"
+expect_match "reset info kills nobody: the console goes on" '^end$' "$OUT"
+console "reset info a b c" "reset now" "echo end"
+expect_match "reset info takes at most a class and an index" '^reset: wrong #args$' "$OUT"
+expect_match "reset with another word says so, as PVM" '^"now" arg to reset not valid$' "$OUT"
 
 finish

@@ -3,7 +3,9 @@
  * helpers (itself, argument "helper") that act as a second task on
  * command, and checks every flag, the errors, pvm_getmboxinfo, the
  * PVM 3.3 calls, and the clean-up when an owner exits or is killed with
- * SIGKILL.  Prints "ok - ..." / "FAIL - ..." lines; exits 1 on a failure.
+ * SIGKILL, all as PVM 3.4.6 does them (entries an exited owner left stay
+ * locked; test_mbox.sh clears them with the console's reset).  Prints
+ * "ok - ..." / "FAIL - ..." lines; exits 1 on a failure.
  */
 #include <pvm3.h>
 
@@ -237,25 +239,40 @@ int main(int argc, char **argv)
 	check(get("rd", 0, PvmMboxReadAndDelete) == 20, "read-and-delete reads", 0);
 	check(get("rd", 0, 0) == PvmNotFound, "read-and-delete deletes", get("rd", 0, 0));
 
-	/* PvmMboxDirectIndex */
+	/* PvmMboxDirectIndex, as PVM 3.4.6: without PvmMboxMultiInstance the
+	 * entry at the index is replaced (if the caller may); with it, a new
+	 * instance goes to the first free index at or above it */
 	put("dx", 30, PvmMboxMultiInstance | PvmMboxOverWritable);
 	put("dx", 31, PvmMboxMultiInstance | PvmMboxOverWritable);
-	r = put("dx", 32,
-	        PvmMboxMultiInstance | PvmMboxOverWritable | PvmMboxDirectIndex(1));
+	r = put("dx", 32, PvmMboxOverWritable | PvmMboxDirectIndex(1));
 	check(r == 1 && get("dx", 1, 0) == 32 && info("dx", 0, NULL, NULL) == 2,
 	      "direct index: replaces an overwritable instance in place", r);
 	r = put("dx", 33,
+	        PvmMboxMultiInstance | PvmMboxOverWritable | PvmMboxDirectIndex(1));
+	check(r == 2 && get("dx", 1, 0) == 32 && get("dx", 2, 0) == 33,
+	      "direct index + multi-instance: the first free index above it", r);
+	r = put("dx", 34,
 	        PvmMboxMultiInstance | PvmMboxOverWritable | PvmMboxDirectIndex(7));
-	check(r == 7 && get("dx", 7, 0) == 33,
+	check(r == 7 && get("dx", 7, 0) == 34,
 	      "direct index: a free index is used as given", r);
+	r = in(h, OP_PUT, "dx", 35, PvmMboxDirectIndex(2), 0);
+	check(r == 2 && get("dx", 2, 0) == 35 && info("dx", 2, &owner, NULL) == 4 &&
+	          owner == h,
+	      "direct index: another task replaces an overwritable instance", r);
 	put("dy", 40, PvmMboxMultiInstance);
 	put("dy", 41, PvmMboxMultiInstance);
 	r = put("dy", 42, PvmMboxMultiInstance | PvmMboxDirectIndex(1));
 	check(r == 2 && get("dy", 1, 0) == 41,
 	      "direct index: a locked instance is kept, a new one added", r);
-	r = put("dz", 43, PvmMboxDirectIndex(3));
-	check(r == PvmBadParam,
-	      "direct index above 0 without multi-instance: PvmBadParam", r);
+	r = in(h, OP_PUT, "dy", 43, PvmMboxDirectIndex(1), 0);
+	check(r == PvmDenied && get("dy", 1, 0) == 41,
+	      "direct index: another task's locked instance is PvmDenied", r);
+	r = put("dy", 44, PvmMboxDirectIndex(1));
+	check(r == 1 && get("dy", 1, 0) == 44,
+	      "direct index: the owner replaces its locked instance", r);
+	r = put("dz", 45, PvmMboxDirectIndex(3));
+	check(r == 3 && get("dz", 3, 0) == 45,
+	      "direct index above 0 without multi-instance: stored there", r);
 
 	/* errors */
 	check(pvm_putinfo("x", 9999, 0) == PvmNoSuchBuf,
@@ -265,8 +282,12 @@ int main(int argc, char **argv)
 	      0);
 	check(pvm_putinfo(NULL, pack_value(1), 0) == PvmBadParam, "no name: PvmBadParam",
 	      0);
-	check(pvm_putinfo("x", pack_value(1), 1 << 30) == PvmBadParam,
-	      "unknown put flags: PvmBadParam", 0);
+	r = put("uf", 1, 0x80);
+	check(r == 0 && info("uf", 0, NULL, &flags) == 1 && flags == 0x80,
+	      "flag bits PVM has no use for are kept, not refused (as PVM 3.4.6)", flags);
+	check(get("uf", 0, 0x80 | 0x1000) == 1,
+	      "recvinfo ignores flag bits it has no use for", 0);
+	check(pvm_delinfo("uf", 0, 0x80) == 0, "delinfo ignores its flags", 0);
 	check(pvm_recvinfo("mi", -1, 0) == PvmBadParam, "recvinfo index -1: PvmBadParam",
 	      0);
 	check(pvm_recvinfo("nosuch", 0, 0) == PvmNotFound,
@@ -293,10 +314,10 @@ int main(int argc, char **argv)
 	r = pvm_getmboxinfo("^mi", &n, &mi);
 	check(r == 0 && n == 0, "getmboxinfo: ^ is a plain character, as PVM 3.4.6", n);
 	r = pvm_getmboxinfo("d.", &n, &mi);
-	check(r == 0 && n == 2, "getmboxinfo: . is any character (dx, dy)", n);
-	info("dx", 1, &owner, &flags);
+	check(r == 0 && n == 3, "getmboxinfo: . is any character (dx, dy, dz)", n);
+	info("dx", 7, &owner, &flags);
 	check(owner == me && flags == (PvmMboxMultiInstance | PvmMboxOverWritable |
-	                               (int)PvmMboxDirectIndex(1)),
+	                               (int)PvmMboxDirectIndex(7)),
 	      "getmboxinfo: owner and flags as put", flags);
 
 	/* PVM 3.3's database */
@@ -307,7 +328,7 @@ int main(int argc, char **argv)
 	check(pvm_insert("db", 5, 80) == 5, "insert at a free index", 0);
 	check(pvm_lookup("db", 1, &d) == 1 && d == 78, "lookup by index", d);
 	check(pvm_lookup("db", -1, &d) == 0 && d == 77, "lookup -1: the first entry", d);
-	check(pvm_delete("db", 0) == PvmOk, "delete", 0);
+	check(pvm_delete("db", 0) == 0, "delete", 0);
 	check(pvm_lookup("db", 0, &d) == PvmNoEntry, "lookup after delete: PvmNoEntry",
 	      0);
 	check(info("db", 1, NULL, &flags) == 2 &&
@@ -316,6 +337,7 @@ int main(int argc, char **argv)
 
 	/* PvmMboxPersistent; non-persistent entries go with their owner */
 	in(h, OP_PUT, "pers", 50, PvmMboxPersistent, 0);
+	in(h, OP_PUT, "pers_ow", 52, PvmMboxPersistent | PvmMboxOverWritable, 0);
 	in(h, OP_PUT, "gone", 51, PvmMboxDefault, 0);
 	command(h, OP_EXIT, "", 0, 0, 0);
 	check(wait_exit(h), "the helper exits", h);
@@ -328,6 +350,20 @@ int main(int argc, char **argv)
 	owner = -1;
 	check(info("mi", 3, &owner, NULL) == 3 && owner == -1,
 	      "the exited helper's instance of mi is gone", owner);
+	/* as PVM 3.4.6: what an exited owner left stays locked */
+	r = put("pers", 53, PvmMboxDefault);
+	check(r == PvmDenied && get("pers", 0, 0) == 50,
+	      "ownerless: a put over it is PvmDenied", r);
+	r = get("pers", 0, PvmMboxReadAndDelete);
+	check(r == PvmDenied && get("pers", 0, 0) == 50,
+	      "ownerless: read-and-delete is PvmDenied", r);
+	r = pvm_delinfo("pers", 0, 0);
+	check(r == PvmDenied, "ownerless: delinfo is PvmDenied", r);
+	r = put("pers", 54, PvmMboxMultiInstance);
+	check(r == 1 && pvm_delinfo("pers", 1, 0) == 1,
+	      "ownerless: a multi-instance put adds an instance beside it", r);
+	r = pvm_delinfo("pers_ow", 0, 0);
+	check(r == 0, "ownerless but overwritable: anyone deletes it", r);
 
 	/* an owner killed with SIGKILL */
 	h = spawn_helper();
@@ -371,12 +407,13 @@ int main(int argc, char **argv)
 	check(wait_exit(h), "a waiting task killed", h);
 	check(put("never", 80, PvmMboxDefault) == 0 && get("never", 0, 0) == 80,
 	      "the entry it waited for is put and read afterwards", 0);
-	/* what exited tasks left behind may be cleared by anyone */
-	r = pvm_delinfo("pers", 0, 0);
-	r = r * 10 + pvm_delinfo("k_pers", 0, 0);
-	r = r * 10 + pvm_delete("db", 1);
+	/* what killed tasks left behind is locked too; our own entries we
+	 * delete (pvm_delete answers the index, as PVM 3.4.6) */
+	r = pvm_delinfo("k_pers", 0, 0);
+	check(r == PvmDenied, "a killed owner's persistent entry is locked", r);
+	r = pvm_delete("db", 1);
 	r = r * 10 + pvm_delete("db", 5);
-	check(r == 0, "entries whose owner exited can be deleted", r);
+	check(r == 15, "pvm_delete answers the index deleted", r);
 	pvm_exit();
 	return fails != 0;
 }

@@ -113,6 +113,7 @@ int main(void)
 	Pvmx__MboxPut put = PVMX__MBOX_PUT__INIT;
 	Pvmx__MboxGet get = PVMX__MBOX_GET__INIT;
 	Pvmx__MboxDel del = PVMX__MBOX_DEL__INIT;
+	Pvmx__MboxReset mr = PVMX__MBOX_RESET__INIT;
 	Pvmx__ContextRequest cr = PVMX__CONTEXT_REQUEST__INIT;
 	Pvmx__SigRequest sg = PVMX__SIG_REQUEST__INIT;
 	Pvmx__HostSyncRequest hs = PVMX__HOST_SYNC_REQUEST__INIT;
@@ -143,10 +144,9 @@ int main(void)
 	put.name = longname;
 	expect(&c, PvmBadParam, "mbox put: a 2047-byte name");
 	put.name = "x";
-	put.flags = -1;
-	expect(&c, PvmBadParam, "mbox put: flags -1");
-	put.flags = PvmMboxWaitForInfo;
-	expect(&c, PvmBadParam, "mbox put: a get flag");
+	/* as PVM 3.4.6: flag bits a put has no use for are kept, not refused */
+	put.flags = 0x80 | PvmMboxWaitForInfo;
+	expect(&c, 0, "mbox put: unknown and get flags kept, index 0");
 	put.flags = 0;
 	put.mode = 7;
 	expect(&c, PvmBadParam, "mbox put: unknown mode");
@@ -170,20 +170,34 @@ int main(void)
 	expect(&c, PvmBadParam, "mbox get: index -7");
 	get.index = 0;
 	get.flags = 0x1000;
-	expect(&c, PvmBadParam, "mbox get: unknown flags");
+	expect(&c, 0, "mbox get: unknown flags ignored (as PVM 3.4.6)");
 	get.flags = 0;
 	expect(&c, 0, "mbox get: the 10 MiB entry comes back");
 
 	c.body_case = PVMX__CONTROL__BODY_MBOX_DEL;
 	c.mbox_del = &del;
 	del.name = "x";
-	del.flags = 3;
-	expect(&c, PvmBadParam, "mbox del: flags");
-	del.flags = 0;
 	del.index = -1;
 	expect(&c, PvmBadParam, "mbox del: index -1");
 	del.index = 0;
-	expect(&c, 0, "mbox del: our own entry");
+	del.flags = 3;
+	expect(&c, 0, "mbox del: our own entry, flags ignored (as PVM 3.4.6)");
+	del.flags = 0;
+	expect(&c, PvmNotFound, "mbox del: gone");
+
+	c.body_case = PVMX__CONTROL__BODY_MBOX_RESET;
+	c.mbox_reset = &mr;
+	mr.name = longname;
+	mr.index = -1;
+	expect(&c, PvmBadParam, "mbox reset: a 2047-byte name");
+	mr.name = "x";
+	mr.index = -2;
+	expect(&c, PvmBadParam, "mbox reset: index -2");
+	mr.index = -1;
+	mr.kill = 1;
+	mr.noresets = args;
+	mr.n_noresets = 2;
+	expect(&c, 0, "mbox reset of a class with no entry: 0 deleted");
 
 	c.body_case = PVMX__CONTROL__BODY_FREECONTEXT;
 	c.freecontext = &cr;

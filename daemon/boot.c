@@ -1,0 +1,724 @@
+/*
+ * boot.c - growing and shrinking the virtual machine.  The master starts
+ * a daemon on a new host through the remote shell ($PVM_RSH, default
+ * ssh), hands it the VM secret and its identity on the shell's stdin,
+ * reads back the port it listens on, dials it over TLS and tells everyone.
+ * A daemon started that way (`pvmd -s`) reads those lines, listens, says
+ * where, and detaches from the shell.
+ */
+#include "pvmd.h"
+
+#include "hostfile.h"
+#include "log.h"
+#include "tid.h"
+#include "tls.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <pvm3.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define BOOT_LINE_MAX 1024
+
+/* One host being added. */
+struct boot_one {
+	struct boot_job *job;
+	size_t i; /* its name's place in the request */
+	struct hostfile_entry e;
+	int index;
+	char addr[64];
+	pid_t pid; /* the remote shell */
+	int out;   /* its stdout */
+	struct event *ev, *timer;
+	char line[BOOT_LINE_MAX];
+	size_t linelen;
+	char arch[32];
+	int dsig, port;
+	int done;
+};
+
+/* One pvm_addhosts / pvm_delhosts request. */
+struct boot_job {
+	TAILQ_ENTRY(boot_job) entry;
+	int requester;
+	uint32_t seq;
+	size_t n, waiting;
+	int32_t *infos;
+	struct boot_one *ones;
+};
+TAILQ_HEAD(boot_job_list, boot_job);
+
+static struct boot_job_list jobs = TAILQ_HEAD_INITIALIZER(jobs);
+
+/* host file entries given to the master at its start: options for
+ * hosts added later by name ('&' lines, and the others after a delete) */
+static struct hostfile_entry *known;
+static size_t nknown;
+
+static int boot_timeout_s(void)
+{
+	const char *s = getenv("PVMX_BOOT_TIMEOUT");
+	int v = s != NULL ? atoi(s) : 0;
+
+	return v > 0 ? v : 30;
+}
+
+static void broadcast(Pvmx__Control *ctl, int except)
+{
+	for (int i = 1; i <= TID_MAX_HOST; i++) {
+		struct host *h = hosttab_get(i);
+
+		if (h != NULL && i != pvmd.host_index && i != except)
+			peer_send_control(i, pvmd.host_tid, h->tid, ctl);
+	}
+}
+
+/* master: host index is gone (dead or deleted); everyone hears of it */
+void boot_host_failed(int index, const char *why)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__HostChange hc = PVMX__HOST_CHANGE__INIT;
+	Pvmx__HostEntry e;
+	struct host *h = hosttab_get(index);
+
+	if (h == NULL || index == pvmd.host_index)
+		return;
+	hosttab_entry(h, &e);
+	hc.deleted = 1;
+	hc.host = &e;
+	ctl.body_case = PVMX__CONTROL__BODY_HOST_CHANGE;
+	ctl.host_change = &hc;
+	broadcast(&ctl, index);
+	hosttab_remove(index, why);
+}
+
+static void job_reply(struct boot_job *job)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__HostsReply hr = PVMX__HOSTS_REPLY__INIT;
+
+	for (size_t i = 0; i < job->n; i++)
+		hr.code += job->infos[i] >= 0;
+	hr.infos = job->infos;
+	hr.n_infos = job->n;
+	ctl.seq = job->seq;
+	ctl.body_case = PVMX__CONTROL__BODY_HOSTS_REPLY;
+	ctl.hosts_reply = &hr;
+	route_control(job->requester, &ctl);
+}
+
+static void one_cleanup(struct boot_one *o)
+{
+	if (o->ev != NULL)
+		event_free(o->ev);
+	if (o->timer != NULL)
+		event_free(o->timer);
+	o->ev = o->timer = NULL;
+	if (o->out >= 0)
+		close(o->out);
+	o->out = -1;
+}
+
+static void job_free(struct boot_job *job)
+{
+	for (size_t i = 0; i < job->n; i++)
+		one_cleanup(&job->ones[i]);
+	free(job->ones);
+	free(job->infos);
+	free(job);
+}
+
+static void one_finish(struct boot_one *o, int info)
+{
+	struct boot_job *job = o->job;
+
+	if (o->done)
+		return;
+	o->done = 1;
+	one_cleanup(o);
+	if (info < 0 && o->pid > 0)
+		kill(-o->pid, SIGKILL);
+	job->infos[o->i] = info;
+	if (--job->waiting == 0) {
+		job_reply(job);
+		TAILQ_REMOVE(&jobs, job, entry);
+		job_free(job);
+	}
+}
+
+static void one_dialled(void *arg, struct peer *p, int code)
+{
+	struct boot_one *o = arg;
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__HostTable ht = PVMX__HOST_TABLE__INIT;
+	Pvmx__HostChange hc = PVMX__HOST_CHANGE__INIT;
+	Pvmx__HostEntry *entries, **ptrs, e;
+	struct host *h;
+	size_t n = 0;
+
+	if (code != 0 || o->done) {
+		log_error("add %s: cannot link to its daemon at %s port %d",
+		          printable(o->e.name), o->addr, o->port);
+		one_finish(o, PvmCantStart);
+		return;
+	}
+	h = hosttab_add(o->index, o->e.name, o->arch, o->e.speed, o->dsig, o->addr,
+	                o->port);
+	if (h == NULL) {
+		one_finish(o, PvmNoMem);
+		return;
+	}
+	peer_attach_host(p, h);
+	/* the new daemon gets the whole table, the others the change */
+	entries = calloc((size_t)hosttab_count(), sizeof(*entries));
+	ptrs = calloc((size_t)hosttab_count(), sizeof(*ptrs));
+	for (int i = 1; entries != NULL && ptrs != NULL && i <= TID_MAX_HOST; i++) {
+		struct host *x = hosttab_get(i);
+
+		if (x == NULL)
+			continue;
+		hosttab_entry(x, &entries[n]);
+		ptrs[n] = &entries[n];
+		n++;
+	}
+	ht.hosts = ptrs;
+	ht.n_hosts = n;
+	ht.master = pvmd.host_tid;
+	ctl.body_case = PVMX__CONTROL__BODY_HOST_TABLE;
+	ctl.host_table = &ht;
+	peer_send_control(o->index, pvmd.host_tid, h->tid, &ctl);
+	free(entries);
+	free(ptrs);
+	hosttab_entry(h, &e);
+	hc.host = &e;
+	ctl.body_case = PVMX__CONTROL__BODY_HOST_CHANGE;
+	ctl.host_change = &hc;
+	broadcast(&ctl, o->index);
+	log_info("host %s (t%x, %s, %s port %d) added", printable(o->e.name),
+	         (unsigned)h->tid, o->arch, o->addr, o->port);
+	notify_host_change(h->tid, 0);
+	one_finish(o, h->tid);
+}
+
+/* "pvmx-slave 1 port=P arch=A dsig=D" or "pvmx-slave-error reason" */
+static void one_line(struct boot_one *o, const char *line)
+{
+	const char *p;
+
+	if (strncmp(line, "pvmx-slave-error ", 17) == 0) {
+		log_error("add %s: its daemon says: %s", printable(o->e.name),
+		          printable(line + 17));
+		one_finish(o, PvmCantStart);
+		return;
+	}
+	if (strncmp(line, "pvmx-slave 1 ", 13) != 0) {
+		log_info("add %s: remote shell says: %s", printable(o->e.name),
+		         printable(line));
+		return;
+	}
+	o->port = (p = strstr(line, " port=")) != NULL ? atoi(p + 6) : 0;
+	o->dsig = (p = strstr(line, " dsig=")) != NULL ? (int)strtol(p + 6, NULL, 0) : 0;
+	if ((p = strstr(line, " arch=")) != NULL)
+		snprintf(o->arch, sizeof(o->arch), "%.*s", (int)strcspn(p + 6, " "),
+		         p + 6);
+	if (o->port <= 0 || o->port > 65535 || o->arch[0] == '\0') {
+		log_error("add %s: bad start line from its daemon: %s",
+		          printable(o->e.name), printable(line));
+		one_finish(o, PvmCantStart);
+		return;
+	}
+	one_cleanup(o);
+	if (peer_dial(o->index, o->addr, o->port, one_dialled, o) != 0)
+		one_finish(o, PvmCantStart);
+}
+
+static void one_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct boot_one *o = arg;
+	char buf[512];
+	ssize_t n;
+
+	(void)what;
+	n = read(fd, buf, sizeof(buf));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		log_error("add %s: the remote shell ended before its daemon started "
+		          "(see the lines above)",
+		          printable(o->e.name));
+		one_finish(o, PvmCantStart);
+		return;
+	}
+	for (ssize_t i = 0; i < n && !o->done; i++) {
+		if (buf[i] == '\n' || o->linelen + 1 == sizeof(o->line)) {
+			o->line[o->linelen] = '\0';
+			o->linelen = 0;
+			one_line(o, o->line);
+			if (o->out < 0)
+				return; /* dialling: the pipe is closed */
+		} else {
+			o->line[o->linelen++] = buf[i];
+		}
+	}
+}
+
+static void one_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct boot_one *o = arg;
+
+	(void)fd;
+	(void)what;
+	log_error("add %s: no daemon started within %d s", printable(o->e.name),
+	          boot_timeout_s());
+	one_finish(o, PvmCantStart);
+}
+
+/* Words of $PVM_RSH ("ssh -p 2222" is fine), the login, the host and the
+ * daemon's command. */
+static char **rsh_argv(const struct boot_one *o, const char *dx, char *buf, size_t len)
+{
+	const char *rsh = getenv("PVM_RSH");
+	char **argv = calloc(40, sizeof(char *));
+	size_t n = 0;
+	char *save = NULL, *w;
+
+	if (argv == NULL)
+		return NULL;
+	snprintf(buf, len, "%s", rsh != NULL && rsh[0] != '\0' ? rsh : "ssh");
+	for (w = strtok_r(buf, " \t", &save); w != NULL && n < 32;
+	     w = strtok_r(NULL, " \t", &save))
+		argv[n++] = w;
+	if (o->e.login[0] != '\0') {
+		argv[n++] = "-l";
+		argv[n++] = (char *)o->e.login;
+	}
+	argv[n++] = (char *)o->e.name;
+	argv[n++] = (char *)dx;
+	argv[n++] = "-s";
+	argv[n] = NULL;
+	return argv;
+}
+
+static int one_start(struct boot_one *o)
+{
+	static char self[4096];
+	char words[1024], boot[8192], hex[TLS_SECRET_HEX_LEN + 1];
+	const char *dx = o->e.dx;
+	int in[2], out[2], len;
+	char **argv;
+	struct timeval tmo = {boot_timeout_s(), 0};
+
+	if (dx[0] == '\0') {
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+		self[n > 0 ? n : 0] = '\0';
+		dx = self;
+	}
+	argv = rsh_argv(o, dx, words, sizeof(words));
+	if (argv == NULL)
+		return PvmNoMem;
+	if (pipe2(in, O_CLOEXEC) != 0) {
+		free(argv);
+		return PvmOutOfRes;
+	}
+	if (pipe2(out, O_CLOEXEC) != 0) {
+		close(in[0]);
+		close(in[1]);
+		free(argv);
+		return PvmOutOfRes;
+	}
+	o->pid = fork();
+	if (o->pid == 0) {
+		setpgid(0, 0);
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(fileno(pvmd.logf), 2);
+		signal(SIGPIPE, SIG_DFL);
+		execvp(argv[0], argv);
+		fprintf(stderr, "pvmd: cannot run the remote shell %s: %s\n", argv[0],
+		        strerror(errno));
+		_exit(127);
+	}
+	free(argv);
+	close(in[0]);
+	close(out[1]);
+	if (o->pid < 0) {
+		close(in[1]);
+		close(out[0]);
+		return PvmOutOfRes;
+	}
+	tls_secret_to_hex(pvmd.secret, hex);
+	len = snprintf(boot, sizeof(boot),
+	               "pvmx-boot 1\nsecret %s\nvmid %s\ntid %d\nmaster %d\nbind %s\n"
+	               "name %s\nsp %d\nep %s\nwd %s\nlog %d\nend\n",
+	               hex, pvmd.vmid, tid_make(o->index, 0), pvmd.host_tid, o->addr,
+	               o->e.name, o->e.speed, o->e.ep, o->e.wd, log_current_level());
+	OPENSSL_cleanse(hex, sizeof(hex));
+	/* small enough for the pipe: never blocks */
+	if (len <= 0 || (size_t)len >= sizeof(boot) ||
+	    write(in[1], boot, (size_t)len) != len)
+		log_error("add %s: cannot write the boot lines", printable(o->e.name));
+	OPENSSL_cleanse(boot, sizeof(boot));
+	close(in[1]);
+	o->out = out[0];
+	fcntl(o->out, F_SETFL, O_NONBLOCK);
+	o->ev = event_new(pvmd.base, o->out, EV_READ | EV_PERSIST, one_read, o);
+	o->timer = evtimer_new(pvmd.base, one_timeout, o);
+	if (o->ev == NULL || o->timer == NULL || event_add(o->ev, NULL) != 0 ||
+	    evtimer_add(o->timer, &tmo) != 0)
+		return PvmOutOfRes;
+	log_info("add %s: starting t%x with %s", printable(o->e.name),
+	         (unsigned)tid_make(o->index, 0),
+	         getenv("PVM_RSH") ? getenv("PVM_RSH") : "ssh");
+	return 0;
+}
+
+/* Whether name is in the table or being added. */
+static int name_taken(const char *name)
+{
+	struct boot_job *job;
+
+	for (int i = 1; i <= TID_MAX_HOST; i++) {
+		struct host *h = hosttab_get(i);
+
+		if (h != NULL && strcasecmp(h->name, name) == 0)
+			return 1;
+	}
+	if (strcasecmp(name, pvmd.hostname) == 0)
+		return 1;
+	TAILQ_FOREACH(job, &jobs, entry)
+	{
+		for (size_t i = 0; i < job->n; i++) {
+			if (job->ones[i].index > 0 && !job->ones[i].done &&
+			    strcasecmp(job->ones[i].e.name, name) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static int resolve(const char *name, char *addr, size_t len)
+{
+	struct addrinfo hints = {0}, *res = NULL;
+	int r;
+
+	hints.ai_family = AF_INET;
+	hints.ai_socktype = SOCK_STREAM;
+	r = getaddrinfo(name, NULL, &hints, &res);
+	if (r != 0 || res == NULL) {
+		hints.ai_family = AF_UNSPEC;
+		r = getaddrinfo(name, NULL, &hints, &res);
+	}
+	if (r != 0 || res == NULL)
+		return -1;
+	r = getnameinfo(res->ai_addr, res->ai_addrlen, addr, (socklen_t)len, NULL, 0,
+	                NI_NUMERICHOST);
+	freeaddrinfo(res);
+	return r == 0 ? 0 : -1;
+}
+
+/* The options for name: its line, over what the boot host file said. */
+static int one_prepare(struct boot_one *o, const char *line)
+{
+	char why[256];
+	struct hostfile_entry given;
+	int r = hostfile_parse_line(line, NULL, &given, why, sizeof(why));
+
+	if (r != 1) {
+		log_warn("add \"%s\": %s", printable(line), r < 0 ? why : "no host name");
+		return PvmBadParam;
+	}
+	o->e = given;
+	for (size_t k = 0; k < nknown; k++) {
+		if (strcasecmp(known[k].name, given.name) == 0 &&
+		    strchr(line, '=') == NULL) {
+			o->e = known[k];
+			break;
+		}
+	}
+	if (name_taken(o->e.name))
+		return PvmDupHost;
+	if (strcmp(o->e.so, "ms") == 0) {
+		log_warn("add %s: manual start-up (so=ms) is not supported",
+		         printable(o->e.name));
+		return PvmCantStart;
+	}
+	if (resolve(o->e.ip[0] != '\0' ? o->e.ip : o->e.name, o->addr, sizeof(o->addr)) !=
+	    0) {
+		log_warn("add %s: cannot resolve %s", printable(o->e.name),
+		         o->e.ip[0] != '\0' ? printable(o->e.ip) : "the name");
+		return PvmNoHost;
+	}
+	o->index = hosttab_next_index();
+	if (o->index < 0)
+		return PvmOutOfRes;
+	return 0;
+}
+
+void boot_add_hosts(int requester, uint32_t seq, const Pvmx__HostsRequest *req)
+{
+	struct boot_job *job = calloc(1, sizeof(*job));
+
+	if (job != NULL && req->n_names > 0) {
+		job->infos = calloc(req->n_names, sizeof(*job->infos));
+		job->ones = calloc(req->n_names, sizeof(*job->ones));
+	}
+	if (job == NULL || req->n_names == 0 || job->infos == NULL || job->ones == NULL) {
+		Pvmx__Control ctl = PVMX__CONTROL__INIT;
+		Pvmx__HostsReply hr = PVMX__HOSTS_REPLY__INIT;
+
+		hr.code = req->n_names == 0 ? PvmBadParam : PvmNoMem;
+		ctl.seq = seq;
+		ctl.body_case = PVMX__CONTROL__BODY_HOSTS_REPLY;
+		ctl.hosts_reply = &hr;
+		route_control(requester, &ctl);
+		if (job != NULL) {
+			free(job->infos);
+			free(job->ones);
+		}
+		free(job);
+		return;
+	}
+	job->requester = requester;
+	job->seq = seq;
+	job->n = req->n_names;
+	job->waiting = job->n;
+	TAILQ_INSERT_TAIL(&jobs, job, entry);
+	for (size_t i = 0; i < job->n; i++) {
+		job->ones[i].job = job;
+		job->ones[i].i = i;
+		job->ones[i].out = -1;
+	}
+	/* all start at once; the reply goes when the last is in or failed */
+	for (size_t i = 0; i < job->n; i++) {
+		struct boot_one *o = &job->ones[i];
+		int r = pvmd.halting ? PvmSysErr : one_prepare(o, req->names[i]);
+
+		if (r == 0)
+			r = one_start(o);
+		if (r != 0) {
+			if (job->waiting == 1) {
+				one_finish(o, r);
+				return; /* the job is gone */
+			}
+			one_finish(o, r);
+		}
+	}
+}
+
+/* Deleting happens from the loop, not inside the request: the request
+ * may have come on the very link the deletion closes. */
+static void delete_later_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	boot_host_failed((int)(intptr_t)arg, "deleted");
+}
+
+void boot_del_hosts(int requester, uint32_t seq, const Pvmx__HostsRequest *req)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT, halt = PVMX__CONTROL__INIT;
+	Pvmx__HostsReply hr = PVMX__HOSTS_REPLY__INIT;
+	Pvmx__Empty e = PVMX__EMPTY__INIT;
+	int32_t *infos = calloc(req->n_names ? req->n_names : 1, sizeof(*infos));
+
+	hr.code = req->n_names == 0 ? PvmBadParam : infos == NULL ? PvmNoMem : 0;
+	halt.body_case = PVMX__CONTROL__BODY_PEER_HALT;
+	halt.peer_halt = &e;
+	for (size_t i = 0; hr.code >= 0 && i < req->n_names; i++) {
+		struct host *h = NULL;
+
+		for (int k = 1; k <= TID_MAX_HOST && h == NULL; k++) {
+			struct host *x = hosttab_get(k);
+
+			if (x != NULL && strcasecmp(x->name, req->names[i]) == 0)
+				h = x;
+		}
+		if (h == NULL)
+			h = hosttab_by_name(req->names[i]);
+		if (h == NULL) {
+			infos[i] = PvmNoHost;
+		} else if (h->index == pvmd.host_index) {
+			/* the master cannot delete itself: pvm_halt ends the VM */
+			infos[i] = PvmBadParam;
+		} else {
+			static const struct timeval now = {0, 0};
+
+			peer_send_control(h->index, pvmd.host_tid, h->tid, &halt);
+			if (event_base_once(pvmd.base, -1, EV_TIMEOUT, delete_later_cb,
+			                    (void *)(intptr_t)h->index, &now) != 0)
+				boot_host_failed(h->index, "deleted");
+			infos[i] = 0;
+			hr.code++;
+		}
+	}
+	hr.infos = infos;
+	hr.n_infos = hr.code >= 0 || req->n_names > 0 ? req->n_names : 0;
+	if (infos == NULL)
+		hr.n_infos = 0;
+	ctl.seq = seq;
+	ctl.body_case = PVMX__CONTROL__BODY_HOSTS_REPLY;
+	ctl.hosts_reply = &hr;
+	route_control(requester, &ctl);
+	free(infos);
+}
+
+void boot_slave_ready(void)
+{
+	log_info("joined the virtual machine of t%x as t%x (%d hosts)",
+	         (unsigned)pvmd.master_tid, (unsigned)pvmd.host_tid, hosttab_count());
+}
+
+/* An add waiting for a dial to that host fails with it. */
+void boot_host_gone(int index)
+{
+	(void)index; /* adds finish from their own events */
+}
+
+void boot_free_all(void)
+{
+	struct boot_job *job;
+
+	while ((job = TAILQ_FIRST(&jobs)) != NULL) {
+		TAILQ_REMOVE(&jobs, job, entry);
+		job_free(job);
+	}
+	free(known);
+	known = NULL;
+	nknown = 0;
+}
+
+/* The master's host file: hosts without '&' are added now, all are
+ * remembered for later adds by name. */
+int boot_hostfile(const char *path)
+{
+	char why[512];
+	Pvmx__HostsRequest req = PVMX__HOSTS_REQUEST__INIT;
+	char **names;
+	size_t n = 0;
+
+	if (hostfile_load(path, &known, &nknown, why, sizeof(why)) != 0) {
+		fprintf(stderr, "pvmd: %s\n", why);
+		log_error("%s", why);
+		return -1;
+	}
+	names = calloc(nknown ? nknown : 1, sizeof(*names));
+	if (names == NULL)
+		return -1;
+	for (size_t i = 0; i < nknown; i++) {
+		if (!known[i].later && !host_is_me(known[i].name))
+			names[n++] = known[i].name;
+	}
+	if (n > 0) {
+		req.names = names;
+		req.n_names = n;
+		/* nobody to answer: the log says how each went */
+		boot_add_hosts(0, 0, &req);
+	}
+	free(names);
+	return 0;
+}
+
+/* --- the started side: pvmd -s ------------------------------------------ */
+
+static void slave_fail(const char *fmt, const char *arg)
+{
+	printf("pvmx-slave-error ");
+	printf(fmt, arg);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* Reads the boot lines from stdin into pvmd (and *bind_addr); 0 or -1
+ * (said on stdout, for the master's log). */
+int boot_slave_read(char *bind_addr, size_t bind_len)
+{
+	char line[BOOT_LINE_MAX * 4];
+	int have_secret = 0, seen_end = 0;
+
+	while (fgets(line, sizeof(line), stdin) != NULL) {
+		char *v;
+
+		line[strcspn(line, "\n")] = '\0';
+		v = strchr(line, ' ');
+		if (v != NULL)
+			*v++ = '\0';
+		else
+			v = line + strlen(line);
+		if (strcmp(line, "end") == 0) {
+			seen_end = 1;
+			break;
+		} else if (strcmp(line, "secret") == 0) {
+			have_secret = tls_secret_from_hex(v, pvmd.secret) == 0;
+		} else if (strcmp(line, "vmid") == 0) {
+			snprintf(pvmd.vmid, sizeof(pvmd.vmid), "%s", v);
+		} else if (strcmp(line, "tid") == 0) {
+			pvmd.host_tid = atoi(v);
+		} else if (strcmp(line, "master") == 0) {
+			pvmd.master_tid = atoi(v);
+		} else if (strcmp(line, "bind") == 0) {
+			snprintf(bind_addr, bind_len, "%s", v);
+		} else if (strcmp(line, "sp") == 0) {
+			pvmd.speed = atoi(v);
+		} else if (strcmp(line, "ep") == 0) {
+			snprintf(pvmd.ep, sizeof(pvmd.ep), "%s", v);
+		} else if (strcmp(line, "wd") == 0) {
+			snprintf(pvmd.wd, sizeof(pvmd.wd), "%s", v);
+		} else if (strcmp(line, "log") == 0) {
+			/* the master's log level, unless ours is higher */
+			int l = atoi(v);
+
+			if (l > log_current_level() && l <= LOG_DEBUG)
+				log_set_level((enum log_level)l);
+		}
+		OPENSSL_cleanse(line, sizeof(line));
+	}
+	OPENSSL_cleanse(line, sizeof(line));
+	if (!seen_end || !have_secret || !tid_is_daemon(pvmd.host_tid) ||
+	    !tid_is_daemon(pvmd.master_tid) || pvmd.vmid[0] == '\0' ||
+	    pvmd.host_tid == pvmd.master_tid) {
+		slave_fail("%s", "incomplete or bad boot lines on stdin");
+		return -1;
+	}
+	pvmd.host_index = tid_host_index(pvmd.host_tid);
+	if (setenv("PVM_VMID", pvmd.vmid, 1) != 0) {
+		slave_fail("%s", "cannot set PVM_VMID");
+		return -1;
+	}
+	return 0;
+}
+
+void boot_slave_say(const char *fmt, const char *arg)
+{
+	slave_fail(fmt, arg);
+}
+
+/* Tells the master where we listen, then leaves the remote shell: stdin,
+ * stdout and stderr become /dev/null and we run in a session of our own,
+ * so the shell (ssh) can end. */
+int boot_slave_detach(void)
+{
+	pid_t pid;
+
+	printf("pvmx-slave 1 port=%d arch=%s dsig=0x%x name=%s\n", pvmd.tcp_port,
+	       pvmd.arch, (unsigned)pvmd.dsig, pvmd.hostname);
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	setsid();
+	dup2(pvmd.devnull_fd, 0);
+	dup2(pvmd.devnull_fd, 1);
+	dup2(pvmd.devnull_fd, 2);
+	return 0;
+}

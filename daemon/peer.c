@@ -1,0 +1,625 @@
+/*
+ * peer.c - links between daemons: TCP with TLS 1.3, authenticated by the
+ * virtual machine's secret (common/tls.c), carrying the same frames as the
+ * Unix socket.  A link is usable once each side has sent a PeerHello the
+ * other accepts; until then nothing else is read.  Frames to a host wait
+ * in its queue until a link to it is up, then always go on that one link,
+ * so per-pair order holds.  Heartbeats find dead hosts.
+ */
+#include "pvmd.h"
+
+#include "log.h"
+#include "tid.h"
+#include "tls.h"
+#include "wire.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pvm3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* A peer that has not finished TLS and hello in this time is dropped. */
+#define PEER_HELLO_TIMEOUT_S 10
+#define PEER_CONTROL_MAX (16u * 1024u * 1024u)
+#define PEER_IO_CHUNK (1024 * 1024)
+
+struct peer {
+	TAILQ_ENTRY(peer) entry;
+	struct bufferevent *bev;
+	char what[96];  /* for log lines: "link to t80000 (10.0.0.2:4242)" */
+	int host_index; /* once its hello is accepted; the dialled one before */
+	int outbound;
+	int up; /* hello accepted */
+	int have_header;
+	struct frame_header hdr;
+	void (*dial_done)(void *arg, struct peer *p, int code);
+	void *dial_arg;
+};
+TAILQ_HEAD(peer_list, peer);
+
+static struct peer_list peers = TAILQ_HEAD_INITIALIZER(peers);
+
+static void peer_read_cb(struct bufferevent *bev, void *arg);
+static void peer_event_cb(struct bufferevent *bev, short what, void *arg);
+
+static void peer_dial_finish(struct peer *p, int code)
+{
+	void (*done)(void *, struct peer *, int) = p->dial_done;
+
+	p->dial_done = NULL;
+	if (done != NULL)
+		done(p->dial_arg, code == 0 ? p : NULL, code);
+}
+
+/* Frees the link; the host (if any) loses it and re-dials on its next
+ * frame.  What the link had not written yet is lost with it. */
+static void peer_free(struct peer *p, const char *why)
+{
+	struct host *h = p->up ? hosttab_get(p->host_index) : NULL;
+
+	if (why != NULL)
+		log_warn("%s: closing: %s", p->what, why);
+	TAILQ_REMOVE(&peers, p, entry);
+	if (h != NULL && h->link == p)
+		h->link = NULL;
+	if (p->outbound && !p->up) {
+		struct host *d = hosttab_get(p->host_index);
+
+		if (d != NULL)
+			d->dialing = 0; /* the next frame dials again */
+	}
+	peer_dial_finish(p, PvmCantStart);
+	bufferevent_free(p->bev);
+	free(p);
+	/* a slave without its master has no virtual machine left */
+	if (h != NULL && h->tid == pvmd.master_tid && !pvmd.halting) {
+		log_error("lost the link to the master t%x: halting",
+		          (unsigned)pvmd.master_tid);
+		pvmd_halt(NULL);
+	} else if (h != NULL && pvmd.host_tid == pvmd.master_tid && !pvmd.halting) {
+		boot_host_failed(h->index, "its link closed");
+	}
+}
+
+static struct peer *peer_new(struct bufferevent *bev, int outbound, const char *what)
+{
+	struct peer *p = calloc(1, sizeof(*p));
+	struct timeval tmo = {PEER_HELLO_TIMEOUT_S, 0};
+
+	if (p == NULL) {
+		bufferevent_free(bev);
+		return NULL;
+	}
+	p->bev = bev;
+	p->outbound = outbound;
+	snprintf(p->what, sizeof(p->what), "%s", what);
+	TAILQ_INSERT_TAIL(&peers, p, entry);
+	bufferevent_set_max_single_read(bev, PEER_IO_CHUNK);
+	bufferevent_set_max_single_write(bev, PEER_IO_CHUNK);
+	bufferevent_setcb(bev, peer_read_cb, NULL, peer_event_cb, p);
+	bufferevent_set_timeouts(bev, &tmo, &tmo);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+	return p;
+}
+
+static void peer_write_control(struct peer *p, int src, int dst, Pvmx__Control *ctl)
+{
+	size_t len;
+	uint8_t *buf = wire_control_frame(ctl, src, dst, &len);
+
+	if (buf == NULL) {
+		log_error("%s: out of memory for a control frame", p->what);
+		return;
+	}
+	bufferevent_write(p->bev, buf, len);
+	free(buf);
+}
+
+static void peer_send_hello(struct peer *p)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__PeerHello hello = PVMX__PEER_HELLO__INIT;
+
+	hello.protocol_version = PVMX_PROTOCOL_VERSION;
+	hello.host_tid = pvmd.host_tid;
+	hello.vmid = pvmd.vmid;
+	ctl.body_case = PVMX__CONTROL__BODY_PEER_HELLO;
+	ctl.peer_hello = &hello;
+	peer_write_control(p, pvmd.host_tid, 0, &ctl);
+}
+
+static void tune_socket(int fd)
+{
+	int one = 1;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+}
+
+static void peer_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+                        int socklen, void *arg)
+{
+	char host[64] = "?", what[96];
+	struct bufferevent *bev;
+
+	(void)l;
+	(void)arg;
+	getnameinfo(sa, (socklen_t)socklen, host, sizeof(host), NULL, 0, NI_NUMERICHOST);
+	snprintf(what, sizeof(what), "link from %s", host);
+	tune_socket((int)fd);
+	bev = tls_bufferevent_new(pvmd.base, (int)fd, pvmd.tls_server, 1);
+	if (bev == NULL) {
+		log_error("%s: cannot start TLS: %s", what, tls_error_text());
+		close(fd);
+		return;
+	}
+	if (peer_new(bev, 0, what) == NULL)
+		log_error("%s: out of memory", what);
+	else
+		log_debug("%s: accepted", what);
+}
+
+int peer_listen(const char *bind_addr, int port_lo, int port_hi)
+{
+	struct addrinfo hints = {0}, *res = NULL;
+	int fd = -1, port;
+
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
+	if (port_hi < port_lo)
+		port_hi = port_lo;
+	for (port = port_lo; port <= port_hi && fd < 0; port++) {
+		char service[16];
+		int one = 1;
+
+		snprintf(service, sizeof(service), "%d", port);
+		if (getaddrinfo(bind_addr != NULL && bind_addr[0] != '\0' ? bind_addr
+		                                                          : NULL,
+		                service, &hints, &res) != 0 ||
+		    res == NULL) {
+			log_error("cannot listen on %s: not a numeric address",
+			          bind_addr != NULL ? bind_addr : "*");
+			return -1;
+		}
+		fd =
+		    socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd >= 0) {
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+			if (bind(fd, res->ai_addr, res->ai_addrlen) != 0 ||
+			    listen(fd, SOMAXCONN) != 0) {
+				if (port == port_hi)
+					log_error("cannot listen on %s port %d: %s",
+					          bind_addr != NULL ? bind_addr : "*",
+					          port, strerror(errno));
+				close(fd);
+				fd = -1;
+			}
+		}
+		freeaddrinfo(res);
+	}
+	if (fd < 0)
+		return -1;
+	{
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+
+		if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
+			pvmd.tcp_port =
+			    ntohs(ss.ss_family == AF_INET6
+			              ? ((struct sockaddr_in6 *)&ss)->sin6_port
+			              : ((struct sockaddr_in *)&ss)->sin_port);
+	}
+	pvmd.tcp_listener =
+	    evconnlistener_new(pvmd.base, peer_accept, NULL,
+	                       LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
+	if (pvmd.tcp_listener == NULL) {
+		close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+/* The link is the one for its host from now on, if it has none. */
+static void peer_attach(struct peer *p, struct host *h)
+{
+	if (h->link != NULL && h->link != p)
+		return;
+	h->link = p;
+	h->dialing = 0;
+	if (h->queue != NULL && h->queued > 0) {
+		log_debug("%s: sending %zu queued bytes", p->what, h->queued);
+		bufferevent_write_buffer(p->bev, h->queue);
+	}
+	h->queued = 0;
+}
+
+void peer_attach_host(struct peer *p, struct host *h)
+{
+	peer_attach(p, h);
+}
+
+static int peer_hello(struct peer *p, const struct frame_header *hdr,
+                      const Pvmx__Control *ctl)
+{
+	const Pvmx__PeerHello *hello = ctl->peer_hello;
+	struct host *h;
+	int index;
+
+	if (ctl->body_case != PVMX__CONTROL__BODY_PEER_HELLO)
+		return -1;
+	if (hello->protocol_version != PVMX_PROTOCOL_VERSION ||
+	    !tid_is_daemon(hello->host_tid) || hdr->src != hello->host_tid ||
+	    strcmp(hello->vmid, pvmd.vmid) != 0 || hello->host_tid == pvmd.host_tid)
+		return -1;
+	index = tid_host_index(hello->host_tid);
+	if (p->outbound && index != p->host_index)
+		return -1;
+	h = hosttab_get(index);
+	/* inbound: from a host we know, or the master dialling a new slave */
+	if (!p->outbound && h == NULL && hello->host_tid != pvmd.master_tid)
+		return -1;
+	p->host_index = index;
+	p->up = 1;
+	snprintf(p->what, sizeof(p->what), "link %s t%x", p->outbound ? "to" : "from",
+	         (unsigned)hello->host_tid);
+	bufferevent_set_timeouts(p->bev, NULL, NULL);
+	if (!p->outbound)
+		peer_send_hello(p);
+	if (h == NULL && hello->host_tid == pvmd.master_tid)
+		h = hosttab_add(index, "master", "", 0, 0, "", 0);
+	if (h != NULL) {
+		evutil_gettimeofday(&h->last_heard, NULL);
+		peer_attach(p, h);
+	}
+	log_info("%s: up", p->what);
+	peer_dial_finish(p, 0);
+	return 0;
+}
+
+/* A control frame on an accepted link.  -1: the link was closed. */
+static int peer_control(struct peer *p, const struct frame_header *hdr,
+                        Pvmx__Control *ctl)
+{
+	int peer_tid = tid_make(p->host_index, 0);
+
+	if (!p->up) {
+		if (peer_hello(p, hdr, ctl) != 0) {
+			peer_free(p, "bad hello");
+			return -1;
+		}
+		return 0;
+	}
+	/* the reply to a request a task of ours made of that daemon */
+	if (hdr->dst != 0 && !tid_is_daemon(hdr->dst)) {
+		size_t len;
+		uint8_t *frame = wire_control_frame(ctl, hdr->src, hdr->dst, &len);
+
+		relay_done(hdr->dst, ctl->seq);
+		if (frame != NULL) {
+			route_bytes(hdr->dst, frame, len);
+			free(frame);
+		}
+		return 0;
+	}
+	if (tid_host_index(hdr->src) != p->host_index) {
+		peer_free(p, "control frame from a tid of another host");
+		return -1;
+	}
+	if (hdr->src != peer_tid) {
+		control_relayed(hdr->src, ctl);
+		return 0;
+	}
+	return peer_daemon_message(p->host_index, ctl);
+}
+
+static void peer_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct peer *p = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct host *h;
+
+	if (p->up && (h = hosttab_get(p->host_index)) != NULL)
+		evutil_gettimeofday(&h->last_heard, NULL);
+	for (;;) {
+		if (!p->have_header) {
+			uint8_t raw[FRAME_HEADER_LEN];
+			const char *why;
+
+			if (evbuffer_get_length(in) < FRAME_HEADER_LEN)
+				return;
+			evbuffer_copyout(in, raw, FRAME_HEADER_LEN);
+			if (frame_decode(raw, pvmd.max_frame, &p->hdr, &why) != 0) {
+				peer_free(p, why);
+				return;
+			}
+			evbuffer_drain(in, FRAME_HEADER_LEN);
+			p->have_header = 1;
+			if (!p->up &&
+			    (p->hdr.kind != FRAME_CONTROL || p->hdr.len > 4096)) {
+				peer_free(p, "first frame is not a hello");
+				return;
+			}
+			if (p->hdr.kind == FRAME_CONTROL &&
+			    p->hdr.len > PEER_CONTROL_MAX) {
+				peer_free(p, "control frame too long");
+				return;
+			}
+			if (p->hdr.kind == FRAME_DATA &&
+			    tid_host_index(p->hdr.src) != p->host_index) {
+				peer_free(p, "data frame from a tid of another host");
+				return;
+			}
+		}
+		if (evbuffer_get_length(in) < p->hdr.len)
+			return;
+		p->have_header = 0;
+		if (p->hdr.kind == FRAME_CONTROL) {
+			static const uint8_t empty[1];
+			const uint8_t *b =
+			    p->hdr.len > 0 ? evbuffer_pullup(in, p->hdr.len) : empty;
+			Pvmx__Control *ctl =
+			    b != NULL ? wire_control_decode(b, p->hdr.len) : NULL;
+			int r;
+
+			evbuffer_drain(in, p->hdr.len);
+			if (ctl == NULL) {
+				peer_free(p, "unparsable control payload");
+				return;
+			}
+			r = peer_control(p, &p->hdr, ctl);
+			wire_control_free(ctl);
+			if (r != 0)
+				return;
+		} else if (p->hdr.flags & FRAME_FLAG_MCAST) {
+			route_mcast(&p->hdr, in);
+		} else {
+			if (route_is_local(p->hdr.dst))
+				route_data(&p->hdr, in);
+			else
+				evbuffer_drain(in, p->hdr.len);
+		}
+	}
+}
+
+static void peer_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct peer *p = arg;
+	char why[300];
+
+	if (what & BEV_EVENT_CONNECTED) {
+		log_debug("%s: TLS up", p->what);
+		if (p->outbound)
+			peer_send_hello(p);
+		return;
+	}
+	if (what & BEV_EVENT_TIMEOUT) {
+		peer_free(p, "no TLS handshake and hello in time");
+		return;
+	}
+	if (what & BEV_EVENT_EOF) {
+		peer_free(p, "closed by the peer");
+		return;
+	}
+	snprintf(why, sizeof(why), "%s%s",
+	         p->up ? "lost: " : "TLS handshake or authentication failed: ",
+	         tls_bufferevent_error_text(bev));
+	peer_free(p, why);
+}
+
+int peer_dial(int host_index, const char *addr, int port,
+              void (*done)(void *arg, struct peer *p, int code), void *arg)
+{
+	struct addrinfo hints = {0}, *res = NULL;
+	struct bufferevent *bev;
+	struct peer *p;
+	char service[16], what[96];
+
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	snprintf(service, sizeof(service), "%d", port);
+	snprintf(what, sizeof(what), "link to t%x (%s port %d)",
+	         (unsigned)tid_make(host_index, 0), addr, port);
+	if (getaddrinfo(addr, service, &hints, &res) != 0 || res == NULL) {
+		log_error("%s: not a numeric address", what);
+		return PvmNoHost;
+	}
+	bev = tls_bufferevent_new(pvmd.base, -1, pvmd.tls_client, 0);
+	if (bev == NULL) {
+		log_error("%s: cannot start TLS: %s", what, tls_error_text());
+		freeaddrinfo(res);
+		return PvmSysErr;
+	}
+	p = peer_new(bev, 1, what);
+	if (p == NULL) {
+		freeaddrinfo(res);
+		return PvmNoMem;
+	}
+	p->host_index = host_index;
+	p->dial_done = done;
+	p->dial_arg = arg;
+	if (bufferevent_socket_connect(bev, res->ai_addr, (int)res->ai_addrlen) != 0) {
+		freeaddrinfo(res);
+		peer_free(p, "connect failed");
+		return PvmCantStart;
+	}
+	freeaddrinfo(res);
+	tune_socket(bufferevent_getfd(bev));
+	log_debug("%s: dialling", p->what);
+	return 0;
+}
+
+/* Frames for a host go on its link, or wait for one (dialled now when it
+ * has an address: daemons other than the master link up lazily). */
+int peer_send(int host_index, const uint8_t hdr[FRAME_HEADER_LEN], struct evbuffer *src,
+              const uint8_t *bytes, size_t len)
+{
+	struct host *h = hosttab_get(host_index);
+	struct evbuffer *dst;
+
+	if (h == NULL || host_index == pvmd.host_index) {
+		if (src != NULL)
+			evbuffer_drain(src, len);
+		return PvmNoHost;
+	}
+	if (h->link != NULL) {
+		dst = bufferevent_get_output(h->link->bev);
+	} else {
+		if (h->queue == NULL && (h->queue = evbuffer_new()) == NULL) {
+			if (src != NULL)
+				evbuffer_drain(src, len);
+			return PvmNoMem;
+		}
+		dst = h->queue;
+		h->queued += (hdr != NULL ? FRAME_HEADER_LEN : 0) + len;
+		if (!h->dialing && h->addr[0] != '\0' && h->port > 0) {
+			h->dialing = 1;
+			if (peer_dial(host_index, h->addr, h->port, NULL, NULL) != 0)
+				h->dialing = 0;
+		}
+	}
+	if (hdr != NULL)
+		evbuffer_add(dst, hdr, FRAME_HEADER_LEN);
+	if (src != NULL)
+		evbuffer_remove_buffer(src, dst, len);
+	else if (len > 0)
+		evbuffer_add(dst, bytes, len);
+	return 0;
+}
+
+int peer_send_control(int host_index, int src, int dst, Pvmx__Control *ctl)
+{
+	size_t len;
+	uint8_t *buf = wire_control_frame(ctl, src, dst, &len);
+	int r;
+
+	if (buf == NULL)
+		return PvmNoMem;
+	r = peer_send(host_index, buf, NULL, buf + FRAME_HEADER_LEN,
+	              len - FRAME_HEADER_LEN);
+	free(buf);
+	return r;
+}
+
+size_t peer_backlog(int host_index)
+{
+	struct host *h = hosttab_get(host_index);
+
+	if (h == NULL)
+		return 0;
+	return h->queued +
+	       (h->link != NULL
+	            ? evbuffer_get_length(bufferevent_get_output(h->link->bev))
+	            : 0);
+}
+
+/* The host is gone: its links close, nothing more is sent to it. */
+void peer_drop_host(struct host *h)
+{
+	struct peer *p, *next;
+
+	h->link = NULL;
+	for (p = TAILQ_FIRST(&peers); p != NULL; p = next) {
+		next = TAILQ_NEXT(p, entry);
+		if (p->host_index == h->index) {
+			p->up = 0; /* no second removal from peer_free */
+			peer_free(p, NULL);
+		}
+	}
+}
+
+/* Heartbeats: the master and each daemon tell each other they live; a
+ * host silent for three intervals is dead (the master deletes it), a
+ * master silent as long ends the daemon. */
+static void heartbeat_host(struct host *h, void *arg)
+{
+	const struct timeval *now = arg;
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__Empty e = PVMX__EMPTY__INIT;
+	long silent_ms;
+
+	if (h->index == pvmd.host_index)
+		return;
+	/* only master <-> daemon pairs beat */
+	if (pvmd.host_tid != pvmd.master_tid && h->tid != pvmd.master_tid)
+		return;
+	silent_ms = (now->tv_sec - h->last_heard.tv_sec) * 1000 +
+	            (now->tv_usec - h->last_heard.tv_usec) / 1000;
+	if (silent_ms > 3L * pvmd.heartbeat_ms) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "silent for %ld ms", silent_ms);
+		if (h->tid == pvmd.master_tid) {
+			log_error("master t%x %s: halting", (unsigned)h->tid, why);
+			pvmd_halt(NULL);
+		} else {
+			boot_host_failed(h->index, why);
+		}
+		return;
+	}
+	ctl.body_case = PVMX__CONTROL__BODY_HEARTBEAT;
+	ctl.heartbeat = &e;
+	if (h->link != NULL)
+		peer_send_control(h->index, pvmd.host_tid, h->tid, &ctl);
+}
+
+static void heartbeat_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct timeval now;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (pvmd.halting)
+		return;
+	evutil_gettimeofday(&now, NULL);
+	hosttab_foreach(heartbeat_host, &now);
+}
+
+void peer_heartbeat_start(void)
+{
+	struct timeval tv = {pvmd.heartbeat_ms / 1000, (pvmd.heartbeat_ms % 1000) * 1000};
+
+	if (pvmd.heartbeat != NULL)
+		return;
+	pvmd.heartbeat = event_new(pvmd.base, -1, EV_PERSIST, heartbeat_cb, NULL);
+	if (pvmd.heartbeat != NULL)
+		event_add(pvmd.heartbeat, &tv);
+}
+
+/* Sends what is queued on every link now (halting). */
+void peer_flush_all(void)
+{
+	struct peer *p;
+
+	TAILQ_FOREACH(p, &peers, entry)
+	{
+		struct evbuffer *out = bufferevent_get_output(p->bev);
+
+		if (evbuffer_get_length(out) > 0)
+			bufferevent_flush(p->bev, EV_WRITE, BEV_FLUSH);
+	}
+}
+
+void peer_free_all(void)
+{
+	struct peer *p;
+
+	while ((p = TAILQ_FIRST(&peers)) != NULL) {
+		p->up = 0;
+		p->dial_done = NULL;
+		peer_free(p, NULL);
+	}
+	if (pvmd.heartbeat != NULL)
+		event_free(pvmd.heartbeat);
+	pvmd.heartbeat = NULL;
+	if (pvmd.tcp_listener != NULL)
+		evconnlistener_free(pvmd.tcp_listener);
+	pvmd.tcp_listener = NULL;
+}

@@ -1,0 +1,129 @@
+/*
+ * peermsg.c - the messages daemons send each other (after the hello):
+ * the host table and its changes from the master, heartbeats, spawns on
+ * behalf of another daemon's task, sibling lists, exit watches, halt.
+ * Unknown or misplaced messages are logged and ignored: the sender is an
+ * authenticated daemon of this VM, but still not trusted to be right.
+ */
+#include "pvmd.h"
+
+#include "log.h"
+#include "tid.h"
+
+#include <pvm3.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* An entry of the master's table: added, or updated in place. */
+static void host_upsert(const Pvmx__HostEntry *e, int announce)
+{
+	struct host *h;
+	int index;
+
+	if (e == NULL || !tid_is_daemon(e->tid) || e->name == NULL || e->arch == NULL)
+		return;
+	index = tid_host_index(e->tid);
+	h = hosttab_get(index);
+	if (h == NULL) {
+		h = hosttab_add(index, e->name, e->arch, e->speed, e->dsig, e->addr,
+		                e->port);
+		if (h != NULL && announce)
+			notify_host_change(h->tid, 0);
+		return;
+	}
+	if (strcmp(h->name, e->name) != 0) {
+		char *n = strdup(e->name);
+
+		if (n != NULL) {
+			free(h->name);
+			h->name = n;
+		}
+	}
+	if (strcmp(h->arch, e->arch) != 0) {
+		char *a = strdup(e->arch);
+
+		if (a != NULL) {
+			free(h->arch);
+			h->arch = a;
+		}
+	}
+	h->speed = e->speed;
+	h->dsig = e->dsig;
+	if (index != pvmd.host_index) {
+		snprintf(h->addr, sizeof(h->addr), "%s", e->addr != NULL ? e->addr : "");
+		h->port = e->port;
+	}
+}
+
+static int from_master(int from_host, const char *what)
+{
+	if (tid_make(from_host, 0) == pvmd.master_tid)
+		return 1;
+	log_warn("t%x sent %s, which only the master may: ignored",
+	         (unsigned)tid_make(from_host, 0), what);
+	return 0;
+}
+
+int peer_daemon_message(int from_host, Pvmx__Control *ctl)
+{
+	switch (ctl->body_case) {
+	case PVMX__CONTROL__BODY_HEARTBEAT:
+		break;
+	case PVMX__CONTROL__BODY_HOST_TABLE:
+		if (!from_master(from_host, "a host table"))
+			break;
+		for (size_t i = 0; i < ctl->host_table->n_hosts; i++)
+			host_upsert(ctl->host_table->hosts[i], 0);
+		boot_slave_ready();
+		break;
+	case PVMX__CONTROL__BODY_HOST_CHANGE:
+		if (!from_master(from_host, "a host change") ||
+		    ctl->host_change->host == NULL)
+			break;
+		if (ctl->host_change->deleted) {
+			int index = tid_host_index(ctl->host_change->host->tid);
+
+			if (index == pvmd.host_index) {
+				log_info("the master deleted this host: halting");
+				pvmd_halt(NULL);
+			} else {
+				hosttab_remove(index, "deleted by the master");
+			}
+		} else {
+			host_upsert(ctl->host_change->host, 1);
+		}
+		break;
+	case PVMX__CONTROL__BODY_SPAWN_FWD:
+		spawn_forwarded(from_host, ctl->seq, ctl->spawn_fwd);
+		break;
+	case PVMX__CONTROL__BODY_SPAWN_REPLY:
+		spawn_forward_reply(from_host, ctl->seq, ctl->spawn_reply);
+		break;
+	case PVMX__CONTROL__BODY_SIBLINGS:
+		spawn_siblings(ctl->siblings);
+		break;
+	case PVMX__CONTROL__BODY_WATCH:
+		notify_watch(from_host, ctl->watch->tid);
+		break;
+	case PVMX__CONTROL__BODY_TASK_EXITED:
+		if (tid_host_index(ctl->task_exited->tid) != from_host)
+			break;
+		notify_remote_exit(ctl->task_exited->tid, ctl->task_exited->status);
+		if (pvmd.host_tid == pvmd.master_tid)
+			mbox_task_exit(ctl->task_exited->tid);
+		break;
+	case PVMX__CONTROL__BODY_PEER_HALT:
+		if (pvmd.host_tid == pvmd.master_tid)
+			log_info("t%x asks to halt the virtual machine",
+			         (unsigned)tid_make(from_host, 0));
+		else if (!from_master(from_host, "a halt"))
+			break;
+		pvmd_halt(NULL);
+		break;
+	default:
+		log_warn("t%x sent an unexpected message (kind %d): ignored",
+		         (unsigned)tid_make(from_host, 0), (int)ctl->body_case);
+		break;
+	}
+	return 0;
+}

@@ -1,0 +1,244 @@
+/*
+ * route.c - frames to any tid: a task of ours gets them on its
+ * connection, a tid of another host goes to that host's daemon (one hop:
+ * daemons never forward what another daemon sent them).  Also multicast
+ * frames, split into one copy per destination host, and the requests a
+ * task made of another host's daemon, so that a dead host cannot leave
+ * one waiting for ever.
+ */
+#include "pvmd.h"
+
+#include "log.h"
+#include "tid.h"
+
+#include <arpa/inet.h>
+#include <pvm3.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* At most this many destinations in one multicast frame. */
+#define ROUTE_MCAST_MAX 65536
+
+int route_is_local(int tid)
+{
+	return tid_host_index(tid) == pvmd.host_index;
+}
+
+void route_data(const struct frame_header *h, struct evbuffer *src)
+{
+	uint8_t raw[FRAME_HEADER_LEN];
+
+	frame_encode(h, raw);
+	if (route_is_local(h->dst)) {
+		struct task *t = task_find(h->dst);
+
+		if (t == NULL) {
+			log_debug(
+			    "t%x: dropping a message (tag %d, %u bytes) for t%x: no "
+			    "such task",
+			    (unsigned)h->src, h->tag, h->len, (unsigned)h->dst);
+			evbuffer_drain(src, h->len);
+			return;
+		}
+		task_deliver(t, raw, src, h->len);
+		return;
+	}
+	if (peer_send(tid_host_index(h->dst), raw, src, NULL, h->len) != 0)
+		log_debug("t%x: dropping a message (tag %d) for t%x: no such host",
+		          (unsigned)h->src, h->tag, (unsigned)h->dst);
+}
+
+void route_bytes(int dst, const uint8_t *frame, size_t len)
+{
+	if (len < FRAME_HEADER_LEN)
+		return;
+	if (route_is_local(dst)) {
+		struct task *t = task_find(dst);
+
+		if (t != NULL)
+			task_deliver_bytes(t, frame, len);
+		return;
+	}
+	peer_send(tid_host_index(dst), frame, NULL, frame + FRAME_HEADER_LEN,
+	          len - FRAME_HEADER_LEN);
+}
+
+/* A control frame for a task: a reply to a request it made (seq) or an
+ * event; remote tids get it through their daemon. */
+void route_control(int dst, Pvmx__Control *ctl)
+{
+	if (route_is_local(dst)) {
+		struct task *t = task_find(dst);
+
+		if (t != NULL && t->conn != NULL && !t->conn->closing)
+			conn_send_control(t->conn, ctl);
+		return;
+	}
+	peer_send_control(tid_host_index(dst), pvmd.host_tid, dst, ctl);
+}
+
+size_t route_backlog(int dst)
+{
+	if (route_is_local(dst)) {
+		struct task *t = task_find(dst);
+
+		return t != NULL ? task_backlog(t) : 0;
+	}
+	return peer_backlog(tid_host_index(dst));
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* A multicast frame (FRAME_FLAG_MCAST): each destination of ours gets an
+ * ordinary frame; each other host one multicast frame with its tids.
+ * From another daemon, only destinations of ours are taken. */
+void route_mcast(const struct frame_header *h, struct evbuffer *src)
+{
+	uint32_t n = (uint32_t)h->dst, msglen;
+	int32_t *tids = NULL;
+	uint8_t *msg = NULL;
+	struct frame_header one = *h;
+	uint8_t raw[FRAME_HEADER_LEN];
+	int from_peer = !route_is_local(h->src);
+
+	if (h->dst < 0 || n > ROUTE_MCAST_MAX || (uint64_t)n * 4 > h->len) {
+		log_warn("t%x: dropping a malformed multicast frame (%d destinations, "
+		         "%u bytes)",
+		         (unsigned)h->src, h->dst, h->len);
+		evbuffer_drain(src, h->len);
+		return;
+	}
+	msglen = h->len - n * 4;
+	tids = malloc((n ? n : 1) * sizeof(*tids));
+	msg = malloc(msglen ? msglen : 1);
+	if (tids == NULL || msg == NULL) {
+		log_error("t%x: out of memory for a multicast", (unsigned)h->src);
+		evbuffer_drain(src, h->len);
+		goto out;
+	}
+	evbuffer_remove(src, tids, n * 4);
+	evbuffer_remove(src, msg, msglen);
+	for (uint32_t i = 0; i < n; i++)
+		tids[i] = (int32_t)ntohl((uint32_t)tids[i]);
+	/* by host, so each host's tids are contiguous */
+	qsort(tids, n, sizeof(*tids), cmp_int);
+	one.flags = (uint16_t)(h->flags & ~FRAME_FLAG_MCAST);
+	one.len = msglen;
+	for (uint32_t i = 0; i < n;) {
+		int host = tid_host_index(tids[i]);
+		uint32_t j = i;
+
+		while (j < n && tid_host_index(tids[j]) == host)
+			j++;
+		if (host == pvmd.host_index) {
+			for (uint32_t k = i; k < j; k++) {
+				struct task *t = task_find(tids[k]);
+
+				if (t == NULL || tids[k] == h->src)
+					continue;
+				one.dst = tids[k];
+				frame_encode(&one, raw);
+				task_deliver_bytes_split(t, raw, msg, msglen);
+			}
+		} else if (!from_peer && hosttab_get(host) != NULL) {
+			struct frame_header mh = *h;
+			uint32_t cnt = j - i;
+			size_t plen = (size_t)cnt * 4 + msglen;
+			uint8_t *buf = malloc(FRAME_HEADER_LEN + plen);
+
+			if (buf != NULL) {
+				mh.dst = (int32_t)cnt;
+				mh.len = (uint32_t)plen;
+				frame_encode(&mh, buf);
+				for (uint32_t k = 0; k < cnt; k++) {
+					uint32_t be = htonl((uint32_t)tids[i + k]);
+
+					memcpy(buf + FRAME_HEADER_LEN + 4 * k, &be, 4);
+				}
+				memcpy(buf + FRAME_HEADER_LEN + 4 * cnt, msg, msglen);
+				peer_send(host, buf, NULL, buf + FRAME_HEADER_LEN, plen);
+				free(buf);
+			}
+		}
+		i = j;
+	}
+out:
+	free(tids);
+	free(msg);
+}
+
+/* Requests of our tasks that another host's daemon serves: answered
+ * with PvmHostFail if that host goes away first. */
+struct relay {
+	TAILQ_ENTRY(relay) entry;
+	int tid;
+	uint32_t seq;
+	int host;
+};
+TAILQ_HEAD(relay_list, relay);
+
+static struct relay_list relays = TAILQ_HEAD_INITIALIZER(relays);
+
+void relay_track(int tid, uint32_t seq, int host)
+{
+	struct relay *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return;
+	r->tid = tid;
+	r->seq = seq;
+	r->host = host;
+	TAILQ_INSERT_TAIL(&relays, r, entry);
+}
+
+void relay_done(int tid, uint32_t seq)
+{
+	struct relay *r;
+
+	TAILQ_FOREACH(r, &relays, entry)
+	{
+		if (r->tid == tid && r->seq == seq) {
+			TAILQ_REMOVE(&relays, r, entry);
+			free(r);
+			return;
+		}
+	}
+}
+
+void relay_host_gone(int host)
+{
+	struct relay *r, *next;
+
+	for (r = TAILQ_FIRST(&relays); r != NULL; r = next) {
+		next = TAILQ_NEXT(r, entry);
+		if (r->host != host && task_find(r->tid) != NULL)
+			continue;
+		if (r->host == host) {
+			Pvmx__Control ctl = PVMX__CONTROL__INIT;
+			Pvmx__Status st = PVMX__STATUS__INIT;
+
+			st.code = PvmHostFail;
+			ctl.seq = r->seq;
+			ctl.body_case = PVMX__CONTROL__BODY_STATUS;
+			ctl.status = &st;
+			route_control(r->tid, &ctl);
+		}
+		TAILQ_REMOVE(&relays, r, entry);
+		free(r);
+	}
+}
+
+void relay_free_all(void)
+{
+	struct relay *r;
+
+	while ((r = TAILQ_FIRST(&relays)) != NULL) {
+		TAILQ_REMOVE(&relays, r, entry);
+		free(r);
+	}
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# test_hosts.sh - a virtual machine of several hosts on loopback: each
+# "host" is a pvmd of its own, named by an address in 127.0.0.0/8 and
+# started through scripts/lo-rsh as the remote shell.  Boot from a host
+# file, pvm_addhosts/pvm_delhosts and their errors, work across hosts,
+# the TLS port refusing strangers, a killed daemon, a killed master.
+. "$(dirname "$0")/lib.sh"
+
+export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
+export PVMX_HEARTBEAT_MS=200
+MH=$PROGS/mh_t
+
+# pids of the daemons of this test: the master and those below TEST_TMP
+daemon_pid() { # daemon_pid HOSTNAME -> the pid of that host's pvmd
+	local p
+	for p in $(pgrep -x pvmd); do
+		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "PVM_TMP=$TEST_TMP/lo-$1" && { echo "$p"; return; }
+	done
+}
+log_of() { cat "$TEST_TMP/lo-$1/pvmx-$(id -u)/pvmd.$PVM_VMID.log" 2>/dev/null; }
+# wait_gone PID SECONDS: 0 once the process is gone
+wait_gone() {
+	local i
+	for i in $(seq 1 $(($2 * 10))); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+printf '# two hosts at boot, one remembered for later\n127.0.0.2\n127.0.0.3 sp=2000\n&127.0.0.4\n' >"$TEST_TMP/hosts"
+vm_start -d 2 "$TEST_TMP/hosts"
+for _ in $(seq 1 50); do
+	[ "$(tmo 10 "$MH" conf | head -1)" = "conf 3" ] && break
+	sleep 0.1
+done
+out=$(tmo 10 "$MH" conf)
+expect_match "host file: the master and two hosts" "conf 3" "$out"
+expect_match "host file: 127.0.0.2 is t80000" "host 80000 127.0.0.2 " "$out"
+expect_match "host file: 127.0.0.3 is tc0000" "host c0000 127.0.0.3 " "$out"
+out=$(echo conf | tmo 10 "$BIN/pvm")
+expect_match "console conf: sp=2000 of 127.0.0.3" "127.0.0.3 +c0000 +[A-Z0-9]+ +2000 " "$out"
+p2=$(daemon_pid 127.0.0.2)
+[ -n "$p2" ] && pass "127.0.0.2's pvmd runs (pid $p2)" || fail "no pvmd for 127.0.0.2"
+
+# --- across hosts ----------------------------------------------------------
+out=$(tmo 60 "$MH" xhost 2>&1)
+printf '%s\n' "$out"
+FAILS=$((FAILS + $(printf '%s\n' "$out" | grep -c '^FAIL')))
+printf '%s\n' "$out" | grep -q '^ok - every one' || fail "xhost did not finish"
+
+# --- pvm_addhosts / pvm_delhosts -------------------------------------------
+out=$(tmo 30 "$MH" add 127.0.0.4 127.0.0.2 no.such.host.invalid "127.0.0.5 dx=/nonexistent/pvmd")
+expect_eq "addhosts: new, duplicate, unknown name, daemon that cannot start" \
+	"add 1 100000 -1c -6 -1d" "$out"
+out=$(tmo 10 "$MH" conf)
+expect_match "the added host is in the table" "host 100000 127.0.0.4 " "$out"
+out=$(tmo 30 "$MH" del 127.0.0.4 127.0.0.9)
+expect_eq "delhosts: a host, one not in the VM" "del 1 0 -6" "$out"
+p4=$(daemon_pid 127.0.0.4)
+[ -z "$p4" ] && pass "the deleted host's pvmd is gone" || { sleep 1; [ -z "$(daemon_pid 127.0.0.4)" ] && pass "the deleted host's pvmd is gone" || fail "pvmd of 127.0.0.4 still runs"; }
+out=$(tmo 30 "$MH" addwatch 127.0.0.4)
+expect_match "re-added host: a fresh index, never the old one; PvmHostAdd notify" \
+	"^ok - PvmHostAdd notify for 127.0.0.4: count 1, t1[4-9a-f]0000 " "$out"
+
+# --- strangers on a daemon port ---------------------------------------------
+port=$(sed -n 's/.*127\.0\.0\.2 port \([0-9]*\)) added.*/\1/p' "$(log_path)" | head -1)
+if [ -n "$port" ]; then
+	# plaintext and garbage: refused at the TLS handshake
+	(exec 3<>"/dev/tcp/127.0.0.2/$port" && printf 'GET / HTTP/1.0\r\n\r\n' >&3 && timeout 2 cat <&3 >/dev/null) 2>/dev/null
+	(exec 3<>"/dev/tcp/127.0.0.2/$port" && head -c 4096 /dev/urandom >&3 && timeout 2 cat <&3 >/dev/null) 2>/dev/null
+	if command -v openssl >/dev/null; then
+		# a TLS 1.3 client with a pre-shared key that is not the VM's
+		echo x | timeout 5 openssl s_client -connect "127.0.0.2:$port" -tls1_3 \
+			-psk_identity pvmx-vm -psk "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+			-ciphersuites TLS_AES_128_GCM_SHA256 >/dev/null 2>&1
+	fi
+	sleep 0.5
+	n=$(log_of 127.0.0.2 | grep -c 'TLS handshake or authentication failed')
+	[ "$n" -ge 2 ] && pass "plaintext, garbage and a wrong key are refused and logged ($n)" ||
+		fail "expected refusals in 127.0.0.2's log, found $n"
+	log_of 127.0.0.2 | grep -q 'binder\|psk' && pass "the wrong key is named in the log" ||
+		fail "no PSK failure line in 127.0.0.2's log"
+	out=$(tmo 10 "$MH" conf)
+	expect_match "the VM is unchanged after the strangers" "conf 4" "$out"
+else
+	fail "no port of 127.0.0.2 in the master's log"
+fi
+
+# --- a host dies -------------------------------------------------------------
+p3=$(daemon_pid 127.0.0.3)
+coproc WATCH { tmo 20 "$MH" watch 127.0.0.3 2>&1; }
+watch_pid=$WATCH_PID
+EXTRA_PIDS="$EXTRA_PIDS $watch_pid"
+read -r -t 10 line <&"${WATCH[0]}"
+printf '%s\n' "$line"
+read -r -t 10 line <&"${WATCH[0]}"
+if [ "$line" = ready ] && [ -n "$p3" ]; then
+	kill -KILL "$p3"
+	echo go >&"${WATCH[1]}"
+	out=$(timeout 15 cat <&"${WATCH[0]}")
+	printf '%s\n' "$out"
+	FAILS=$((FAILS + $(printf '%s\n' "$out" | grep -c '^FAIL')))
+	printf '%s\n' "$out" | grep -q 'PvmTaskExit for' || fail "watch did not report"
+else
+	fail "watch not ready ($line) or no pvmd for 127.0.0.3"
+fi
+out=$(tmo 10 "$MH" conf)
+expect_match "the dead host is gone from the table" "conf 3" "$out"
+out=$(tmo 30 "$PROGS/mh_t" xhost 2>&1 | grep -c '^FAIL')
+expect_eq "the rest of the VM keeps working (xhost on 3 hosts)" 0 "$out"
+
+# --- the master dies: the others end --------------------------------------
+p2=$(daemon_pid 127.0.0.2)
+p4=$(daemon_pid 127.0.0.4)
+kill -KILL "$PVMD_PID"
+wait "$PVMD_PID" 2>/dev/null
+PVMD_PID=""
+if wait_gone "$p2" 5 && wait_gone "$p4" 5; then
+	pass "with the master killed, the other daemons end (pids $p2 $p4)"
+else
+	fail "daemons still run 5 s after the master was killed"
+fi
+log_of 127.0.0.2 | grep -q 'lost the link to the master' && pass "and say why in their logs" ||
+	fail "no 'lost the link to the master' in 127.0.0.2's log"
+finish

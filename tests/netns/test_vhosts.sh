@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# The vhosts fixture itself (scripts/vhosts, scripts/vhost-rsh): three
+# hosts, each with its own hostname, /dev/shm, address and name
+# resolution; reachable from each other by name over the bridge; nothing
+# added to the root namespace; vhost-rsh passing stdin, stdout, exit status
+# and PVM_TMP, also from one host into another; and `down` leaving no
+# namespace, process or file behind, even after a half-finished `up`.
+# Skips (77) where namespaces cannot be made.
+# ok() never fails, so "test && ok || fail" is an if-then-else here;
+# single-quoted commands are expanded on the host, on purpose.
+# shellcheck disable=SC2015,SC2016
+set -u
+: "${PVMX_SRC:?PVMX_SRC must point at the source directory}"
+VHOSTS=$PVMX_SRC/scripts/vhosts
+RSH=$PVMX_SRC/scripts/vhost-rsh
+
+if ! reason=$("$VHOSTS" check); then
+	echo "SKIP: ${reason:-vhosts check failed}"
+	exit 77
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pvmx-netns.XXXXXX")
+DIR=$WORK/hosts
+LISTENER=""
+FAILS=0
+cleanup() {
+	[ -n "$LISTENER" ] && kill -KILL "$LISTENER" 2>/dev/null
+	"$VHOSTS" down "$DIR"
+	[ -d "$WORK/half" ] && "$VHOSTS" down "$WORK/half"
+	# (only there if /dev/shm was not private: a broken fixture)
+	rm -f "/dev/shm/vhosts-test-$$"
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+tmo() { timeout -k 2 "$@"; }
+ok() { echo "ok: $*"; }
+fail() {
+	echo "FAIL: $*"
+	FAILS=$((FAILS + 1))
+}
+# on HOST CMD: run CMD on HOST through the fixture, bounded
+on() {
+	local h=$1
+	shift
+	PVMX_VHOSTS=$DIR tmo 20 "$RSH" "$h" "$@"
+}
+root_links() { ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort; }
+# netns_ids: every network namespace any process is in, plus named ones
+netns_ids() {
+	{
+		find /proc -mindepth 3 -maxdepth 3 -path '/proc/[0-9]*/ns/net' -printf '%l\n' 2>/dev/null
+		ip netns list | awk '{print $1}'
+	} | sort -u
+}
+
+links_before=$(root_links)
+out=$(tmo 60 "$VHOSTS" up "$DIR" 3 2>&1) || {
+	echo "FAIL: vhosts up: $out"
+	exit 1
+}
+tag=$(sed -n 's/^tag=//p' "$DIR/vhosts.state")
+holders=""
+for i in 1 2 3; do
+	holders="$holders $(cut -d' ' -f1 "$DIR/h$i/holder")"
+done
+nsids=$(cut -d' ' -f2 "$DIR"/h*/holder)
+
+# names and hostnames
+names=$(for h in h1 h2 h3; do on "$h" hostname; done | tr '\n' ' ')
+[ "$names" = "h1 h2 h3 " ] && ok "hostnames: $names" || fail "hostnames are '$names', want 'h1 h2 h3 '"
+[ "$(hostname)" != h1 ] && ok "root hostname unchanged ($(hostname))" || fail "root hostname became h1"
+for i in 1 2 3; do
+	a=$(on h$i "ip -4 -o addr show dev eth0" | awk '{print $4}')
+	[ "$a" = "10.231.0.$i/24" ] && ok "h$i has 10.231.0.$i/24 on eth0" || fail "h$i eth0 address '$a'"
+done
+r=$(on h2 "getent hosts h3 h1" | awk '{print $2 "=" $1}' | tr '\n' ' ')
+[ "$r" = "h3=10.231.0.3 h1=10.231.0.1 " ] && ok "names resolve on h2: $r" || fail "h2 resolves '$r'"
+if getent hosts h1 2>/dev/null | grep -q 10.231.0.1; then
+	fail "the root namespace resolves h1 to the fixture (its /etc/hosts leaked)"
+else
+	ok "the root namespace's /etc/hosts is untouched"
+fi
+
+# /dev/shm: private per host, shared by all commands on one host
+f=vhosts-test-$$
+on h1 "echo from-h1 >/dev/shm/$f" || fail "cannot write /dev/shm on h1"
+[ "$(on h1 "cat /dev/shm/$f")" = from-h1 ] && ok "a second command on h1 sees h1's /dev/shm file" ||
+	fail "a second command on h1 does not see /dev/shm/$f"
+if on h2 "test -e /dev/shm/$f"; then fail "h2 sees h1's /dev/shm/$f"; else ok "h2 does not see h1's /dev/shm file"; fi
+if [ -e "/dev/shm/$f" ]; then fail "the root namespace sees h1's /dev/shm/$f"; else ok "root /dev/shm untouched"; fi
+
+# /tmp and the working directory stay shared; PVM_TMP and TMPDIR per host
+echo shared >"$WORK/marker"
+[ "$(cd "$WORK" && on h3 "cat marker")" = shared ] && ok "h3 sees the caller's files, in the caller's directory" ||
+	fail "h3 does not see $WORK/marker from the caller's working directory"
+t=$(on h2 'echo "$PVM_TMP $TMPDIR"')
+[ "$t" = "$DIR/h2/tmp $DIR/h2/tmp" ] && [ -d "$DIR/h2/tmp" ] && ok "PVM_TMP and TMPDIR on h2 are $DIR/h2/tmp" ||
+	fail "PVM_TMP/TMPDIR on h2: '$t'"
+
+# vhost-rsh as a remote shell: stdin through, exit status back, ssh options
+# ignored, words joined into one command, run from inside another host
+r=$(printf 'secret-1\nsecret-2\n' | on h2 'read a; read b; echo "$(hostname):$a:$b"')
+[ "$r" = "h2:secret-1:secret-2" ] && ok "stdin passes through to h2" || fail "stdin round trip gave '$r'"
+on h3 'exit 7'
+rc=$?
+[ "$rc" = 7 ] && ok "exit status 7 propagated" || fail "exit status $rc, want 7"
+r=$(PVMX_VHOSTS=$DIR tmo 20 "$RSH" -l nobody -n -x -o BatchMode=yes h1 echo one '&&' hostname)
+[ "$r" = "one
+h1" ] && ok "ssh-style options ignored, command words joined" || fail "ssh-style call gave '$r'"
+r=$(on h1 "$RSH h3 hostname")
+[ "$r" = h3 ] && ok "vhost-rsh from h1 into h3" || fail "nested vhost-rsh from h1 gave '$r'"
+PVMX_VHOSTS=$DIR tmo 20 "$RSH" h4 true 2>/dev/null
+rc=$?
+[ "$rc" = 255 ] && ok "unknown host h4: 255, as ssh" || fail "unknown host h4 gave $rc, want 255"
+
+# h1 reaches h3 by name over the bridge: a one-shot TCP listener on h3
+# (perl, kept in the foreground of its vhost-rsh so its pid is ours)
+port=7700
+ready=$WORK/listener.ready
+# shellcheck disable=SC2016
+PVMX_VHOSTS=$DIR "$RSH" h3 "exec perl -MIO::Socket::INET -e '
+	my \$s = IO::Socket::INET->new(LocalAddr => \"10.231.0.3\", LocalPort => $port,
+		Listen => 1, ReuseAddr => 1) or die \"listen: \$!\";
+	open(my \$r, \">\", \"$ready\") and close(\$r);
+	my \$c = \$s->accept; print \$c \"hello from \", \`hostname\`; close \$c'" &
+LISTENER=$!
+for _ in $(seq 1 100); do
+	[ -e "$ready" ] && break
+	sleep 0.1
+done
+r=$(on h1 "bash -c 'exec 3<>/dev/tcp/h3/$port && read -r line <&3 && echo \"\$line\"'")
+[ "$r" = "hello from h3" ] && ok "h1 connects to h3 by name: '$r'" || fail "h1 -> h3:$port gave '$r'"
+for _ in $(seq 1 50); do
+	kill -0 "$LISTENER" 2>/dev/null || break
+	sleep 0.1
+done
+kill -KILL "$LISTENER" 2>/dev/null && fail "listener on h3 still running after its one connection"
+wait "$LISTENER" 2>/dev/null
+LISTENER=""
+
+# the root namespace got no interface; the bridge lives in its own namespace
+[ "$(root_links)" = "$links_before" ] && ok "no new interface in the root namespace" ||
+	fail "root interfaces changed: $(diff <(echo "$links_before") <(root_links) | tr '\n' ' ')"
+ports=$(ip -n "vx${tag}b" -o link show master "vx${tag}br" 2>/dev/null | wc -l)
+[ "$ports" = 3 ] && ok "bridge vx${tag}br in namespace vx${tag}b has 3 ports" || fail "bridge has $ports ports"
+
+# a process left running on a host is ended by down
+PVMX_VHOSTS=$DIR tmo 20 "$RSH" h2 'sleep 600 >/dev/null 2>&1 & echo $! >'"$WORK/stray.pid"
+stray=$(cat "$WORK/stray.pid")
+kill -0 "$stray" 2>/dev/null || fail "the stray process on h2 did not start"
+
+tmo 30 "$VHOSTS" down "$DIR" || fail "vhosts down failed"
+left=""
+for p in $holders $stray; do
+	[ -d "/proc/$p" ] && [ "$(awk '/^State:/{print $2}' "/proc/$p/status" 2>/dev/null)" != Z ] && left="$left $p"
+done
+[ -z "$left" ] && ok "down ended the holders and the stray process" || fail "processes left after down:$left"
+left=$(comm -12 <(netns_ids) <(echo "$nsids" | sort -u) | tr '\n' ' ')
+named=$(ip netns list | grep -c "^vx$tag" || true)
+[ -z "$left" ] && [ "$named" = 0 ] && ok "down left no namespace" || fail "namespaces left: $left ($named named)"
+[ -z "$(ls -A "$DIR" 2>/dev/null)" ] && ok "down left no file in $DIR" || fail "left in $DIR: $(ls -A "$DIR")"
+[ "$(root_links)" = "$links_before" ] || fail "root interfaces changed after down"
+tmo 30 "$VHOSTS" down "$DIR" && ok "a second down is a no-op" || fail "second down failed"
+
+# a half-finished up (killed while starting hosts) is undone by down
+tmo 60 "$VHOSTS" up "$WORK/half" 8 >/dev/null 2>&1 &
+up=$!
+for _ in $(seq 1 100); do
+	compgen -G "$WORK/half/h*/holder" >/dev/null && break
+	sleep 0.05
+done
+{
+	kill -KILL "$up"
+	wait "$up"
+} 2>/dev/null
+htag=$(sed -n 's/^tag=//p' "$WORK/half/vhosts.state" 2>/dev/null)
+tmo 30 "$VHOSTS" down "$WORK/half" || fail "down after a killed up failed"
+sleep 0.2 # a holder the killed up was still starting has had time to appear
+left=$(pgrep -f "vhost-$htag-h" | tr '\n' ' ')
+[ -n "$htag" ] && [ -z "$left" ] && [ "$(ip netns list | grep -c "^vx$htag")" = 0 ] &&
+	[ -z "$(ls -A "$WORK/half" 2>/dev/null)" ] && ok "down after a killed up leaves nothing" ||
+	fail "after a killed up: tag '$htag', holders '$left', $(ip netns list | grep -c "^vx$htag") namespaces, files: $(ls -A "$WORK/half" 2>/dev/null)"
+
+if [ "$FAILS" -ne 0 ]; then
+	echo "$FAILS check(s) failed"
+	exit 1
+fi
+echo "all vhosts checks passed"
