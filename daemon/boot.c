@@ -62,6 +62,7 @@ static struct boot_job_list jobs = TAILQ_HEAD_INITIALIZER(jobs);
  * hosts added later by name ('&' lines, and the others after a delete) */
 static struct hostfile_entry *known;
 static size_t nknown;
+static struct hostfile_entry known_defaults;
 
 static int boot_timeout_s(void)
 {
@@ -425,24 +426,17 @@ static int resolve(const char *name, char *addr, size_t len)
 	return r == 0 ? 0 : -1;
 }
 
-/* The options for name: its line, over what the boot host file said. */
+/* The options for name: its own, then its line of the boot host file,
+ * then that file's last '*' line (PVM's rule). */
 static int one_prepare(struct boot_one *o, const char *line)
 {
 	char why[256];
-	struct hostfile_entry given;
-	int r = hostfile_parse_line(line, NULL, &given, why, sizeof(why));
+	int r = hostfile_resolve_add(line, known, nknown, &known_defaults, &o->e, why,
+	                             sizeof(why));
 
 	if (r != 1) {
 		log_warn("add \"%s\": %s", printable(line), r < 0 ? why : "no host name");
 		return PvmBadParam;
-	}
-	o->e = given;
-	for (size_t k = 0; k < nknown; k++) {
-		if (strcasecmp(known[k].name, given.name) == 0 &&
-		    strchr(line, '=') == NULL) {
-			o->e = known[k];
-			break;
-		}
 	}
 	if (name_taken(o->e.name))
 		return PvmDupHost;
@@ -605,7 +599,8 @@ int boot_hostfile(const char *path)
 	char **names;
 	size_t n = 0;
 
-	if (hostfile_load(path, &known, &nknown, why, sizeof(why)) != 0) {
+	if (hostfile_load_defaults(path, &known, &nknown, &known_defaults, why,
+	                           sizeof(why)) != 0) {
 		fprintf(stderr, "pvmd: %s\n", why);
 		log_error("%s", why);
 		return -1;
