@@ -28,7 +28,7 @@ wait_gone() {
 	return 1
 }
 
-printf '# two hosts at boot, one remembered for later\n127.0.0.2\n127.0.0.3 sp=2000\n&127.0.0.4\n' >"$TEST_TMP/hosts"
+printf '# two hosts at boot, one remembered for later\n127.0.0.2\n127.0.0.3 sp=2000\n* sp=1500\n&127.0.0.4\n' >"$TEST_TMP/hosts"
 vm_start -d 2 "$TEST_TMP/hosts"
 for _ in $(seq 1 50); do
 	[ "$(tmo 10 "$MH" conf | head -1)" = "conf 3" ] && break
@@ -55,6 +55,8 @@ expect_eq "addhosts: new, duplicate, unknown name, daemon that cannot start" \
 	"add 1 100000 -1c -6 -1d" "$out"
 out=$(tmo 10 "$MH" conf)
 expect_match "the added host is in the table" "host 100000 127.0.0.4 " "$out"
+out=$(echo conf | tmo 10 "$BIN/pvm")
+expect_match "the added host has the options of its '&' line (* sp=1500)" "127.0.0.4 +100000 +[A-Z0-9]+ +1500 " "$out"
 out=$(tmo 30 "$MH" del 127.0.0.4 127.0.0.9)
 expect_eq "delhosts: a host, one not in the VM" "del 1 0 -6" "$out"
 p4=$(daemon_pid 127.0.0.4)
