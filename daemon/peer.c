@@ -15,6 +15,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdint.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -47,6 +48,9 @@ static struct peer_list peers = TAILQ_HEAD_INITIALIZER(peers);
 
 static void peer_read_cb(struct bufferevent *bev, void *arg);
 static void peer_event_cb(struct bufferevent *bev, short what, void *arg);
+static void peer_redial_cb(evutil_socket_t fd, short what, void *arg);
+
+static const struct timeval redial_delay = {0, 200 * 1000};
 
 static void peer_dial_finish(struct peer *p, int code)
 {
@@ -71,8 +75,16 @@ static void peer_free(struct peer *p, const char *why)
 	if (p->outbound && !p->up) {
 		struct host *d = hosttab_get(p->host_index);
 
-		if (d != NULL)
+		if (d != NULL) {
 			d->dialing = 0; /* the next frame dials again */
+			/* frames are waiting: dial again soon, they must not
+			 * sit until someone sends more (the other daemon may
+			 * not have heard of us yet) */
+			if (d->queued > 0 && !pvmd.halting)
+				event_base_once(pvmd.base, -1, EV_TIMEOUT, peer_redial_cb,
+				                (void *)(intptr_t)d->index,
+				                &redial_delay);
+		}
 	}
 	peer_dial_finish(p, PvmCantStart);
 	bufferevent_free(p->bev);
@@ -505,6 +517,22 @@ int peer_send_control(int host_index, int src, int dst, Pvmx__Control *ctl)
 	              len - FRAME_HEADER_LEN);
 	free(buf);
 	return r;
+}
+
+static void peer_redial_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct host *h = hosttab_get((int)(intptr_t)arg);
+
+	(void)fd;
+	(void)what;
+	if (h == NULL || h->link != NULL || h->dialing || h->queued == 0 ||
+	    pvmd.halting || h->addr[0] == '\0' || h->port <= 0)
+		return;
+	log_info("host t%x: dialling again for %zu queued bytes", (unsigned)h->tid,
+	         h->queued);
+	h->dialing = 1;
+	if (peer_dial(h->index, h->addr, h->port, NULL, NULL) != 0)
+		h->dialing = 0;
 }
 
 size_t peer_backlog(int host_index)
