@@ -35,6 +35,7 @@ static int fails;
 
 #define TAG_EXIT 99
 #define TAG_PUT 60
+#define TAG_WAIT 61   /* echo: recvinfo(name, WaitForInfo), answer its int */
 #define TAG_REPLY 100 /* replies: request tag + 100 */
 #define TAG_SIBS 70
 #define TAG_NOTIFY 80
@@ -65,6 +66,19 @@ static int run_echo(void)
 		pvm_bufinfo(bufid, &bytes, &tag, &src);
 		if (tag == TAG_EXIT)
 			break;
+		if (tag == TAG_WAIT) {
+			char name[64];
+			int v = -1, r;
+
+			pvm_upkstr(name);
+			r = pvm_recvinfo(name, 0, PvmMboxWaitForInfo);
+			if (r > 0)
+				pvm_upkint(&v, 1, 1);
+			pvm_initsend(PvmDataDefault);
+			pvm_pkint(&v, 1, 1);
+			pvm_send(src, tag + TAG_REPLY);
+			continue;
+		}
 		if (tag == TAG_PUT) {
 			char name[64];
 			int me = pvm_mytid(), r;
@@ -266,6 +280,32 @@ static void test_xhost(void)
 		      "putinfo from t%x (%d), recvinfo here: owner t%x", echo[1], rc,
 		      owner);
 	}
+	/* a read on another host that waits for the entry to appear */
+	{
+		char name[] = "mh-wait";
+		int v = 4242, got;
+
+		pvm_initsend(PvmDataDefault);
+		pvm_pkstr(name);
+		pvm_send(echo[2], TAG_WAIT);
+		/* its request reaches the master before our put (it is a
+		 * round trip away); the answer can only come after the put */
+		CHECK(pvm_probe(echo[2], TAG_WAIT + TAG_REPLY) == 0,
+		      "the waiting read has no answer yet");
+		{
+			struct timeval pause = {0, 300000};
+
+			pvm_trecv(echo[2], TAG_WAIT + TAG_REPLY, &pause);
+		}
+		pvm_initsend(PvmDataDefault);
+		pvm_pkint(&v, 1, 1);
+		r = pvm_putinfo(name, pvm_getsbuf(), PvmMboxDefault);
+		got = recv_int(echo[2], TAG_WAIT + TAG_REPLY, 5);
+		CHECK(r >= 0 && got == v,
+		      "PvmMboxWaitForInfo on t%x answered by a put here (%d)", echo[2],
+		      got);
+		pvm_delinfo(name, 0, 0);
+	}
 	/* notify + kill: exit of a remote task, once */
 	{
 		int bufid, who = 0;
@@ -383,7 +423,8 @@ static void test_addwatch(char *name)
 		pvm_upkint(&tid, 1, 1);
 	}
 	CHECK(n == 1 && info > 0 && cnt == 1 && tid == info,
-	      "PvmHostAdd notify for %s: count %d, t%x (added t%x)", name, cnt, tid, info);
+	      "PvmHostAdd notify for %s: count %d, t%x (added t%x)", name, cnt, tid,
+	      info);
 }
 
 int main(int argc, char **argv)
