@@ -63,6 +63,52 @@ static struct boot_job_list jobs = TAILQ_HEAD_INITIALIZER(jobs);
 static struct hostfile_entry *known;
 static size_t nknown;
 static struct hostfile_entry known_defaults;
+/* the host file's own add, and the tasks waiting for it (pvm_start_pvmd
+ * with block, the console's `pvm hostfile`) */
+static struct boot_job *hostfile_job;
+struct boot_waiter {
+	int tid;
+	uint32_t seq;
+};
+static struct boot_waiter *boot_waiters;
+static size_t nboot_waiters;
+
+static void boot_waiters_answer(void)
+{
+	for (size_t i = 0; i < nboot_waiters; i++) {
+		struct conn c = {.relay_tid = boot_waiters[i].tid, .fd = -1};
+
+		conn_send_status(&c, boot_waiters[i].seq, hosttab_count());
+	}
+	free(boot_waiters);
+	boot_waiters = NULL;
+	nboot_waiters = 0;
+}
+
+/* Answered once the host file's hosts are in (or failed): at once when
+ * there is none or it is done; the answer is the number of hosts. */
+void boot_wait(int tid, uint32_t seq)
+{
+	struct boot_waiter *w;
+
+	if (hostfile_job == NULL) {
+		struct conn c = {.relay_tid = tid, .fd = -1};
+
+		conn_send_status(&c, seq, hosttab_count());
+		return;
+	}
+	w = realloc(boot_waiters, sizeof(*w) * (nboot_waiters + 1));
+	if (w == NULL) {
+		struct conn c = {.relay_tid = tid, .fd = -1};
+
+		conn_send_status(&c, seq, PvmNoMem);
+		return;
+	}
+	boot_waiters = w;
+	boot_waiters[nboot_waiters].tid = tid;
+	boot_waiters[nboot_waiters].seq = seq;
+	nboot_waiters++;
+}
 
 static int boot_timeout_s(void)
 {
@@ -149,6 +195,10 @@ static void one_finish(struct boot_one *o, int info)
 		kill(-o->pid, SIGKILL);
 	job->infos[o->i] = info;
 	if (--job->waiting == 0) {
+		if (job == hostfile_job) {
+			hostfile_job = NULL;
+			boot_waiters_answer();
+		}
 		job_reply(job);
 		TAILQ_REMOVE(&jobs, job, entry);
 		job_free(job);
@@ -585,6 +635,10 @@ void boot_free_all(void)
 		TAILQ_REMOVE(&jobs, job, entry);
 		job_free(job);
 	}
+	hostfile_job = NULL;
+	free(boot_waiters);
+	boot_waiters = NULL;
+	nboot_waiters = 0;
 	free(known);
 	known = NULL;
 	nknown = 0;
@@ -617,6 +671,10 @@ int boot_hostfile(const char *path)
 		req.n_names = n;
 		/* nobody to answer: the log says how each went */
 		boot_add_hosts(0, 0, &req);
+		/* still starting: pvm_start_pvmd(block) waits for it */
+		if (!TAILQ_EMPTY(&jobs) &&
+		    TAILQ_LAST(&jobs, boot_job_list)->requester == 0)
+			hostfile_job = TAILQ_LAST(&jobs, boot_job_list);
 	}
 	free(names);
 	return 0;

@@ -439,6 +439,13 @@ int control_dispatch(struct conn *c, Pvmx__Control *ctl)
 	case PVMX__CONTROL__BODY_DEL_HOSTS:
 		boot_del_hosts(c->task->tid, seq, ctl->del_hosts);
 		break;
+	case PVMX__CONTROL__BODY_BOOT_WAIT:
+		/* only the master boots from a host file */
+		if (pvmd.host_tid == pvmd.master_tid)
+			boot_wait(c->task->tid, seq);
+		else
+			conn_send_status(c, seq, hosttab_count());
+		break;
 	case PVMX__CONTROL__BODY_LEAVE:
 		/* the connection stays open for the reply; it may register
 		 * again, as a new task */

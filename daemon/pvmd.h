@@ -227,6 +227,7 @@ void boot_add_hosts(int requester, uint32_t seq, const Pvmx__HostsRequest *req);
 void boot_del_hosts(int requester, uint32_t seq, const Pvmx__HostsRequest *req);
 void boot_host_failed(int index, const char *why); /* master */
 int boot_hostfile(const char *path);
+void boot_wait(int tid, uint32_t seq);
 int boot_slave_read(char *bind_addr, size_t bind_len); /* pvmd -s */
 void boot_slave_say(const char *fmt, const char *arg);
 int boot_slave_detach(void);

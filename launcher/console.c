@@ -43,18 +43,25 @@ static void show_prompt(void)
 
 /* Joins the virtual machine; starts a daemon when none answers, as PVM's
  * console does.  Returns the console's tid or a PVM error code. */
-static int join_vm(void)
+static int join_vm(char *hostfile)
 {
 	int tid, r;
 
 	/* the console reports errors itself, in its own words */
 	pvm_setopt(PvmAutoErr, 0);
 	tid = pvm_mytid();
-	if (tid != PvmSysErr)
+	if (tid != PvmSysErr) {
+		if (tid > 0 && hostfile != NULL)
+			fprintf(stderr,
+			        "pvm: a pvmd already runs: host file %s not used\n",
+			        hostfile);
 		return tid;
-	/* let the library explain a failed start (which pvmd, which log) */
+	}
+	/* let the library explain a failed start (which pvmd, which log);
+	 * with a host file it returns once those hosts are in or failed */
 	pvm_setopt(PvmAutoErr, 1);
-	r = pvm_start_pvmd(0, NULL, 1);
+	r = pvm_start_pvmd(hostfile != NULL ? 1 : 0, hostfile != NULL ? &hostfile : NULL,
+	                   1);
 	pvm_setopt(PvmAutoErr, 0);
 	if (r < 0 && r != PvmDupHost)
 		return r;
@@ -149,23 +156,25 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		printf(
-		    "usage: pvm\n"
+		    "usage: pvm [hostfile]\n"
 		    "The PVM console: reads commands (type `help`) from stdin,\n"
 		    "with a prompt when stdin is a terminal.  Starts a pvmd when\n"
-		    "none runs for this virtual machine (PVM_VMID, PVM_TMP).\n"
+		    "none runs for this virtual machine (PVM_VMID, PVM_TMP), with\n"
+		    "the hosts of hostfile (docs/hosts.md) when one is given.\n"
 		    "First runs the commands in $HOME/.pvmrc, if there is one\n"
 		    "(one per line, # starts a comment; alias and setenv are usual).\n");
 		return 0;
 	}
-	if (argc > 1) {
-		fprintf(stderr, "pvm: host files and options are not supported: %s\n",
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+		fprintf(stderr,
+		        "pvm: options are not supported: %s (usage: pvm [hostfile])\n",
 		        argv[1]);
 		return 2;
 	}
 	/* a reader that went away must not kill the console mid-command */
 	signal(SIGPIPE, SIG_IGN);
 	console.interactive = isatty(0);
-	tid = join_vm();
+	tid = join_vm(argc == 2 ? argv[1] : NULL);
 	if (tid < 0) {
 		fprintf(stderr, "pvm: cannot join the virtual machine: %s\n",
 		        errtext(tid));

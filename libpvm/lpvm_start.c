@@ -8,6 +8,7 @@
 #include "dsig.h"
 #include "paths.h"
 #include "pvmx.h"
+#include "wire.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -70,6 +71,27 @@ static int daemon_answers(const char *path)
 	return ok;
 }
 
+/* With a host file and block, PVM returns once its hosts are added: we
+ * join the machine (as PVM's call does) and ask the master to answer
+ * when the host file's adds are done (each bounded by the boot timeout). */
+static int wait_for_hosts(void)
+{
+	Pvmx__Control req = PVMX__CONTROL__INIT, *rep = NULL;
+	Pvmx__Empty e = PVMX__EMPTY__INIT;
+	int r = pvm_mytid();
+
+	if (r < 0)
+		return r;
+	req.body_case = PVMX__CONTROL__BODY_BOOT_WAIT;
+	req.boot_wait = &e;
+	r = lpvm_request(&req, &rep);
+	if (r < 0)
+		return lpvm_error("pvm_start_pvmd", r);
+	r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code : PvmDSysErr;
+	wire_control_free(rep);
+	return r < 0 ? lpvm_error("pvm_start_pvmd", r) : PvmOk;
+}
+
 int pvm_start_pvmd(int argc, char **argv, int block)
 {
 	char pvmd[PATH_MAX], sock[256];
@@ -127,7 +149,7 @@ int pvm_start_pvmd(int argc, char **argv, int block)
 		struct timespec ts = {0, 25 * 1000 * 1000};
 
 		if (daemon_answers(sock))
-			return PvmOk;
+			return argc > 0 ? wait_for_hosts() : PvmOk;
 		nanosleep(&ts, NULL);
 	}
 	snprintf(lpvm_error_detail, sizeof(lpvm_error_detail),
