@@ -52,9 +52,9 @@ struct conn {
 	struct task *task; /* set once registered; NULL before and after leave */
 	int have_header;   /* hdr holds a decoded header awaiting its payload */
 	struct frame_header hdr;
-	int closing; /* output is being flushed, then the conn is freed */
-	int relay_tid;          /* a stand-in for a task of another host */
-	struct task *reg_wait;  /* its task waits for siblings to register */
+	int closing;           /* output is being flushed, then the conn is freed */
+	int relay_tid;         /* a stand-in for a task of another host */
+	struct task *reg_wait; /* its task waits for siblings to register */
 };
 TAILQ_HEAD(conn_list, conn);
 
@@ -86,8 +86,8 @@ struct task {
 	                                waits for the whole sibling list */
 	struct conn *reg_conn;       /* a register waiting for it */
 	uint32_t reg_seq;
-	int sibs_from;               /* the host index that will send them */
-	int status;                  /* wait status once reaped */
+	int sibs_from; /* the host index that will send them */
+	int status;    /* wait status once reaped */
 
 	/* as the parent asked in the spawn request; passed on at register */
 	struct siblings *sibs; /* NULL: just the task itself */
@@ -194,8 +194,8 @@ void hosttab_free_all(void);
 /* peer.c: TLS links between daemons */
 int peer_listen(const char *bind_addr, int port_lo, int port_hi);
 /* frames to a host's daemon: sent on its link, queued until one is up */
-int peer_send(int host_index, const uint8_t hdr[FRAME_HEADER_LEN],
-              struct evbuffer *src, const uint8_t *bytes, size_t len);
+int peer_send(int host_index, const uint8_t hdr[FRAME_HEADER_LEN], struct evbuffer *src,
+              const uint8_t *bytes, size_t len);
 int peer_send_control(int host_index, int src, int dst, Pvmx__Control *ctl);
 /* the master dials a new daemon; done(arg, 0 or error) when the link is
  * up and hello'd, or failed */
@@ -277,6 +277,16 @@ void spawn_forwarded(int from_host, uint32_t seq, const Pvmx__SpawnForward *fwd)
 void spawn_forward_reply(int from_host, uint32_t seq, const Pvmx__SpawnReply *r);
 void spawn_siblings(const Pvmx__Siblings *s);
 void spawn_host_gone(int index);
+/* spawn.c's parts that spawnhosts.c (several hosts) builds on */
+#define SPAWN_MAX_COUNT 0x3ffff /* more instances than tids is a mistake */
+void spawn_reply(struct conn *c, uint32_t seq, int code, int32_t *tids, size_t n);
+void spawn_set_siblings(const int32_t *tids, size_t count);
+void spawn_here(const Pvmx__SpawnRequest *req, int parent, int32_t *tids, size_t count,
+                int sibs_from);
+int spawn_code(const int32_t *tids, size_t count);
+/* spawnhosts.c: takes idx */
+void spawn_multi(struct conn *c, uint32_t seq, const Pvmx__SpawnRequest *req, int parent,
+                 int *idx, size_t count);
 
 /* output.c */
 int output_start(struct task *t, int outfd, int errfd);
