@@ -101,6 +101,17 @@ static void dump_tasks(void)
  *   0 dump memory use to the log, 1 the host table, 2 the task table,
  *   3 the waiting requests (notifies, held mailbox reads), 4 the mailbox,
  *   5 get the log level (one result), 6 set the log level to args[1]. */
+static void tickle_host(struct host *h, void *arg)
+{
+	(void)arg;
+	tickle_log("host table: t%x %s %s speed %d dsig 0x%x%s%s address %s port %d%s",
+	           (unsigned)h->tid, printable(h->name), h->arch, h->speed,
+	           (unsigned)h->dsig, h->tid == pvmd.master_tid ? " master" : "",
+	           h->tid == pvmd.host_tid ? " (this daemon)" : "",
+	           h->addr[0] != '\0' ? h->addr : "-", h->port,
+	           h->link != NULL ? " linked" : "");
+}
+
 void sysreq_tickle(struct conn *c, uint32_t seq, const Pvmx__TickleRequest *req)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
@@ -113,8 +124,7 @@ void sysreq_tickle(struct conn *c, uint32_t seq, const Pvmx__TickleRequest *req)
 		tickle_log("%d tasks, %d contexts in use", pvmd.ntasks, context_in_use());
 		break;
 	case 1:
-		tickle_log("host table: t%x %s %s dsig 0x%x", pvmd.host_tid,
-		           printable(pvmd.hostname), pvmd.arch, (unsigned)pvmd.dsig);
+		hosttab_foreach(tickle_host, NULL);
 		break;
 	case 2:
 		dump_tasks();
