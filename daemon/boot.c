@@ -615,6 +615,29 @@ void boot_del_hosts(int requester, uint32_t seq, const Pvmx__HostsRequest *req)
 	free(infos);
 }
 
+/* A started daemon the master never reaches (a firewall, a master that
+ * died meanwhile) must not wait for ever. */
+static void slave_watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct host *m = hosttab_get(tid_host_index(pvmd.master_tid));
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if ((m == NULL || m->link == NULL) && !pvmd.halting) {
+		log_error("the master t%x did not link up within %d s: halting",
+		          (unsigned)pvmd.master_tid, boot_timeout_s());
+		pvmd_halt(NULL);
+	}
+}
+
+void boot_slave_watchdog(void)
+{
+	struct timeval tv = {boot_timeout_s(), 0};
+
+	event_base_once(pvmd.base, -1, EV_TIMEOUT, slave_watchdog_cb, NULL, &tv);
+}
+
 void boot_slave_ready(void)
 {
 	log_info("joined the virtual machine of t%x as t%x (%d hosts)",

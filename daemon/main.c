@@ -508,6 +508,7 @@ int main(int argc, char **argv)
 		if (boot_slave_detach() != 0)
 			return 1;
 		event_reinit(pvmd.base);
+		boot_slave_watchdog();
 	}
 	peer_heartbeat_start();
 	if (hostfile != NULL && boot_hostfile(hostfile) != 0)

@@ -231,6 +231,7 @@ void boot_wait(int tid, uint32_t seq);
 int boot_slave_read(char *bind_addr, size_t bind_len); /* pvmd -s */
 void boot_slave_say(const char *fmt, const char *arg);
 int boot_slave_detach(void);
+void boot_slave_watchdog(void);
 void boot_slave_ready(void);
 void boot_host_gone(int index);
 void boot_free_all(void);

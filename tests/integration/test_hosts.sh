@@ -96,6 +96,21 @@ else
 	fail "no port of 127.0.0.2 in the master's log"
 fi
 
+# --- a started daemon the master never reaches ends by itself ------------
+mkdir -m 700 "$TEST_TMP/lo-orphan"
+line=$(printf 'pvmx-boot 1\nsecret %064d\nvmid %s\ntid 524288\nmaster 262144\nbind 127.0.0.9\nend\n' 0 "$PVM_VMID" |
+	PVM_TMP=$TEST_TMP/lo-orphan PVMX_BOOT_TIMEOUT=1 tmo 10 "$BIN/pvmd" -s)
+expect_match "pvmd -s answers its port on stdout" "^pvmx-slave 1 port=[0-9]+ arch=[A-Z0-9]+ dsig=0x" "$line"
+po=$(daemon_pid orphan)
+if [ -n "$po" ] && wait_gone "$po" 5; then
+	pass "with no master linking up within PVMX_BOOT_TIMEOUT, it halts (pid $po)"
+else
+	fail "the orphan pvmd -s still runs (pid ${po:-none found})"
+fi
+log_of orphan | grep -q "did not link up within 1 s" && pass "and says why" || fail "no reason in the orphan's log"
+line=$(printf 'pvmx-boot 1\nsecret 12\nend\n' | PVM_TMP=$TEST_TMP/lo-orphan tmo 10 "$BIN/pvmd" -s)
+expect_match "bad boot lines: pvmx-slave-error" "^pvmx-slave-error " "$line"
+
 # --- a host dies -------------------------------------------------------------
 p3=$(daemon_pid 127.0.0.3)
 coproc WATCH { tmo 20 "$MH" watch 127.0.0.3 2>&1; }
