@@ -173,6 +173,7 @@ void hosttab_remove(int index, const char *why)
 	/* what waited for it fails now, then the watchers learn of it */
 	spawn_host_gone(index);
 	boot_host_gone(index);
+	relay_host_gone(index);
 	notify_host_change(h->tid, 1);
 	host_free(h);
 }

@@ -10,6 +10,7 @@
  *   mh_t watch HOST       an echo on HOST, notifies for it and its host;
  *                         prints "ready", then waits (5 s) for both and
  *                         says how long they took after "go" on stdin
+ *   mh_t tasksof TID      prints "tasksof RC" for pvm_tasks(TID)
  *   mh_t echo | sibs      the spawned sides
  * Prints one line per check ("ok - ", "FAIL - "); exits 1 if any failed.
  */
@@ -441,6 +442,16 @@ int main(int argc, char **argv)
 		return run_add(argv[1][0] == 'd', argc - 2, argv + 2);
 	if (strcmp(argv[1], "conf") == 0)
 		return run_conf();
+	if (strcmp(argv[1], "tasksof") == 0 && argc > 2) {
+		int n = 0;
+		struct pvmtaskinfo *ti;
+
+		pvm_setopt(PvmAutoErr, 0);
+		printf("tasksof %d\n",
+		       pvm_tasks((int)strtol(argv[2], NULL, 16), &n, &ti));
+		pvm_exit();
+		return 0;
+	}
 	if (pvm_mytid() < 0)
 		return 1;
 	if (strcmp(argv[1], "xhost") == 0)
