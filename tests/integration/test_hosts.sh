@@ -139,9 +139,14 @@ p4=$(daemon_pid 127.0.0.4)
 dtid4=$(tmo 10 "$MH" conf | sed -n 's/^host \([0-9a-f]*\) 127\.0\.0\.4 .*/\1/p')
 if [ -n "$p4" ] && [ -n "$dtid4" ]; then
 	kill -STOP "$p4"
+	tmo 10 "$MH" spawnon 127.0.0.4 >"$TEST_TMP/spawnon" &
+	spawn_pid=$!
 	out=$(tmo 10 "$MH" tasksof "$dtid4")
 	expect_eq "pvm_tasks on a host whose daemon froze: PvmHostFail once it is declared dead" \
 		"tasksof -22" "$out"
+	wait "$spawn_pid"
+	expect_eq "a spawn waiting on that host: PvmHostFail for its instance" \
+		"spawnon 0 -22" "$(cat "$TEST_TMP/spawnon")"
 	kill -KILL "$p4"
 	kill -CONT "$p4" 2>/dev/null
 	out=$(tmo 10 "$MH" conf | head -1)

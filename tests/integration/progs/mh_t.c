@@ -11,6 +11,7 @@
  *                         prints "ready", then waits (5 s) for both and
  *                         says how long they took after "go" on stdin
  *   mh_t tasksof TID      prints "tasksof RC" for pvm_tasks(TID)
+ *   mh_t spawnon HOST     prints "spawnon RC TID" for one echo spawned there
  *   mh_t echo | sibs      the spawned sides
  * Prints one line per check ("ok - ", "FAIL - "); exits 1 if any failed.
  */
@@ -442,6 +443,16 @@ int main(int argc, char **argv)
 		return run_add(argv[1][0] == 'd', argc - 2, argv + 2);
 	if (strcmp(argv[1], "conf") == 0)
 		return run_conf();
+	if (strcmp(argv[1], "spawnon") == 0 && argc > 2) {
+		char *args[] = {"echo", NULL};
+		int tid = 0, n;
+
+		pvm_setopt(PvmAutoErr, 0);
+		n = pvm_spawn("mh_t", args, PvmTaskHost, argv[2], 1, &tid);
+		printf("spawnon %d %d\n", n, tid);
+		pvm_exit();
+		return 0;
+	}
 	if (strcmp(argv[1], "tasksof") == 0 && argc > 2) {
 		int n = 0;
 		struct pvmtaskinfo *ti;
