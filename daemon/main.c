@@ -402,9 +402,9 @@ int main(int argc, char **argv)
 	pvmd.dsig = dsig_native();
 	pvmd.speed = PVMD_SPEED;
 	pvmd.heartbeat_ms =
-	    getenv("PVMX_HEARTBEAT_MS") != NULL ? atoi(getenv("PVMX_HEARTBEAT_MS")) : 500;
+	    getenv("PVMX_HEARTBEAT_MS") != NULL ? atoi(getenv("PVMX_HEARTBEAT_MS")) : 400;
 	if (pvmd.heartbeat_ms < 50)
-		pvmd.heartbeat_ms = 500;
+		pvmd.heartbeat_ms = 400;
 	if (slave) {
 		if (hostfile != NULL) {
 			usage();

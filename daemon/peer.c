@@ -612,7 +612,10 @@ static void heartbeat_cb(evutil_socket_t fd, short what, void *arg)
 
 void peer_heartbeat_start(void)
 {
-	struct timeval tv = {pvmd.heartbeat_ms / 1000, (pvmd.heartbeat_ms % 1000) * 1000};
+	/* beats twice per interval: a silence of three intervals is seen
+	 * at most half an interval late */
+	int half = pvmd.heartbeat_ms / 2;
+	struct timeval tv = {half / 1000, (half % 1000) * 1000};
 
 	if (pvmd.heartbeat != NULL)
 		return;
