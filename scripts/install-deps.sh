@@ -8,6 +8,7 @@ packages=(
 	libevent-dev libprotobuf-c-dev protobuf-c-compiler
 	libfabric-dev libhwloc-dev libssl-dev
 	pvm pvm-dev            # the reference PVM 3.4.6, for compatibility tests
+	openmpi-bin libopenmpi-dev  # Open MPI, for the side-by-side benchmarks in bench/
 	iproute2 procps
 )
 
