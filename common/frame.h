@@ -24,6 +24,9 @@ enum frame_kind {
  * count (dst holds it too) and that many tids, 4 bytes each in network
  * order, then the message. */
 #define FRAME_FLAG_MCAST 0x1
+/* The message was packed PvmDataRaw or PvmDataInPlace (else XDR, the
+ * default): only pvm_bufinfo's length depends on it. */
+#define FRAME_FLAG_RAW 0x2
 
 struct frame_header {
 	uint8_t version;

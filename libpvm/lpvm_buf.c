@@ -188,7 +188,7 @@ int pvm_bufinfo(int bufid, int *bytes, int *msgtag, int *tid)
 	if (mb == NULL)
 		return lpvm_error("pvm_bufinfo", PvmNoSuchBuf);
 	if (bytes != NULL)
-		*bytes = (int)msgbuf_length(mb);
+		*bytes = (int)msgbuf_pvm_length(mb);
 	if (msgtag != NULL)
 		*msgtag = mb->tag;
 	if (tid != NULL)

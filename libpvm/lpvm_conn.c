@@ -156,6 +156,7 @@ static int read_frame(Pvmx__Control **ctl)
 		free(payload);
 		return PvmNoMem;
 	}
+	mb->encoding = (h.flags & FRAME_FLAG_RAW) ? PvmDataRaw : PvmDataDefault;
 	mb->src = h.src;
 	mb->dst = h.dst;
 	mb->tag = h.tag;
@@ -286,6 +287,7 @@ static int send_frame(int dst, const int *tids, int ntids, int tag, int ctx,
 	h.tag = tag;
 	h.dsig = mb->dsig;
 	h.len = (uint32_t)len;
+	h.flags = mb->encoding != PvmDataDefault ? FRAME_FLAG_RAW : 0;
 	if (ntids > 0) {
 		be = malloc(sizeof(*be) * (size_t)ntids);
 		if (be == NULL) {
@@ -295,7 +297,7 @@ static int send_frame(int dst, const int *tids, int ntids, int tag, int ctx,
 		}
 		for (int i = 0; i < ntids; i++)
 			be[i] = htonl((uint32_t)tids[i]);
-		h.flags = FRAME_FLAG_MCAST;
+		h.flags |= FRAME_FLAG_MCAST;
 		h.dst = ntids;
 		h.len += (uint32_t)ntids * 4;
 		iov[1].iov_base = be;

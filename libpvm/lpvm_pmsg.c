@@ -265,7 +265,7 @@ int pvm_getminfo(int bufid, struct pvmminfo *info)
 	mb = lpvm_buf(bufid);
 	if (mb == NULL)
 		return lpvm_error("pvm_getminfo", PvmNoSuchBuf);
-	info->len = (int)msgbuf_length(mb);
+	info->len = (int)msgbuf_pvm_length(mb);
 	/* a buffer being packed reports the context a send would use */
 	info->ctx = mb->ctx_set || mb->src != 0 ? mb->ctx : lpvm.ctx;
 	info->tag = mb->tag;

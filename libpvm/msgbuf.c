@@ -7,6 +7,7 @@
 
 #include "pvm3.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,6 +73,61 @@ size_t msgbuf_length(const struct msgbuf *mb)
 	for (i = 0; i < mb->nrefs; i++)
 		n += mb->refs[i].len;
 	return n;
+}
+
+/* The length PVM 3.4.6 reports for a message (pvm_bufinfo, getminfo):
+ * what its own encoding would take.  XDR (PvmDataDefault): bytes padded
+ * to 4, every integer type and float 4 bytes, double 8, a string its
+ * 4-byte length and its bytes with the NUL, padded to 4.  Raw and in
+ * place: native sizes, a string 4 + its bytes with the NUL. */
+static size_t pvm_item_length(const struct msgbuf *mb, uint8_t type, uint32_t count,
+                              size_t esz)
+{
+	int xdr = mb->encoding == PvmDataDefault;
+	size_t n = count;
+
+	switch (type) {
+	case DSIG_STR:
+		return 4 + (xdr ? (n + 1 + 3) / 4 * 4 : n + 1);
+	case DSIG_BYTE:
+		return xdr ? (n + 3) / 4 * 4 : n;
+	case DSIG_SHORT:
+	case DSIG_USHORT:
+	case DSIG_INT:
+	case DSIG_UINT:
+	case DSIG_LONG:
+	case DSIG_ULONG:
+		return xdr ? 4 * n : esz * n;
+	default:
+		return esz * n;
+	}
+}
+
+size_t msgbuf_pvm_length(const struct msgbuf *mb)
+{
+	size_t pos = 0, total = 0, r = 0;
+
+	while (pos + MSGBUF_ITEM_HEADER <= mb->len) {
+		uint8_t type = mb->bytes[pos];
+		uint32_t count;
+		size_t esz;
+
+		memcpy(&count, mb->bytes + pos + 4, 4);
+		count = ntohl(count);
+		if (type >= DSIG_NTYPES)
+			break;
+		esz = dsig_elem_size(mb->dsig, (enum dsig_type)type);
+		pos += MSGBUF_ITEM_HEADER;
+		total += pvm_item_length(mb, type, count, esz);
+		/* an in-place item's values are not in bytes */
+		while (r < mb->nrefs && mb->refs[r].offset < pos)
+			r++;
+		if (r < mb->nrefs && mb->refs[r].offset == pos)
+			r++;
+		else
+			pos += (size_t)count * esz;
+	}
+	return total;
 }
 
 /* packing ---------------------------------------------------------------- */

@@ -63,6 +63,10 @@ int msgbuf_pack(struct msgbuf *mb, enum dsig_type t, const void *addr,
 		int count, int stride);
 int msgbuf_pack_str(struct msgbuf *mb, const char *s);
 
+/* The message's length as PVM 3.4.6 reports it (pvm_bufinfo): the size
+ * its XDR or raw encoding would take, by the buffer's encoding. */
+size_t msgbuf_pvm_length(const struct msgbuf *mb);
+
 /* Unpacks count elements of type t into every stride'th element of addr,
  * spanning consecutive items of a compatible type (signed and unsigned of
  * one size class match).  Returns 0, PvmNoData (past the end of the
