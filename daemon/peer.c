@@ -496,8 +496,12 @@ int peer_send(int host_index, const uint8_t hdr[FRAME_HEADER_LEN], struct evbuff
 				h->dialing = 0;
 		}
 	}
-	if (hdr != NULL)
+	if (hdr != NULL) {
 		evbuffer_add(dst, hdr, FRAME_HEADER_LEN);
+		h->sent_frames++;
+		h->sent_bytes += FRAME_HEADER_LEN;
+	}
+	h->sent_bytes += len;
 	if (src != NULL)
 		evbuffer_remove_buffer(src, dst, len);
 	else if (len > 0)

@@ -174,6 +174,7 @@ struct host {
 	size_t queued;
 	int dialing;
 	struct timeval last_heard;
+	uint64_t sent_frames, sent_bytes; /* to it, since it joined (tickle 7) */
 };
 int hosttab_init_self(void);
 struct host *hosttab_get(int index);

@@ -116,8 +116,9 @@ void sysreq_tickle(struct conn *c, uint32_t seq, const Pvmx__TickleRequest *req)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
 	Pvmx__TickleReply r = PVMX__TICKLE_REPLY__INIT;
-	int32_t res[1];
+	int32_t res[2];
 	int how = req->n_args > 0 ? req->args[0] : -1;
+	struct host *h;
 
 	switch (how) {
 	case 0:
@@ -148,6 +149,19 @@ void sysreq_tickle(struct conn *c, uint32_t seq, const Pvmx__TickleRequest *req)
 		}
 		log_set_level((enum log_level)req->args[1]);
 		tickle_log("log level %d", req->args[1]);
+		break;
+	case 7:
+		/* frames and KiB this daemon sent to the daemon of args[1] */
+		h = req->n_args >= 2 ? hosttab_by_tid(req->args[1]) : NULL;
+		if (h == NULL || h->index == pvmd.host_index || !tid_is_daemon(req->args[1])) {
+			r.code = PvmNoHost;
+			break;
+		}
+		res[0] = (int32_t)(h->sent_frames > INT32_MAX ? INT32_MAX : h->sent_frames);
+		res[1] = (int32_t)(h->sent_bytes / 1024 > INT32_MAX ? INT32_MAX
+		                                                    : h->sent_bytes / 1024);
+		r.results = res;
+		r.n_results = 2;
 		break;
 	default:
 		r.code = PvmBadParam;

@@ -356,6 +356,38 @@ static void test_xhost(void)
 		CHECK(good == 6, "every one of the 6 has all 6 siblings, in order (%d)",
 		      good);
 	}
+	/* mcast: one copy per host between daemons, whatever the task count */
+	{
+		char *args[] = {"echo", NULL};
+		int three[3], before[2] = {0, 0}, after[2] = {0, 0}, n2 = 0, na = 0,
+		              got = 0;
+		int t7[2] = {7, hosts[1].hi_tid};
+		static char big[1 << 20];
+
+		n = pvm_spawn("mh_t", args, PvmTaskHost, hosts[1].hi_name, 3, three);
+		pvm_tickle(2, t7, &n2, before);
+		pvm_initsend(PvmDataRaw);
+		pvm_pkbyte(big, (int)sizeof(big), 1);
+		r = pvm_mcast(three, 3, 4);
+		pvm_tickle(2, t7, &na, after);
+		for (int k = 0; k < 3; k++) {
+			struct timeval tv = {10, 0};
+
+			got += pvm_trecv(-1, 4 + TAG_REPLY, &tv) > 0;
+		}
+		CHECK(n == 3 && r == 0 && got == 3,
+		      "1 MiB mcast to 3 tasks on %s: all 3 got it", hosts[1].hi_name);
+		CHECK(
+		    n2 == 2 && na == 2 && after[1] - before[1] >= 1024 &&
+		        after[1] - before[1] < 1100 && after[0] - before[0] >= 1 &&
+		        after[0] - before[0] <= 3, /* a heartbeat may pass too */
+		    "the daemons carried it as one frame, one copy: %d frame(s), %d KiB",
+		    after[0] - before[0], after[1] - before[1]);
+		for (int k = 0; k < 3 && n == 3; k++) {
+			pvm_initsend(PvmDataDefault);
+			pvm_send(three[k], TAG_EXIT);
+		}
+	}
 	for (int i = 0; i < nhost; i++) {
 		if (i != 2) {
 			pvm_initsend(PvmDataDefault);
