@@ -29,6 +29,9 @@
 #define PEER_HELLO_TIMEOUT_S 10
 #define PEER_CONTROL_MAX (16u * 1024u * 1024u)
 #define PEER_IO_CHUNK (1024 * 1024)
+/* Frames waiting for a link to one host: beyond this they are dropped
+ * (logged) rather than fill our memory while that host is unreachable. */
+#define PEER_QUEUE_MAX (256u * 1024u * 1024u)
 
 struct peer {
 	TAILQ_ENTRY(peer) entry;
@@ -483,6 +486,14 @@ int peer_send(int host_index, const uint8_t hdr[FRAME_HEADER_LEN], struct evbuff
 	if (h->link != NULL) {
 		dst = bufferevent_get_output(h->link->bev);
 	} else {
+		if (h->queued + FRAME_HEADER_LEN + len > PEER_QUEUE_MAX) {
+			log_warn("host t%x: dropping a %zu-byte frame: %zu bytes already "
+			         "wait for a link to it",
+			         (unsigned)h->tid, len, h->queued);
+			if (src != NULL)
+				evbuffer_drain(src, len);
+			return PvmOutOfRes;
+		}
 		if (h->queue == NULL && (h->queue = evbuffer_new()) == NULL) {
 			if (src != NULL)
 				evbuffer_drain(src, len);
