@@ -10,7 +10,19 @@ packages=(
 	pvm pvm-dev            # the reference PVM 3.4.6, for compatibility tests
 	openmpi-bin libopenmpi-dev  # Open MPI, for the side-by-side benchmarks in bench/
 	iproute2 procps
+	# s390x (big-endian) cross compiler, libc and emulator for
+	# tests/integration/test_hetero.sh; its libraries come from
+	# scripts/s390x-sysroot.sh, which needs the s390x package index
+	gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user-static
 )
+
+# the s390x package index (apt-get download of libevent, protobuf-c and
+# OpenSSL for s390x); nothing s390x is installed from it
+need_update=0
+if ! dpkg --print-foreign-architectures | grep -qx s390x ||
+	! apt-cache show libssl3:s390x >/dev/null 2>&1; then
+	need_update=1
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -18,14 +30,19 @@ for p in "${packages[@]}"; do
 		missing+=("$p")
 	fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+[ ${#missing[@]} -eq 0 ] && [ $need_update -eq 0 ] && exit 0
 
-echo "install-deps: installing ${missing[*]}"
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
 	command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install ${missing[*]}" >&2; exit 1; }
 	sudo=sudo
 fi
 export DEBIAN_FRONTEND=noninteractive
+if ! dpkg --print-foreign-architectures | grep -qx s390x; then
+	echo "install-deps: adding the s390x architecture to dpkg"
+	$sudo dpkg --add-architecture s390x
+fi
 $sudo apt-get update -qq
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "install-deps: installing ${missing[*]}"
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
