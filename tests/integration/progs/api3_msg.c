@@ -12,19 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fails;
-
-#define CHECK(cond, ...)                                                                 \
-	do {                                                                             \
-		if (cond) {                                                              \
-			printf("ok - " __VA_ARGS__);                                     \
-		} else {                                                                 \
-			printf("FAIL - " __VA_ARGS__);                                   \
-			fails++;                                                         \
-		}                                                                        \
-		printf(" (line %d)\n", __LINE__);                                        \
-		fflush(stdout);                                                          \
-	} while (0)
+#include "check.h"
 
 static int me;
 

@@ -19,19 +19,7 @@
 #include <string.h>
 #include <sys/time.h>
 
-static int fails;
-
-#define CHECK(cond, ...)                                                                 \
-	do {                                                                             \
-		if (cond) {                                                              \
-			printf("ok - " __VA_ARGS__);                                     \
-		} else {                                                                 \
-			printf("FAIL - " __VA_ARGS__);                                   \
-			fails++;                                                         \
-		}                                                                        \
-		printf(" (line %d)\n", __LINE__);                                        \
-		fflush(stdout);                                                          \
-	} while (0)
+#include "check.h"
 
 #define N 5          /* values of each type that travel */
 #define PK_STRIDE 2  /* packed from every 2nd element */

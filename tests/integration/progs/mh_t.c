@@ -21,19 +21,7 @@
 #include <string.h>
 #include <sys/time.h>
 
-static int fails;
-
-#define CHECK(cond, ...)                                                                 \
-	do {                                                                             \
-		if (cond) {                                                              \
-			printf("ok - " __VA_ARGS__);                                     \
-		} else {                                                                 \
-			printf("FAIL - " __VA_ARGS__);                                   \
-			fails++;                                                         \
-		}                                                                        \
-		printf(" (line %d)\n", __LINE__);                                        \
-		fflush(stdout);                                                          \
-	} while (0)
+#include "check.h"
 
 #define TAG_EXIT 99
 #define TAG_PUT 60
