@@ -75,11 +75,8 @@ static size_t nboot_waiters;
 
 static void boot_waiters_answer(void)
 {
-	for (size_t i = 0; i < nboot_waiters; i++) {
-		struct conn c = {.relay_tid = boot_waiters[i].tid, .fd = -1};
-
-		conn_send_status(&c, boot_waiters[i].seq, hosttab_count());
-	}
+	for (size_t i = 0; i < nboot_waiters; i++)
+		route_status(boot_waiters[i].tid, boot_waiters[i].seq, hosttab_count());
 	free(boot_waiters);
 	boot_waiters = NULL;
 	nboot_waiters = 0;
@@ -92,16 +89,12 @@ void boot_wait(int tid, uint32_t seq)
 	struct boot_waiter *w;
 
 	if (hostfile_job == NULL) {
-		struct conn c = {.relay_tid = tid, .fd = -1};
-
-		conn_send_status(&c, seq, hosttab_count());
+		route_status(tid, seq, hosttab_count());
 		return;
 	}
 	w = realloc(boot_waiters, sizeof(*w) * (nboot_waiters + 1));
 	if (w == NULL) {
-		struct conn c = {.relay_tid = tid, .fd = -1};
-
-		conn_send_status(&c, seq, PvmNoMem);
+		route_status(tid, seq, PvmNoMem);
 		return;
 	}
 	boot_waiters = w;
@@ -116,16 +109,6 @@ static int boot_timeout_s(void)
 	int v = s != NULL ? atoi(s) : 0;
 
 	return v > 0 ? v : 30;
-}
-
-static void broadcast(Pvmx__Control *ctl, int except)
-{
-	for (int i = 1; i <= TID_MAX_HOST; i++) {
-		struct host *h = hosttab_get(i);
-
-		if (h != NULL && i != pvmd.host_index && i != except)
-			peer_send_control(i, pvmd.host_tid, h->tid, ctl);
-	}
 }
 
 /* master: host index is gone (dead or deleted); everyone hears of it */
@@ -143,7 +126,7 @@ void boot_host_failed(int index, const char *why)
 	hc.host = &e;
 	ctl.body_case = PVMX__CONTROL__BODY_HOST_CHANGE;
 	ctl.host_change = &hc;
-	broadcast(&ctl, index);
+	peer_broadcast_control(&ctl, index);
 	hosttab_remove(index, why);
 }
 
@@ -252,7 +235,7 @@ static void one_dialled(void *arg, struct peer *p, int code)
 	hc.host = &e;
 	ctl.body_case = PVMX__CONTROL__BODY_HOST_CHANGE;
 	ctl.host_change = &hc;
-	broadcast(&ctl, o->index);
+	peer_broadcast_control(&ctl, o->index);
 	log_info("host %s (t%x, %s, %s port %d) added", printable(o->e.name),
 	         (unsigned)h->tid, o->arch, o->addr, o->port);
 	notify_host_change(h->tid, 0);
@@ -437,13 +420,7 @@ static int name_taken(const char *name)
 {
 	struct boot_job *job;
 
-	for (int i = 1; i <= TID_MAX_HOST; i++) {
-		struct host *h = hosttab_get(i);
-
-		if (h != NULL && strcasecmp(h->name, name) == 0)
-			return 1;
-	}
-	if (strcasecmp(name, pvmd.hostname) == 0)
+	if (hosttab_by_listed_name(name) != NULL || strcasecmp(name, pvmd.hostname) == 0)
 		return 1;
 	TAILQ_FOREACH(job, &jobs, entry)
 	{
@@ -578,14 +555,8 @@ void boot_del_hosts(int requester, uint32_t seq, const Pvmx__HostsRequest *req)
 	halt.body_case = PVMX__CONTROL__BODY_PEER_HALT;
 	halt.peer_halt = &e;
 	for (size_t i = 0; hr.code >= 0 && i < req->n_names; i++) {
-		struct host *h = NULL;
+		struct host *h = hosttab_by_listed_name(req->names[i]);
 
-		for (int k = 1; k <= TID_MAX_HOST && h == NULL; k++) {
-			struct host *x = hosttab_get(k);
-
-			if (x != NULL && strcasecmp(x->name, req->names[i]) == 0)
-				h = x;
-		}
 		if (h == NULL)
 			h = hosttab_by_name(req->names[i]);
 		if (h == NULL) {

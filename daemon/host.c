@@ -61,17 +61,26 @@ void host_init(void)
 		snprintf(pvmd.arch, sizeof(pvmd.arch), "LINUX");
 }
 
+static int is_address(const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
 /* Compares two host names, either of which may be the short form of the
- * other ("node1" and "node1.example.org"). */
-static int same_name(const char *a, const char *b)
+ * other ("node1" and "node1.example.org"); numeric addresses only match
+ * exactly ("10.0.0.5" is not a long form of "10"). */
+int host_same_name(const char *a, const char *b)
 {
 	size_t la = strcspn(a, "."), lb = strcspn(b, ".");
 
 	if (strcasecmp(a, b) == 0)
 		return 1;
-	if ((a[la] == '\0' || b[lb] == '\0') && la == lb && strncasecmp(a, b, la) == 0)
-		return 1;
-	return 0;
+	if (is_address(a) || is_address(b))
+		return 0;
+	return (a[la] == '\0' || b[lb] == '\0') && la == lb && la > 0 &&
+	       strncasecmp(a, b, la) == 0;
 }
 
 /* A numeric address is ours when it is 127.0.0.1 or ::1 or sits on one
@@ -121,7 +130,7 @@ int host_is_me(const char *name)
 	if (name == NULL || *name == '\0')
 		return 0;
 	if (strcmp(name, ".") == 0 || strcasecmp(name, "localhost") == 0 ||
-	    same_name(name, pvmd.hostname))
+	    host_same_name(name, pvmd.hostname))
 		return 1;
 	return address_is_mine(name);
 }

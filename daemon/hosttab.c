@@ -9,7 +9,6 @@
 #include "log.h"
 #include "tid.h"
 
-#include <arpa/inet.h>
 #include <pvm3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,25 +34,15 @@ struct host *hosttab_by_tid(int tid)
 	return hosttab_get(tid_host_index(tid));
 }
 
-static int is_address(const char *s)
+/* The host listed under exactly this name (any case): what pvm_addhosts
+ * and pvm_delhosts match against. */
+struct host *hosttab_by_listed_name(const char *name)
 {
-	unsigned char buf[sizeof(struct in6_addr)];
-
-	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
-}
-
-/* "node1" matches "node1.example.org" and the other way round; numeric
- * addresses only match exactly */
-static int same_name(const char *a, const char *b)
-{
-	size_t la = strcspn(a, "."), lb = strcspn(b, ".");
-
-	if (strcasecmp(a, b) == 0)
-		return 1;
-	if (is_address(a) || is_address(b))
-		return 0;
-	return (a[la] == '\0' || b[lb] == '\0') && la == lb && la > 0 &&
-	       strncasecmp(a, b, la) == 0;
+	for (int i = 1; i <= TID_MAX_HOST; i++) {
+		if (hosts[i] != NULL && strcasecmp(hosts[i]->name, name) == 0)
+			return hosts[i];
+	}
+	return NULL;
 }
 
 /* A name given by a task (spawn's where, pvm_mstat, pvm_delhosts): a host
@@ -63,7 +52,7 @@ struct host *hosttab_by_name(const char *name)
 	if (name == NULL || name[0] == '\0')
 		return NULL;
 	for (int i = 1; i <= TID_MAX_HOST; i++) {
-		if (hosts[i] != NULL && same_name(hosts[i]->name, name))
+		if (hosts[i] != NULL && host_same_name(hosts[i]->name, name))
 			return hosts[i];
 	}
 	if (host_is_me(name))

@@ -242,12 +242,7 @@ void pvmd_halt(struct conn *requester)
 
 		ctl.body_case = PVMX__CONTROL__BODY_PEER_HALT;
 		ctl.peer_halt = &e;
-		for (int i = 1; i <= TID_MAX_HOST; i++) {
-			struct host *h = hosttab_get(i);
-
-			if (h != NULL && i != pvmd.host_index)
-				peer_send_control(i, pvmd.host_tid, h->tid, &ctl);
-		}
+		peer_broadcast_control(&ctl, 0);
 		links = 1;
 	}
 	if (pvmd.listener != NULL) {

@@ -550,6 +550,16 @@ static void peer_redial_cb(evutil_socket_t fd, short what, void *arg)
 		h->dialing = 0;
 }
 
+void peer_broadcast_control(Pvmx__Control *ctl, int except)
+{
+	for (int i = 1; i <= TID_MAX_HOST; i++) {
+		struct host *h = hosttab_get(i);
+
+		if (h != NULL && i != pvmd.host_index && i != except)
+			peer_send_control(i, pvmd.host_tid, h->tid, ctl);
+	}
+}
+
 size_t peer_backlog(int host_index)
 {
 	struct host *h = hosttab_get(host_index);

@@ -159,6 +159,7 @@ const char *printable(const char *s);
 /* host.c: this host's identity and name matching */
 void host_init(void);
 int host_is_me(const char *name);
+int host_same_name(const char *a, const char *b);
 int host_arch_known(const char *arch);
 
 /* hosttab.c: the virtual machine's hosts; the master's is authoritative,
@@ -180,6 +181,7 @@ int hosttab_init_self(void);
 struct host *hosttab_get(int index);
 struct host *hosttab_by_tid(int tid);
 struct host *hosttab_by_name(const char *name);
+struct host *hosttab_by_listed_name(const char *name);
 int hosttab_count(void);
 /* calls f for every host, in index order */
 void hosttab_foreach(void (*f)(struct host *, void *), void *arg);
@@ -198,6 +200,8 @@ int peer_listen(const char *bind_addr, int port_lo, int port_hi);
 int peer_send(int host_index, const uint8_t hdr[FRAME_HEADER_LEN], struct evbuffer *src,
               const uint8_t *bytes, size_t len);
 int peer_send_control(int host_index, int src, int dst, Pvmx__Control *ctl);
+/* to the daemon of every other host but except (0: none) */
+void peer_broadcast_control(Pvmx__Control *ctl, int except);
 /* the master dials a new daemon; done(arg, 0 or error) when the link is
  * up and hello'd, or failed */
 int peer_dial(int host_index, const char *addr, int port,
@@ -215,6 +219,7 @@ void peer_free_all(void);
 void route_data(const struct frame_header *h, struct evbuffer *src);
 void route_bytes(int dst, const uint8_t *frame, size_t len);
 void route_control(int dst, Pvmx__Control *ctl);
+void route_status(int dst, uint32_t seq, int code);
 size_t route_backlog(int dst);
 int route_is_local(int tid);
 void route_mcast(const struct frame_header *h, struct evbuffer *src);

@@ -77,6 +77,19 @@ void route_control(int dst, Pvmx__Control *ctl)
 	peer_send_control(tid_host_index(dst), pvmd.host_tid, dst, ctl);
 }
 
+/* The Status reply to request seq of a task here or on another host. */
+void route_status(int dst, uint32_t seq, int code)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__Status st = PVMX__STATUS__INIT;
+
+	st.code = code;
+	ctl.seq = seq;
+	ctl.body_case = PVMX__CONTROL__BODY_STATUS;
+	ctl.status = &st;
+	route_control(dst, &ctl);
+}
+
 size_t route_backlog(int dst)
 {
 	if (route_is_local(dst)) {
@@ -218,16 +231,8 @@ void relay_host_gone(int host)
 		next = TAILQ_NEXT(r, entry);
 		if (r->host != host && task_find(r->tid) != NULL)
 			continue;
-		if (r->host == host) {
-			Pvmx__Control ctl = PVMX__CONTROL__INIT;
-			Pvmx__Status st = PVMX__STATUS__INIT;
-
-			st.code = PvmHostFail;
-			ctl.seq = r->seq;
-			ctl.body_case = PVMX__CONTROL__BODY_STATUS;
-			ctl.status = &st;
-			route_control(r->tid, &ctl);
-		}
+		if (r->host == host)
+			route_status(r->tid, r->seq, PvmHostFail);
 		TAILQ_REMOVE(&relays, r, entry);
 		free(r);
 	}

@@ -153,13 +153,16 @@ void sysreq_tickle(struct conn *c, uint32_t seq, const Pvmx__TickleRequest *req)
 	case 7:
 		/* frames and KiB this daemon sent to the daemon of args[1] */
 		h = req->n_args >= 2 ? hosttab_by_tid(req->args[1]) : NULL;
-		if (h == NULL || h->index == pvmd.host_index || !tid_is_daemon(req->args[1])) {
+		if (h == NULL || h->index == pvmd.host_index ||
+		    !tid_is_daemon(req->args[1])) {
 			r.code = PvmNoHost;
 			break;
 		}
-		res[0] = (int32_t)(h->sent_frames > INT32_MAX ? INT32_MAX : h->sent_frames);
-		res[1] = (int32_t)(h->sent_bytes / 1024 > INT32_MAX ? INT32_MAX
-		                                                    : h->sent_bytes / 1024);
+		res[0] =
+		    (int32_t)(h->sent_frames > INT32_MAX ? INT32_MAX : h->sent_frames);
+		res[1] =
+		    (int32_t)(h->sent_bytes / 1024 > INT32_MAX ? INT32_MAX
+		                                               : h->sent_bytes / 1024);
 		r.results = res;
 		r.n_results = 2;
 		break;
