@@ -289,8 +289,10 @@ int control_forward(struct conn *c, int host_tid, const Pvmx__Control *ctl)
 	return 0;
 }
 
-/* The daemon that serves a request, when it is not this one: the host of
- * the tid it is about, or the master for the mailbox and host changes. */
+/* The daemon that serves a request: the host of the tid it is about, or
+ * the master for the mailbox and host changes; 0 when that is this
+ * daemon's to decide (a tid of ours, or a malformed one), -1 for the
+ * kinds only ever served where the task is. */
 static int serving_daemon(const Pvmx__Control *ctl)
 {
 	int tid = 0;
@@ -320,7 +322,7 @@ static int serving_daemon(const Pvmx__Control *ctl)
 	case PVMX__CONTROL__BODY_DEL_HOSTS:
 		return pvmd.master_tid;
 	default:
-		return 0;
+		return -1; /* always served where the task is */
 	}
 	if (!tid_is_valid(tid) || route_is_local(tid))
 		return 0;
@@ -333,38 +335,24 @@ void control_relayed(int src, Pvmx__Control *ctl)
 {
 	struct task stand_in = {0};
 	struct conn c = {0};
+	int server;
 
 	stand_in.tid = src;
 	stand_in.ptid = PvmNoParent;
 	c.task = &stand_in;
 	c.relay_tid = src;
 	c.fd = -1;
-	switch (ctl->body_case) {
-	case PVMX__CONTROL__BODY_TASKS:
-	case PVMX__CONTROL__BODY_KILL:
-	case PVMX__CONTROL__BODY_PSTAT:
-	case PVMX__CONTROL__BODY_SENDSIG:
-	case PVMX__CONTROL__BODY_HOSTSYNC:
-	case PVMX__CONTROL__BODY_MBOX_PUT:
-	case PVMX__CONTROL__BODY_MBOX_GET:
-	case PVMX__CONTROL__BODY_MBOX_DEL:
-	case PVMX__CONTROL__BODY_MBOX_INFO:
-	case PVMX__CONTROL__BODY_MBOX_RESET:
-	case PVMX__CONTROL__BODY_ADD_HOSTS:
-	case PVMX__CONTROL__BODY_DEL_HOSTS:
-		if (serving_daemon(ctl) != 0 && serving_daemon(ctl) != pvmd.host_tid) {
-			/* not ours to serve: one hop only */
-			conn_send_status(&c, ctl->seq, PvmNoHost);
-			break;
-		}
-		control_dispatch(&c, ctl);
-		break;
-	default:
+	server = serving_daemon(ctl);
+	if (server < 0) {
 		log_warn("t%x (relayed): request kind %d is not served for another "
 		         "host",
 		         (unsigned)src, (int)ctl->body_case);
 		conn_send_status(&c, ctl->seq, PvmNotImpl);
-		break;
+	} else if (server != 0 && server != pvmd.host_tid) {
+		/* not ours to serve: one hop only */
+		conn_send_status(&c, ctl->seq, PvmNoHost);
+	} else {
+		control_dispatch(&c, ctl);
 	}
 }
 
@@ -385,7 +373,7 @@ int control_dispatch(struct conn *c, Pvmx__Control *ctl)
 
 		/* served elsewhere; when that host does not exist, the
 		 * handler here answers as for any unknown tid */
-		if (server != 0 && server != pvmd.host_tid &&
+		if (server > 0 && server != pvmd.host_tid &&
 		    control_forward(c, server, ctl) == 0)
 			return 0;
 	}
