@@ -8,6 +8,8 @@
 #include "msgbuf.h"
 #include "pvmx.pb-c.h"
 
+#include <pvmtev.h>
+
 #include <pvm3.h>
 #include <stdint.h>
 
@@ -24,7 +26,7 @@ struct lpvm_state {
 	char sock_path[256];
 
 	/* options (pvm_setopt) */
-	int route, debugmask, autoerr, fragsize, resvtids, showtids;
+	int route, debugmask, fragsize, resvtids, showtids; /* autoerr: pvmautoerr */
 	int polltype, polltime, noreset;
 	int out_tid, out_code, out_ctx; /* for children */
 	int self_out_tid, self_out_code, self_out_ctx;
@@ -44,6 +46,22 @@ struct lpvm_state {
 };
 
 extern struct lpvm_state lpvm;
+
+/* PvmFragSize's default: PVM 3.4.6's */
+#define PVMX_FRAGSIZE_DEFAULT 4080
+
+/* PVM's exported variables (lpvm_globals.c).  PvmAutoErr is stored in
+ * pvmautoerr itself; the others mirror lpvm and are refreshed by
+ * lpvm_globals_publish whenever what they show changes (enrolling,
+ * leaving, pvm_setopt, pvm_setcontext, pvm_catchout). */
+extern int pvmautoerr;
+void lpvm_globals_publish(void);
+/* pvm_siblings' list, as pvmsibtids/pvmnsibs show it (tids stays ours) */
+void lpvm_globals_siblings(const int *tids, int ntids);
+/* pvmsettaskname's name, or NULL */
+extern char *pvmmytaskname;
+extern struct Pvmtracer pvmtrc, pvmctrc;
+extern struct Pvmtevinfo pvmtevinfo[TEV_MAX + 1];
 
 /* errors: set pvm_errno, report per PvmAutoErr (with lpvm_error_detail,
  * then cleared, when set), return code */

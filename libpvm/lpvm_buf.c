@@ -15,8 +15,7 @@ struct lpvm_state lpvm = {
     .mytid = -1,
     .parent = PvmNoParent,
     .route = PvmAllowDirect,
-    .autoerr = 1,
-    .fragsize = 4096,
+    .fragsize = PVMX_FRAGSIZE_DEFAULT,
     .polltype = PvmPollSleep,
     .polltime = 0,
     .showtids = 1, /* as PVM 3.4.6 */
@@ -338,4 +337,33 @@ int pvm_upkstr(char *s)
 		return lpvm_error("pvm_upkstr", PvmBadParam);
 	r = msgbuf_unpack_str(mb, s);
 	return r < 0 ? lpvm_error("pvm_upkstr", r) : PvmOk;
+}
+
+/* PVM 3.4.6's unpacking of a string of unknown length, exported by its
+ * library: *ss gets a malloc'd copy (the caller frees it), or NULL.
+ * Returns 0 or the error code, without reporting it (as PVM). */
+int pvmupkstralloc(char **ss);
+int pvmupkstralloc(char **ss)
+{
+	struct msgbuf *mb = lpvm_buf(lpvm.rbuf);
+	size_t n;
+	int r;
+
+	if (ss == NULL)
+		return PvmBadParam;
+	*ss = NULL;
+	if (mb == NULL)
+		return PvmNoBuf;
+	r = msgbuf_count_ahead(mb, DSIG_STR, &n);
+	if (r < 0)
+		return r;
+	*ss = malloc(n + 1);
+	if (*ss == NULL)
+		return PvmNoMem;
+	r = msgbuf_unpack_str(mb, *ss);
+	if (r < 0) {
+		free(*ss);
+		*ss = NULL;
+	}
+	return r;
 }

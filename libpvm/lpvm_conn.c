@@ -68,6 +68,7 @@ void lpvm_disconnect(void)
 		close(lpvm.fd);
 	lpvm.fd = -1;
 	lpvm.mytid = -1;
+	lpvm_globals_publish();
 }
 
 /* The daemon went away under us: every later call gets PvmSysErr. */
@@ -338,7 +339,9 @@ static int do_register(void)
 	int r;
 
 	n = readlink("/proc/self/exe", name, sizeof(name) - 1);
-	if (n > 0) {
+	if (pvmmytaskname != NULL) {
+		reg.name = pvmmytaskname; /* pvmsettaskname */
+	} else if (n > 0) {
 		name[n] = '\0';
 		reg.name = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
 	} else {
@@ -390,6 +393,7 @@ static int do_register(void)
 	lpvm.self_out_ctx = rr->out_ctx;
 	lpvm.ctx = rr->ctx;
 	wire_control_free(rep);
+	lpvm_globals_publish();
 	return 0;
 }
 

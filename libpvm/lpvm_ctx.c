@@ -44,5 +44,6 @@ int pvm_setcontext(int ctx)
 	if (ctx < 0)
 		return lpvm_error("pvm_setcontext", PvmBadParam);
 	lpvm.ctx = ctx;
+	lpvm_globals_publish();
 	return old;
 }

@@ -67,7 +67,7 @@ static const char *error_text(int code)
 int lpvm_error(const char *fn, int code)
 {
 	pvm_errno = code;
-	if (code < 0 && lpvm.autoerr) {
+	if (code < 0 && pvmautoerr) {
 		char who[32];
 
 		if (lpvm.mytid > 0)
@@ -80,8 +80,10 @@ int lpvm_error(const char *fn, int code)
 		else
 			fprintf(stderr, "libpvm [%s]: %s(): %s\n", who, fn,
 			        error_text(code));
-		if (lpvm.autoerr == 2)
+		if (pvmautoerr == 2)
 			exit(1);
+		if (pvmautoerr == 3) /* PVM 3.4.6: stop where it went wrong */
+			abort();
 	}
 	lpvm_error_detail[0] = '\0';
 	return code;
@@ -123,7 +125,7 @@ static int *option_field(int what)
 	case PvmDebugMask:
 		return &lpvm.debugmask;
 	case PvmAutoErr:
-		return &lpvm.autoerr;
+		return &pvmautoerr;
 	case PvmOutputTid:
 		return &lpvm.out_tid;
 	case PvmOutputCode:
@@ -197,6 +199,7 @@ int pvm_setopt(int what, int val)
 		log_set_level(val > 0 ? LOG_DEBUG : LOG_WARN);
 	old = *f;
 	*f = val;
+	lpvm_globals_publish();
 	/* the daemon must know of some (reported by the call on failure) */
 	lpvm_option_changed(what);
 	return old;

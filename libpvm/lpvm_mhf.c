@@ -188,3 +188,29 @@ int (*pvm_recvf(int (*f)(int, int, int)))(int (*)(int, int, int))
 	matcher = f;
 	return (recvf_ret)(void (*)(void))old;
 }
+
+/* PVM 3.4.6's debugging dump of the message handler table, exported by
+ * its library: a heading naming who and tid, msg, then one line per
+ * handler slot, on stdout.  pvmx has no handlers of its own, so only the
+ * program's appear (PVM lists its internal ones too). */
+void pvmdisplaymhfinfo(char *who, char *msg, int tid);
+void pvmdisplaymhfinfo(char *who, char *msg, int tid)
+{
+	const char *w = who != NULL ? who : "";
+	int i, used = 0;
+
+	for (i = 0; i < nhandlers; i++)
+		used += handlers[i].f != NULL;
+	printf("\n%s t%x: Display Message Handler Information: nhandles = %d\tslots = %d\n", w,
+	       (unsigned)tid, used, nhandlers);
+	printf("%s t%x: %s\n", w, (unsigned)tid, msg != NULL ? msg : "");
+	for (i = 0; i < nhandlers; i++) {
+		const struct mhf *h = &handlers[i];
+
+		printf("%s t%x: handles[%2d].mhid = %2d  .header.src = t%x  .header.ctx = %8d  "
+		       ".header.tag= %8d\n",
+		       w, (unsigned)tid, i, h->f != NULL ? i + 1 : -1, (unsigned)h->src, h->ctx,
+		       h->tag);
+	}
+	printf("\n");
+}

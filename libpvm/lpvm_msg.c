@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static int check_send(const char *fn, int tag, struct msgbuf **mb)
@@ -39,28 +40,69 @@ int pvm_send(int tid, int tag)
 	return r < 0 ? lpvm_error("pvm_send", r) : PvmOk;
 }
 
+static int compare_tids(const void *a, const void *b)
+{
+	const int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sends buffer mb to every task of tids once (PVM drops repeated tids),
+ * never to the caller (as PVM documents: pvmd skips it). */
+static int mcast_buffer(const char *fn, struct msgbuf *mb, const int *tids, int ntask,
+                        int tag)
+{
+	int *dst, n = 0, i, r;
+
+	if (ntask < 0 || (ntask > 0 && tids == NULL))
+		return lpvm_error(fn, PvmBadParam);
+	for (i = 0; i < ntask; i++) {
+		if (!tid_is_valid(tids[i]))
+			return lpvm_error(fn, PvmBadParam);
+	}
+	if (ntask == 0)
+		return PvmOk;
+	dst = malloc(sizeof(int) * (size_t)ntask);
+	if (dst == NULL)
+		return lpvm_error(fn, PvmNoMem);
+	memcpy(dst, tids, sizeof(int) * (size_t)ntask);
+	qsort(dst, (size_t)ntask, sizeof(int), compare_tids);
+	for (i = 0; i < ntask; i++) {
+		if (n == 0 || dst[i] != dst[n - 1])
+			dst[n++] = dst[i];
+	}
+	/* one frame: the daemons make one copy per host, then one per task */
+	r = lpvm_send_mcast(dst, n, tag, mb->ctx_set ? mb->ctx : lpvm.ctx, mb);
+	free(dst);
+	return r < 0 ? lpvm_error(fn, r) : PvmOk;
+}
+
 int pvm_mcast(int *tids, int ntask, int tag)
 {
 	struct msgbuf *mb;
 	int r = check_send("pvm_mcast", tag, &mb);
-	int i;
 
 	if (r < 0)
 		return r;
-	if (ntask < 0 || (ntask > 0 && tids == NULL))
-		return lpvm_error("pvm_mcast", PvmBadParam);
-	for (i = 0; i < ntask; i++) {
-		if (!tid_is_valid(tids[i]))
-			return lpvm_error("pvm_mcast", PvmBadParam);
-	}
-	/* one frame: the daemons make one copy per host and then one per
-	 * task; never to the caller (as PVM documents: pvmd skips it) */
-	if (ntask == 0)
-		return PvmOk;
-	r = lpvm_send_mcast(tids, ntask, tag, mb->ctx_set ? mb->ctx : lpvm.ctx, mb);
+	return mcast_buffer("pvm_mcast", mb, tids, ntask, tag);
+}
+
+/* PVM 3.4.6's internal multicast of buffer mid (not necessarily the send
+ * buffer), exported by its library: as pvm_mcast. */
+int pvmmcast(int mid, int *tids, int count, int tag);
+int pvmmcast(int mid, int *tids, int count, int tag)
+{
+	struct msgbuf *mb;
+	int r = lpvm_ensure("pvmmcast");
+
 	if (r < 0)
-		return lpvm_error("pvm_mcast", r);
-	return PvmOk;
+		return r;
+	if (tag < 0)
+		return lpvm_error("pvmmcast", PvmBadParam);
+	mb = lpvm_buf(mid);
+	if (mb == NULL)
+		return lpvm_error("pvmmcast", PvmNoSuchBuf);
+	return mcast_buffer("pvmmcast", mb, tids, count, tag);
 }
 
 /* Index in rxq of the first message matching (tid, tag) in our context. */

@@ -193,6 +193,7 @@ int pvm_catchout(FILE *f)
 		lpvm.out_code = lpvm.self_out_code;
 		lpvm.out_ctx = lpvm.self_out_ctx;
 	}
+	lpvm_globals_publish();
 	return PvmOk;
 }
 

@@ -36,12 +36,16 @@ int pvm_parent(void)
 int pvm_siblings(int **tids)
 {
 	int r = lpvm_ensure("pvm_siblings");
+	int *list, n;
 
 	if (r < 0)
 		return r;
+	list = lpvm.nsiblings > 0 ? lpvm.siblings : &lpvm.mytid;
+	n = lpvm.nsiblings > 0 ? lpvm.nsiblings : 1;
 	if (tids != NULL)
-		*tids = lpvm.nsiblings > 0 ? lpvm.siblings : &lpvm.mytid;
-	return lpvm.nsiblings > 0 ? lpvm.nsiblings : 1;
+		*tids = list;
+	lpvm_globals_siblings(list, n);
+	return n;
 }
 
 int pvm_tidtohost(int tid)

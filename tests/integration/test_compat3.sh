@@ -22,7 +22,7 @@ source "$PVMX_SRC/tests/integration/lib.sh"
 
 COMPAT=$PVMX_BUILD/tests/compat
 OURLIB=$PVMX_BUILD/lib
-PROGRAMS="context mbox mhf output"
+PROGRAMS="context mbox mhf output globals"
 
 missing=""
 for n in $PROGRAMS; do
