@@ -30,16 +30,6 @@
 #define MIB (1024u * 1024u)
 #define WAIT_LIMIT_SEC 5
 
-#define CHECK_STR(what, expected, actual)                                                \
-	do {                                                                             \
-		const char *e_ = (expected), *a_ = (actual);                             \
-		if (a_ == NULL || strcmp(e_, a_) != 0) {                                 \
-			fprintf(stderr, "%s:%d: %s: expected \"%s\", got \"%s\"\n",      \
-			        __FILE__, __LINE__, what, e_, a_ ? a_ : "(null)");       \
-			failures++;                                                      \
-		}                                                                        \
-	} while (0)
-
 /* One end of a connection under test, as its callbacks saw it. */
 struct side {
 	const char *name;
