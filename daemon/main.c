@@ -24,17 +24,6 @@
 
 struct pvmd pvmd;
 
-const char *printable(const char *s)
-{
-	static char buf[256];
-	size_t i;
-
-	for (i = 0; s[i] != '\0' && i + 1 < sizeof(buf); i++)
-		buf[i] = (unsigned char)s[i] < 32 || s[i] == 127 ? '?' : s[i];
-	buf[i] = '\0';
-	return buf;
-}
-
 static void usage(void)
 {
 	fprintf(stderr,
