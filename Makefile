@@ -1,15 +1,22 @@
 # Thin wrapper over CMake: the README's two commands.
 #   make demo   install what is missing, build, run an example on a private VM
-#   make check  install what is missing, build, run every test (and the unit
-#               tests once more under ASan+UBSan); the s390x cross build is
-#               made first, so test_hetero runs a big-endian host under qemu
+#   make check  install what is missing, then the build matrix, each with
+#               -Werror (README, "Builds"): every test on a gcc Release
+#               build, a clang Release build compiled only, the unit tests
+#               once more under ASan+UBSan, and the s390x cross build, so
+#               test_hetero runs a big-endian host under qemu
 #   make check-hetero  only that: build both, run integration.test_hetero
+# `make` / `make demo` build as a user would: RelWithDebInfo, no -Werror.
 BUILD ?= build
+CHECK_BUILD ?= build-check
+CLANG_BUILD ?= build-clang
 ASAN_BUILD ?= build-asan
 S390X_BUILD ?= build-s390x
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+WERROR := -DPVMX_WERROR=ON
 
-.PHONY: all deps build build-s390x demo check check-asan check-hetero clean
+.PHONY: all deps build build-check build-clang build-s390x demo check check-asan \
+	check-hetero clean
 
 all: build
 
@@ -17,31 +24,44 @@ deps:
 	@scripts/install-deps.sh
 
 build: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPVMX_WERROR=ON >/dev/null
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPVMX_WERROR=OFF >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
+
+# the build the tests run on: gcc, Release (-O3, where gcc finds the most)
+build-check: deps
+	cmake -S . -B $(CHECK_BUILD) -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Release \
+	  $(WERROR) >/dev/null
+	cmake --build $(CHECK_BUILD) -j $(JOBS)
+
+# clang's warnings, compiled only: the tests' results would be gcc's again
+build-clang: deps
+	cmake -S . -B $(CLANG_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Release \
+	  $(WERROR) >/dev/null
+	cmake --build $(CLANG_BUILD) -j $(JOBS)
 
 # s390x (big-endian) cross build for test_hetero (docs/heterogeneous.md)
 build-s390x: deps
 	scripts/s390x-sysroot.sh $(S390X_BUILD)/sysroot
-	cmake -S . -B $(S390X_BUILD) -DCMAKE_TOOLCHAIN_FILE=cmake/s390x.cmake -DPVMX_WERROR=ON >/dev/null
+	cmake -S . -B $(S390X_BUILD) -DCMAKE_TOOLCHAIN_FILE=cmake/s390x.cmake $(WERROR) >/dev/null
 	cmake --build $(S390X_BUILD) -j $(JOBS)
 
 demo: build
 	@scripts/demo.sh $(BUILD)
 
-check: build build-s390x
+check: build-check build-clang build-s390x
 	PVMX_S390X_BUILD=$(abspath $(S390X_BUILD)) \
-	  ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 180
+	  ctest --test-dir $(CHECK_BUILD) --output-on-failure -j $(JOBS) --timeout 180
 	$(MAKE) check-asan
 
-check-hetero: build build-s390x
+check-hetero: build-check build-s390x
 	PVMX_S390X_BUILD=$(abspath $(S390X_BUILD)) \
-	  ctest --test-dir $(BUILD) --output-on-failure -R '^integration\.test_hetero$$' --timeout 180
+	  ctest --test-dir $(CHECK_BUILD) --output-on-failure -R '^integration\.test_hetero$$' --timeout 180
 
 check-asan: deps
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DPVMX_SANITIZE=ON -DPVMX_WERROR=ON >/dev/null
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug \
+	  -DPVMX_SANITIZE=ON $(WERROR) >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -L unit --timeout 180
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(S390X_BUILD)
+	rm -rf $(BUILD) $(CHECK_BUILD) $(CLANG_BUILD) $(ASAN_BUILD) $(S390X_BUILD)

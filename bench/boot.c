@@ -38,8 +38,8 @@ static double now_s(void)
 }
 
 /* PVM 3.4 has no pvm_strerror: name the codes pvm_addhosts and pvm_spawn
- * report, else print the number. */
-static const char *code_name(int code)
+ * report, else write the number into buf (len bytes). */
+static const char *code_name(int code, char *buf, size_t len)
 {
 	static const struct {
 		int code;
@@ -53,12 +53,11 @@ static const char *code_name(int code)
 	    {PvmHostFail, "PvmHostFail"},   {PvmNoEntry, "PvmNoEntry"},
 	    {PvmNotImpl, "PvmNotImpl"},
 	};
-	static char buf[32];
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (names[i].code == code)
 			return names[i].name;
-	snprintf(buf, sizeof(buf), "error %d", code);
+	snprintf(buf, len, "error %d", code);
 	return buf;
 }
 
@@ -91,6 +90,7 @@ int main(int argc, char **argv)
 	int nadd = argc - optind;
 	char **hosts = argv + optind;
 	int *infos = calloc((size_t)(nadd > 0 ? nadd : 1), sizeof(int));
+	char text[32];
 
 	if (infos == NULL)
 		return 1;
@@ -98,7 +98,7 @@ int main(int argc, char **argv)
 
 	if (mytid < 0) {
 		fprintf(stderr, "bench_boot: no daemon (pvm_mytid %s)\n",
-		        code_name(mytid));
+		        code_name(mytid, text, sizeof(text)));
 		return 1;
 	}
 
@@ -112,10 +112,11 @@ int main(int argc, char **argv)
 		if (infos[i] > 0)
 			printf("%-16s dtid t%x\n", hosts[i], infos[i]);
 		else
-			printf("%-16s %s\n", hosts[i], code_name(infos[i]));
+			printf("%-16s %s\n", hosts[i],
+			       code_name(infos[i], text, sizeof(text)));
 	}
 	if (added < 0)
-		printf("pvm_addhosts: %s\n", code_name(added));
+		printf("pvm_addhosts: %s\n", code_name(added, text, sizeof(text)));
 
 	/* 2. one task on each host of the machine, the master's included */
 	struct pvmhostinfo *hi = NULL;
@@ -146,7 +147,7 @@ int main(int argc, char **argv)
 			tids[spawned++] = tid;
 		else
 			printf("%-16s pvm_spawn %s: %s\n", names[h], task,
-			       code_name(got < 0 ? got : tid));
+			       code_name(got < 0 ? got : tid, text, sizeof(text)));
 	}
 	double spawn_call_s = now_s() - t1;
 

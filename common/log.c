@@ -75,3 +75,13 @@ int log_current_level(void)
 		log_level = level_from_env();
 	return log_level;
 }
+
+const char *log_printable(char *buf, size_t len, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < len; i++)
+		buf[i] = (unsigned char)s[i] < 32 || s[i] == 127 ? '?' : s[i];
+	buf[i] = '\0';
+	return buf;
+}

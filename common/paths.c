@@ -55,33 +55,33 @@ int paths_private_dir(char *buf, size_t len)
 	return 0;
 }
 
-const char *paths_vmid(void)
+const char *paths_vmid(char *buf, size_t len)
 {
-	static char vmid[64];
 	const char *s = getenv("PVM_VMID");
 	size_t i, j = 0;
 
-	if (s == NULL || *s == '\0')
-		return "default";
-	for (i = 0; s[i] != '\0' && j + 1 < sizeof(vmid); i++) {
+	for (i = 0; s != NULL && s[i] != '\0' && j + 1 < len; i++) {
 		char c = s[i];
 
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')
-			vmid[j++] = c;
+			buf[j++] = c;
 	}
-	vmid[j] = '\0';
-	return j > 0 ? vmid : "default";
+	buf[j] = '\0';
+	if (j == 0)
+		snprintf(buf, len, "default");
+	return buf;
 }
 
 int paths_vm_file(char *buf, size_t len, const char *suffix)
 {
-	char dir[512];
+	char dir[512], vmid[PATHS_VMID_LEN];
 	int n;
 
 	if (paths_private_dir(dir, sizeof(dir)) != 0)
 		return -1;
-	n = snprintf(buf, len, "%s/pvmd.%s.%s", dir, paths_vmid(), suffix);
+	n = snprintf(buf, len, "%s/pvmd.%s.%s", dir, paths_vmid(vmid, sizeof(vmid)),
+	             suffix);
 	if (n < 0 || (size_t)n >= len)
 		return -1;
 	return 0;

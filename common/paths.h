@@ -10,8 +10,11 @@
 /* Fills buf with the private directory, creating it 0700 when missing.
  * Returns 0, or -1 (with a logged reason) if it is not ours or not private. */
 int paths_private_dir(char *buf, size_t len);
-/* The VM id: PVM_VMID, else "default"; only [A-Za-z0-9._-] kept. */
-const char *paths_vmid(void);
+/* Room for any VM id paths_vmid() writes. */
+#define PATHS_VMID_LEN 64
+/* The VM id, into buf (len bytes, at least 1): PVM_VMID with only
+ * [A-Za-z0-9._-] kept, cut to fit, else "default".  Returns buf. */
+const char *paths_vmid(char *buf, size_t len);
 /* dir/pvmd.<vmid>.<suffix>; returns 0 or -1 if it does not fit. */
 int paths_vm_file(char *buf, size_t len, const char *suffix);
 

@@ -32,16 +32,17 @@
 /* psk_key_exchange_modes value psk_dhe_ke (RFC 8446 4.2.9). */
 #define PSK_DHE_KE 1
 
-static char error_line[512];
-
 /* SSL_CTX ex_data slot holding the context's PSK session; freed with it. */
 static int session_index = -1;
 static pthread_once_t session_index_once = PTHREAD_ONCE_INIT;
 
 int tls_secret_new(uint8_t secret[TLS_SECRET_LEN])
 {
+	char why[TLS_ERROR_TEXT_LEN];
+
 	if (RAND_bytes(secret, TLS_SECRET_LEN) != 1) {
-		log_error("tls: RAND_bytes for the VM secret: %s", tls_error_text());
+		log_error("tls: RAND_bytes for the VM secret: %s",
+		          tls_error_text(why, sizeof(why)));
 		return -1;
 	}
 	return 0;
@@ -100,6 +101,7 @@ void tls_secret_wipe(void *buf, size_t len)
 int tls_psk_from_secret(const uint8_t secret[TLS_SECRET_LEN], uint8_t psk[TLS_PSK_LEN])
 {
 	static const char label[] = TLS_PSK_LABEL;
+	char why[TLS_ERROR_TEXT_LEN];
 	EVP_PKEY_CTX *pctx;
 	size_t len = TLS_PSK_LEN;
 	int ok;
@@ -114,13 +116,14 @@ int tls_psk_from_secret(const uint8_t secret[TLS_SECRET_LEN], uint8_t psk[TLS_PS
 	EVP_PKEY_CTX_free(pctx);
 	if (!ok) {
 		OPENSSL_cleanse(psk, TLS_PSK_LEN);
-		log_error("tls: HKDF of the VM secret: %s", tls_error_text());
+		log_error("tls: HKDF of the VM secret: %s",
+		          tls_error_text(why, sizeof(why)));
 		return -1;
 	}
 	return 0;
 }
 
-const char *tls_error_text(void)
+const char *tls_error_text(char *buf, size_t len)
 {
 	char one[256];
 	const char *data;
@@ -130,24 +133,23 @@ const char *tls_error_text(void)
 
 	/* Error strings for libssl too, even before the first SSL_CTX. */
 	OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS, NULL);
-	error_line[0] = '\0';
+	buf[0] = '\0';
 	while ((e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags)) != 0) {
 		int n;
 
 		ERR_error_string_n(e, one, sizeof(one));
-		n = snprintf(error_line + used, sizeof(error_line) - used, "%s%s%s%s%s",
-		             used > 0 ? "; " : "", one,
-		             (flags & ERR_TXT_STRING) && *data ? " (" : "",
+		n = snprintf(buf + used, len - used, "%s%s%s%s%s", used > 0 ? "; " : "",
+		             one, (flags & ERR_TXT_STRING) && *data ? " (" : "",
 		             (flags & ERR_TXT_STRING) ? data : "",
 		             (flags & ERR_TXT_STRING) && *data ? ")" : "");
-		if (n < 0 || (size_t)n >= sizeof(error_line) - used) {
+		if (n < 0 || (size_t)n >= len - used) {
 			/* Full: keep draining so no stale error is left behind. */
-			used = sizeof(error_line) - 1;
+			used = len - 1;
 			continue;
 		}
 		used += (size_t)n;
 	}
-	return used > 0 ? error_line : "no OpenSSL error reported";
+	return used > 0 ? buf : "no OpenSSL error reported";
 }
 
 static void session_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
@@ -304,6 +306,7 @@ static SSL_SESSION *psk_session_new(SSL_CTX *ctx, const uint8_t secret[TLS_SECRE
 {
 	static const unsigned char cipher_id[2] = {TLS_CIPHER_BYTE0, TLS_CIPHER_BYTE1};
 	uint8_t psk[TLS_PSK_LEN];
+	char why[TLS_ERROR_TEXT_LEN];
 	const SSL_CIPHER *cipher;
 	SSL_SESSION *session;
 	SSL *ssl;
@@ -314,7 +317,7 @@ static SSL_SESSION *psk_session_new(SSL_CTX *ctx, const uint8_t secret[TLS_SECRE
 	SSL_free(ssl);
 	if (cipher == NULL) {
 		log_error("tls: cipher suite %s unavailable: %s", TLS_CIPHER_NAME,
-		          tls_error_text());
+		          tls_error_text(why, sizeof(why)));
 		return NULL;
 	}
 	if (tls_psk_from_secret(secret, psk) < 0)
@@ -323,7 +326,7 @@ static SSL_SESSION *psk_session_new(SSL_CTX *ctx, const uint8_t secret[TLS_SECRE
 	if (session == NULL || !SSL_SESSION_set1_master_key(session, psk, sizeof(psk)) ||
 	    !SSL_SESSION_set_cipher(session, cipher) ||
 	    !SSL_SESSION_set_protocol_version(session, TLS1_3_VERSION)) {
-		log_error("tls: PSK session: %s", tls_error_text());
+		log_error("tls: PSK session: %s", tls_error_text(why, sizeof(why)));
 		SSL_SESSION_free(session);
 		session = NULL;
 	}
@@ -333,17 +336,19 @@ static SSL_SESSION *psk_session_new(SSL_CTX *ctx, const uint8_t secret[TLS_SECRE
 
 SSL_CTX *tls_ctx_new(int is_server, const uint8_t secret[TLS_SECRET_LEN])
 {
+	char why[TLS_ERROR_TEXT_LEN];
 	SSL_SESSION *session;
 	SSL_CTX *ctx;
 
 	pthread_once(&session_index_once, session_index_init);
 	if (session_index < 0) {
-		log_error("tls: SSL_CTX ex_data index: %s", tls_error_text());
+		log_error("tls: SSL_CTX ex_data index: %s",
+		          tls_error_text(why, sizeof(why)));
 		return NULL;
 	}
 	ctx = SSL_CTX_new(is_server ? TLS_server_method() : TLS_client_method());
 	if (ctx == NULL) {
-		log_error("tls: SSL_CTX_new: %s", tls_error_text());
+		log_error("tls: SSL_CTX_new: %s", tls_error_text(why, sizeof(why)));
 		return NULL;
 	}
 	if (!SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) ||
@@ -381,7 +386,7 @@ SSL_CTX *tls_ctx_new(int is_server, const uint8_t secret[TLS_SECRET_LEN])
 	return ctx;
 fail:
 	log_error("tls: %s context: %s", is_server ? "server" : "client",
-	          tls_error_text());
+	          tls_error_text(why, sizeof(why)));
 	SSL_CTX_free(ctx);
 	return NULL;
 }
@@ -389,12 +394,14 @@ fail:
 struct bufferevent *tls_bufferevent_new(struct event_base *base, int fd, SSL_CTX *ctx,
                                         int is_server)
 {
+	char why[TLS_ERROR_TEXT_LEN];
 	struct bufferevent *bev;
 	SSL *ssl;
 
 	ssl = SSL_new(ctx);
 	if (ssl == NULL) {
-		log_error("tls: SSL_new on fd %d: %s", fd, tls_error_text());
+		log_error("tls: SSL_new on fd %d: %s", fd,
+		          tls_error_text(why, sizeof(why)));
 		close(fd);
 		return NULL;
 	}
@@ -431,9 +438,8 @@ struct bufferevent *tls_bufferevent_new(struct event_base *base, int fd, SSL_CTX
 	return bev;
 }
 
-const char *tls_bufferevent_error_text(struct bufferevent *bev)
+const char *tls_bufferevent_error_text(struct bufferevent *bev, char *buf, size_t len)
 {
-	static char line[512];
 	unsigned long errors[8];
 	char one[256];
 	size_t n_errors = 0, used = 0;
@@ -457,17 +463,16 @@ const char *tls_bufferevent_error_text(struct bufferevent *bev)
 		int n;
 
 		ERR_error_string_n(errors[--n_errors], one, sizeof(one));
-		n = snprintf(line + used, sizeof(line) - used, "%s%s",
-		             used > 0 ? "; " : "", one);
-		if (n < 0 || (size_t)n >= sizeof(line) - used)
+		n = snprintf(buf + used, len - used, "%s%s", used > 0 ? "; " : "", one);
+		if (n < 0 || (size_t)n >= len - used)
 			break;
 		used += (size_t)n;
 	}
 	if (used > 0)
-		return line;
+		return buf;
 	if (saved != 0 && saved != EAGAIN && saved != EINPROGRESS) {
-		snprintf(line, sizeof(line), "%s", strerror(saved));
-		return line;
+		snprintf(buf, len, "%s", strerror(saved));
+		return buf;
 	}
 	return syscall_failed ? "connection closed by the peer" : "no error recorded";
 }

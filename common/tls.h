@@ -50,9 +50,13 @@ int tls_psk_from_secret(const uint8_t secret[TLS_SECRET_LEN], uint8_t psk[TLS_PS
  */
 SSL_CTX *tls_ctx_new(int is_server, const uint8_t secret[TLS_SECRET_LEN]);
 
+/* Room for the texts below; longer ones are cut. */
+#define TLS_ERROR_TEXT_LEN 512
+
 /* The OpenSSL error queue of this thread drained into one line for a log
- * message (static buffer, overwritten by the next call: one thread only). */
-const char *tls_error_text(void);
+ * message, written into buf (len bytes, at least 1).  Returns buf, or a
+ * constant text when the queue was empty. */
+const char *tls_error_text(char *buf, size_t len);
 
 /*
  * A bufferevent doing TLS on fd, a connected (or connecting) non-blocking
@@ -77,7 +81,8 @@ struct bufferevent *tls_bufferevent_new(struct event_base *base, int fd, SSL_CTX
 /* Why a tls_bufferevent failed, for a log line: its OpenSSL errors (oldest
  * first), else the errno text (e.g. "Connection refused"), else
  * "connection closed by the peer".  Call it first thing in the event
- * callback: it reads errno.  Static buffer, one thread only. */
-const char *tls_bufferevent_error_text(struct bufferevent *bev);
+ * callback: it reads errno.  Written into buf (len bytes, at least 1);
+ * returns buf or a constant text. */
+const char *tls_bufferevent_error_text(struct bufferevent *bev, char *buf, size_t len);
 
 #endif

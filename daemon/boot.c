@@ -195,12 +195,13 @@ static void one_dialled(void *arg, struct peer *p, int code)
 	Pvmx__HostTable ht = PVMX__HOST_TABLE__INIT;
 	Pvmx__HostChange hc = PVMX__HOST_CHANGE__INIT;
 	Pvmx__HostEntry *entries, **ptrs, e;
+	char name[LOG_PRINTABLE_LEN];
 	struct host *h;
 	size_t n = 0;
 
 	if (code != 0 || o->done) {
 		log_error("add %s: cannot link to its daemon at %s port %d",
-		          printable(o->e.name), o->addr, o->port);
+		          log_printable(name, sizeof(name), o->e.name), o->addr, o->port);
 		one_finish(o, PvmCantStart);
 		return;
 	}
@@ -236,8 +237,9 @@ static void one_dialled(void *arg, struct peer *p, int code)
 	ctl.body_case = PVMX__CONTROL__BODY_HOST_CHANGE;
 	ctl.host_change = &hc;
 	peer_broadcast_control(&ctl, o->index);
-	log_info("host %s (t%x, %s, %s port %d) added", printable(o->e.name),
-	         (unsigned)h->tid, o->arch, o->addr, o->port);
+	log_info("host %s (t%x, %s, %s port %d) added",
+	         log_printable(name, sizeof(name), o->e.name), (unsigned)h->tid, o->arch,
+	         o->addr, o->port);
 	notify_host_change(h->tid, 0);
 	one_finish(o, h->tid);
 }
@@ -245,17 +247,20 @@ static void one_dialled(void *arg, struct peer *p, int code)
 /* "pvmx-slave 1 port=P arch=A dsig=D" or "pvmx-slave-error reason" */
 static void one_line(struct boot_one *o, const char *line)
 {
+	char name[LOG_PRINTABLE_LEN], said[LOG_PRINTABLE_LEN];
 	const char *p;
 
 	if (strncmp(line, "pvmx-slave-error ", 17) == 0) {
-		log_error("add %s: its daemon says: %s", printable(o->e.name),
-		          printable(line + 17));
+		log_error("add %s: its daemon says: %s",
+		          log_printable(name, sizeof(name), o->e.name),
+		          log_printable(said, sizeof(said), line + 17));
 		one_finish(o, PvmCantStart);
 		return;
 	}
 	if (strncmp(line, "pvmx-slave 1 ", 13) != 0) {
-		log_info("add %s: remote shell says: %s", printable(o->e.name),
-		         printable(line));
+		log_info("add %s: remote shell says: %s",
+		         log_printable(name, sizeof(name), o->e.name),
+		         log_printable(said, sizeof(said), line));
 		return;
 	}
 	o->port = (p = strstr(line, " port=")) != NULL ? atoi(p + 6) : 0;
@@ -265,7 +270,8 @@ static void one_line(struct boot_one *o, const char *line)
 		         p + 6);
 	if (o->port <= 0 || o->port > 65535 || o->arch[0] == '\0') {
 		log_error("add %s: bad start line from its daemon: %s",
-		          printable(o->e.name), printable(line));
+		          log_printable(name, sizeof(name), o->e.name),
+		          log_printable(said, sizeof(said), line));
 		one_finish(o, PvmCantStart);
 		return;
 	}
@@ -277,7 +283,7 @@ static void one_line(struct boot_one *o, const char *line)
 static void one_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct boot_one *o = arg;
-	char buf[512];
+	char buf[512], name[LOG_PRINTABLE_LEN];
 	ssize_t n;
 
 	(void)what;
@@ -287,7 +293,7 @@ static void one_read(evutil_socket_t fd, short what, void *arg)
 	if (n <= 0) {
 		log_error("add %s: the remote shell ended before its daemon started "
 		          "(see the lines above)",
-		          printable(o->e.name));
+		          log_printable(name, sizeof(name), o->e.name));
 		one_finish(o, PvmCantStart);
 		return;
 	}
@@ -307,11 +313,12 @@ static void one_read(evutil_socket_t fd, short what, void *arg)
 static void one_timeout(evutil_socket_t fd, short what, void *arg)
 {
 	struct boot_one *o = arg;
+	char name[LOG_PRINTABLE_LEN];
 
 	(void)fd;
 	(void)what;
-	log_error("add %s: no daemon started within %d s", printable(o->e.name),
-	          boot_timeout_s());
+	log_error("add %s: no daemon started within %d s",
+	          log_printable(name, sizeof(name), o->e.name), boot_timeout_s());
 	one_finish(o, PvmCantStart);
 }
 
@@ -345,6 +352,7 @@ static int one_start(struct boot_one *o)
 {
 	static char self[4096];
 	char words[1024], boot[8192], hex[TLS_SECRET_HEX_LEN + 1];
+	char name[LOG_PRINTABLE_LEN];
 	const char *dx = o->e.dx;
 	int in[2], out[2], len;
 	char **argv;
@@ -399,7 +407,8 @@ static int one_start(struct boot_one *o)
 	/* small enough for the pipe: never blocks */
 	if (len <= 0 || (size_t)len >= sizeof(boot) ||
 	    write(in[1], boot, (size_t)len) != len)
-		log_error("add %s: cannot write the boot lines", printable(o->e.name));
+		log_error("add %s: cannot write the boot lines",
+		          log_printable(name, sizeof(name), o->e.name));
 	OPENSSL_cleanse(boot, sizeof(boot));
 	close(in[1]);
 	o->out = out[0];
@@ -409,7 +418,8 @@ static int one_start(struct boot_one *o)
 	if (o->ev == NULL || o->timer == NULL || event_add(o->ev, NULL) != 0 ||
 	    evtimer_add(o->timer, &tmo) != 0)
 		return PvmOutOfRes;
-	log_info("add %s: starting t%x with %s", printable(o->e.name),
+	log_info("add %s: starting t%x with %s",
+	         log_printable(name, sizeof(name), o->e.name),
 	         (unsigned)tid_make(o->index, 0),
 	         getenv("PVM_RSH") ? getenv("PVM_RSH") : "ssh");
 	return 0;
@@ -457,25 +467,28 @@ static int resolve(const char *name, char *addr, size_t len)
  * then that file's last '*' line (PVM's rule). */
 static int one_prepare(struct boot_one *o, const char *line)
 {
-	char why[256];
+	char why[256], name[LOG_PRINTABLE_LEN], shown[LOG_PRINTABLE_LEN];
 	int r = hostfile_resolve_add(line, known, nknown, &known_defaults, &o->e, why,
 	                             sizeof(why));
 
 	if (r != 1) {
-		log_warn("add \"%s\": %s", printable(line), r < 0 ? why : "no host name");
+		log_warn("add \"%s\": %s", log_printable(shown, sizeof(shown), line),
+		         r < 0 ? why : "no host name");
 		return PvmBadParam;
 	}
 	if (name_taken(o->e.name))
 		return PvmDupHost;
 	if (strcmp(o->e.so, "ms") == 0) {
 		log_warn("add %s: manual start-up (so=ms) is not supported",
-		         printable(o->e.name));
+		         log_printable(name, sizeof(name), o->e.name));
 		return PvmCantStart;
 	}
 	if (resolve(o->e.ip[0] != '\0' ? o->e.ip : o->e.name, o->addr, sizeof(o->addr)) !=
 	    0) {
-		log_warn("add %s: cannot resolve %s", printable(o->e.name),
-		         o->e.ip[0] != '\0' ? printable(o->e.ip) : "the name");
+		log_warn("add %s: cannot resolve %s",
+		         log_printable(name, sizeof(name), o->e.name),
+		         o->e.ip[0] != '\0' ? log_printable(shown, sizeof(shown), o->e.ip)
+		                            : "the name");
 		return PvmNoHost;
 	}
 	o->index = hosttab_next_index();

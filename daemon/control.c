@@ -85,7 +85,10 @@ static int handle_register(struct conn *c, uint32_t seq, const Pvmx__Register *r
 		log_info("t%x pid %d connected (spawned as pid %d)", t->tid, (int)c->pid,
 		         (int)t->pid);
 	} else {
-		char *name = strdup(reg->name[0] != '\0' ? printable(reg->name) : "-");
+		char shown[LOG_PRINTABLE_LEN];
+		char *name = strdup(reg->name[0] != '\0'
+		                        ? log_printable(shown, sizeof(shown), reg->name)
+		                        : "-");
 
 		t = name != NULL ? task_new(0) : NULL;
 		if (t == NULL) {

@@ -148,11 +148,12 @@ static void host_free(struct host *h)
 void hosttab_remove(int index, const char *why)
 {
 	struct host *h = hosttab_get(index);
+	char name[LOG_PRINTABLE_LEN];
 
 	if (h == NULL || index == pvmd.host_index)
 		return;
-	log_warn("host %s (t%x) leaves the virtual machine: %s", printable(h->name),
-	         (unsigned)h->tid, why);
+	log_warn("host %s (t%x) leaves the virtual machine: %s",
+	         log_printable(name, sizeof(name), h->name), (unsigned)h->tid, why);
 	hosts[index] = NULL;
 	nhosts--;
 	peer_drop_host(h);

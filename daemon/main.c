@@ -24,17 +24,6 @@
 
 struct pvmd pvmd;
 
-const char *printable(const char *s)
-{
-	static char buf[256];
-	size_t i;
-
-	for (i = 0; s[i] != '\0' && i + 1 < sizeof(buf); i++)
-		buf[i] = (unsigned char)s[i] < 32 || s[i] == 127 ? '?' : s[i];
-	buf[i] = '\0';
-	return buf;
-}
-
 static void usage(void)
 {
 	fprintf(stderr,
@@ -296,7 +285,7 @@ void pvmd_halt_progress(void)
 
 static int setup_paths(void)
 {
-	char dir[512];
+	char dir[512], vmid[PATHS_VMID_LEN];
 
 	if (paths_private_dir(dir, sizeof(dir)) != 0)
 		return -1;
@@ -309,7 +298,7 @@ static int setup_paths(void)
 		fprintf(stderr,
 		        "pvmd: the socket path %s/pvmd.%s.sock is longer than a Unix "
 		        "socket allows (%zu bytes); set PVM_TMP to a shorter directory\n",
-		        dir, paths_vmid(), sizeof(pvmd.sock_path) - 1);
+		        dir, paths_vmid(vmid, sizeof(vmid)), sizeof(pvmd.sock_path) - 1);
 		return -1;
 	}
 	return 0;
@@ -409,7 +398,7 @@ int main(int argc, char **argv)
 		if (boot_slave_read(bind_addr, sizeof(bind_addr)) != 0)
 			return 1;
 	} else {
-		snprintf(pvmd.vmid, sizeof(pvmd.vmid), "%s", paths_vmid());
+		paths_vmid(pvmd.vmid, sizeof(pvmd.vmid));
 		pvmd.host_index = PVMD_MASTER_INDEX;
 		pvmd.host_tid = tid_make(PVMD_MASTER_INDEX, 0);
 		pvmd.master_tid = pvmd.host_tid;

@@ -196,6 +196,7 @@ static int put_target(struct mbox_class *k, const Pvmx__MboxPut *req, int tid,
  * error. */
 int mbox_put(int tid, const Pvmx__MboxPut *req)
 {
+	char shown[LOG_PRINTABLE_LEN];
 	struct mbox_class *k;
 	struct mbox_entry *old, *e;
 	int index;
@@ -254,7 +255,8 @@ int mbox_put(int tid, const Pvmx__MboxPut *req)
 	if (old != NULL)
 		entry_free(k, old);
 	log_debug("t%x: mailbox put \"%s\" index %d (%zu bytes, flags 0x%x)",
-	          (unsigned)tid, printable(req->name), index, e->len, (unsigned)e->flags);
+	          (unsigned)tid, log_printable(shown, sizeof(shown), req->name), index,
+	          e->len, (unsigned)e->flags);
 	waiters_wake(req->name);
 	return index;
 }
@@ -310,6 +312,7 @@ static void get_answer(struct conn *c, uint32_t seq, int flags, struct mbox_clas
 /* pvm_recvinfo / pvm_lookup: answered now, or held (WaitForInfo). */
 void mbox_get(struct conn *c, uint32_t seq, const Pvmx__MboxGet *req)
 {
+	char shown[LOG_PRINTABLE_LEN];
 	struct mbox_class *k;
 	struct mbox_entry *e;
 	struct mbox_waiter *w;
@@ -341,7 +344,7 @@ void mbox_get(struct conn *c, uint32_t seq, const Pvmx__MboxGet *req)
 	w->flags = req->flags;
 	TAILQ_INSERT_TAIL(&waiters, w, entry);
 	log_debug("t%x: waits for mailbox \"%s\" index %d", (unsigned)w->tid,
-	          printable(w->name), w->index);
+	          log_printable(shown, sizeof(shown), w->name), w->index);
 }
 
 static void waiter_free(struct mbox_waiter *w)
@@ -518,6 +521,7 @@ static int tid_listed(int tid, const int32_t *tids, size_t n)
  */
 int mbox_reset(int tid, const Pvmx__MboxReset *req)
 {
+	char shown[LOG_PRINTABLE_LEN];
 	struct mbox_class *k, *knext;
 	int deleted = 0, r = 0;
 
@@ -550,8 +554,9 @@ int mbox_reset(int tid, const Pvmx__MboxReset *req)
 		}
 	}
 	log_info("t%x: mailbox reset of \"%s\" index %d%s: %d ownerless entr%s deleted",
-	         (unsigned)tid, printable(req->name), req->index,
-	         req->kill ? " (tasks killed)" : "", deleted, deleted == 1 ? "y" : "ies");
+	         (unsigned)tid, log_printable(shown, sizeof(shown), req->name),
+	         req->index, req->kill ? " (tasks killed)" : "", deleted,
+	         deleted == 1 ? "y" : "ies");
 	return r < 0 ? r : deleted;
 }
 
@@ -594,6 +599,7 @@ void mbox_task_exit(int tid)
 /* For pvm_tickle: one log line per class. */
 void mbox_dump(void)
 {
+	char shown[LOG_PRINTABLE_LEN];
 	struct mbox_class *k;
 
 	tickle_log(
@@ -601,7 +607,8 @@ void mbox_dump(void)
 	    mbox_entries, mbox_bytes, TAILQ_EMPTY(&waiters) ? "no" : "some",
 	    nreset_pending);
 	TAILQ_FOREACH(k, &classes, entry)
-	tickle_log("mailbox class \"%s\": %zu entries", printable(k->name), k->n);
+	tickle_log("mailbox class \"%s\": %zu entries",
+	           log_printable(shown, sizeof(shown), k->name), k->n);
 }
 
 void mbox_free_all(void)

@@ -160,7 +160,7 @@ static void tune_socket(int fd)
 static void peer_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
                         int socklen, void *arg)
 {
-	char host[64] = "?", what[96];
+	char host[64] = "?", what[96], why[TLS_ERROR_TEXT_LEN];
 	struct bufferevent *bev;
 
 	(void)l;
@@ -170,7 +170,8 @@ static void peer_accept(struct evconnlistener *l, evutil_socket_t fd, struct soc
 	tune_socket((int)fd);
 	bev = tls_bufferevent_new(pvmd.base, (int)fd, pvmd.tls_server, 1);
 	if (bev == NULL) {
-		log_error("%s: cannot start TLS: %s", what, tls_error_text());
+		log_error("%s: cannot start TLS: %s", what,
+		          tls_error_text(why, sizeof(why)));
 		close(fd);
 		return;
 	}
@@ -406,7 +407,7 @@ static void peer_read_cb(struct bufferevent *bev, void *arg)
 static void peer_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct peer *p = arg;
-	char why[300];
+	char why[300], tls_why[TLS_ERROR_TEXT_LEN];
 
 	if (what & BEV_EVENT_CONNECTED) {
 		log_debug("%s: TLS up", p->what);
@@ -424,7 +425,7 @@ static void peer_event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 	snprintf(why, sizeof(why), "%s%s",
 	         p->up ? "lost: " : "TLS handshake or authentication failed: ",
-	         tls_bufferevent_error_text(bev));
+	         tls_bufferevent_error_text(bev, tls_why, sizeof(tls_why)));
 	peer_free(p, why);
 }
 
@@ -434,7 +435,7 @@ int peer_dial(int host_index, const char *addr, int port,
 	struct addrinfo hints = {0}, *res = NULL;
 	struct bufferevent *bev;
 	struct peer *p;
-	char service[16], what[96];
+	char service[16], what[96], why[TLS_ERROR_TEXT_LEN];
 
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
@@ -447,7 +448,8 @@ int peer_dial(int host_index, const char *addr, int port,
 	}
 	bev = tls_bufferevent_new(pvmd.base, -1, pvmd.tls_client, 0);
 	if (bev == NULL) {
-		log_error("%s: cannot start TLS: %s", what, tls_error_text());
+		log_error("%s: cannot start TLS: %s", what,
+		          tls_error_text(why, sizeof(why)));
 		freeaddrinfo(res);
 		return PvmSysErr;
 	}

@@ -152,9 +152,6 @@ extern struct pvmd pvmd;
 /* main.c */
 void pvmd_halt(struct conn *requester);
 void pvmd_halt_progress(void);
-/* s with control characters replaced, cut to fit a log line; the result
- * lives until the next call. */
-const char *printable(const char *s);
 
 /* host.c: this host's identity and name matching */
 void host_init(void);

@@ -255,6 +255,7 @@ static void spawn_inst_fail(struct spawn_inst *in)
 static int spawn_fork(struct spawn_inst *in, const Pvmx__SpawnRequest *req,
                       const char *path, char **argv, struct spawn_env *se)
 {
+	char shown[LOG_PRINTABLE_LEN];
 	int outp[2], errp[2], rep[2];
 	int e;
 
@@ -294,7 +295,7 @@ static int spawn_fork(struct spawn_inst *in, const Pvmx__SpawnRequest *req,
 	return 0;
 fail:
 	e = errno;
-	log_error("spawn %s: %s", printable(path), strerror(e));
+	log_error("spawn %s: %s", log_printable(shown, sizeof(shown), path), strerror(e));
 	spawn_inst_fail(in);
 	return PvmOutOfRes;
 }
@@ -304,6 +305,7 @@ fail:
 static int spawn_collect(struct spawn_inst *in, const Pvmx__SpawnRequest *req,
                          const char *path, int parent)
 {
+	char shown[LOG_PRINTABLE_LEN];
 	struct task *t = in->t;
 	const char *base;
 	ssize_t n;
@@ -314,7 +316,8 @@ static int spawn_collect(struct spawn_inst *in, const Pvmx__SpawnRequest *req,
 	close(in->report);
 	in->report = -1;
 	if (n == sizeof(e)) {
-		log_info("spawn %s: exec failed: %s", printable(path), strerror(e));
+		log_info("spawn %s: exec failed: %s",
+		         log_printable(shown, sizeof(shown), path), strerror(e));
 		while (waitpid(in->pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		spawn_inst_fail(in);
@@ -322,14 +325,15 @@ static int spawn_collect(struct spawn_inst *in, const Pvmx__SpawnRequest *req,
 	}
 	t->pid = in->pid;
 	base = strrchr(req->file, '/');
-	t->name = strdup(printable(base != NULL ? base + 1 : req->file));
+	t->name = strdup(
+	    log_printable(shown, sizeof(shown), base != NULL ? base + 1 : req->file));
 	t->ptid = parent;
 	t->out_tid = req->out_tid;
 	t->out_code = req->out_code;
 	t->out_ctx = req->out_ctx;
 	t->ctx = req->ctx;
 	log_info("t%x pid %d spawned: %s (parent t%x)", t->tid, (int)t->pid,
-	         printable(path), (unsigned)parent);
+	         log_printable(shown, sizeof(shown), path), (unsigned)parent);
 	if (output_start(t, in->out, in->err) != 0) {
 		/* it runs, but unwatched output would block it: end it */
 		kill(-t->pid, SIGKILL);
@@ -461,7 +465,7 @@ void spawn_here(const Pvmx__SpawnRequest *req, int parent, int32_t *tids, size_t
                 int sibs_from)
 {
 	struct spawn_env se = {0};
-	char path[4096];
+	char path[4096], shown[LOG_PRINTABLE_LEN];
 	char **argv = NULL;
 	int err = 0;
 
@@ -482,7 +486,7 @@ void spawn_here(const Pvmx__SpawnRequest *req, int parent, int32_t *tids, size_t
 		for (size_t i = 0; i < count; i++)
 			tids[i] = err;
 		log_info("t%x: spawn %s x%zu: error %d", (unsigned)parent,
-		         printable(req->file), count, err);
+		         log_printable(shown, sizeof(shown), req->file), count, err);
 	}
 	for (size_t i = 0; sibs_from != 0 && i < count; i++) {
 		struct task *t = tids[i] > 0 ? task_find(tids[i]) : NULL;
@@ -510,6 +514,7 @@ int spawn_code(const int32_t *tids, size_t count)
 void spawn_request(struct conn *c, uint32_t seq, const Pvmx__SpawnRequest *req)
 {
 	int parent = req->no_parent ? PvmNoParent : c->task->tid;
+	char shown[LOG_PRINTABLE_LEN];
 	int32_t *tids;
 	int *idx, err;
 	size_t count, nlocal = 0;
@@ -542,7 +547,7 @@ void spawn_request(struct conn *c, uint32_t seq, const Pvmx__SpawnRequest *req)
 		for (size_t i = 0; i < count; i++)
 			tids[i] = err;
 		log_info("t%x: spawn %s x%zu: error %d", (unsigned)c->task->tid,
-		         printable(req->file), count, err);
+		         log_printable(shown, sizeof(shown), req->file), count, err);
 	}
 	spawn_set_siblings(tids, count);
 	spawn_reply(c, seq, spawn_code(tids, count), tids, count);

@@ -88,12 +88,14 @@ void sysreq_hostsync(struct conn *c, uint32_t seq, int host)
 
 static void dump_tasks(void)
 {
+	char name[LOG_PRINTABLE_LEN];
 	struct task *t;
 
 	tickle_log("task table: %d tasks", pvmd.ntasks);
 	TAILQ_FOREACH(t, &pvmd.tasks, entry)
 	tickle_log("  t%x parent t%x pid %d %s%s%s", t->tid, (unsigned)t->ptid,
-	           (int)t->pid, t->name != NULL ? printable(t->name) : "-",
+	           (int)t->pid,
+	           t->name != NULL ? log_printable(name, sizeof(name), t->name) : "-",
 	           t->conn != NULL ? " connected" : "", t->noreset ? " noreset" : "");
 }
 
@@ -103,10 +105,13 @@ static void dump_tasks(void)
  *   5 get the log level (one result), 6 set the log level to args[1]. */
 static void tickle_host(struct host *h, void *arg)
 {
+	char name[LOG_PRINTABLE_LEN];
+
 	(void)arg;
 	tickle_log("host table: t%x %s %s speed %d dsig 0x%x%s%s address %s port %d%s",
-	           (unsigned)h->tid, printable(h->name), h->arch, h->speed,
-	           (unsigned)h->dsig, h->tid == pvmd.master_tid ? " master" : "",
+	           (unsigned)h->tid, log_printable(name, sizeof(name), h->name), h->arch,
+	           h->speed, (unsigned)h->dsig,
+	           h->tid == pvmd.master_tid ? " master" : "",
 	           h->tid == pvmd.host_tid ? " (this daemon)" : "",
 	           h->addr[0] != '\0' ? h->addr : "-", h->port,
 	           h->link != NULL ? " linked" : "");

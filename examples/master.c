@@ -22,7 +22,7 @@
 
 /* Reports a failed PVM call, ends the workers already started (they would
  * otherwise wait for work forever), leaves PVM and exits non-zero. */
-static void die(const char *what, const int *tids, int ntids)
+static _Noreturn void die(const char *what, const int *tids, int ntids)
 {
 	char msg[128];
 	snprintf(msg, sizeof(msg), "master: %s", what);

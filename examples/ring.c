@@ -17,7 +17,7 @@
 
 #define TAG_TOKEN 20
 
-static void die(const char *what)
+static _Noreturn void die(const char *what)
 {
 	char msg[128];
 	snprintf(msg, sizeof(msg), "ring: %s", what);

@@ -141,10 +141,13 @@ int pvm_precv(int tid, int tag, void *buf, int len, int type, int *rtid, int *rt
 
 /* pvm_pkmesg family ----------------------------------------------------- */
 
-/* The buffer to include: exists and is not the send buffer. */
+/* The buffer to include: exists and is not the send buffer.  Both
+ * outputs are set on every path (NULL on error). */
 static int included(const char *fn, int bufid, struct msgbuf **inner,
                     struct msgbuf **outer)
 {
+	*inner = NULL;
+	*outer = NULL;
 	if (bufid <= 0)
 		return lpvm_error(fn, PvmBadParam);
 	*inner = lpvm_buf(bufid);

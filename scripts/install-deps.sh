@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
 	build-essential cmake pkg-config
+	clang                  # make check compiles with clang too (README, "Builds")
 	libevent-dev libprotobuf-c-dev protobuf-c-compiler
 	libfabric-dev libhwloc-dev libssl-dev
 	pvm pvm-dev            # the reference PVM 3.4.6, for compatibility tests

@@ -25,6 +25,16 @@ static int failures;
 		}                                                                        \
 	} while (0)
 
+#define CHECK_STR(what, expected, actual)                                                \
+	do {                                                                             \
+		const char *e_ = (expected), *a_ = (actual);                             \
+		if (a_ == NULL || strcmp(e_, a_) != 0) {                                 \
+			fprintf(stderr, "%s:%d: %s: expected \"%s\", got \"%s\"\n",      \
+			        __FILE__, __LINE__, what, e_, a_ ? a_ : "(null)");       \
+			failures++;                                                      \
+		}                                                                        \
+	} while (0)
+
 #define CHECK_BYTES(what, expected, actual, n)                                           \
 	do {                                                                             \
 		if (memcmp((expected), (actual), (n)) != 0) {                            \

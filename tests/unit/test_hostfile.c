@@ -13,16 +13,6 @@
 
 #include "check.h"
 
-#define CHECK_STR(what, expected, actual)                                                \
-	do {                                                                             \
-		const char *e_ = (expected), *a_ = (actual);                             \
-		if (strcmp(e_, a_) != 0) {                                               \
-			fprintf(stderr, "%s:%d: %s: expected \"%s\", got \"%s\"\n",      \
-			        __FILE__, __LINE__, what, e_, a_);                       \
-			failures++;                                                      \
-		}                                                                        \
-	} while (0)
-
 /* why must mention part */
 #define CHECK_WHY(what, part, why)                                                       \
 	do {                                                                             \

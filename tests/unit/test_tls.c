@@ -30,16 +30,6 @@
 #define MIB (1024u * 1024u)
 #define WAIT_LIMIT_SEC 5
 
-#define CHECK_STR(what, expected, actual)                                                \
-	do {                                                                             \
-		const char *e_ = (expected), *a_ = (actual);                             \
-		if (a_ == NULL || strcmp(e_, a_) != 0) {                                 \
-			fprintf(stderr, "%s:%d: %s: expected \"%s\", got \"%s\"\n",      \
-			        __FILE__, __LINE__, what, e_, a_ ? a_ : "(null)");       \
-			failures++;                                                      \
-		}                                                                        \
-	} while (0)
-
 /* One end of a connection under test, as its callbacks saw it. */
 struct side {
 	const char *name;
@@ -110,7 +100,9 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	/* As the daemon will: read the reason first, then drop the link. */
-	snprintf(s->reason, sizeof(s->reason), "%s", tls_bufferevent_error_text(bev));
+	char why[TLS_ERROR_TEXT_LEN];
+	snprintf(s->reason, sizeof(s->reason), "%s",
+	         tls_bufferevent_error_text(bev, why, sizeof(why)));
 	s->error |= (what & BEV_EVENT_ERROR) != 0;
 	s->eof |= (what & BEV_EVENT_EOF) != 0;
 	s->timeout |= (what & BEV_EVENT_TIMEOUT) != 0;
@@ -663,7 +655,9 @@ static SSL_CTX *impostor_ctx_new(void)
 	X509_sign(cert, key, EVP_sha256());
 	if (SSL_CTX_use_certificate(ctx, cert) != 1 ||
 	    SSL_CTX_use_PrivateKey(ctx, key) != 1) {
-		fprintf(stderr, "impostor certificate: %s\n", tls_error_text());
+		char why[TLS_ERROR_TEXT_LEN];
+		fprintf(stderr, "impostor certificate: %s\n",
+		        tls_error_text(why, sizeof(why)));
 		failures++;
 	}
 	X509_free(cert);
@@ -850,11 +844,32 @@ static void test_tcp_refused(void)
 
 static void test_ctx_rejects_nothing_silently(void)
 {
+	char why[TLS_ERROR_TEXT_LEN], small[8], first[TLS_ERROR_TEXT_LEN];
+
 	/* tls_error_text drains: a second call reports an empty queue. */
 	ERR_raise(ERR_LIB_SSL, SSL_R_PSK_IDENTITY_NOT_FOUND);
 	CHECK_EQ("error text names the error", 1,
-	         strstr(tls_error_text(), "psk identity not found") != NULL);
-	CHECK_STR("queue drained", "no OpenSSL error reported", tls_error_text());
+	         strstr(tls_error_text(why, sizeof(why)), "psk identity not found") !=
+	             NULL);
+	CHECK_STR("queue drained", "no OpenSSL error reported",
+	          tls_error_text(why, sizeof(why)));
+
+	/* the caller's buffer: cut to fit, and the queue still drained */
+	ERR_raise(ERR_LIB_SSL, SSL_R_PSK_IDENTITY_NOT_FOUND);
+	ERR_raise(ERR_LIB_SSL, SSL_R_BAD_LENGTH);
+	CHECK_EQ("cut to the buffer", sizeof(small) - 1,
+	         strlen(tls_error_text(small, sizeof(small))));
+	CHECK_STR("queue drained after a cut", "no OpenSSL error reported",
+	          tls_error_text(why, sizeof(why)));
+
+	/* two texts in one line are two texts */
+	ERR_raise(ERR_LIB_SSL, SSL_R_PSK_IDENTITY_NOT_FOUND);
+	tls_error_text(first, sizeof(first));
+	ERR_raise(ERR_LIB_SSL, SSL_R_BAD_LENGTH);
+	CHECK_EQ("a second text leaves the first alone", 1,
+	         strstr(first, "psk identity not found") != NULL &&
+	             strstr(tls_error_text(why, sizeof(why)), "bad length") != NULL &&
+	             strstr(first, "bad length") == NULL);
 }
 
 int main(void)
