@@ -209,9 +209,13 @@ void sysreq_getnoresets(struct conn *c, uint32_t seq)
 
 int sysreq_self_output(struct task *t, const Pvmx__SelfOutputRequest *req)
 {
-	if (req->tid != 0 && !tid_is_valid(req->tid))
+	/* PVM 3.4.6 takes a negative tid (its console sets -1): the output
+	 * then goes where it goes by default, to the daemon */
+	const int tid = req->tid < 0 ? 0 : req->tid;
+
+	if (tid != 0 && !tid_is_valid(tid))
 		return PvmBadParam;
-	output_redirect(t, req->tid, req->code, req->ctx);
+	output_redirect(t, tid, req->code, req->ctx);
 	return PvmOk;
 }
 
