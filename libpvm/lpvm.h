@@ -70,6 +70,10 @@ extern char lpvm_error_detail[256];
 
 /* connection (lpvm_conn.c) */
 int lpvm_ensure(const char *fn); /* connect + register if needed; 0 or code */
+/* The daemon's socket this task connects to: $PVMX_SOCK, else the VM's
+ * file in the private directory.  0, or -1 if it does not fit / cannot
+ * be made private. */
+int lpvm_daemon_sock_path(char *buf, size_t len);
 void lpvm_disconnect(void);
 /* Sends req (seq is filled in) and waits for its reply; data frames that
  * arrive meanwhile are queued.  *reply is freed with wire_control_free. */

@@ -79,17 +79,17 @@ static int lost_daemon(void)
 	return PvmSysErr;
 }
 
-static int resolve_sock_path(void)
+int lpvm_daemon_sock_path(char *buf, size_t len)
 {
 	const char *s = getenv("PVMX_SOCK");
 
 	if (s != NULL && *s != '\0') {
-		if (strlen(s) >= sizeof(lpvm.sock_path))
+		if (strlen(s) >= len)
 			return -1;
-		memcpy(lpvm.sock_path, s, strlen(s) + 1);
+		memcpy(buf, s, strlen(s) + 1);
 		return 0;
 	}
-	return paths_vm_file(lpvm.sock_path, sizeof(lpvm.sock_path), "sock");
+	return paths_vm_file(buf, len, "sock");
 }
 
 static int connect_daemon(void)
@@ -97,7 +97,7 @@ static int connect_daemon(void)
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd;
 
-	if (resolve_sock_path() != 0 || strlen(lpvm.sock_path) >= sizeof(sa.sun_path)) {
+	if (lpvm_daemon_sock_path(lpvm.sock_path, sizeof(lpvm.sock_path)) != 0 || strlen(lpvm.sock_path) >= sizeof(sa.sun_path)) {
 		snprintf(lpvm_error_detail, sizeof(lpvm_error_detail),
 		         "no usable private socket directory (see PVM_TMP)");
 		return -1;

@@ -46,7 +46,8 @@ char *pvmgetpvmd(void);
 void pvmchkuid(int uid);
 /* The pvmd that belongs to this library, into buf: $PVMX_PVMD, else
  * ../bin/pvmd beside the directory libpvm3.so.3 was loaded from, else
- * the install directory.  0 if it is executable, else -1. */
+ * the install directory.  Never a PATH search: it could find PVM 3.4.6's
+ * pvmd.  0 if it is executable, else -1. */
 int lpvm_pvmd_path(char *buf, size_t len);
 
 /* logging to stderr with the task's prefix (lpvm_log.c) */

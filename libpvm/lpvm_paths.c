@@ -7,7 +7,6 @@
 #include "lpvm.h"
 #include "lpvm_cruft.h"
 
-#include "paths.h"
 
 #include <dlfcn.h>
 #include <limits.h>
@@ -187,13 +186,10 @@ char *pvmgetroot(void)
 char *pvmdsockfile(void)
 {
 	static char path[sizeof(lpvm.sock_path)];
-	const char *s = getenv("PVMX_SOCK");
 
 	if (lpvm.fd >= 0 && lpvm.sock_path[0] != '\0')
 		snprintf(path, sizeof(path), "%s", lpvm.sock_path);
-	else if (s != NULL && *s != '\0')
-		snprintf(path, sizeof(path), "%s", s);
-	else if (paths_vm_file(path, sizeof(path), "sock") != 0)
+	else if (lpvm_daemon_sock_path(path, sizeof(path)) != 0)
 		return NULL;
 	return path;
 }

@@ -4,13 +4,13 @@
  * Also the small path helpers PVM exports (pvmgettmp, pvmgetrsh, ...).
  */
 #include "lpvm.h"
+#include "lpvm_cruft.h"
 
 #include "dsig.h"
 #include "paths.h"
 #include "pvmx.h"
 #include "wire.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -22,38 +22,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#ifndef PVMX_INSTALL_BINDIR
-#define PVMX_INSTALL_BINDIR "/usr/local/bin"
-#endif
-
-/* The pvmd that belongs to this library: $PVMX_PVMD, else ../bin/pvmd
- * next to the directory libpvm3.so.3 was loaded from, else the install
- * directory.  Never a PATH search: it could find PVM 3.4.6's pvmd. */
-static int find_pvmd(char *buf, size_t len)
-{
-	const char *env = getenv("PVMX_PVMD");
-	Dl_info info;
-
-	if (env != NULL && *env != '\0') {
-		snprintf(buf, len, "%s", env);
-		return access(buf, X_OK);
-	}
-	if (dladdr((void *)find_pvmd, &info) != 0 && info.dli_fname != NULL) {
-		char lib[PATH_MAX];
-		char *slash;
-
-		if (realpath(info.dli_fname, lib) != NULL &&
-		    (slash = strrchr(lib, '/'))) {
-			*slash = '\0';
-			snprintf(buf, len, "%s/../bin/pvmd", lib);
-			if (access(buf, X_OK) == 0)
-				return 0;
-		}
-	}
-	snprintf(buf, len, "%s/pvmd", PVMX_INSTALL_BINDIR);
-	return access(buf, X_OK);
-}
 
 static int daemon_answers(const char *path)
 {
@@ -105,7 +73,7 @@ int pvm_start_pvmd(int argc, char **argv, int block)
 		return lpvm_error("pvm_start_pvmd", PvmSysErr);
 	if (daemon_answers(sock))
 		return lpvm_error("pvm_start_pvmd", PvmDupHost);
-	if (find_pvmd(pvmd, sizeof(pvmd)) != 0) {
+	if (lpvm_pvmd_path(pvmd, sizeof(pvmd)) != 0) {
 		snprintf(lpvm_error_detail, sizeof(lpvm_error_detail),
 		         "no pvmd executable found (set PVMX_PVMD)");
 		return lpvm_error("pvm_start_pvmd", PvmCantStart);
