@@ -16,13 +16,6 @@ for f in "$PVM" "$PROGS/run_sleep" "$PROGS/con_sigwait"; do
 	fi
 done
 
-vm_procs() {
-	local p
-	for p in $(pgrep -x "$1"); do
-		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "PVM_TMP=$TEST_TMP" && echo "$p"
-	done
-}
-
 # console CMDS...: feeds each argument as one line to a console; sets OUT, RC
 console() {
 	OUT=$(printf '%s\n' "$@" | tmo 40 "$PVM" 2>&1)
