@@ -56,12 +56,37 @@ on() {
 	PVMX_VHOSTS=$DIR tmo 20 "$RSH" "$h" "$@"
 }
 root_links() { ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort; }
-# netns_ids: every network namespace any process is in, plus named ones
-netns_ids() {
-	{
-		find /proc -mindepth 3 -maxdepth 3 -path '/proc/[0-9]*/ns/net' -printf '%l\n' 2>/dev/null
-		ip netns list | awk '{print $1}'
-	} | sort -u
+# proc_key PID: "PID:START" while PID runs (START, its start time, tells
+# it from a later process given the same pid); nothing once it has ended
+proc_key() {
+	local s
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	s=${s##*) }
+	# shellcheck disable=SC2086 # (the fields of stat, after the name)
+	set -- "$1" $s
+	[ "$2" = Z ] || echo "$1:${21}"
+}
+# in_namespaces NSID...: proc_key of every process in one of those network
+# namespaces.  (Namespace ids are handed out again at once, to a parallel
+# test's new namespace too: after `down`, an id alone proves nothing, so
+# what ran in ours is listed before, and looked for by proc_key after.)
+in_namespaces() {
+	local f ns
+	while read -r f ns; do
+		case " $* " in
+		*" $ns "*)
+			f=${f#/proc/}
+			proc_key "${f%/ns/net}"
+			;;
+		esac
+	done < <(find /proc -mindepth 3 -maxdepth 3 -path '/proc/[0-9]*/ns/net' -printf '%p %l\n' 2>/dev/null)
+}
+# still_running KEY...: the KEYs (from proc_key) whose process still runs
+still_running() {
+	local k
+	for k in "$@"; do
+		[ "$(proc_key "${k%%:*}")" != "$k" ] || echo "$k"
+	done
 }
 
 links_before=$(root_links)
@@ -166,15 +191,21 @@ PVMX_VHOSTS=$DIR tmo 20 "$RSH" h2 'sleep 600 >/dev/null 2>&1 & echo $! >'"$WORK/
 stray=$(cat "$WORK/stray.pid")
 kill -0 "$stray" 2>/dev/null || fail "the stray process on h2 did not start"
 
+# shellcheck disable=SC2086 # (pids, namespace ids: one word each)
+{
+	keys=$(for p in $holders $stray; do proc_key "$p"; done)
+	in_ns=$(in_namespaces $nsids)
+}
 tmo 30 "$VHOSTS" down "$DIR" || fail "vhosts down failed"
-left=""
-for p in $holders $stray; do
-	[ -d "/proc/$p" ] && [ "$(awk '/^State:/{print $2}' "/proc/$p/status" 2>/dev/null)" != Z ] && left="$left $p"
-done
-[ -z "$left" ] && ok "down ended the holders and the stray process" || fail "processes left after down:$left"
-left=$(comm -12 <(netns_ids) <(echo "$nsids" | sort -u) | tr '\n' ' ')
+# shellcheck disable=SC2086
+left=$(still_running $keys | tr '\n' ' ')
+[ -n "$keys" ] && [ -z "$left" ] && ok "down ended the holders and the stray process" ||
+	fail "processes left after down: '$left' (of '$keys')"
+# shellcheck disable=SC2086
+left=$(still_running $in_ns | tr '\n' ' ')
 named=$(ip netns list | grep -c "^vx$tag" || true)
-[ -z "$left" ] && [ "$named" = 0 ] && ok "down left no namespace" || fail "namespaces left: $left ($named named)"
+[ -z "$left" ] && [ "$named" = 0 ] && ok "down left no namespace (no name, nothing running in one)" ||
+	fail "namespaces left: processes '$left' in them, $named named"
 [ -z "$(ls -A "$DIR" 2>/dev/null)" ] && ok "down left no file in $DIR" || fail "left in $DIR: $(ls -A "$DIR")"
 [ "$(root_links)" = "$links_before" ] || fail "root interfaces changed after down"
 tmo 30 "$VHOSTS" down "$DIR" && ok "a second down is a no-op" || fail "second down failed"
