@@ -4,8 +4,8 @@
 # Each system spawns N copies of a task that registers and exits, ROUNDS
 # times; medians are reported.  PVM 3.4.6 runs from Debian's package with
 # PVM_ALLOW_ROOT=1 and a private HOME (it finds programs only in
-# $HOME/pvm3/bin/LINUX64); it uses /tmp/pvmd.<uid>, so do not run this
-# while another PVM 3.4.6 daemon of yours is up.
+# $HOME/pvm3/bin/LINUX64); both systems keep their daemon files in a
+# private PVM_TMP, so this runs beside other daemons.
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 n=${2:-16}
@@ -22,6 +22,7 @@ echo "== pvmx"
 export PVM_TMP=$work PVM_VMID=bench
 PATH=$build/bench:$PATH "$build/bin/pvmd" & pvmd_pid=$!
 for _ in $(seq 50); do [ -S "$work/pvmx-$(id -u)/pvmd.bench.sock" ] && break; sleep 0.1; done
+[ -S "$work/pvmx-$(id -u)/pvmd.bench.sock" ] || { echo "pvmx: pvmd did not start within 5 s"; exit 1; }
 ours=$("$build/bench/bench_spawn" "$n" "$rounds" | tail -1)
 echo "$ours"
 kill "$pvmd_pid"; wait "$pvmd_pid" 2>/dev/null || true; pvmd_pid=""

@@ -12,7 +12,31 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 # the extra hosts' daemons keep their files in a directory of our own
 demo_tmp=$(mktemp -d "${TMPDIR:-/tmp}/pvmx-demo.XXXXXX")
 export PVM_TMP=$demo_tmp PVM_RSH=$src/scripts/lo-rsh
-trap 'echo halt | "$build/bin/pvm" >/dev/null 2>&1 || true; rm -rf "$demo_tmp"' EXIT
+sock=$demo_tmp/pvmx-$(id -u)/pvmd.$PVM_VMID.sock
+# demo_daemons: pids of our daemons (PVM_TMP ours, or a host's below it)
+demo_daemons() {
+	local p
+	for p in $(pgrep -x pvmd); do
+		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" |
+			grep -q "^PVM_TMP=$demo_tmp\(/.*\)\{0,1\}$" && echo "$p"
+	done
+	return 0
+}
+# halt_all: halts the machine if it runs (a console started with no daemon
+# would start one) and waits, at most 5 s, for every daemon of ours to
+# have exited, so that none still writes in demo_tmp as it is removed
+halt_all() {
+	local _ left
+	[ ! -S "$sock" ] || echo halt | "$build/bin/pvm" >/dev/null 2>&1 || true
+	for _ in $(seq 1 50); do
+		left=$(demo_daemons)
+		[ -n "$left" ] || return 0
+		sleep 0.1
+	done
+	# shellcheck disable=SC2086 # (pids)
+	kill -KILL $left 2>/dev/null || true
+}
+trap 'halt_all; rm -rf "$demo_tmp"' EXIT
 
 echo "== starting a private virtual machine (PVM_VMID=$PVM_VMID)"
 pvm_out=$(echo conf | "$build/bin/pvm")
@@ -27,5 +51,5 @@ printf 'add 127.0.0.2 127.0.0.3\nconf\n' | timeout 60 "$build/bin/pvm" || status
 echo "== pvmrun -t -np 6 ring 3   (the ring over three hosts; -t shows each task's tid)"
 timeout 60 "$build/bin/pvmrun" -t -np 6 ring 3 || status=$?
 echo "== halting the virtual machine (every host)"
-echo halt | "$build/bin/pvm" >/dev/null || true
+halt_all
 exit $status

@@ -11,6 +11,7 @@ packages=(
 	pvm pvm-dev            # the reference PVM 3.4.6, for compatibility tests
 	openmpi-bin libopenmpi-dev  # Open MPI, for the side-by-side benchmarks in bench/
 	iproute2 procps
+	openssl                # its s_client: test_hosts's client with a wrong TLS key
 	# s390x (big-endian) cross compiler, libc and emulator for
 	# tests/integration/test_hetero.sh; its libraries come from
 	# scripts/s390x-sysroot.sh, which needs the s390x package index

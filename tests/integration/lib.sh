@@ -54,6 +54,28 @@ tmo() {
 	timeout -k 2 "$s" "$@"
 }
 
+# wait_until SECONDS CMD...: polls CMD every 0.1 s until it succeeds;
+# fails if it has not within SECONDS (wait for a condition, never for a
+# fixed time)
+wait_until() {
+	local n=$(($1 * 10))
+	shift
+	until "$@"; do
+		[ "$n" -gt 0 ] || return 1
+		n=$((n - 1))
+		sleep 0.1
+	done
+}
+
+# vm_procs NAME: pids of live processes called NAME that belong to this
+# test's virtual machine (their environment names our PVM_TMP)
+vm_procs() {
+	local p
+	for p in $(pgrep -x "$1"); do
+		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "PVM_TMP=$TEST_TMP" && echo "$p"
+	done
+}
+
 sock_path() { echo "$PVM_TMP/pvmx-$(id -u)/pvmd.$PVM_VMID.sock"; }
 log_path() { echo "$PVM_TMP/pvmx-$(id -u)/pvmd.$PVM_VMID.log"; }
 

@@ -15,15 +15,6 @@ for f in "$PVM" "$PROGS/run_exit" "$PROGS/run_sleep" "$PROGS/run_lines"; do
 	fi
 done
 
-# vm_procs NAME: pids of live processes called NAME that belong to this
-# test's virtual machine (their environment names our PVM_TMP)
-vm_procs() {
-	local p
-	for p in $(pgrep -x "$1"); do
-		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "PVM_TMP=$TEST_TMP" && echo "$p"
-	done
-}
-
 # gone PID: true once PID has ended (a zombie counts as ended)
 gone() {
 	local s

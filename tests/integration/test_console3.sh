@@ -16,13 +16,6 @@ for f in "$PVM" "$PROGS/run_sleep" "$PROGS/con_sigwait"; do
 	fi
 done
 
-vm_procs() {
-	local p
-	for p in $(pgrep -x "$1"); do
-		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "PVM_TMP=$TEST_TMP" && echo "$p"
-	done
-}
-
 # console CMDS...: feeds each argument as one line to a console; sets OUT, RC
 console() {
 	OUT=$(printf '%s\n' "$@" | tmo 40 "$PVM" 2>&1)
@@ -237,14 +230,22 @@ for _ in $(seq 1 50); do
 done
 expect_match "a task holds a persistent entry" '^<pvmx_held>:$' "$OUT"
 # another console, still running during the reset: PVM spares consoles,
-# and the entries of a no-reset task
+# and the entries of a no-reset task.  Its input is a fifo we write: it
+# has put its entry before the reset (it says so), and is still there
+# during it (its input ends after).
 BG_OUT=$TEST_TMP/bg_console.out
-{ echo "put pvmx_bg 1 kept"; sleep 4; echo "echo background console survived"; } |
-	tmo 30 "$PVM" >"$BG_OUT" 2>&1 &
+BG_IN=$TEST_TMP/bg_console.in
+mkfifo "$BG_IN"
+timeout -k 2 30 "$PVM" <"$BG_IN" >"$BG_OUT" 2>&1 &
 BG_PID=$!
 EXTRA_PIDS="$EXTRA_PIDS $BG_PID"
-sleep 1
+exec {bg_in}>"$BG_IN"
+printf 'put pvmx_bg 1 kept\necho background console ready\n' >&"$bg_in"
+wait_until 10 grep -qx "background console ready" "$BG_OUT" ||
+	fail "the background console did not start: $(cat "$BG_OUT")"
 console "put pvmx_mine 0 kept" "spawn -> run_sleep 60" reset "names" "echo after reset"
+echo "echo background console survived" >&"$bg_in"
+exec {bg_in}>&-
 no_notimpl "reset"
 expect_match "the console that reset goes on" '^after reset$' "$OUT"
 expect_match "a -> job of the resetting console ends with its task" '^\[1\] finished$' "$OUT"

@@ -14,7 +14,7 @@ MH=$PROGS/mh_t
 daemon_pid() { # daemon_pid HOSTNAME -> the pid of that host's pvmd
 	local p
 	for p in $(pgrep -x pvmd); do
-		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "PVM_TMP=$TEST_TMP/lo-$1" && { echo "$p"; return; }
+		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "PVM_TMP=$TEST_TMP/lo-$1" && { echo "$p"; return; }
 	done
 }
 log_of() { cat "$TEST_TMP/lo-$1/pvmx-$(id -u)/pvmd.$PVM_VMID.log" 2>/dev/null; }
@@ -59,8 +59,10 @@ out=$(echo conf | tmo 10 "$BIN/pvm")
 expect_match "the added host has the options of its '&' line (* sp=1500)" "127.0.0.4 +100000 +[A-Z0-9]+ +1500 " "$out"
 out=$(tmo 30 "$MH" del 127.0.0.4 127.0.0.9)
 expect_eq "delhosts: a host, one not in the VM" "del 1 0 -6" "$out"
-p4=$(daemon_pid 127.0.0.4)
-[ -z "$p4" ] && pass "the deleted host's pvmd is gone" || { sleep 1; [ -z "$(daemon_pid 127.0.0.4)" ] && pass "the deleted host's pvmd is gone" || fail "pvmd of 127.0.0.4 still runs"; }
+# no_daemon HOST: that host's pvmd has exited
+no_daemon() { [ -z "$(daemon_pid "$1")" ]; }
+wait_until 5 no_daemon 127.0.0.4 && pass "the deleted host's pvmd is gone" ||
+	fail "pvmd of 127.0.0.4 still runs 5 s after delhosts"
 out=$(tmo 30 "$MH" addwatch 127.0.0.4)
 expect_match "re-added host: a fresh index, never the old one; PvmHostAdd notify" \
 	"^ok - PvmHostAdd notify for 127.0.0.4: count 1, t1[4-9a-f]0000 " "$out"
@@ -70,7 +72,7 @@ expect_match "console add: PVM's success lines" "1 successful" "$out"
 expect_match "console add: the host and its new dtid" " +127\.0\.0\.6 +1[c-f]0000" "$out"
 expect_match "console conf: 5 hosts after the add" "^5 hosts, 1 data format" "$out"
 expect_match "console delete: PVM's lines" "127\.0\.0\.6 +deleted" "$out"
-sleep 0.3
+wait_until 5 no_daemon 127.0.0.6 || fail "pvmd of 127.0.0.6 still runs 5 s after delete"
 
 # --- strangers on a daemon port ---------------------------------------------
 port=$(sed -n 's/.*127\.0\.0\.2 port \([0-9]*\)) added.*/\1/p' "$(log_path)" | head -1)
@@ -78,16 +80,19 @@ if [ -n "$port" ]; then
 	# plaintext and garbage: refused at the TLS handshake
 	(exec 3<>"/dev/tcp/127.0.0.2/$port" && printf 'GET / HTTP/1.0\r\n\r\n' >&3 && timeout 2 cat <&3 >/dev/null) 2>/dev/null
 	(exec 3<>"/dev/tcp/127.0.0.2/$port" && head -c 4096 /dev/urandom >&3 && timeout 2 cat <&3 >/dev/null) 2>/dev/null
-	if command -v openssl >/dev/null; then
-		# a TLS 1.3 client with a pre-shared key that is not the VM's
-		echo x | timeout 5 openssl s_client -connect "127.0.0.2:$port" -tls1_3 \
-			-psk_identity pvmx-vm -psk "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
-			-ciphersuites TLS_AES_128_GCM_SHA256 >/dev/null 2>&1
-	fi
-	sleep 0.5
-	n=$(log_of 127.0.0.2 | grep -c 'TLS handshake or authentication failed')
-	[ "$n" -ge 2 ] && pass "plaintext, garbage and a wrong key are refused and logged ($n)" ||
-		fail "expected refusals in 127.0.0.2's log, found $n"
+	# a TLS 1.3 client with a pre-shared key that is not the VM's
+	# (openssl: Debian package openssl, in scripts/install-deps.sh)
+	command -v openssl >/dev/null || fail "no openssl command for the wrong-key client (Debian package openssl)"
+	echo x | timeout 5 openssl s_client -connect "127.0.0.2:$port" -tls1_3 \
+		-psk_identity pvmx-vm -psk "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+		-ciphersuites TLS_AES_128_GCM_SHA256 >/dev/null 2>&1
+	# the daemon logs each refusal once it has handled it: wait for all three
+	refusals() { log_of 127.0.0.2 | grep -c 'TLS handshake or authentication failed'; }
+	logged() { [ "$(refusals)" -ge 3 ] && log_of 127.0.0.2 | grep -q 'binder\|psk'; }
+	wait_until 5 logged
+	n=$(refusals)
+	[ "$n" -ge 3 ] && pass "plaintext, garbage and a wrong key are refused and logged ($n)" ||
+		fail "expected 3 refusals in 127.0.0.2's log, found $n"
 	log_of 127.0.0.2 | grep -q 'binder\|psk' && pass "the wrong key is named in the log" ||
 		fail "no PSK failure line in 127.0.0.2's log"
 	out=$(tmo 10 "$MH" conf)
@@ -138,15 +143,27 @@ expect_eq "the rest of the VM keeps working (xhost on 3 hosts)" 0 "$out"
 p4=$(daemon_pid 127.0.0.4)
 dtid4=$(tmo 10 "$MH" conf | sed -n 's/^host \([0-9a-f]*\) 127\.0\.0\.4 .*/\1/p')
 if [ -n "$p4" ] && [ -n "$dtid4" ]; then
-	kill -STOP "$p4"
-	tmo 10 "$MH" spawnon 127.0.0.4 >"$TEST_TMP/spawnon" &
+	# Both requests must be waiting on the frozen daemon when it is declared
+	# dead (3 heartbeats, 0.6 s, after it froze): the two tasks join first
+	# and ask the moment their stdin, one fifo, is closed, right after the
+	# freeze, rather than a process start-up later.
+	go=$TEST_TMP/go
+	mkfifo "$go"
+	tmo 10 "$MH" spawnon 127.0.0.4 wait <"$go" >"$TEST_TMP/spawnon" &
 	spawn_pid=$!
-	out=$(tmo 10 "$MH" tasksof "$dtid4")
+	tmo 10 "$MH" tasksof "$dtid4" wait <"$go" >"$TEST_TMP/tasksof" &
+	tasks_pid=$!
+	exec {go_fd}>"$go"
+	both_ready() { grep -sqx ready "$TEST_TMP/spawnon" && grep -sqx ready "$TEST_TMP/tasksof"; }
+	wait_until 10 both_ready || fail "spawnon and tasksof did not join the machine"
+	kill -STOP "$p4"
+	exec {go_fd}>&-
+	wait "$tasks_pid"
 	expect_eq "pvm_tasks on a host whose daemon froze: PvmHostFail once it is declared dead" \
-		"tasksof -22" "$out"
+		"tasksof -22" "$(tail -1 "$TEST_TMP/tasksof")"
 	wait "$spawn_pid"
 	expect_eq "a spawn waiting on that host: PvmHostFail for its instance" \
-		"spawnon 0 -22" "$(cat "$TEST_TMP/spawnon")"
+		"spawnon 0 -22" "$(tail -1 "$TEST_TMP/spawnon")"
 	kill -KILL "$p4"
 	kill -CONT "$p4" 2>/dev/null
 	out=$(tmo 10 "$MH" conf | head -1)

@@ -11,9 +11,11 @@ expect_match "no daemon: one-line explanation names the socket" "Can't contact l
 out=$(PVMX_PVMD=$BIN/pvmd tmo 20 lib_api start 2>&1); rc=$?
 expect_eq "start/halt case" 0 "$rc"
 [ $rc -eq 0 ] || echo "$out"
-sleep 0.2
-[ -S "$(sock_path)" ] && fail "socket removed after pvm_halt" || pass "socket removed after pvm_halt"
-pgrep -f "$BIN/pvmd" -a | grep -q . && { sleep 1; }
+# pvm_halt is answered before the daemon it started has exited: wait for
+# that daemon (ours by its PVM_TMP) to be gone, then look at its socket
+no_daemon() { [ -z "$(vm_procs pvmd)" ]; }
+wait_until 10 no_daemon || fail "the daemon lib_api started still runs 10 s after pvm_halt: $(vm_procs pvmd)"
+[ -e "$(sock_path)" ] && fail "socket still there after pvm_halt" || pass "socket removed after pvm_halt"
 
 vm_start
 for c in query errors messages large; do

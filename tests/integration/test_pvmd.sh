@@ -75,9 +75,13 @@ out=$(client "spawn:true:1:1:no.such.host" "spawn:true:1:1:." "spawn:true:1:1:lo
 expect_eq "placement: other host, ., localhost, hostname, our arch, other arch, HostCompl of us, debug|trace" \
 	"-6 1 1 1 1 -6 -6 2" "$(printf '%s\n' "$out" | sed -n 's/^spawn code=\(-*[0-9]*\).*/\1/p' | xargs)"
 
-out=$(client "spawn:true:1:0:" sleep:1500 tasks:@last)
+# task_gone TID: the daemon no longer lists TID (it noticed the exit)
+task_gone() { client "tasks:$1" | grep -q "tasks code=-31 n=0"; }
+out=$(client "spawn:true:1:0:")
 expect_match "spawn of true: one tid" "spawn code=1 tids=0x4[0-9a-f]+" "$out"
-expect_match "its exit is noticed: tasks no longer lists it" "tasks code=-31 n=0" "$out"
+tid=$(printf '%s\n' "$out" | sed -n 's/^spawn code=1 tids=\(0x[0-9a-f]*\)$/\1/p')
+[ -n "$tid" ] && wait_until 10 task_gone "$tid" && pass "its exit is noticed: tasks no longer lists it" ||
+	fail "tasks still lists the task of true ($tid) after 10 s"
 
 # --- output ----------------------------------------------------------------
 out=$(client "spawn:/bin/sh:1:0::-c:echo hi; echo to-stderr >&2; printf no-newline")
@@ -100,10 +104,13 @@ out=$(client "notify:1:4:0x4fff0" "notify:16:5:0x4fff0" "notify:2:6:0x80000" "no
 seq=$(printf '%s\n' "$out" | sed -n 's/^data src=0x40000 tag=\([0-9]*\) .*: \(.*\)/\1 \2/p' | tr '\n' '|')
 expect_eq "notify on a task/host that does not exist fires at once; HostAdd waits" \
 	"4 int=327664|5 int=327664 int=-1|6 int=524288|" "$seq"
-out=$(client "spawn:/bin/sh:1:0::-c:exit 5" sleep:1000 tasks:@last "notify:16:11:@last" recv:3000)
+# (asked for once the daemon has noticed the exit, by another connection)
+out=$(client "spawn:/bin/sh:1:0::-c:exit 5")
 tid=$(printf '%s\n' "$out" | sed -n 's/^spawn code=1 tids=\(0x[0-9a-f]*\)$/\1/p')
+[ -n "$tid" ] && wait_until 10 task_gone "$tid" || fail "the task of sh -c 'exit 5' ($tid) is still listed after 10 s"
+out=$(client "notify:16:11:$tid" recv:3000)
 expect_match "a notify that comes after the task exited still carries its status" \
-	"tasks code=-31 .*tag=11 .*: int=$((tid)) int=1280" "$(printf '%s ' $out)"
+	"tag=11 .*: int=$((tid)) int=1280" "$(printf '%s ' $out)"
 out=$(client "notify:0x101:4:@self" "notify:7:4:@self" "notify:1:4:-5")
 expect_eq "notify: cancel accepted, bad kind and bad tid refused" "0 -2 -2" \
 	"$(printf '%s\n' "$out" | sed -n 's/^status code=//p' | xargs)"

@@ -13,15 +13,6 @@ for f in "$PVMRUN" "$PROGS/run_exit" "$PROGS/run_sig" "$PROGS/run_sleep" "$PROGS
 	fi
 done
 
-# vm_procs NAME: pids of live processes called NAME that belong to this
-# test's virtual machine (their environment names our PVM_TMP)
-vm_procs() {
-	local p
-	for p in $(pgrep -x "$1"); do
-		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "PVM_TMP=$TEST_TMP" && echo "$p"
-	done
-}
-
 # pvmrun ARGS...: runs pvmrun with a timeout; sets OUT (stdout), ERR, RC
 pvmrun() {
 	tmo 40 "$PVMRUN" "$@" >"$TEST_TMP/out" 2>"$TEST_TMP/err"

@@ -44,7 +44,7 @@ on() { # on HOST command...: run on that host, bounded
 pvmd_pid_on() { # the pid of the pvmd whose PVM_TMP is that host's
 	local p
 	for p in $(pgrep -x pvmd); do
-		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "PVM_TMP=$DIR/$1/tmp" && { echo "$p"; return; }
+		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "PVM_TMP=$DIR/$1/tmp" && { echo "$p"; return; }
 	done
 }
 log_on() { cat "$DIR/$1/tmp/pvmx-$(id -u)/pvmd.ns.log" 2>/dev/null; }

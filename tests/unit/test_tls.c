@@ -772,7 +772,9 @@ static void test_peer_killed(void)
 
 /* ---- TCP, as the daemon uses it ---- */
 
-static int tcp_listener(struct sockaddr_in *addr)
+/* A socket bound to a free loopback port (its address in *addr), listening
+ * if asked to. */
+static int tcp_bound(struct sockaddr_in *addr, int do_listen)
 {
 	socklen_t len = sizeof(*addr);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -781,11 +783,17 @@ static int tcp_listener(struct sockaddr_in *addr)
 	addr->sin_family = AF_INET;
 	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (fd < 0 || bind(fd, (struct sockaddr *)addr, sizeof(*addr)) < 0 ||
-	    listen(fd, 4) < 0 || getsockname(fd, (struct sockaddr *)addr, &len) < 0) {
-		perror("tcp listener");
+	    (do_listen && listen(fd, 4) < 0) ||
+	    getsockname(fd, (struct sockaddr *)addr, &len) < 0) {
+		perror("tcp socket");
 		exit(2);
 	}
 	return fd;
+}
+
+static int tcp_listener(struct sockaddr_in *addr)
+{
+	return tcp_bound(addr, 1);
 }
 
 /* A non-blocking connect, handed over while (perhaps) still in progress. */
@@ -830,15 +838,18 @@ static void test_tcp_refused(void)
 {
 	SSL_CTX *cctx = tls_ctx_new(0, secret_a);
 	struct sockaddr_in addr;
-	int listener = tcp_listener(&addr);
+	/* bound, never listening, and kept until the end: nothing listens on
+	 * that port, and no other process (a parallel test) can take it, as
+	 * it could a port we had closed */
+	int bound = tcp_bound(&addr, 0);
 
-	close(listener); /* nothing listens on that port now */
 	setup(4096);
 	attach(&cli, tls_bufferevent_new(base, tcp_connect_started(&addr), cctx, 0));
 	WAIT_FOR(client_finished, "the refused connect");
 	CHECK_EQ("client: ERROR on a refused connect", 1, cli.error);
 	fprintf(stderr, "  (refused: client said \"%s\")\n", cli.reason);
 	teardown();
+	close(bound);
 	SSL_CTX_free(cctx);
 }
 

@@ -12,6 +12,8 @@
  *                         says how long they took after "go" on stdin
  *   mh_t tasksof TID      prints "tasksof RC" for pvm_tasks(TID)
  *   mh_t spawnon HOST     prints "spawnon RC TID" for one echo spawned there
+ *                         (tasksof, spawnon with "wait" last: joins, prints
+ *                         "ready", asks only at the end of stdin)
  *   mh_t echo | sibs      the spawned sides
  * Prints one line per check ("ok - ", "FAIL - "); exits 1 if any failed.
  */
@@ -432,6 +434,22 @@ static void test_watch(const char *host)
 	CHECK(pvm_send(echo, 1) == 0, "a send to a task of the dead host is dropped (0)");
 }
 
+/* "wait" after a request's argument: join the machine and say "ready",
+ * then ask only once stdin ends, so that the request leaves the moment
+ * the test chooses (test_hosts: right after it freezes a daemon, rather
+ * than a process start-up later, which may be after that daemon has been
+ * declared dead). */
+static void wait_for_go(int argc, char **argv)
+{
+	if (argc < 4 || strcmp(argv[3], "wait") != 0)
+		return;
+	pvm_mytid();
+	printf("ready\n");
+	fflush(stdout);
+	while (getchar() != EOF)
+		;
+}
+
 static void test_addwatch(char *name)
 {
 	int info = 0, n, cnt = 0, tid = 0, bufid;
@@ -468,6 +486,7 @@ int main(int argc, char **argv)
 		int tid = 0, n;
 
 		pvm_setopt(PvmAutoErr, 0);
+		wait_for_go(argc, argv);
 		n = pvm_spawn("mh_t", args, PvmTaskHost, argv[2], 1, &tid);
 		printf("spawnon %d %d\n", n, tid);
 		pvm_exit();
@@ -478,6 +497,7 @@ int main(int argc, char **argv)
 		struct pvmtaskinfo *ti;
 
 		pvm_setopt(PvmAutoErr, 0);
+		wait_for_go(argc, argv);
 		printf("tasksof %d\n",
 		       pvm_tasks((int)strtol(argv[2], NULL, 16), &n, &ti));
 		pvm_exit();
