@@ -37,15 +37,12 @@ expect_match "trace lists PVM's event names (pvmtevinfo)" ' settmask ' "$out"
 # '*' marks the events in it
 expect_match "trace + setopt: setopt marked" ' \* setopt ' "$out"
 expect_match "trace - mytid: mytid no longer marked" '^ +[a-z_]+ +   mytid ' "$out"
-for _ in $(seq 1 50); do
-	kill -0 "$PVMD_PID" 2>/dev/null || break
-	sleep 0.1
-done
-if kill -0 "$PVMD_PID" 2>/dev/null; then
-	fail "halt from PVM 3.4.6's console did not end our daemon"
-else
+gone() { ! kill -0 "$1" 2>/dev/null; }
+if wait_until 5 gone "$PVMD_PID"; then
 	wait "$PVMD_PID" 2>/dev/null
 	PVMD_PID=""
 	pass "halt from PVM 3.4.6's console ended our daemon"
+else
+	fail "halt from PVM 3.4.6's console did not end our daemon within 5 s"
 fi
 finish
