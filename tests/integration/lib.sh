@@ -76,6 +76,30 @@ vm_procs() {
 	done
 }
 
+# need_compat PROG...: the compatibility programs PROG (in
+# $PVMX_BUILD/tests/compat), the reference PVM 3.4.6 (header and library)
+# and our libpvm3.so.3 are all there, or the test fails at once, saying
+# what is missing and how to get it.
+need_compat() {
+	local p missing=""
+	for p in "$@"; do
+		[ -x "$PVMX_BUILD/tests/compat/$p" ] || missing="$missing $p"
+	done
+	for p in /usr/include/pvm3.h /usr/lib/x86_64-linux-gnu/libpvm3.so.3; do
+		[ -e "$p" ] || missing="$missing $p"
+	done
+	if [ -n "$missing" ]; then
+		echo "FAIL: compatibility programs or the reference PVM 3.4.6 missing:$missing."
+		echo "      They need Debian's pvm and pvm-dev (PVM 3.4.6):"
+		echo "      run scripts/install-deps.sh, then re-run cmake and rebuild."
+		exit 1
+	fi
+	if [ ! -e "$PVMX_BUILD/lib/libpvm3.so.3" ]; then
+		echo "FAIL: $PVMX_BUILD/lib/libpvm3.so.3 not built"
+		exit 1
+	fi
+}
+
 sock_path() { echo "$PVM_TMP/pvmx-$(id -u)/pvmd.$PVM_VMID.sock"; }
 log_path() { echo "$PVM_TMP/pvmx-$(id -u)/pvmd.$PVM_VMID.log"; }
 

@@ -19,21 +19,7 @@ REF_HEADER=/usr/include/pvm3.h
 REF_LIBDIR=/usr/lib/x86_64-linux-gnu
 CC=${CC:-cc}
 
-missing=""
-for p in compat_layout ours_layout compat_hello compat_worker ref_hello ref_worker; do
-	[ -x "$COMPAT/$p" ] || missing="$missing $p"
-done
-if [ -n "$missing" ] || [ ! -f "$REF_HEADER" ]; then
-	echo "FAIL: compatibility programs not built (missing:${missing:- none}; reference header" \
-		"$( [ -f "$REF_HEADER" ] && echo present || echo "$REF_HEADER absent"))."
-	echo "      They need the reference PVM 3.4.6 (Debian packages pvm and pvm-dev):"
-	echo "      run scripts/install-deps.sh, then re-run cmake and rebuild."
-	exit 1
-fi
-if [ ! -e "$OURLIB/libpvm3.so.3" ]; then
-	echo "FAIL: $OURLIB/libpvm3.so.3 not built"
-	exit 1
-fi
+need_compat compat_layout ours_layout compat_hello compat_worker ref_hello ref_worker
 OURLIB_REAL=$(realpath "$OURLIB")
 
 # Every program below must load OUR libpvm3.so.3, and so must the tasks the

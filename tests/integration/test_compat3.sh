@@ -24,22 +24,8 @@ COMPAT=$PVMX_BUILD/tests/compat
 OURLIB=$PVMX_BUILD/lib
 PROGRAMS="context mbox mhf output globals"
 
-missing=""
-for n in $PROGRAMS; do
-	for v in compat ref; do
-		[ -x "$COMPAT/${v}_$n" ] || missing="$missing ${v}_$n"
-	done
-done
-if [ -n "$missing" ]; then
-	echo "FAIL: compatibility programs not built (missing:$missing)."
-	echo "      They need the reference PVM 3.4.6 (Debian packages pvm and pvm-dev):"
-	echo "      run scripts/install-deps.sh, then re-run cmake and rebuild."
-	exit 1
-fi
-if [ ! -e "$OURLIB/libpvm3.so.3" ]; then
-	echo "FAIL: $OURLIB/libpvm3.so.3 not built"
-	exit 1
-fi
+# shellcheck disable=SC2046
+need_compat $(for n in $PROGRAMS; do echo "compat_$n ref_$n"; done)
 OURLIB_REAL=$(realpath "$OURLIB")
 
 # Programs and the workers the daemon spawns (found on PATH; they inherit

@@ -16,20 +16,7 @@ COMPAT=$PVMX_BUILD/tests/compat
 OURLIB=$PVMX_BUILD/lib
 REF_LIB=/usr/lib/x86_64-linux-gnu/libpvm3.so.3
 
-missing=""
-for p in ref_cruft compat_cruft; do
-	[ -x "$COMPAT/$p" ] || missing="$missing $p"
-done
-if [ -n "$missing" ] || [ ! -e "$REF_LIB" ]; then
-	echo "FAIL: programs not built (missing:${missing:- none}) or no $REF_LIB."
-	echo "      They need the reference PVM 3.4.6 (Debian packages pvm and pvm-dev):"
-	echo "      run scripts/install-deps.sh, then re-run cmake and rebuild."
-	exit 1
-fi
-if [ ! -e "$OURLIB/libpvm3.so.3" ]; then
-	echo "FAIL: $OURLIB/libpvm3.so.3 not built"
-	exit 1
-fi
+need_compat ref_cruft compat_cruft
 OURLIB_REAL=$(realpath "$OURLIB")
 REF_REAL=$(realpath "$REF_LIB")
 
