@@ -1,6 +1,7 @@
 /*
- * frame.c - encode and decode frame headers.  Decoding checks magic,
- * version, kind and length before anyone allocates for the payload.
+ * frame.c - encode and decode frame headers, and the framer that reads
+ * them from a stream.  Decoding checks magic, version, kind and length
+ * before anyone allocates for the payload.
  */
 #include "frame.h"
 
@@ -35,6 +36,7 @@ void frame_encode(const struct frame_header *h, uint8_t out[FRAME_HEADER_LEN])
 	put32(out + 20, (uint32_t)h->tag);
 	put32(out + 24, (uint32_t)h->dsig);
 	put32(out + 28, h->len);
+	put32(out + 32, h->seq);
 }
 
 int frame_decode(const uint8_t in[FRAME_HEADER_LEN], uint32_t max_len,
@@ -46,7 +48,10 @@ int frame_decode(const uint8_t in[FRAME_HEADER_LEN], uint32_t max_len,
 	}
 	h->version = in[4];
 	if (h->version != FRAME_VERSION) {
-		*why = "unsupported protocol version";
+		/* the peer is another build of pvmx: say so, not "bad frame" */
+		*why = h->version < FRAME_VERSION
+		           ? "frame version older than this pvmx's (2): an older pvmx build"
+		           : "frame version newer than this pvmx's (2): a newer pvmx build";
 		return -1;
 	}
 	h->kind = in[5];
@@ -61,6 +66,7 @@ int frame_decode(const uint8_t in[FRAME_HEADER_LEN], uint32_t max_len,
 	h->tag = (int32_t)get32(in + 20);
 	h->dsig = (int32_t)get32(in + 24);
 	h->len = get32(in + 28);
+	h->seq = get32(in + 32);
 	if (h->len > max_len) {
 		*why = "frame longer than the configured maximum";
 		return -1;
@@ -80,4 +86,37 @@ uint32_t frame_max_len(void)
 	if (*end != '\0' || v < 1024 || v > 0xffffffffUL)
 		return FRAME_DEFAULT_MAX;
 	return (uint32_t)v;
+}
+
+void framer_init(struct framer *f, uint32_t max_len, uint32_t max_control,
+                 int (*check)(void *, const struct frame_header *, const char **), void *arg)
+{
+	memset(f, 0, sizeof(*f));
+	f->max_len = max_len;
+	f->max_control = max_control < max_len ? max_control : max_len;
+	f->check = check;
+	f->arg = arg;
+}
+
+enum framer_step framer_feed(struct framer *f, const uint8_t *head, size_t buffered,
+                             const char **why)
+{
+	if (f->in_payload) {
+		if (buffered < f->hdr.len)
+			return FRAMER_NEED;
+		f->in_payload = 0;
+		return FRAMER_PAYLOAD;
+	}
+	if (buffered < FRAME_HEADER_LEN)
+		return FRAMER_NEED;
+	if (frame_decode(head, f->max_len, &f->hdr, why) != 0)
+		return FRAMER_ERROR;
+	if (f->hdr.kind == FRAME_CONTROL && f->hdr.len > f->max_control) {
+		*why = "control frame longer than this stream allows";
+		return FRAMER_ERROR;
+	}
+	if (f->check != NULL && f->check(f->arg, &f->hdr, why) != 0)
+		return FRAMER_ERROR;
+	f->in_payload = 1;
+	return FRAMER_HEADER;
 }

@@ -28,6 +28,7 @@
 
 static void conn_read_cb(struct bufferevent *bev, void *arg);
 static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
+static int conn_check_header(void *arg, const struct frame_header *h, const char **why);
 
 static void conn_free(struct conn *c)
 {
@@ -75,6 +76,7 @@ void conn_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *
 		return;
 	}
 	c->fd = (int)fd;
+	framer_init(&c->framer, pvmd.max_frame, CONN_CONTROL_MAX, conn_check_header, c);
 	c->pid = cred.pid;
 	c->uid = cred.uid;
 	TAILQ_INSERT_TAIL(&pvmd.conns, c, entry);
@@ -186,23 +188,19 @@ void conn_flush_now(struct conn *c)
 }
 
 /* Checks a header before its payload is waited for: what may come on this
- * connection, and how long.  0, or -1 when the connection was closed. */
-static int conn_check_header(struct conn *c)
+ * connection (the framer checks lengths).  0, or -1 with *why. */
+static int conn_check_header(void *arg, const struct frame_header *h, const char **why)
 {
-	const struct frame_header *h = &c->hdr;
+	struct conn *c = arg;
 
 	if (c->task == NULL && h->kind != FRAME_CONTROL) {
-		conn_close(c, "first frame is not a Register (a data frame)");
-		return -1;
-	}
-	if (h->kind == FRAME_CONTROL && h->len > CONN_CONTROL_MAX) {
-		conn_close(c, "control frame of %u bytes (at most %u)", h->len,
-		           CONN_CONTROL_MAX);
+		*why = "first frame is not a Register (a data frame)";
 		return -1;
 	}
 	if (h->kind == FRAME_DATA && h->src != c->task->tid) {
-		conn_close(c, "data frame with src t%x from task t%x", (unsigned)h->src,
-		           (unsigned)c->task->tid);
+		snprintf(c->why, sizeof(c->why), "data frame with src t%x from task t%x",
+		         (unsigned)h->src, (unsigned)c->task->tid);
+		*why = c->why;
 		return -1;
 	}
 	return 0;
@@ -211,7 +209,7 @@ static int conn_check_header(struct conn *c)
 static int conn_control_frame(struct conn *c, struct evbuffer *in)
 {
 	static const uint8_t empty[1];
-	uint32_t len = c->hdr.len;
+	uint32_t len = c->framer.hdr.len;
 	const uint8_t *p = len > 0 ? evbuffer_pullup(in, len) : empty;
 	Pvmx__Control *ctl;
 	int r;
@@ -235,42 +233,55 @@ static int conn_control_frame(struct conn *c, struct evbuffer *in)
  * its host; drops it (as PVM does) when the destination does not exist. */
 static void conn_data_frame(struct conn *c, struct evbuffer *in)
 {
-	if (c->hdr.flags & FRAME_FLAG_MCAST)
-		route_mcast(&c->hdr, in);
+	if (c->framer.hdr.flags & FRAME_FLAG_MCAST)
+		route_mcast(&c->framer.hdr, in);
 	else
-		route_data(&c->hdr, in);
+		route_data(&c->framer.hdr, in);
+}
+
+int daemon_next_frame(struct framer *f, struct evbuffer *in, const char **why)
+{
+	for (;;) {
+		uint8_t raw[FRAME_HEADER_LEN];
+		size_t n = evbuffer_get_length(in);
+
+		if (!f->in_payload)
+			evbuffer_copyout(in, raw, n < sizeof(raw) ? n : sizeof(raw));
+		switch (framer_feed(f, raw, n, why)) {
+		case FRAMER_NEED:
+			return FRAMER_NEED;
+		case FRAMER_HEADER:
+			evbuffer_drain(in, FRAME_HEADER_LEN);
+			continue;
+		case FRAMER_PAYLOAD:
+			return FRAMER_PAYLOAD;
+		default:
+			return FRAMER_ERROR;
+		}
+	}
 }
 
 static void conn_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
+	const char *why;
 
 	while (!c->closing) {
-		if (!c->have_header) {
-			uint8_t raw[FRAME_HEADER_LEN];
-			const char *why;
-
-			if (evbuffer_get_length(in) < FRAME_HEADER_LEN)
-				return;
-			evbuffer_copyout(in, raw, FRAME_HEADER_LEN);
-			if (frame_decode(raw, pvmd.max_frame, &c->hdr, &why) != 0) {
-				conn_close(c, "%s", why);
-				return;
-			}
-			evbuffer_drain(in, FRAME_HEADER_LEN);
-			c->have_header = 1;
-			if (conn_check_header(c) != 0)
-				return;
-		}
-		if (evbuffer_get_length(in) < c->hdr.len)
+		switch (daemon_next_frame(&c->framer, in, &why)) {
+		case FRAMER_NEED:
 			return;
-		c->have_header = 0;
-		if (c->hdr.kind == FRAME_CONTROL) {
-			if (conn_control_frame(c, in) != 0)
-				return;
-		} else {
-			conn_data_frame(c, in);
+		case FRAMER_PAYLOAD:
+			if (c->framer.hdr.kind == FRAME_CONTROL) {
+				if (conn_control_frame(c, in) != 0)
+					return;
+			} else {
+				conn_data_frame(c, in);
+			}
+			break;
+		default:
+			conn_close(c, "%s", why);
+			return;
 		}
 	}
 }

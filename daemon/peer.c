@@ -40,8 +40,7 @@ struct peer {
 	int host_index; /* once its hello is accepted; the dialled one before */
 	int outbound;
 	int up; /* hello accepted */
-	int have_header;
-	struct frame_header hdr;
+	struct framer framer; /* the link's frames (common/frame.h) */
 	void (*dial_done)(void *arg, struct peer *p, int code);
 	void *dial_arg;
 };
@@ -50,6 +49,7 @@ TAILQ_HEAD(peer_list, peer);
 static struct peer_list peers = TAILQ_HEAD_INITIALIZER(peers);
 
 static void peer_read_cb(struct bufferevent *bev, void *arg);
+static int peer_check_header(void *arg, const struct frame_header *h, const char **why);
 static void peer_event_cb(struct bufferevent *bev, short what, void *arg);
 static void peer_redial_cb(evutil_socket_t fd, short what, void *arg);
 
@@ -113,6 +113,7 @@ static struct peer *peer_new(struct bufferevent *bev, int outbound, const char *
 	}
 	p->bev = bev;
 	p->outbound = outbound;
+	framer_init(&p->framer, pvmd.max_frame, PEER_CONTROL_MAX, peer_check_header, p);
 	snprintf(p->what, sizeof(p->what), "%s", what);
 	TAILQ_INSERT_TAIL(&peers, p, entry);
 	bufferevent_set_max_single_read(bev, PEER_IO_CHUNK);
@@ -335,6 +336,24 @@ static int peer_control(struct peer *p, const struct frame_header *hdr,
 	return peer_daemon_message(p->host_index, ctl);
 }
 
+/* What a link may carry, checked on each header before its payload is
+ * waited for (the framer checks lengths): a hello first, then frames of
+ * the other host's tids only. */
+static int peer_check_header(void *arg, const struct frame_header *h, const char **why)
+{
+	const struct peer *p = arg;
+
+	if (!p->up && (h->kind != FRAME_CONTROL || h->len > 4096)) {
+		*why = "first frame is not a hello";
+		return -1;
+	}
+	if (h->kind == FRAME_DATA && tid_host_index(h->src) != p->host_index) {
+		*why = "data frame from a tid of another host";
+		return -1;
+	}
+	return 0;
+}
+
 static void peer_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct peer *p = arg;
@@ -344,62 +363,40 @@ static void peer_read_cb(struct bufferevent *bev, void *arg)
 	if (p->up && (h = hosttab_get(p->host_index)) != NULL)
 		evutil_gettimeofday(&h->last_heard, NULL);
 	for (;;) {
-		if (!p->have_header) {
-			uint8_t raw[FRAME_HEADER_LEN];
-			const char *why;
+		const struct frame_header *fh = &p->framer.hdr;
+		const char *why;
 
-			if (evbuffer_get_length(in) < FRAME_HEADER_LEN)
-				return;
-			evbuffer_copyout(in, raw, FRAME_HEADER_LEN);
-			if (frame_decode(raw, pvmd.max_frame, &p->hdr, &why) != 0) {
-				peer_free(p, why);
-				return;
-			}
-			evbuffer_drain(in, FRAME_HEADER_LEN);
-			p->have_header = 1;
-			if (!p->up &&
-			    (p->hdr.kind != FRAME_CONTROL || p->hdr.len > 4096)) {
-				peer_free(p, "first frame is not a hello");
-				return;
-			}
-			if (p->hdr.kind == FRAME_CONTROL &&
-			    p->hdr.len > PEER_CONTROL_MAX) {
-				peer_free(p, "control frame too long");
-				return;
-			}
-			if (p->hdr.kind == FRAME_DATA &&
-			    tid_host_index(p->hdr.src) != p->host_index) {
-				peer_free(p, "data frame from a tid of another host");
-				return;
-			}
-		}
-		if (evbuffer_get_length(in) < p->hdr.len)
+		switch (daemon_next_frame(&p->framer, in, &why)) {
+		case FRAMER_NEED:
 			return;
-		p->have_header = 0;
-		if (p->hdr.kind == FRAME_CONTROL) {
+		case FRAMER_PAYLOAD:
+			break;
+		default:
+			peer_free(p, why);
+			return;
+		}
+		if (fh->kind == FRAME_CONTROL) {
 			static const uint8_t empty[1];
-			const uint8_t *b =
-			    p->hdr.len > 0 ? evbuffer_pullup(in, p->hdr.len) : empty;
-			Pvmx__Control *ctl =
-			    b != NULL ? wire_control_decode(b, p->hdr.len) : NULL;
+			const uint8_t *b = fh->len > 0 ? evbuffer_pullup(in, fh->len) : empty;
+			Pvmx__Control *ctl = b != NULL ? wire_control_decode(b, fh->len) : NULL;
 			int r;
 
-			evbuffer_drain(in, p->hdr.len);
+			evbuffer_drain(in, fh->len);
 			if (ctl == NULL) {
 				peer_free(p, "unparsable control payload");
 				return;
 			}
-			r = peer_control(p, &p->hdr, ctl);
+			r = peer_control(p, fh, ctl);
 			wire_control_free(ctl);
 			if (r != 0)
 				return;
-		} else if (p->hdr.flags & FRAME_FLAG_MCAST) {
-			route_mcast(&p->hdr, in);
+		} else if (fh->flags & FRAME_FLAG_MCAST) {
+			route_mcast(fh, in);
 		} else {
-			if (route_is_local(p->hdr.dst))
-				route_data(&p->hdr, in);
+			if (route_is_local(fh->dst))
+				route_data(fh, in);
 			else
-				evbuffer_drain(in, p->hdr.len);
+				evbuffer_drain(in, fh->len);
 		}
 	}
 }

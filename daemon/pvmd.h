@@ -50,8 +50,8 @@ struct conn {
 	pid_t pid; /* from SO_PEERCRED */
 	uid_t uid;
 	struct task *task; /* set once registered; NULL before and after leave */
-	int have_header;   /* hdr holds a decoded header awaiting its payload */
-	struct frame_header hdr;
+	struct framer framer; /* its stream's frames (common/frame.h) */
+	char why[160];        /* the framer's check writes its reason here */
 	int closing;           /* output is being flushed, then the conn is freed */
 	int relay_tid;         /* a stand-in for a task of another host */
 	struct task *reg_wait; /* its task waits for siblings to register */
@@ -249,6 +249,10 @@ void conn_send_status(struct conn *c, uint32_t seq, int code);
 void conn_refuse(struct conn *c, Pvmx__Control *reply, const char *why);
 void conn_flush_now(struct conn *c);
 void conn_free_all(void);
+/* Reads the next frame of stream `in` through f (conn.c, also for the
+ * links): FRAMER_PAYLOAD when f->hdr and its payload are at the front of
+ * in, FRAMER_NEED, or FRAMER_ERROR with *why. */
+int daemon_next_frame(struct framer *f, struct evbuffer *in, const char **why);
 
 /* control.c: one handler per request; returns -1 if c was closed */
 int control_dispatch(struct conn *c, Pvmx__Control *ctl);

@@ -100,68 +100,83 @@ size_t route_backlog(int dst)
 	return peer_backlog(tid_host_index(dst));
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
+/* One destination of a multicast: its tid, and the seq of its copy. */
+struct mcast_dst {
+	int32_t tid;
+	uint32_t seq;
+};
 
-	return (x > y) - (x < y);
+static int cmp_mcast_dst(const void *a, const void *b)
+{
+	const struct mcast_dst *x = a, *y = b;
+
+	return (x->tid > y->tid) - (x->tid < y->tid);
 }
 
 /* A multicast frame (FRAME_FLAG_MCAST): each destination of ours gets an
- * ordinary frame; each other host one multicast frame with its tids.
- * From another daemon, only destinations of ours are taken. */
+ * ordinary frame, with its own seq; each other host one multicast frame
+ * with its destinations.  From another daemon, only destinations of ours
+ * are taken. */
 void route_mcast(const struct frame_header *h, struct evbuffer *src)
 {
 	uint32_t n = (uint32_t)h->dst, msglen;
-	int32_t *tids = NULL;
-	uint8_t *msg = NULL;
+	struct mcast_dst *dsts = NULL;
+	uint8_t *msg = NULL, *raw_dsts = NULL;
 	struct frame_header one = *h;
 	uint8_t raw[FRAME_HEADER_LEN];
 	int from_peer = !route_is_local(h->src);
 
-	if (h->dst < 0 || n > ROUTE_MCAST_MAX || (uint64_t)n * 4 > h->len) {
+	if (h->dst < 0 || n > ROUTE_MCAST_MAX || (uint64_t)n * FRAME_MCAST_ENTRY > h->len) {
 		log_warn("t%x: dropping a malformed multicast frame (%d destinations, "
 		         "%u bytes)",
 		         (unsigned)h->src, h->dst, h->len);
 		evbuffer_drain(src, h->len);
 		return;
 	}
-	msglen = h->len - n * 4;
-	tids = malloc((n ? n : 1) * sizeof(*tids));
+	msglen = h->len - n * FRAME_MCAST_ENTRY;
+	dsts = malloc((n ? n : 1) * sizeof(*dsts));
+	raw_dsts = malloc((n ? n : 1) * FRAME_MCAST_ENTRY);
 	msg = malloc(msglen ? msglen : 1);
-	if (tids == NULL || msg == NULL) {
+	if (dsts == NULL || raw_dsts == NULL || msg == NULL) {
 		log_error("t%x: out of memory for a multicast", (unsigned)h->src);
 		evbuffer_drain(src, h->len);
 		goto out;
 	}
-	evbuffer_remove(src, tids, n * 4);
+	evbuffer_remove(src, raw_dsts, n * FRAME_MCAST_ENTRY);
 	evbuffer_remove(src, msg, msglen);
-	for (uint32_t i = 0; i < n; i++)
-		tids[i] = (int32_t)ntohl((uint32_t)tids[i]);
-	/* by host, so each host's tids are contiguous */
-	qsort(tids, n, sizeof(*tids), cmp_int);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t tid, seq;
+
+		memcpy(&tid, raw_dsts + FRAME_MCAST_ENTRY * i, 4);
+		memcpy(&seq, raw_dsts + FRAME_MCAST_ENTRY * i + 4, 4);
+		dsts[i].tid = (int32_t)ntohl(tid);
+		dsts[i].seq = ntohl(seq);
+	}
+	/* by host, so each host's destinations are contiguous */
+	qsort(dsts, n, sizeof(*dsts), cmp_mcast_dst);
 	one.flags = (uint16_t)(h->flags & ~FRAME_FLAG_MCAST);
 	one.len = msglen;
 	for (uint32_t i = 0; i < n;) {
-		int host = tid_host_index(tids[i]);
+		int host = tid_host_index(dsts[i].tid);
 		uint32_t j = i;
 
-		while (j < n && tid_host_index(tids[j]) == host)
+		while (j < n && tid_host_index(dsts[j].tid) == host)
 			j++;
 		if (host == pvmd.host_index) {
 			for (uint32_t k = i; k < j; k++) {
-				struct task *t = task_find(tids[k]);
+				struct task *t = task_find(dsts[k].tid);
 
-				if (t == NULL || tids[k] == h->src)
+				if (t == NULL || dsts[k].tid == h->src)
 					continue;
-				one.dst = tids[k];
+				one.dst = dsts[k].tid;
+				one.seq = dsts[k].seq;
 				frame_encode(&one, raw);
 				task_deliver_bytes_split(t, raw, msg, msglen);
 			}
 		} else if (!from_peer && hosttab_get(host) != NULL) {
 			struct frame_header mh = *h;
 			uint32_t cnt = j - i;
-			size_t plen = (size_t)cnt * 4 + msglen;
+			size_t plen = (size_t)cnt * FRAME_MCAST_ENTRY + msglen;
 			uint8_t *buf = malloc(FRAME_HEADER_LEN + plen);
 
 			if (buf != NULL) {
@@ -169,11 +184,14 @@ void route_mcast(const struct frame_header *h, struct evbuffer *src)
 				mh.len = (uint32_t)plen;
 				frame_encode(&mh, buf);
 				for (uint32_t k = 0; k < cnt; k++) {
-					uint32_t be = htonl((uint32_t)tids[i + k]);
+					uint32_t be[2] = {htonl((uint32_t)dsts[i + k].tid),
+					                  htonl(dsts[i + k].seq)};
 
-					memcpy(buf + FRAME_HEADER_LEN + 4 * k, &be, 4);
+					memcpy(buf + FRAME_HEADER_LEN + FRAME_MCAST_ENTRY * k, be,
+					       FRAME_MCAST_ENTRY);
 				}
-				memcpy(buf + FRAME_HEADER_LEN + 4 * cnt, msg, msglen);
+				memcpy(buf + FRAME_HEADER_LEN + FRAME_MCAST_ENTRY * cnt, msg,
+				       msglen);
 				peer_send(host, buf, NULL, buf + FRAME_HEADER_LEN, plen);
 				free(buf);
 			}
@@ -181,7 +199,8 @@ void route_mcast(const struct frame_header *h, struct evbuffer *src)
 		i = j;
 	}
 out:
-	free(tids);
+	free(dsts);
+	free(raw_dsts);
 	free(msg);
 }
 

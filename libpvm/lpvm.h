@@ -5,6 +5,7 @@
 #ifndef PVMX_LPVM_H
 #define PVMX_LPVM_H
 
+#include "frame.h"
 #include "msgbuf.h"
 #include "pvmx.pb-c.h"
 
@@ -102,6 +103,16 @@ void lpvm_rxq_remove_at(int i);
  * message matching (tid, tag); 0 if none came, else its buffer id, taken
  * as the receive buffer when consume is set, else left queued. */
 int lpvm_receive(const char *fn, int tid, int tag, long long timeout_ms, int consume);
+
+/* The delivery point (lpvm_deliver.c): every data frame received, by any
+ * route, goes through lpvm_deliver, which keeps each sender's frames in
+ * the order of their seq (frame.h) and then hands them on as below.
+ * Takes payload (malloc'd, h->len bytes).  0 or PvmNoMem. */
+int lpvm_deliver(const struct frame_header *h, uint8_t *payload);
+/* The seq of the next frame we send to dst (1, 2, ...). */
+uint32_t lpvm_seq_next(int dst);
+/* Forgets every pair (the task leaves its daemon). */
+void lpvm_pairs_reset(void);
 
 /* receive-path hooks.  A frame just read is offered to
  * lpvm_output_take (pvm_catchout output: printed and freed, returns 1),

@@ -68,6 +68,8 @@ void lpvm_disconnect(void)
 		close(lpvm.fd);
 	lpvm.fd = -1;
 	lpvm.mytid = -1;
+	/* a new enrolment is a new tid: its pairs start afresh */
+	lpvm_pairs_reset();
 	lpvm_globals_publish();
 }
 
@@ -119,32 +121,36 @@ static int connect_daemon(void)
 	return fd;
 }
 
-/* Reads one frame (blocking once it has started) and queues or returns it. */
+/* Control frames from the daemon are at most this long (its replies:
+ * task and host tables, mailbox entries) */
+#define LPVM_CONTROL_MAX (64u * 1024u * 1024u)
+
+/* Reads one frame (blocking once it has started): a control frame is
+ * returned, a data frame delivered (lpvm_deliver). */
 static int read_frame(Pvmx__Control **ctl)
 {
 	uint8_t hdr[FRAME_HEADER_LEN];
-	struct frame_header h;
+	struct framer f;
 	const char *why;
 	uint8_t *payload;
-	struct msgbuf *mb;
-	int id;
 
 	*ctl = NULL;
+	framer_init(&f, lpvm.max_frame, LPVM_CONTROL_MAX, NULL, NULL);
 	if (read_all(lpvm.fd, hdr, sizeof(hdr)) != 0)
 		return lost_daemon();
-	if (frame_decode(hdr, lpvm.max_frame, &h, &why) != 0) {
+	if (framer_feed(&f, hdr, sizeof(hdr), &why) != FRAMER_HEADER) {
 		log_error("bad frame from pvmd: %s", why);
 		return lost_daemon();
 	}
-	payload = malloc(h.len ? h.len : 1);
+	payload = malloc(f.hdr.len ? f.hdr.len : 1);
 	if (payload == NULL)
 		return PvmNoMem;
-	if (read_all(lpvm.fd, payload, h.len) != 0) {
+	if (read_all(lpvm.fd, payload, f.hdr.len) != 0) {
 		free(payload);
 		return lost_daemon();
 	}
-	if (h.kind == FRAME_CONTROL) {
-		*ctl = wire_control_decode(payload, h.len);
+	if (f.hdr.kind == FRAME_CONTROL) {
+		*ctl = wire_control_decode(payload, f.hdr.len);
 		free(payload);
 		if (*ctl == NULL) {
 			log_error("unparsable control frame from pvmd");
@@ -152,32 +158,7 @@ static int read_frame(Pvmx__Control **ctl)
 		}
 		return 1;
 	}
-	mb = msgbuf_from_bytes(payload, h.len, h.dsig);
-	if (mb == NULL) {
-		free(payload);
-		return PvmNoMem;
-	}
-	mb->encoding = (h.flags & FRAME_FLAG_RAW) ? PvmDataRaw : PvmDataDefault;
-	mb->src = h.src;
-	mb->dst = h.dst;
-	mb->tag = h.tag;
-	mb->ctx = h.ctx;
-	if (lpvm_output_take(mb)) {
-		msgbuf_free(mb);
-		return 1;
-	}
-	id = lpvm_buf_register(mb);
-	if (id < 0) {
-		msgbuf_free(mb);
-		return id;
-	}
-	if (lpvm_mhf_take(id))
-		return 1;
-	if (lpvm_rxq_push(id) != 0) {
-		lpvm_buf_release(id);
-		return PvmNoMem;
-	}
-	return 1;
+	return lpvm_deliver(&f.hdr, payload) < 0 ? PvmNoMem : 1;
 }
 
 int lpvm_pump(int timeout_ms)
@@ -274,7 +255,7 @@ static int send_frame(int dst, const int *tids, int ntids, int tag, int ctx,
 	size_t len = msgbuf_length(mb);
 	uint32_t *be = NULL;
 
-	if (len + (size_t)ntids * 4 > lpvm.max_frame)
+	if (len + (size_t)ntids * FRAME_MCAST_ENTRY > lpvm.max_frame)
 		return PvmOverflow;
 	if (max > (int)(sizeof(small) / sizeof(small[0]))) {
 		iov = malloc(sizeof(*iov) * (size_t)max);
@@ -290,20 +271,25 @@ static int send_frame(int dst, const int *tids, int ntids, int tag, int ctx,
 	h.len = (uint32_t)len;
 	h.flags = mb->encoding != PvmDataDefault ? FRAME_FLAG_RAW : 0;
 	if (ntids > 0) {
-		be = malloc(sizeof(*be) * (size_t)ntids);
+		/* (tid, seq) for each: every copy keeps its pair's order */
+		be = malloc(FRAME_MCAST_ENTRY * (size_t)ntids);
 		if (be == NULL) {
 			if (iov != small)
 				free(iov);
 			return PvmNoMem;
 		}
-		for (int i = 0; i < ntids; i++)
-			be[i] = htonl((uint32_t)tids[i]);
+		for (int i = 0; i < ntids; i++) {
+			be[2 * i] = htonl((uint32_t)tids[i]);
+			be[2 * i + 1] = htonl(lpvm_seq_next(tids[i]));
+		}
 		h.flags |= FRAME_FLAG_MCAST;
 		h.dst = ntids;
-		h.len += (uint32_t)ntids * 4;
+		h.len += (uint32_t)ntids * FRAME_MCAST_ENTRY;
 		iov[1].iov_base = be;
-		iov[1].iov_len = (size_t)ntids * 4;
+		iov[1].iov_len = (size_t)ntids * FRAME_MCAST_ENTRY;
 		first = 2;
+	} else {
+		h.seq = lpvm_seq_next(dst);
 	}
 	frame_encode(&h, hdr);
 	iov[0].iov_base = hdr;

@@ -161,7 +161,8 @@ wait_gone "$pid" && pass "killed task's process is gone" || fail "pid $pid still
 
 # --- malformed frames close that connection only ---------------------------
 declare -A reason=(
-	[garbage]="bad magic" [badmagic]="bad magic" [badversion]="unsupported protocol version"
+	[garbage]="bad magic" [badmagic]="bad magic" [badversion]="frame version newer than this pvmx's \\(2\\): a newer pvmx build"
+	[oldversion]="frame version older than this pvmx's \\(2\\): an older pvmx build"
 	[badkind]="unknown frame kind" [oversize]="frame longer than the configured maximum"
 	[badproto]="unparsable control payload" [forgedsrc]="data frame with src t"
 	[datafirst]="first frame is not a Register \(a data frame\)"
@@ -170,7 +171,7 @@ declare -A reason=(
 tmo 20 "$C" -s "$SOCK" sleep:4000 config >"$TEST_TMP/bystander.out" 2>&1 &
 by=$!
 EXTRA_PIDS="$EXTRA_PIDS $by"
-for mode in garbage badmagic badversion badkind oversize badproto forgedsrc datafirst notreg; do
+for mode in garbage badmagic badversion oldversion badkind oversize badproto forgedsrc datafirst notreg; do
 	before=$(wc -l <"$LOG")
 	out=$(tmo 10 "$PROGS/pvmd_badframe" "$SOCK" "$mode" 2>&1)
 	expect_eq "$mode: the daemon closes the connection" closed "$out"

@@ -1,7 +1,7 @@
 /*
  * pvmd_badframe.c - breaks the protocol one way and checks that pvmd
  * closes this connection.  Usage: pvmd_badframe SOCK MODE, MODE one of
- * garbage, badmagic, badversion, badkind, oversize, badproto, forgedsrc,
+ * garbage, badmagic, badversion, oldversion, badkind, oversize, badproto, forgedsrc,
  * datafirst, notreg, otheruid (setuid 65534 first; run as root).
  * Prints "closed" and exits 0 when the daemon closed the connection
  * within 5 s, prints "open" and exits 1 otherwise (2: could not try).
@@ -290,6 +290,9 @@ int main(int argc, char **argv)
 		r = send_header(0xdeadbeef, FRAME_VERSION, FRAME_CONTROL, 0, 0);
 	} else if (strcmp(mode, "badversion") == 0) {
 		r = send_header(FRAME_MAGIC, 9, FRAME_CONTROL, 0, 0);
+	} else if (strcmp(mode, "oldversion") == 0) {
+		/* a pvmx of frame version 1 (no seq in its header) */
+		r = send_header(FRAME_MAGIC, 1, FRAME_CONTROL, 0, 0);
 	} else if (strcmp(mode, "badkind") == 0) {
 		r = send_header(FRAME_MAGIC, FRAME_VERSION, 7, 0, 0);
 	} else if (strcmp(mode, "datafirst") == 0) {

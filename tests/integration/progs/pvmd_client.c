@@ -7,6 +7,7 @@
  *   spawn:FILE:COUNT:FLAGS:WHERE[:ARG...]     (output to the log)
  *   spawnout:TAG:FILE:COUNT:FLAGS:WHERE[:ARG...] (output to us, tag TAG)
  *   notify:KIND:TAG:TID[,TID...] | send:TID:TAG:INT[,INT...]
+ *   sendseq:TID:TAG:SEQ:INT[,INT...] (a data frame with that pair seq)
  *   recv:MS (one data frame, or "recv timeout") | recvall:MS | sleep:MS
  *   halt | leave | register (again, with claimed tid 0)
  * A TID may be @self or @last (the first tid of the last spawn).
@@ -305,7 +306,7 @@ static int split(char *s, char **f, int max)
 	return n;
 }
 
-static int send_ints(int dst, int tag, char *list)
+static int send_ints(int dst, int tag, uint32_t seq, char *list)
 {
 	uint8_t buf[FRAME_HEADER_LEN + 8 + 4 * 64];
 	struct frame_header h = {0};
@@ -319,6 +320,7 @@ static int send_ints(int dst, int tag, char *list)
 	h.src = mytid;
 	h.dst = dst;
 	h.tag = tag;
+	h.seq = seq;
 	h.dsig = 0x00408c41;
 	h.len = 8 + 4 * (uint32_t)n;
 	frame_encode(&h, buf);
@@ -394,7 +396,10 @@ static int run(char *cmd)
 		ctl.body_case = PVMX__CONTROL__BODY_NOTIFY;
 		ctl.notify = &nr;
 	} else if (strcmp(f[0], "send") == 0 && nf > 3) {
-		return send_ints(tid_arg(f[1]), atoi(f[2]), f[3]);
+		return send_ints(tid_arg(f[1]), atoi(f[2]), 0, f[3]);
+	} else if (strcmp(f[0], "sendseq") == 0 && nf > 4) {
+		/* a data frame with the given pair seq (frame.h) */
+		return send_ints(tid_arg(f[1]), atoi(f[2]), (uint32_t)strtoul(f[3], NULL, 0), f[4]);
 	} else if (strcmp(f[0], "recv") == 0) {
 		return do_recv(nf > 1 ? atoi(f[1]) : 5000);
 	} else if (strcmp(f[0], "recvall") == 0) {
