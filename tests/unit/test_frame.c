@@ -1,6 +1,7 @@
 /*
  * test_frame.c - frame headers: encode/decode round trip, the bytes on the
- * wire, and rejection (with a reason) of bad magic, version, kind, length.
+ * wire, and rejection (with a reason) of bad magic, version, kind, length;
+ * the framer: its steps over a stream, its limits and the owner's check.
  */
 #include "frame.h"
 
@@ -23,6 +24,7 @@ static struct frame_header sample(void)
 	h.tag = 123456;
 	h.dsig = 0x00408c41;
 	h.len = 4096;
+	h.seq = 0xfedcba98u;
 	return h;
 }
 
@@ -44,6 +46,7 @@ static void test_round_trip(void)
 	CHECK_EQ("tag", h.tag, back.tag);
 	CHECK_EQ("dsig", h.dsig, back.dsig);
 	CHECK_EQ("len", h.len, back.len);
+	CHECK_EQ("seq", h.seq, back.seq);
 
 	h.kind = FRAME_CONTROL;
 	h.len = 0;
@@ -69,6 +72,9 @@ static void test_wire_bytes(void)
 	CHECK_EQ("src low byte last", 0x01, buf[11]);
 	CHECK_EQ("ctx -7 in two's complement", 0xf9, buf[19]);
 	CHECK_EQ("len 4096", 0x10, buf[30]);
+	CHECK_EQ("seq most significant byte first", 0xfe, buf[32]);
+	CHECK_EQ("seq low byte last", 0x98, buf[35]);
+	CHECK_EQ("header length", 36, FRAME_HEADER_LEN);
 }
 
 static void expect_reject(const char *what, const uint8_t *buf, uint32_t max)
@@ -102,6 +108,13 @@ static void test_rejects(void)
 	expect_reject("bad version", buf, FRAME_DEFAULT_MAX);
 	buf[4] = 0;
 	expect_reject("version 0", buf, FRAME_DEFAULT_MAX);
+	/* another pvmx build is named as such, older or newer */
+	buf[4] = 1;
+	CHECK_EQ("version 1 refused", -1, frame_decode(buf, FRAME_DEFAULT_MAX, &back, &why));
+	CHECK_EQ("version 1: an older build", 1, strstr(why, "older pvmx build") != NULL);
+	buf[4] = FRAME_VERSION + 1;
+	frame_decode(buf, FRAME_DEFAULT_MAX, &back, &why);
+	CHECK_EQ("a later version: a newer build", 1, strstr(why, "newer pvmx build") != NULL);
 
 	memcpy(buf, good, sizeof(buf));
 	buf[5] = 0;
@@ -134,8 +147,103 @@ static void test_max_len(void)
 	unsetenv("PVMX_MAX_FRAME");
 }
 
+static int check_calls;
+
+/* the owner's check: control frames only, and counts its calls */
+static int control_only(void *arg, const struct frame_header *h, const char **why)
+{
+	(void)arg;
+	check_calls++;
+	if (h->kind != FRAME_CONTROL) {
+		*why = "not a control frame";
+		return -1;
+	}
+	return 0;
+}
+
+/* A stream of two frames offered a byte at a time: the framer wants a
+ * header, then its payload, then the next header. */
+static void test_framer_steps(void)
+{
+	struct framer f;
+	struct frame_header h = sample();
+	uint8_t stream[2 * FRAME_HEADER_LEN + 10];
+	const char *why = NULL;
+	size_t at = 0, have;
+	int headers = 0, payloads = 0, needs = 0;
+
+	h.kind = FRAME_CONTROL;
+	h.len = 10;
+	frame_encode(&h, stream);
+	memset(stream + FRAME_HEADER_LEN, 'x', 10);
+	h.len = 0;
+	frame_encode(&h, stream + FRAME_HEADER_LEN + 10);
+	framer_init(&f, 1000, 100, control_only, NULL);
+	for (have = 0; have <= sizeof(stream) - at;) {
+		/* what is buffered: from `at` to `at + have` */
+		enum framer_step st = framer_feed(&f, stream + at, have, &why);
+
+		if (st == FRAMER_NEED) {
+			needs++;
+			if (at + have == sizeof(stream))
+				break;
+			have++;
+		} else if (st == FRAMER_HEADER) {
+			headers++;
+			at += FRAME_HEADER_LEN;
+			have -= FRAME_HEADER_LEN;
+		} else if (st == FRAMER_PAYLOAD) {
+			payloads++;
+			CHECK_EQ("payload length", payloads == 1 ? 10u : 0u, f.hdr.len);
+			at += f.hdr.len;
+			have -= f.hdr.len;
+		} else {
+			CHECK_EQ("no error on a good stream", 0, 1);
+			break;
+		}
+	}
+	CHECK_EQ("two headers", 2, headers);
+	CHECK_EQ("two payloads", 2, payloads);
+	CHECK_EQ("the check saw each header", 2, check_calls);
+	CHECK_EQ("it waited for bytes", 1, needs > FRAME_HEADER_LEN);
+	CHECK_EQ("all consumed", sizeof(stream), at);
+}
+
+static void test_framer_limits(void)
+{
+	struct framer f;
+	struct frame_header h = sample();
+	uint8_t buf[FRAME_HEADER_LEN];
+	const char *why = NULL;
+
+	framer_init(&f, 1000, 100, control_only, NULL);
+	h.kind = FRAME_CONTROL;
+	h.len = 100;
+	frame_encode(&h, buf);
+	CHECK_EQ("control at its limit", FRAMER_HEADER, framer_feed(&f, buf, sizeof(buf), &why));
+	framer_init(&f, 1000, 100, control_only, NULL);
+	h.len = 101;
+	frame_encode(&h, buf);
+	CHECK_EQ("control over its limit", FRAMER_ERROR, framer_feed(&f, buf, sizeof(buf), &why));
+	CHECK_EQ("with a reason", 1, why != NULL && strstr(why, "control frame longer") != NULL);
+	framer_init(&f, 1000, 100, control_only, NULL);
+	h.kind = FRAME_DATA;
+	h.len = 5;
+	frame_encode(&h, buf);
+	CHECK_EQ("the owner refuses a data frame", FRAMER_ERROR,
+	         framer_feed(&f, buf, sizeof(buf), &why));
+	CHECK_STR("the owner's reason", "not a control frame", why);
+	framer_init(&f, 1000, 2000, NULL, NULL);
+	h.len = 1001;
+	frame_encode(&h, buf);
+	CHECK_EQ("any frame over the stream's maximum", FRAMER_ERROR,
+	         framer_feed(&f, buf, sizeof(buf), &why));
+}
+
 int main(void)
 {
+	test_framer_steps();
+	test_framer_limits();
 	test_round_trip();
 	test_wire_bytes();
 	test_rejects();
