@@ -1,9 +1,11 @@
 /*
- * lpvm_conn.c - the task's connection to its local pvmd: connect and
- * register, blocking frame I/O, control request/reply, and queueing of
- * data frames that arrive while the task waits for something else.
+ * lpvm_conn.c - the task's connection to its local pvmd, and the daemon
+ * route over it (lpvm_route.h): connect and register, blocking frame I/O,
+ * control request/reply; data frames that arrive while the task waits for
+ * something else go to the delivery point (lpvm_deliver).
  */
 #include "lpvm.h"
+#include "lpvm_route.h"
 
 #include "frame.h"
 #include "log.h"
@@ -11,7 +13,6 @@
 #include "tid.h"
 #include "wire.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -21,6 +22,8 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+static int lpvm_daemon_progress(int timeout_ms);
 
 static int write_all_iov(int fd, struct iovec *iov, int n)
 {
@@ -68,7 +71,8 @@ void lpvm_disconnect(void)
 		close(lpvm.fd);
 	lpvm.fd = -1;
 	lpvm.mytid = -1;
-	/* a new enrolment is a new tid: its pairs start afresh */
+	/* a new enrolment is a new tid: its routes and pairs start afresh */
+	lpvm_routes_close();
 	lpvm_pairs_reset();
 	lpvm_globals_publish();
 }
@@ -161,7 +165,7 @@ static int read_frame(Pvmx__Control **ctl)
 	return lpvm_deliver(&f.hdr, payload) < 0 ? PvmNoMem : 1;
 }
 
-int lpvm_pump(int timeout_ms)
+static int lpvm_daemon_progress(int timeout_ms)
 {
 	struct pollfd pfd;
 	int n = 0;
@@ -243,76 +247,35 @@ int lpvm_request(Pvmx__Control *req, Pvmx__Control **reply)
 	}
 }
 
-/* One data frame; with ntids > 0 a multicast frame whose payload starts
- * with the destinations (common/frame.h), dst unused. */
-static int send_frame(int dst, const int *tids, int ntids, int tag, int ctx,
-                      struct msgbuf *mb)
+/* the daemon route's send: one frame, written whole */
+static int daemon_send(int tid, const uint8_t *hdr, struct iovec *iov, int niov)
 {
-	struct frame_header h = {0};
-	uint8_t hdr[FRAME_HEADER_LEN];
-	struct iovec small[10], *iov = small;
-	int max = (int)(2 * mb->nrefs + 3), n, r, first = 1;
-	size_t len = msgbuf_length(mb);
-	uint32_t *be = NULL;
-
-	if (len + (size_t)ntids * FRAME_MCAST_ENTRY > lpvm.max_frame)
-		return PvmOverflow;
-	if (max > (int)(sizeof(small) / sizeof(small[0]))) {
-		iov = malloc(sizeof(*iov) * (size_t)max);
-		if (iov == NULL)
-			return PvmNoMem;
-	}
-	h.kind = FRAME_DATA;
-	h.src = lpvm.mytid;
-	h.dst = dst;
-	h.ctx = ctx;
-	h.tag = tag;
-	h.dsig = mb->dsig;
-	h.len = (uint32_t)len;
-	h.flags = mb->encoding != PvmDataDefault ? FRAME_FLAG_RAW : 0;
-	if (ntids > 0) {
-		/* (tid, seq) for each: every copy keeps its pair's order */
-		be = malloc(FRAME_MCAST_ENTRY * (size_t)ntids);
-		if (be == NULL) {
-			if (iov != small)
-				free(iov);
-			return PvmNoMem;
-		}
-		for (int i = 0; i < ntids; i++) {
-			be[2 * i] = htonl((uint32_t)tids[i]);
-			be[2 * i + 1] = htonl(lpvm_seq_next(tids[i]));
-		}
-		h.flags |= FRAME_FLAG_MCAST;
-		h.dst = ntids;
-		h.len += (uint32_t)ntids * FRAME_MCAST_ENTRY;
-		iov[1].iov_base = be;
-		iov[1].iov_len = (size_t)ntids * FRAME_MCAST_ENTRY;
-		first = 2;
-	} else {
-		h.seq = lpvm_seq_next(dst);
-	}
-	frame_encode(&h, hdr);
-	iov[0].iov_base = hdr;
-	iov[0].iov_len = sizeof(hdr);
-	n = msgbuf_iov(mb, iov + first, max - first);
-	r = n < 0 ? PvmNoMem : write_all_iov(lpvm.fd, iov, n + first);
-	if (iov != small)
-		free(iov);
-	free(be);
-	if (r == -1)
-		return lost_daemon();
-	return r;
+	(void)tid;
+	(void)hdr; /* iov[0] is the header */
+	if (lpvm.fd < 0)
+		return PvmSysErr;
+	return write_all_iov(lpvm.fd, iov, niov) == 0 ? 0 : lost_daemon();
 }
 
-int lpvm_send_data(int dst, int tag, int ctx, struct msgbuf *mb)
+static int daemon_open(int tid)
 {
-	return send_frame(dst, NULL, 0, tag, ctx, mb);
+	(void)tid;
+	return lpvm.fd >= 0 ? 0 : PvmSysErr;
 }
 
-int lpvm_send_mcast(const int *tids, int ntids, int tag, int ctx, struct msgbuf *mb)
+static int daemon_fd(void)
 {
-	return send_frame(0, tids, ntids, tag, ctx, mb);
+	return lpvm.fd;
 }
+
+const struct lpvm_route lpvm_route_daemon = {
+    .name = "daemon",
+    .open = daemon_open,
+    .send = daemon_send,
+    .progress = lpvm_daemon_progress,
+    .fd = daemon_fd,
+    .close = lpvm_disconnect,
+};
 
 static int do_register(void)
 {

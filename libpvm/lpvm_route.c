@@ -1,0 +1,154 @@
+/*
+ * lpvm_route.c - sending data frames by the best route to each
+ * destination, and making progress on every route while the task waits.
+ * A frame is built once (header with its pair seq, payload iovecs) and
+ * handed to the route chosen for its destination; a direct route that
+ * cannot reach the destination passes it to the next, and the daemon
+ * route takes what no other can.  PvmDontRoute keeps every frame on the
+ * daemon route; multicasts always take it (the daemons copy them once per
+ * host).  Order per pair holds across routes through the seq
+ * (lpvm_deliver.c).
+ */
+#include "lpvm.h"
+#include "lpvm_route.h"
+
+#include "frame.h"
+#include "tid.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+
+/* Every route, best first; the daemon route last. */
+static const struct lpvm_route *const routes[] = {
+    &lpvm_route_daemon,
+};
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+static const struct lpvm_route *route_for(int dst)
+{
+	if (lpvm.route != PvmDontRoute) {
+		for (size_t i = 0; i + 1 < NROUTES; i++)
+			if (routes[i]->open(dst) == 0)
+				return routes[i];
+	}
+	return &lpvm_route_daemon;
+}
+
+void lpvm_routes_close(void)
+{
+	for (size_t i = 0; i + 1 < NROUTES; i++)
+		routes[i]->close();
+}
+
+/* One data frame; with ntids > 0 a multicast frame whose payload starts
+ * with the destinations (common/frame.h), dst unused. */
+static int send_frame(int dst, const int *tids, int ntids, int tag, int ctx,
+                      struct msgbuf *mb)
+{
+	const struct lpvm_route *route = &lpvm_route_daemon;
+	struct frame_header h = {0};
+	uint8_t hdr[FRAME_HEADER_LEN];
+	struct iovec small[10], *iov = small;
+	int max = (int)(2 * mb->nrefs + 3), n, r, first = 1;
+	size_t len = msgbuf_length(mb);
+	uint32_t *be = NULL;
+
+	if (len + (size_t)ntids * FRAME_MCAST_ENTRY > lpvm.max_frame)
+		return PvmOverflow;
+	if (max > (int)(sizeof(small) / sizeof(small[0]))) {
+		iov = malloc(sizeof(*iov) * (size_t)max);
+		if (iov == NULL)
+			return PvmNoMem;
+	}
+	h.kind = FRAME_DATA;
+	h.src = lpvm.mytid;
+	h.dst = dst;
+	h.ctx = ctx;
+	h.tag = tag;
+	h.dsig = mb->dsig;
+	h.len = (uint32_t)len;
+	h.flags = mb->encoding != PvmDataDefault ? FRAME_FLAG_RAW : 0;
+	if (ntids > 0) {
+		/* (tid, seq) for each: every copy keeps its pair's order */
+		be = malloc(FRAME_MCAST_ENTRY * (size_t)ntids);
+		if (be == NULL) {
+			if (iov != small)
+				free(iov);
+			return PvmNoMem;
+		}
+		for (int i = 0; i < ntids; i++) {
+			be[2 * i] = htonl((uint32_t)tids[i]);
+			be[2 * i + 1] = htonl(lpvm_seq_next(tids[i]));
+		}
+		h.flags |= FRAME_FLAG_MCAST;
+		h.dst = ntids;
+		h.len += (uint32_t)ntids * FRAME_MCAST_ENTRY;
+		iov[1].iov_base = be;
+		iov[1].iov_len = (size_t)ntids * FRAME_MCAST_ENTRY;
+		first = 2;
+	} else {
+		route = route_for(dst);
+		h.seq = lpvm_seq_next(dst);
+	}
+	frame_encode(&h, hdr);
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = sizeof(hdr);
+	n = msgbuf_iov(mb, iov + first, max - first);
+	r = n < 0 ? PvmNoMem : route->send(dst, hdr, iov, n + first);
+	if (iov != small)
+		free(iov);
+	free(be);
+	return r;
+}
+
+int lpvm_send_data(int dst, int tag, int ctx, struct msgbuf *mb)
+{
+	return send_frame(dst, NULL, 0, tag, ctx, mb);
+}
+
+int lpvm_send_mcast(const int *tids, int ntids, int tag, int ctx, struct msgbuf *mb)
+{
+	return send_frame(0, tids, ntids, tag, ctx, mb);
+}
+
+int lpvm_pump(int timeout_ms)
+{
+	struct pollfd pfd[NROUTES];
+	int n = 0, r;
+
+	if (lpvm.fd < 0)
+		return PvmSysErr;
+	/* what every route has now, then (if nothing) wait on all of them */
+	for (size_t i = 0; i < NROUTES; i++) {
+		r = routes[i]->progress(0);
+		if (r < 0)
+			return r;
+		n += r;
+	}
+	if (n > 0 || timeout_ms == 0)
+		return n;
+	for (;;) {
+		nfds_t m = 0;
+
+		for (size_t i = 0; i < NROUTES; i++) {
+			int fd = routes[i]->fd();
+
+			if (fd >= 0)
+				pfd[m++] = (struct pollfd){.fd = fd, .events = POLLIN};
+		}
+		r = poll(pfd, m, timeout_ms);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return 0;
+		for (size_t i = 0; i < NROUTES; i++) {
+			r = routes[i]->progress(0);
+			if (r < 0)
+				return r;
+			n += r;
+		}
+		return n;
+	}
+}

@@ -1,0 +1,43 @@
+/*
+ * lpvm_route.h - the library's transport seam: every way a data frame can
+ * travel to another task (a route) offers the same operations, and every
+ * frame received by any route goes to the one delivery point,
+ * lpvm_deliver (lpvm.h).  One file per route: lpvm_conn.c is the daemon
+ * route (which also carries the control requests); the direct routes
+ * plug in beside it.  lpvm_route.c picks a route per destination, sends
+ * through it, and makes progress on all of them while the task waits.
+ */
+#ifndef PVMX_LPVM_ROUTE_H
+#define PVMX_LPVM_ROUTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+struct lpvm_route {
+	const char *name;
+	/* Can frames to tid go this way now?  Sets up what the route needs
+	 * for tid (and caches it): 0 yes, a negative code no (the caller
+	 * takes the next route; the daemon route always says yes). */
+	int (*open)(int tid);
+	/* Sends one frame to tid: hdr (FRAME_HEADER_LEN encoded bytes) then
+	 * the payload's iovecs, all of it before returning (the caller may
+	 * reuse the memory afterwards); 0 or a negative code. */
+	int (*send)(int tid, const uint8_t *hdr, struct iovec *iov, int niov);
+	/* Takes in what has arrived, handing each data frame to
+	 * lpvm_deliver; waits at most timeout_ms for the first (0: only what
+	 * is there).  Frames taken in, or a negative code. */
+	int (*progress)(int timeout_ms);
+	/* A descriptor that is readable when progress has work, or -1. */
+	int (*fd)(void);
+	/* Forgets every peer and closes (the task leaves its daemon). */
+	void (*close)(void);
+};
+
+/* The daemon route (lpvm_conn.c). */
+extern const struct lpvm_route lpvm_route_daemon;
+
+/* Closes every route but the daemon's (lpvm_disconnect). */
+void lpvm_routes_close(void);
+
+#endif
