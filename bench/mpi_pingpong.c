@@ -1,43 +1,115 @@
 /*
- * mpi_pingpong.c - the MPI counterpart of pingpong.c: rank 0 bounces byte
- * messages off rank 1 with MPI_Send/MPI_Recv, same sizes, warm-ups,
- * iteration counts and time budget, same output line:
- *   PINGPONG impl=openmpi route=R bytes=N iters=K half_rtt_us=X mbps=Y
+ * mpi_pingpong.c - the MPI counterpart of pingpong.c: rank 0 measures,
+ * with rank 1, ping-pong latency (MPI_Send/MPI_Recv), streaming bandwidth
+ * (a window of MPI_Isend, preposted MPI_Irecv into distinct buffers, one
+ * ack, as osu_bw) and the message rate at 8 bytes, on the schedule of
+ * pingpong_plan.h, and prints its lines:
+ *   PINGPONG impl=openmpi route=R bytes=N ...   STREAM ...   MSGRATE ...
  * Usage: mpirun -np 2 ... mpi_pingpong [ROUTE-NAME]   (default "tcp")
- * Built by bench/run-pingpong.sh with mpicc; not part of the CMake build.
+ * Built by bench/run-direct.sh with mpicc; not part of the CMake build.
  */
+#include "pingpong_plan.h"
+
 #include <mpi.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_BYTES (4 << 20)
+/* Tags: TAG_MORE, or TAG_LAST on the message that ends a size's loop
+ * (rank 0 decides: iterations done, or the budget spent), so that rank 1
+ * follows without any extra message in the timed loop; TAG_ACK ends a
+ * streaming window. */
+enum { TAG_MORE = 1, TAG_LAST, TAG_ACK };
 
-static const struct {
-	int bytes, warmup, iters;
-} sizes[] = {
-    {1, 100, 2000},   {8, 100, 2000},    {1024, 100, 2000},
-    {65536, 20, 500}, {1 << 20, 5, 100}, {4 << 20, 3, 40},
-};
-#define MIN_ITERS 10
-#define TIME_BUDGET_S 3.0
+static char *buf, *rbuf; /* send buffer; receive slots of a window */
+static MPI_Request reqs[64];
+static MPI_Status stats[64];
+
+/* Rank 0: whether the iteration after K (K < 0: warm-up) is the last. */
+static int last_after(int k, double t0)
+{
+	return k + 1 >= PLAN_MAX_ITERS ||
+	       (k + 1 >= PLAN_MIN_ITERS && MPI_Wtime() - t0 > PLAN_BUDGET_S);
+}
+
+/* One size's ping-pong loop; rank 0 prints its line. */
+static void pingpong(int rank, const char *route, int len)
+{
+	double t0 = 0;
+	int k, last = 0;
+
+	for (k = -plan_warmup(len); !last; k++) {
+		if (k == 0)
+			t0 = MPI_Wtime();
+		if (rank == 0) {
+			last = k >= 0 && last_after(k, t0);
+			MPI_Send(buf, len, MPI_BYTE, 1, last ? TAG_LAST : TAG_MORE,
+			         MPI_COMM_WORLD);
+			MPI_Recv(rbuf, len, MPI_BYTE, 1, TAG_MORE, MPI_COMM_WORLD,
+			         MPI_STATUS_IGNORE);
+		} else {
+			MPI_Status st;
+
+			MPI_Recv(rbuf, len, MPI_BYTE, 0, MPI_ANY_TAG, MPI_COMM_WORLD,
+			         &st);
+			last = st.MPI_TAG == TAG_LAST;
+			MPI_Send(rbuf, len, MPI_BYTE, 0, TAG_MORE, MPI_COMM_WORLD);
+		}
+	}
+	if (rank == 0)
+		plan_print_pingpong("openmpi", route, len, k, MPI_Wtime() - t0);
+}
+
+/* One size's streaming loop, windows of plan_window(len); rank 0 prints
+ * its line as KIND. */
+static void stream(int rank, const char *route, const char *kind, int len)
+{
+	int window = plan_window(len), k, w, last = 0;
+	double t0 = 0;
+
+	for (k = -plan_warmup(len); !last; k++) {
+		if (k == 0)
+			t0 = MPI_Wtime();
+		if (rank == 0) {
+			last = k >= 0 && last_after(k, t0);
+			for (w = 0; w < window; w++)
+				MPI_Isend(buf, len, MPI_BYTE, 1,
+				          last && w + 1 == window ? TAG_LAST : TAG_MORE,
+				          MPI_COMM_WORLD, &reqs[w]);
+			MPI_Waitall(window, reqs, MPI_STATUSES_IGNORE);
+			MPI_Recv(NULL, 0, MPI_BYTE, 1, TAG_ACK, MPI_COMM_WORLD,
+			         MPI_STATUS_IGNORE);
+		} else {
+			for (w = 0; w < window; w++)
+				MPI_Irecv(rbuf + (size_t)w * len, len, MPI_BYTE, 0,
+				          MPI_ANY_TAG, MPI_COMM_WORLD, &reqs[w]);
+			MPI_Waitall(window, reqs, stats);
+			last = stats[window - 1].MPI_TAG == TAG_LAST;
+			MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_ACK, MPI_COMM_WORLD);
+		}
+	}
+	if (rank == 0)
+		plan_print_stream(kind, "openmpi", route, len, window, k,
+		                  MPI_Wtime() - t0);
+}
 
 int main(int argc, char **argv)
 {
 	const char *route = argc > 1 ? argv[1] : "tcp";
-	char *buf = malloc(MAX_BYTES);
-	int rank, nranks;
+	int rank, nranks, i;
 
 	MPI_Init(&argc, &argv);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &nranks);
-	if (buf == NULL || nranks != 2) {
+	buf = malloc(PLAN_MAX_BYTES);
+	rbuf = malloc(PLAN_MAX_WINDOW_BYTES);
+	if (buf == NULL || rbuf == NULL || nranks != 2) {
 		if (rank == 0)
 			fprintf(stderr, "mpi_pingpong: needs exactly 2 ranks\n");
 		MPI_Abort(MPI_COMM_WORLD, 2);
 	}
-	memset(buf, 'x', MAX_BYTES);
+	memset(buf, 'x', PLAN_MAX_BYTES);
 	if (rank == 0) {
 		char name[MPI_MAX_PROCESSOR_NAME];
 		int nlen;
@@ -45,43 +117,13 @@ int main(int argc, char **argv)
 		MPI_Get_processor_name(name, &nlen);
 		fprintf(stderr, "mpi_pingpong: rank 0 on %s\n", name);
 	}
-	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
-		int len = sizes[s].bytes, k, last = 0;
-		double t0 = 0;
-
-		/* k < 0: warm-up.  Rank 0 marks the last round trip of a size
-		 * with tag 2 (iterations done, or the time budget spent), so
-		 * rank 1 follows without any extra message in the timed loop. */
-		for (k = -sizes[s].warmup; !last; k++) {
-			if (k == 0)
-				t0 = MPI_Wtime();
-			if (rank == 0) {
-				last = k + 1 >= sizes[s].iters ||
-				       (k + 1 >= MIN_ITERS &&
-				        MPI_Wtime() - t0 > TIME_BUDGET_S);
-				MPI_Send(buf, len, MPI_BYTE, 1, last ? 2 : 1,
-				         MPI_COMM_WORLD);
-				MPI_Recv(buf, len, MPI_BYTE, 1, 1, MPI_COMM_WORLD,
-				         MPI_STATUS_IGNORE);
-			} else {
-				MPI_Status st;
-
-				MPI_Recv(buf, len, MPI_BYTE, 0, MPI_ANY_TAG,
-				         MPI_COMM_WORLD, &st);
-				last = st.MPI_TAG == 2;
-				MPI_Send(buf, len, MPI_BYTE, 0, 1, MPI_COMM_WORLD);
-			}
-		}
-		if (rank == 0) {
-			double t = MPI_Wtime() - t0;
-
-			printf("PINGPONG impl=openmpi route=%s bytes=%d iters=%d "
-			       "half_rtt_us=%.2f mbps=%.2f\n",
-			       route, len, k, t / k / 2 * 1e6, len / (t / k / 2) / 1e6);
-			fflush(stdout);
-		}
-	}
+	for (i = 0; i < PLAN_COUNT(plan_pingpong_sizes); i++)
+		pingpong(rank, route, plan_pingpong_sizes[i]);
+	for (i = 0; i < PLAN_COUNT(plan_stream_sizes); i++)
+		stream(rank, route, "STREAM", plan_stream_sizes[i]);
+	stream(rank, route, "MSGRATE", PLAN_RATE_BYTES);
 	MPI_Finalize();
 	free(buf);
+	free(rbuf);
 	return 0;
 }

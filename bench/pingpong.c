@@ -1,16 +1,23 @@
 /*
- * pingpong.c - ping-pong benchmark between two tasks, one source for pvmx
- * and PVM 3.4.6: the first task spawns its partner on HOST (PvmTaskHost)
- * and bounces PvmDataRaw byte messages off it, timing round trips.
- * Usage: bench_pingpong HOST [direct] [IMPL]
- *   direct  pvm_setopt(PvmRoute, PvmRouteDirect) in both tasks
- *   IMPL    the name printed in impl= (default "pvmx")
- * Prints one machine-readable line per message size:
- *   PINGPONG impl=I route=R bytes=N iters=K half_rtt_us=X mbps=Y
- * where half_rtt_us is half the mean round trip and mbps is N bytes over
- * half a round trip, in 10^6 bytes per second.  The partner is the same
- * program, started with the argument "-partner".
+ * pingpong.c - message benchmark between two tasks, one source for pvmx
+ * and PVM 3.4.6: the first task spawns its partner and measures, per size
+ * of bench/pingpong_plan.h, ping-pong latency, streaming bandwidth (a
+ * window of back-to-back sends, then one ack) and the message rate at
+ * 8 bytes.  Messages are PvmDataRaw: the length (one int), then the bytes.
+ *
+ * Usage: bench_pingpong [-r ROUTE] [-i IMPL] [HOST]
+ *   -r ROUTE  default (no pvm_setopt), dontroute (PvmDontRoute) or direct
+ *             (PvmRouteDirect), set in both tasks before any message
+ *   -i IMPL   the name printed in impl= (default "pvmx")
+ *   HOST      where the partner runs (PvmTaskHost); without it, wherever
+ *             the machine puts it (PvmTaskDefault)
+ * Prints pingpong_plan.h's PINGPONG, STREAM and MSGRATE lines.  The
+ * partner is the same program, started with "-partner ROUTE": it echoes
+ * pings, swallows streamed messages and acks the last of each window,
+ * so it needs no copy of the schedule.
  */
+#include "pingpong_plan.h"
+
 #include <pvm3.h>
 
 #include <stdio.h>
@@ -18,20 +25,7 @@
 #include <string.h>
 #include <time.h>
 
-#define TAG_DATA 1
-#define TAG_QUIT 2
-#define MAX_BYTES (4 << 20)
-
-/* Sizes, their warm-up and timed iterations; a size's timed loop also stops
- * after TIME_BUDGET_S once it has done MIN_ITERS, so slow routes finish. */
-static const struct {
-	int bytes, warmup, iters;
-} sizes[] = {
-    {1, 100, 2000},   {8, 100, 2000},    {1024, 100, 2000},
-    {65536, 20, 500}, {1 << 20, 5, 100}, {4 << 20, 3, 40},
-};
-#define MIN_ITERS 10
-#define TIME_BUDGET_S 3.0
+enum { TAG_PING = 1, TAG_STREAM, TAG_STREAM_LAST, TAG_ACK, TAG_QUIT };
 
 static double now_s(void)
 {
@@ -58,14 +52,27 @@ static int recv_bytes(char *buf)
 {
 	int len;
 
-	if (pvm_upkint(&len, 1, 1) < 0 || len < 0 || len > MAX_BYTES)
+	if (pvm_upkint(&len, 1, 1) < 0 || len < 0 || len > PLAN_MAX_BYTES)
 		return -1;
 	if (len > 0 && pvm_upkbyte(buf, len, 1) < 0)
 		return -1;
 	return len;
 }
 
-/* The partner: echo each data message back to its sender until told to quit. */
+/* The route option of a -r/-partner argument; -1 if unknown, 0 for the
+ * library's default (no pvm_setopt). */
+static int route_option(const char *name)
+{
+	if (strcmp(name, "default") == 0)
+		return 0;
+	if (strcmp(name, "dontroute") == 0)
+		return PvmDontRoute;
+	if (strcmp(name, "direct") == 0)
+		return PvmRouteDirect;
+	return -1;
+}
+
+/* The partner: serve the measuring task until told to quit. */
 static int partner(char *buf)
 {
 	int ptid = pvm_parent();
@@ -78,75 +85,132 @@ static int partner(char *buf)
 		if (tag == TAG_QUIT)
 			return 0;
 		len = recv_bytes(buf);
-		if (len < 0 || send_bytes(ptid, TAG_DATA, buf, len) < 0)
+		if (len < 0)
+			return 1;
+		if (tag == TAG_PING && send_bytes(ptid, TAG_PING, buf, len) < 0)
+			return 1;
+		if (tag == TAG_STREAM_LAST && send_bytes(ptid, TAG_ACK, buf, 0) < 0)
 			return 1;
 	}
 }
 
 /* One round trip of LEN bytes with TID; 0 or -1. */
-static int round_trip(int tid, char *buf, int len)
+static int round_trip(int tid, char *buf, int len, int window)
 {
-	if (send_bytes(tid, TAG_DATA, buf, len) < 0 || pvm_recv(tid, TAG_DATA) < 0)
+	(void)window;
+	if (send_bytes(tid, TAG_PING, buf, len) < 0 || pvm_recv(tid, TAG_PING) < 0)
 		return -1;
 	return recv_bytes(buf) == len ? 0 : -1;
 }
 
+/* One window of WINDOW messages of LEN bytes to TID, then its ack; 0 or -1. */
+static int stream_window(int tid, char *buf, int len, int window)
+{
+	for (int w = 0; w < window; w++)
+		if (send_bytes(tid, w + 1 < window ? TAG_STREAM : TAG_STREAM_LAST, buf,
+		               len) < 0)
+			return -1;
+	return pvm_recv(tid, TAG_ACK) < 0 ? -1 : 0;
+}
+
+/* Runs OP's warm-up, then its timed loop (pingpong_plan.h's budget);
+ * the timed iterations in *iters and their seconds in *secs; 0 or -1. */
+static int measure(int (*op)(int, char *, int, int), int tid, char *buf, int len,
+                   int window, int *iters, double *secs)
+{
+	double t0;
+	int k;
+
+	for (k = 0; k < plan_warmup(len); k++)
+		if (op(tid, buf, len, window) < 0)
+			return -1;
+	t0 = now_s();
+	for (k = 0; k < PLAN_MAX_ITERS;) {
+		if (op(tid, buf, len, window) < 0)
+			return -1;
+		k++;
+		if (k >= PLAN_MIN_ITERS && now_s() - t0 > PLAN_BUDGET_S)
+			break;
+	}
+	*secs = now_s() - t0;
+	*iters = k;
+	return 0;
+}
+
+static int run_all(int tid, char *buf, const char *impl, const char *route)
+{
+	double secs;
+	int iters, i, len;
+
+	for (i = 0; i < PLAN_COUNT(plan_pingpong_sizes); i++) {
+		len = plan_pingpong_sizes[i];
+		if (measure(round_trip, tid, buf, len, 1, &iters, &secs) < 0)
+			goto failed;
+		plan_print_pingpong(impl, route, len, iters, secs);
+	}
+	for (i = 0; i < PLAN_COUNT(plan_stream_sizes); i++) {
+		len = plan_stream_sizes[i];
+		if (measure(stream_window, tid, buf, len, plan_window(len), &iters,
+		            &secs) < 0)
+			goto failed;
+		plan_print_stream("STREAM", impl, route, len, plan_window(len), iters,
+		                  secs);
+	}
+	len = PLAN_RATE_BYTES;
+	if (measure(stream_window, tid, buf, len, plan_window(len), &iters, &secs) < 0)
+		goto failed;
+	plan_print_stream("MSGRATE", impl, route, len, plan_window(len), iters, secs);
+	return 0;
+failed:
+	fprintf(stderr, "bench_pingpong: messages of %d bytes failed\n", len);
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
-	char *buf = malloc(MAX_BYTES);
-	const char *host = argc > 1 ? argv[1] : NULL;
-	int direct = argc > 2 && strcmp(argv[2], "direct") == 0;
-	const char *impl = argc > 3 ? argv[3] : "pvmx";
-	char *args[] = {"-partner", direct ? "direct" : NULL, NULL};
-	int tid, rc = 0;
+	char *buf = malloc(PLAN_MAX_BYTES);
+	const char *route = "default", *impl = "pvmx", *host = NULL;
+	char *args[3] = {"-partner", NULL, NULL};
+	int tid, rc, i, is_partner = 0;
 
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-partner") == 0 && i + 1 < argc) {
+			is_partner = 1;
+			route = argv[++i];
+		} else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
+			route = argv[++i];
+		} else if (strcmp(argv[i], "-i") == 0 && i + 1 < argc) {
+			impl = argv[++i];
+		} else if (argv[i][0] != '-' && host == NULL) {
+			host = argv[i];
+		} else {
+			break;
+		}
+	}
+	if (i < argc || route_option(route) < 0) {
+		fprintf(stderr, "usage: bench_pingpong [-r default|dontroute|direct] "
+		                "[-i IMPL] [HOST]\n");
+		return 2;
+	}
 	if (buf == NULL || pvm_mytid() < 0)
 		return 1;
-	memset(buf, 'x', MAX_BYTES);
-	if (host != NULL && strcmp(host, "-partner") == 0) {
-		if (direct)
-			pvm_setopt(PvmRoute, PvmRouteDirect);
+	memset(buf, 'x', PLAN_MAX_BYTES);
+	if (route_option(route) > 0)
+		pvm_setopt(PvmRoute, route_option(route));
+	if (is_partner) {
 		rc = partner(buf);
 		pvm_exit();
 		return rc;
 	}
-	if (host == NULL) {
-		fprintf(stderr, "usage: bench_pingpong HOST [direct] [IMPL]\n");
-		pvm_exit();
-		return 2;
-	}
-	if (direct)
-		pvm_setopt(PvmRoute, PvmRouteDirect);
-	if (pvm_spawn("bench_pingpong", args, PvmTaskHost, (char *)host, 1, &tid) != 1) {
-		fprintf(stderr, "pvm_spawn on %s failed: %d\n", host, tid);
+	args[1] = (char *)route;
+	if (pvm_spawn("bench_pingpong", args, host ? PvmTaskHost : PvmTaskDefault,
+	              (char *)(host ? host : ""), 1, &tid) != 1) {
+		fprintf(stderr, "bench_pingpong: pvm_spawn on %s failed: %d\n",
+		        host ? host : "any host", tid);
 		pvm_exit();
 		return 1;
 	}
-	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]) && rc == 0; s++) {
-		int len = sizes[s].bytes, k;
-		double t0, t;
-
-		for (k = 0; k < sizes[s].warmup && rc == 0; k++)
-			rc = round_trip(tid, buf, len);
-		t0 = now_s();
-		for (k = 0; k < sizes[s].iters && rc == 0; k++) {
-			rc = round_trip(tid, buf, len);
-			if (k + 1 >= MIN_ITERS && now_s() - t0 > TIME_BUDGET_S) {
-				k++;
-				break;
-			}
-		}
-		t = now_s() - t0;
-		if (rc != 0) {
-			fprintf(stderr, "round trip of %d bytes failed\n", len);
-			break;
-		}
-		printf("PINGPONG impl=%s route=%s bytes=%d iters=%d half_rtt_us=%.2f "
-		       "mbps=%.2f\n",
-		       impl, direct ? "direct" : "daemon", len, k, t / k / 2 * 1e6,
-		       len / (t / k / 2) / 1e6);
-		fflush(stdout);
-	}
+	rc = run_all(tid, buf, impl, route);
 	send_bytes(tid, TAG_QUIT, buf, 0);
 	pvm_exit();
 	free(buf);

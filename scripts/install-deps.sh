@@ -10,6 +10,7 @@ packages=(
 	libfabric-dev libhwloc-dev libssl-dev
 	pvm pvm-dev            # the reference PVM 3.4.6, for compatibility tests
 	openmpi-bin libopenmpi-dev  # Open MPI, for the side-by-side benchmarks in bench/
+	netpipe-tcp netpipe-pvm netpipe-openmpi  # NetPIPE's NPtcp, NPpvm, NPopenmpi (bench/run-direct.sh)
 	iproute2 procps
 	openssl                # its s_client: test_hosts's client with a wrong TLS key
 	# s390x (big-endian) cross compiler, libc and emulator for

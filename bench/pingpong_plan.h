@@ -1,0 +1,81 @@
+/*
+ * pingpong_plan.h - what bench/pingpong.c (PVM) and bench/mpi_pingpong.c
+ * (MPI) measure, shared so that both run the same schedule: message
+ * sizes, warm-ups, windows, time budgets, and the result lines the
+ * scripts read (bench/run-direct.sh).
+ */
+#ifndef PINGPONG_PLAN_H
+#define PINGPONG_PLAN_H
+
+#include <stdio.h>
+
+/* The largest message, and the most bytes one streaming window holds. */
+#define PLAN_MAX_BYTES (4 << 20)
+#define PLAN_MAX_WINDOW_BYTES (16 << 20)
+
+/* A size's timed loop runs PLAN_MAX_ITERS times, or stops once it has
+ * spent PLAN_BUDGET_S and done PLAN_MIN_ITERS: fast routes get many
+ * samples, slow ones finish. */
+#define PLAN_MAX_ITERS 100000
+#define PLAN_MIN_ITERS 10
+#define PLAN_BUDGET_S 0.5
+
+/* Ping-pong: 1 B to 4 MiB, powers of 4. */
+static const int plan_pingpong_sizes[] = {
+    1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1 << 20, 4 << 20,
+};
+/* Streaming: a window of back-to-back sends, then one ack from the
+ * receiver; 1 KiB to 4 MiB. */
+static const int plan_stream_sizes[] = {
+    1024, 4096, 16384, 65536, 262144, 1 << 20, 4 << 20,
+};
+/* Message rate: streaming at this size, counted in messages. */
+#define PLAN_RATE_BYTES 8
+
+#define PLAN_COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* Warm-up round trips or windows before a size's timed loop. */
+static inline int plan_warmup(int bytes)
+{
+	return bytes >= (1 << 20) ? 3 : bytes >= 65536 ? 10 : 100;
+}
+
+/* Messages in one streaming window: 64 (as osu_bw), fewer for large
+ * messages so that a window holds at most PLAN_MAX_WINDOW_BYTES. */
+static inline int plan_window(int bytes)
+{
+	int w = bytes > 0 ? PLAN_MAX_WINDOW_BYTES / bytes : 64;
+
+	return w > 64 ? 64 : w < 1 ? 1 : w;
+}
+
+/* The result lines, one per size:
+ *   PINGPONG impl=I route=R bytes=N iters=K half_rtt_us=X mbps=Y
+ *   STREAM impl=I route=R bytes=N window=W iters=K mbps=Y msgs_per_s=Z
+ * (MSGRATE has STREAM's fields.)  mbps is 10^6 bytes per second: for
+ * PINGPONG N bytes over half a round trip, for STREAM the bytes of all
+ * windows over the time from the first send to the last ack. */
+static inline void plan_print_pingpong(const char *impl, const char *route, int bytes,
+                                       int iters, double secs)
+{
+	double half = secs / iters / 2;
+
+	printf("PINGPONG impl=%s route=%s bytes=%d iters=%d half_rtt_us=%.3f mbps=%.2f\n",
+	       impl, route, bytes, iters, half * 1e6, bytes / half / 1e6);
+	fflush(stdout);
+}
+
+static inline void plan_print_stream(const char *kind, const char *impl,
+                                     const char *route, int bytes, int window, int iters,
+                                     double secs)
+{
+	double msgs = (double)window * iters;
+
+	printf("%s impl=%s route=%s bytes=%d window=%d iters=%d mbps=%.2f "
+	       "msgs_per_s=%.0f\n",
+	       kind, impl, route, bytes, window, iters, msgs * bytes / secs / 1e6,
+	       msgs / secs);
+	fflush(stdout);
+}
+
+#endif
