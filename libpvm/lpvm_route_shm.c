@@ -19,13 +19,14 @@
 #include "tid.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 /* a peer that could not be opened is tried again after this long */
-#define RETRY_NS (100L * 1000 * 1000)
+#define RETRY_NS (10L * 1000 * 1000)
 
 struct peer_entry {
 	int tid;
@@ -34,6 +35,7 @@ struct peer_entry {
 };
 
 static struct shm_ep *ep;
+static char own_region[96]; /* its name, removed when we leave */
 static struct peer_entry *peers;
 static int npeers, peers_cap;
 static int notify_always;
@@ -60,6 +62,7 @@ void lpvm_shm_attach(const char *region, const char *bell)
 		ep = NULL;
 		return;
 	}
+	snprintf(own_region, sizeof(own_region), "%s", region);
 	shm_ep_set_max_msg(ep, lpvm.max_frame + FRAME_HEADER_LEN);
 	if (notify_always)
 		shm_ep_set_notify_always(ep, 1);
@@ -231,9 +234,14 @@ static void shm_close(void)
 	free(peers);
 	peers = NULL;
 	npeers = peers_cap = 0;
-	if (ep != NULL)
+	if (ep != NULL) {
+		/* our daemon removes it too, unless it was killed: then we
+		 * are the last who can (closing also removes the doorbell) */
 		shm_ep_close(ep);
+		shm_region_unlink(own_region);
+	}
 	ep = NULL;
+	own_region[0] = '\0';
 }
 
 const struct lpvm_route lpvm_route_shm = {

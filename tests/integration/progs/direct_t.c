@@ -210,6 +210,9 @@ static int sink(int k)
 {
 	int parent = pvm_parent(), ok = 0;
 
+	/* registered now: the master may reach us directly */
+	pvm_initsend(PvmDataDefault);
+	pvm_send(parent, TAG_GO);
 	for (int i = 0; i < k; i++) {
 		int bytes, tag, src, bufid = pvm_recv(parent, TAG_PEER);
 
@@ -236,6 +239,10 @@ static int stream(int k, const char *route)
 		return 1;
 	}
 	pvm_setopt(PvmRoute, strcmp(route, "daemon") == 0 ? PvmDontRoute : PvmRouteDirect);
+	if (pvm_trecv(sinktid, TAG_GO, &tmo) <= 0) {
+		printf("FAIL - the sink did not start\n");
+		return 1;
+	}
 	for (int i = 0; i < k; i++) {
 		pvm_initsend(PvmDataRaw);
 		pvm_pkbyte(buf, 1 << 20, 1);
