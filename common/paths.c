@@ -86,3 +86,36 @@ int paths_vm_file(char *buf, size_t len, const char *suffix)
 		return -1;
 	return 0;
 }
+
+int paths_shm_prefix(char *buf, size_t len)
+{
+	char vmid[PATHS_VMID_LEN];
+	int n = snprintf(buf, len, "/pvmx.%u.%s.", (unsigned)getuid(),
+	                 paths_vmid(vmid, sizeof(vmid)));
+
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int paths_shm_region(char *buf, size_t len, int tid)
+{
+	char prefix[PATHS_VMID_LEN + 32];
+	int n;
+
+	if (paths_shm_prefix(prefix, sizeof(prefix)) != 0)
+		return -1;
+	n = snprintf(buf, len, "%s%x", prefix, (unsigned)tid);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int paths_shm_bell(char *buf, size_t len, int tid)
+{
+	char suffix[32], path[512];
+
+	snprintf(suffix, sizeof(suffix), "t%x.bell", (unsigned)tid);
+	/* a socket path holds at most 107 bytes */
+	if (paths_vm_file(path, sizeof(path), suffix) != 0 || strlen(path) > 107 ||
+	    strlen(path) >= len)
+		return -1;
+	memcpy(buf, path, strlen(path) + 1);
+	return 0;
+}

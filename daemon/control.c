@@ -44,6 +44,8 @@ static void reply_register(struct conn *c, uint32_t seq, const struct task *t, i
 		rr.out_code = t->out_code;
 		rr.out_ctx = t->out_ctx;
 		rr.ctx = t->ctx;
+		rr.shm_region = (char *)t->shm_region;
+		rr.shm_bell = (char *)t->shm_bell;
 	} else {
 		rr.parent_tid = PvmNoParent;
 	}
@@ -101,6 +103,9 @@ static int handle_register(struct conn *c, uint32_t seq, const Pvmx__Register *r
 		t->pid = c->pid > 0 ? c->pid : reg->pid;
 		log_info("t%x pid %d connected (%s)", t->tid, (int)t->pid, t->name);
 	}
+	/* its direct route from the tasks of this host, ready before it
+	 * learns of it */
+	shmreg_task_new(t);
 	/* a task of a spawn over several hosts learns its siblings at
 	 * register: it waits until the requester's daemon sent them */
 	if (t->sibs_wait) {

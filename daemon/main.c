@@ -431,6 +431,8 @@ int main(int argc, char **argv)
 			boot_slave_say("%s", "cannot open the log");
 		return 1;
 	}
+	/* we hold the VM's lock on this host: what is left is a dead daemon's */
+	shmreg_sweep();
 
 	/* every spawned task costs two pipes and a socket: take all the
 	 * descriptors we may; children get the limit we were given */

@@ -99,6 +99,11 @@ struct task {
 	/* whole frames waiting for a spawned task's first connection */
 	struct evbuffer *pending;
 	size_t pending_bytes;
+
+	/* its shared-memory receive region and doorbell (shmreg.c), made
+	 * when it registers and removed when it is gone; "" when none */
+	char shm_region[96];
+	char shm_bell[108];
 };
 TAILQ_HEAD(task_list, task);
 
@@ -320,6 +325,12 @@ int context_free(int tid, int ctx);
 void context_task_exit(int tid);
 int context_in_use(void);
 void context_free_all(void);
+
+/* shmreg.c: the shared-memory regions of local tasks (the direct route
+ * between tasks of this host, libpvm/lpvm_shm*.c) */
+void shmreg_sweep(void);            /* at start: remove what a dead daemon of ours left */
+void shmreg_task_new(struct task *t); /* at register: make t's region, if we can */
+void shmreg_task_gone(struct task *t); /* t is gone: its region and doorbell too */
 
 /* mbox.c */
 int mbox_put(int tid, const Pvmx__MboxPut *req);

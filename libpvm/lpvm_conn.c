@@ -341,6 +341,8 @@ static int do_register(void)
 	lpvm.self_out_code = rr->out_code;
 	lpvm.self_out_ctx = rr->out_ctx;
 	lpvm.ctx = rr->ctx;
+	/* the direct route from the other tasks of our daemon */
+	lpvm_shm_attach(rr->shm_region, rr->shm_bell);
 	wire_control_free(rep);
 	lpvm_globals_publish();
 	return 0;

@@ -5,6 +5,7 @@
  * control request is outstanding (lpvm_mhf_run).
  */
 #include "lpvm.h"
+#include "lpvm_route.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -127,7 +128,8 @@ static void call_handler(int (*f)(int), int id)
 
 void lpvm_mhf_run(void)
 {
-	if (running)
+	/* never inside a send: a handler's own send would nest in it */
+	if (running || lpvm_sending)
 		return;
 	running = 1;
 	while (nheld > 0) {

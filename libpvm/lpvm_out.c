@@ -4,6 +4,7 @@
  * (pvm_export, pvm_unexport).
  */
 #include "lpvm.h"
+#include "lpvm_route.h"
 
 #include "pvmx.h"
 #include "tid.h"
@@ -210,15 +211,20 @@ int lpvm_output_tid_ok(int tid)
 
 int pvm_getfds(int **fds)
 {
-	static int our_fds[1];
-	int r = lpvm_ensure("pvm_getfds");
+	static int our_fds[2];
+	int r = lpvm_ensure("pvm_getfds"), n = 0;
 
 	if (r < 0)
 		return r;
-	our_fds[0] = lpvm.fd;
+	our_fds[n++] = lpvm.fd;
+	/* a program that selects on these must wake for a direct message:
+	 * from now on every one rings the doorbell */
+	lpvm_shm_notify_always();
+	if (lpvm_route_shm.fd() >= 0)
+		our_fds[n++] = lpvm_route_shm.fd();
 	if (fds != NULL)
 		*fds = our_fds;
-	return 1;
+	return n;
 }
 
 /* PVM_EXPORT editing ---------------------------------------------------- */

@@ -22,8 +22,11 @@
 
 /* Every route, best first; the daemon route last. */
 static const struct lpvm_route *const routes[] = {
+    &lpvm_route_shm,
     &lpvm_route_daemon,
 };
+
+int lpvm_sending;
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
 static const struct lpvm_route *route_for(int dst)
@@ -96,7 +99,11 @@ static int send_frame(int dst, const int *tids, int ntids, int tag, int ctx,
 	iov[0].iov_base = hdr;
 	iov[0].iov_len = sizeof(hdr);
 	n = msgbuf_iov(mb, iov + first, max - first);
+	lpvm_sending++;
 	r = n < 0 ? PvmNoMem : route->send(dst, hdr, iov, n + first);
+	if (r == LPVM_ROUTE_ELSEWHERE)
+		r = lpvm_route_daemon.send(dst, hdr, iov, n + first);
+	lpvm_sending--;
 	if (iov != small)
 		free(iov);
 	free(be);
@@ -116,6 +123,7 @@ int lpvm_send_mcast(const int *tids, int ntids, int tag, int ctx, struct msgbuf 
 int lpvm_pump(int timeout_ms)
 {
 	struct pollfd pfd[NROUTES];
+	const struct lpvm_route *sleeper = NULL;
 	int n = 0, r;
 
 	if (lpvm.fd < 0)
@@ -135,10 +143,15 @@ int lpvm_pump(int timeout_ms)
 		for (size_t i = 0; i < NROUTES; i++) {
 			int fd = routes[i]->fd();
 
-			if (fd >= 0)
+			if (fd < 0)
+				continue;
+			if (routes[i]->wait != NULL && sleeper == NULL)
+				sleeper = routes[i]; /* it polls the others' fds */
+			else
 				pfd[m++] = (struct pollfd){.fd = fd, .events = POLLIN};
 		}
-		r = poll(pfd, m, timeout_ms);
+		r = sleeper != NULL ? sleeper->wait(pfd, (int)m, timeout_ms)
+		                    : poll(pfd, m, timeout_ms);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)

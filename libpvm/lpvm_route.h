@@ -10,6 +10,7 @@
 #ifndef PVMX_LPVM_ROUTE_H
 #define PVMX_LPVM_ROUTE_H
 
+#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/uio.h>
@@ -30,12 +31,34 @@ struct lpvm_route {
 	int (*progress)(int timeout_ms);
 	/* A descriptor that is readable when progress has work, or -1. */
 	int (*fd)(void);
+	/* Optional: sleeps until this route has work or one of fds is ready
+	 * (poll's contract), for a route that must know it sleeps (the
+	 * shared-memory one: its senders ring only for a sleeper).  NULL:
+	 * the route's fd is polled with the others. */
+	int (*wait)(struct pollfd *fds, int nfds, int timeout_ms);
 	/* Forgets every peer and closes (the task leaves its daemon). */
 	void (*close)(void);
 };
 
-/* The daemon route (lpvm_conn.c). */
+/* A route's send could not take the frame after all (the peer left the
+ * route, or the frame does not fit it): the next route must, with the
+ * same header (its seq keeps the pair in order). */
+#define LPVM_ROUTE_ELSEWHERE 1
+
+/* The routes: the daemon's (lpvm_conn.c), shared memory
+ * (lpvm_route_shm.c). */
 extern const struct lpvm_route lpvm_route_daemon;
+extern const struct lpvm_route lpvm_route_shm;
+
+/* The shared-memory route: the task's own region and doorbell, from its
+ * register reply (empty: none); and, for pvm_getfds users who select on
+ * its descriptor, a doorbell rung for every message. */
+void lpvm_shm_attach(const char *region, const char *bell);
+void lpvm_shm_notify_always(void);
+
+/* Non-zero while a frame is being sent: message handlers wait (a handler
+ * that sent would nest in a send that is waiting for room). */
+extern int lpvm_sending;
 
 /* Closes every route but the daemon's (lpvm_disconnect). */
 void lpvm_routes_close(void);

@@ -43,6 +43,9 @@ cleanup() {
 			[ "$p" != "$$" ] && kill -KILL "$p" 2>/dev/null
 		fi
 	done
+	# shared-memory regions of tasks whose daemon a test killed (a
+	# live daemon removes its tasks' own; a killed one cannot)
+	rm -f /dev/shm/pvmx."$(id -u)"."$PVM_VMID".*
 	rm -rf "$TEST_TMP"
 }
 trap cleanup EXIT

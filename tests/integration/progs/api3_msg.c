@@ -568,8 +568,10 @@ static void test_env(void)
 	pvm_setopt(PvmOutputCode, 0);
 	pvm_setopt(PvmAutoErr, 1);
 
+	/* the daemon's socket first, then the shared-memory doorbell (as
+	 * PVM lists its direct routes after the daemon's) */
 	n = pvm_getfds(&fds);
-	CHECK(n == 1 && fds != NULL && fds[0] > 2, "getfds: %d, fds[0] %d", n,
+	CHECK(n >= 1 && n <= 2 && fds != NULL && fds[0] > 2, "getfds: %d, fds[0] %d", n,
 	      fds != NULL ? fds[0] : -1);
 	if (n < 1 || fds == NULL)
 		return;

@@ -1,0 +1,281 @@
+/*
+ * direct_t.c - traffic between tasks of one host for test_direct.sh.
+ *
+ *   direct_t pair N SEED       master: spawns two peers (direct_t peer),
+ *                              which send each other N messages of random
+ *                              sizes (0 B - 4 MiB) and tags, each with a
+ *                              sequence number and a checksum, switching
+ *                              route (PvmRouteDirect / PvmDontRoute) at
+ *                              random mid-stream, with multicasts among
+ *                              them; every message must arrive once, in
+ *                              order, intact.  Prints the peers' verdicts.
+ *   direct_t stream K ROUTE    master: spawns a sink and sends it K
+ *                              messages of 1 MiB by ROUTE (direct or
+ *                              daemon), then waits for its answer.
+ *   direct_t blocked SECS      blocks in pvm_recv for SECS seconds (no
+ *                              message comes), then prints its CPU time.
+ *   direct_t sleeper           waits in pvm_recv for ever (to be killed).
+ */
+#include <pvm3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "check.h"
+
+#define TAG_PEER 40
+#define TAG_GO 41
+#define TAG_REPORT 42
+#define MAX_LEN (4u << 20)
+
+static uint32_t rng_next(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (uint32_t)(*s >> 33);
+}
+
+/* The i-th message from sender: its length, tag and bytes follow from
+ * (seed, sender index, i), so the receiver can check every byte. */
+static size_t msg_len(uint64_t seed, int from, int i)
+{
+	uint64_t s = seed ^ ((uint64_t)from << 40) ^ (uint64_t)i * 0x9e3779b97f4a7c15ULL;
+	uint32_t r = rng_next(&s);
+
+	/* mostly small, some medium, a few up to 4 MiB */
+	switch (r % 8) {
+	case 0:
+		return 0;
+	case 1:
+	case 2:
+	case 3:
+		return rng_next(&s) % 256;
+	case 4:
+	case 5:
+		return rng_next(&s) % (64u << 10);
+	default:
+		return rng_next(&s) % (MAX_LEN + 1);
+	}
+}
+
+static void fill(uint8_t *b, size_t n, uint64_t seed, int from, int i)
+{
+	uint64_t s = seed ^ 0x5151 ^ ((uint64_t)from << 32) ^ (uint64_t)i;
+
+	for (size_t k = 0; k < n; k++)
+		b[k] = (uint8_t)(rng_next(&s) >> 7);
+}
+
+static int peer(void)
+{
+	int parent = pvm_parent(), me = pvm_mytid(), other, n, idx, bad = 0, got = 0;
+	int route_switches = 0;
+	uint64_t seed = 0, rs;
+	uint8_t *buf = malloc(MAX_LEN), *want = malloc(MAX_LEN);
+	struct timeval tmo = {60, 0};
+
+	if (buf == NULL || want == NULL)
+		return 1;
+	if (pvm_recv(parent, TAG_GO) <= 0)
+		return 1;
+	pvm_upkint(&other, 1, 1);
+	pvm_upkint(&n, 1, 1);
+	pvm_upkint(&idx, 1, 1);
+	pvm_upkulong((unsigned long *)&seed, 1, 1);
+	rs = seed ^ (uint64_t)me;
+	/* send all, receiving as we go (the other does the same) */
+	for (int i = 0, next = 0; i < n || next < n;) {
+		if (i < n) {
+			size_t len = msg_len(seed, idx, i);
+			int tag = TAG_PEER + 10 + (int)(rng_next(&rs) % 5);
+
+			if (rng_next(&rs) % 7 == 0) {
+				int r = pvm_getopt(PvmRoute) == PvmDontRoute ? PvmRouteDirect
+				                                              : PvmDontRoute;
+				pvm_setopt(PvmRoute, r);
+				route_switches++;
+			}
+			fill(buf, len, seed, idx, i);
+			pvm_initsend(rng_next(&rs) % 3 == 0 ? PvmDataInPlace : PvmDataDefault);
+			pvm_pkint(&i, 1, 1);
+			pvm_pkbyte((char *)buf, (int)len, 1);
+			if (rng_next(&rs) % 11 == 0) {
+				int tids[2] = {other, other};
+
+				if (pvm_mcast(tids, 2, tag) < 0)
+					bad++;
+			} else if (pvm_send(other, tag) < 0) {
+				bad++;
+			}
+			i++;
+		}
+		/* take what has come; all of it once we are done sending */
+		while (next < n) {
+			int bufid = i < n ? pvm_nrecv(other, -1) : pvm_trecv(other, -1, &tmo);
+			int bytes, tag, src, seq;
+			size_t len;
+
+			if (bufid <= 0) {
+				if (i >= n) {
+					printf("FAIL - peer t%x: message %d never came\n", me, next);
+					bad++;
+					next = n;
+				}
+				break;
+			}
+			pvm_bufinfo(bufid, &bytes, &tag, &src);
+			pvm_upkint(&seq, 1, 1);
+			len = msg_len(seed, 1 - idx, seq);
+			if (seq != next) {
+				printf("FAIL - peer t%x: message %d came as number %d\n", me, seq,
+				       next);
+				bad++;
+			} else if (len > 0 && (pvm_upkbyte((char *)buf, (int)len, 1) < 0 ||
+			                       (fill(want, len, seed, 1 - idx, seq),
+			                        memcmp(buf, want, len) != 0))) {
+				printf("FAIL - peer t%x: message %d (%zu bytes) corrupted\n", me,
+				       seq, len);
+				bad++;
+			}
+			got++;
+			next = seq + 1;
+		}
+	}
+	pvm_initsend(PvmDataDefault);
+	pvm_pkint(&got, 1, 1);
+	pvm_pkint(&bad, 1, 1);
+	pvm_pkint(&route_switches, 1, 1);
+	pvm_send(parent, TAG_REPORT);
+	free(buf);
+	free(want);
+	pvm_exit();
+	return 0;
+}
+
+static int pair(int n, unsigned long seed)
+{
+	int tids[2], got, bad, sw;
+	struct timeval tmo = {120, 0};
+	char *argv[] = {"peer", NULL};
+
+	if (pvm_spawn("direct_t", argv, PvmTaskDefault, "", 2, tids) != 2) {
+		printf("FAIL - spawn of 2 peers\n");
+		return 1;
+	}
+	for (int k = 0; k < 2; k++) {
+		int idx = k;
+
+		pvm_initsend(PvmDataDefault);
+		pvm_pkint(&tids[1 - k], 1, 1);
+		pvm_pkint(&n, 1, 1);
+		pvm_pkint(&idx, 1, 1);
+		pvm_pkulong(&seed, 1, 1);
+		pvm_send(tids[k], TAG_GO);
+	}
+	for (int k = 0; k < 2; k++) {
+		if (pvm_trecv(tids[k], TAG_REPORT, &tmo) <= 0) {
+			CHECK(0, "peer t%x reported within 120 s", tids[k]);
+			continue;
+		}
+		pvm_upkint(&got, 1, 1);
+		pvm_upkint(&bad, 1, 1);
+		pvm_upkint(&sw, 1, 1);
+		CHECK(got == n && bad == 0,
+		      "peer t%x: %d of %d messages in order and intact, %d bad, %d route switches",
+		      tids[k], got, n, bad, sw);
+	}
+	pvm_exit();
+	return fails != 0;
+}
+
+static int blocked(int secs)
+{
+	struct timeval tmo = {secs, 0};
+	struct rusage ru;
+
+	if (pvm_mytid() < 0)
+		return 1;
+	pvm_trecv(-1, 99, &tmo);
+	getrusage(RUSAGE_SELF, &ru);
+	printf("cpu_us %ld\n", (long)(ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec +
+	                              ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec));
+	fflush(stdout);
+	pvm_exit();
+	return 0;
+}
+
+static int sink(int k)
+{
+	int parent = pvm_parent(), ok = 0;
+
+	/* registered now: the master may reach us directly */
+	pvm_initsend(PvmDataDefault);
+	pvm_send(parent, TAG_GO);
+	for (int i = 0; i < k; i++) {
+		int bytes, tag, src, bufid = pvm_recv(parent, TAG_PEER);
+
+		if (bufid > 0 && pvm_bufinfo(bufid, &bytes, &tag, &src) == 0 && bytes >= (1 << 20))
+			ok++;
+	}
+	pvm_initsend(PvmDataDefault);
+	pvm_pkint(&ok, 1, 1);
+	pvm_send(parent, TAG_REPORT);
+	pvm_exit();
+	return 0;
+}
+
+static int stream(int k, const char *route)
+{
+	char arg[16], *argv[] = {"sink", arg, NULL};
+	struct timeval tmo = {60, 0};
+	int sinktid, ok = -1;
+	char *buf = calloc(1, 1 << 20);
+
+	snprintf(arg, sizeof(arg), "%d", k);
+	if (buf == NULL || pvm_spawn("direct_t", argv, PvmTaskDefault, "", 1, &sinktid) != 1) {
+		printf("FAIL - spawn of the sink\n");
+		return 1;
+	}
+	pvm_setopt(PvmRoute, strcmp(route, "daemon") == 0 ? PvmDontRoute : PvmRouteDirect);
+	if (pvm_trecv(sinktid, TAG_GO, &tmo) <= 0) {
+		printf("FAIL - the sink did not start\n");
+		return 1;
+	}
+	for (int i = 0; i < k; i++) {
+		pvm_initsend(PvmDataRaw);
+		pvm_pkbyte(buf, 1 << 20, 1);
+		pvm_send(sinktid, TAG_PEER);
+	}
+	if (pvm_trecv(sinktid, TAG_REPORT, &tmo) > 0)
+		pvm_upkint(&ok, 1, 1);
+	CHECK(ok == k, "the sink took %d of %d messages of 1 MiB (%s route)", ok, k, route);
+	free(buf);
+	pvm_exit();
+	return fails != 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 2 && strcmp(argv[1], "sink") == 0)
+		return sink(atoi(argv[2]));
+	if (argc > 3 && strcmp(argv[1], "stream") == 0)
+		return stream(atoi(argv[2]), argv[3]);
+	if (argc > 1 && strcmp(argv[1], "peer") == 0)
+		return peer();
+	if (argc > 3 && strcmp(argv[1], "pair") == 0)
+		return pair(atoi(argv[2]), strtoul(argv[3], NULL, 0));
+	if (argc > 2 && strcmp(argv[1], "blocked") == 0)
+		return blocked(atoi(argv[2]));
+	if (argc > 1 && strcmp(argv[1], "sleeper") == 0) {
+		if (pvm_mytid() < 0)
+			return 1;
+		printf("sleeping t%x\n", pvm_mytid());
+		fflush(stdout);
+		pvm_recv(-1, 99);
+		return 0;
+	}
+	fprintf(stderr, "usage: direct_t pair N SEED | blocked SECS | sleeper\n");
+	return 2;
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# test_direct.sh - the shared-memory route between tasks of one daemon
+# (libpvm/lpvm_route_shm.c, docs/shm.md), on a real daemon:
+#   1. two tasks exchange messages of random sizes (0 B - 4 MiB) and tags
+#      both ways at once, switching between PvmRouteDirect and
+#      PvmDontRoute mid-stream, with multicasts (always by the daemons)
+#      in between: every message arrives once, in order, intact;
+#   2. direct traffic does not pass through the daemon (its read bytes
+#      stay far below what was sent), daemon-routed traffic does;
+#   3. the daemon makes a task's region when it registers and removes it,
+#      and its doorbell, when the task is killed with SIGKILL;
+#   4. a task blocked in pvm_recv costs (almost) no CPU;
+#   5. nothing of the test's tasks is left in /dev/shm.
+source "$PVMX_SRC/tests/integration/lib.sh"
+
+C="$PROGS/pvmd_client"
+vm_start
+SOCK=$(sock_path)
+client() { tmo 20 "$C" -s "$SOCK" "$@" 2>&1; }
+prefix="pvmx.$(id -u).$PVM_VMID."
+regions() { ls /dev/shm 2>/dev/null | grep -F "$prefix" || true; }
+bells() { ls "$(dirname "$SOCK")" 2>/dev/null | grep '\.bell$' || true; }
+rchar() { awk '$1 == "rchar:" { print $2 }' "/proc/$PVMD_PID/io"; }
+
+# 1. random traffic, both ways, route switches, multicasts
+seed=$(( $$ * 7919 ))
+out=$(cd "$TEST_TMP" && tmo 100 "$PROGS/direct_t" pair 200 "$seed" 2>&1)
+printf '%s\n' "$out" | sed 's/^/    /'
+[ "$(printf '%s\n' "$out" | grep -c '^ok - peer')" = 2 ] && ! printf '%s\n' "$out" | grep -q FAIL &&
+	pass "200 random messages each way (seed $seed), in order and intact across route switches" ||
+	fail "random traffic between two tasks (seed $seed)"
+
+# 2. 64 MiB by the direct route: the daemon does not read it
+before=$(rchar)
+out=$(cd "$TEST_TMP" && tmo 60 "$PROGS/direct_t" stream 64 direct 2>&1)
+direct_read=$(( $(rchar) - before ))
+expect_match "64 MiB sent directly arrived" "^ok - the sink took 64 of 64" "$out"
+[ "$direct_read" -lt $((8 << 20)) ] &&
+	pass "the daemon read $direct_read bytes while 64 MiB went directly" ||
+	fail "the daemon read $direct_read bytes while 64 MiB should have gone directly"
+before=$(rchar)
+out=$(cd "$TEST_TMP" && tmo 60 "$PROGS/direct_t" stream 64 daemon 2>&1)
+routed_read=$(( $(rchar) - before ))
+expect_match "64 MiB sent by the daemons arrived" "^ok - the sink took 64 of 64" "$out"
+[ "$routed_read" -gt $((64 << 20)) ] &&
+	pass "with PvmDontRoute the daemon read all of it ($routed_read bytes)" ||
+	fail "with PvmDontRoute the daemon read only $routed_read bytes"
+
+# 3. a task's region: made at register, gone after kill -9
+base=$(regions | wc -l)
+out=$(client "spawn:direct_t:1:0::sleeper")
+tid=$(printf '%s\n' "$out" | sed -n 's/^spawn code=1 tids=//p')
+has_region() { [ -e "/dev/shm/$prefix${tid#0x}" ]; }
+if [ -n "$tid" ] && wait_until 10 has_region; then
+	pass "the daemon made t${tid#0x}'s region in /dev/shm"
+	pid=$(client "tasks" | sed -n "s/.*tid=$tid .* pid=\([0-9]*\).*/\1/p")
+	[ -n "$pid" ] && kill -KILL "$pid"
+	no_region() { ! has_region && [ ! -e "$(dirname "$SOCK")/pvmd.$PVM_VMID.t${tid#0x}.bell" ]; }
+	wait_until 10 no_region &&
+		pass "after kill -9 of t${tid#0x} (pid $pid) its region and doorbell are gone" ||
+		fail "t${tid#0x}'s region or doorbell outlived its kill -9: $(regions) $(bells)"
+else
+	fail "no region for the spawned task ($out)"
+fi
+expect_eq "as many regions as before" "$base" "$(regions | wc -l)"
+
+# 4. blocked in pvm_recv for 2 s: under 0.1 s of CPU
+out=$(cd "$TEST_TMP" && tmo 20 "$PROGS/direct_t" blocked 2 2>&1)
+us=$(printf '%s\n' "$out" | sed -n 's/^cpu_us //p')
+[ -n "$us" ] && [ "$us" -lt 100000 ] &&
+	pass "a task blocked 2 s in pvm_recv used ${us} us of CPU" ||
+	fail "a task blocked 2 s in pvm_recv used '${us}' us of CPU"
+
+vm_stop
+left=$(regions)
+expect_eq "no region of ours left in /dev/shm after the daemon halted" "" "$left"
+finish
