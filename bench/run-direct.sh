@@ -121,6 +121,13 @@ pids_on() {
 		[ "$p" != "$holder" ] && [ "$f" -ef "/run/netns/vx$tag$1" ] && echo "$p"
 	done 2>/dev/null
 }
+# bg_started: remember the job just started in the background, by pid, and
+# take it off the job table, so that bash does not report its end (PVM
+# 3.4.6's halt ends its daemon with SIGTERM: "Terminated")
+bg_started() {
+	started+=($!)
+	disown $!
+}
 # stop PID...: TERM, then KILL after 3 s
 stop() {
 	local p t
@@ -177,7 +184,7 @@ boot_pvmx() {
 	fi
 	HOME=$2 PVM_VMID=dx PATH=$build/bench:$build/bin:$PATH \
 		"$RSH" h1 exec "$build/bin/pvmd" "${hostfile[@]}" >>"$3" 2>&1 </dev/null &
-	started+=($!)
+	bg_started
 	wait_for 10 $! test -S "$hosts_dir/h1/tmp/pvmx-$uid/pvmd.dx.sock" || return 1
 	[ "$1" = onehost ] || wait_for 20 "${started[-1]}" has_h2 "$2"
 }
@@ -188,7 +195,7 @@ halt_pvmx() {
 boot_pvm346() {
 	rm -f "$hosts_dir"/h*/tmp/pvmd."$uid" "$hosts_dir"/h*/tmp/pvmtmp*
 	HOME=$2 PVM_ROOT=/usr/lib/pvm3 "$RSH" h1 exec /usr/bin/pvmd >>"$3" 2>&1 </dev/null &
-	started+=($!)
+	bg_started
 	wait_for 10 $! test -s "$hosts_dir/h1/tmp/pvmd.$uid" || return 1
 	[ "$1" = onehost ] && return 0
 	HOME=$2 timeout -k 2 60 "$RSH" h1 pvm <<<"add h2" >>"$3" 2>&1
@@ -250,7 +257,7 @@ one_run() {
 		[ "$scen" = twohost ] && to=h2
 		(cd "$work/np" && exec "$RSH" "$at" exec timeout -k 5 "$RUN_TIMEOUT" \
 			NPtcp "${NETPIPE_OPTS[@]}" >"$log.receiver" 2>&1 </dev/null) &
-		started+=($!)
+		bg_started
 		if wait_for 10 $! listening "$at" 5002; then
 			timeout -k 5 "$RUN_TIMEOUT" "$RSH" h1 exec NPtcp -h "$to" "${NETPIPE_OPTS[@]}" \
 				-o "$work/np/$scen.$sys.$3.out" >>"$log" 2>&1 </dev/null
@@ -272,7 +279,7 @@ one_run() {
 			# the receiver first: the transmitter (-h) looks for it with pvm_tasks
 			(cd "$work/np" && exec env "${env[@]}" "$RSH" h1 exec timeout -k 5 \
 				"$RUN_TIMEOUT" NPpvm "${NETPIPE_OPTS[@]}" >"$log.receiver" 2>&1 </dev/null) &
-			started+=($!)
+			bg_started
 			sleep 1
 			env "${env[@]}" timeout -k 5 "$RUN_TIMEOUT" "$RSH" h1 exec NPpvm -h h1 \
 				"${NETPIPE_OPTS[@]}" -o "$work/np/$scen.$sys.$3.out" >>"$log" 2>&1 </dev/null
