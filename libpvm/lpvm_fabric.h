@@ -82,20 +82,21 @@ int lpvm_fabric_wait_prepare(struct lpvm_fabric *fab);
 
 /* Enters peer id with its address blob into the address vector; *peer
  * (optional) is its handle, valid until lpvm_fabric_close.  Adding a known
- * id with the same blob returns it (and revives it if it had failed);
- * another blob means another task with that tid: what is in flight to the
- * old one fails (peer_error) and the peer starts afresh.  0, PvmMismatch /
- * PvmBadMsg (see lpvm_fabric_blob_check), PvmBadParam, PvmNoMem,
- * PvmSysErr. */
+ * id with the same blob returns it, or PvmNoTask if that task has failed; a
+ * blob of another instance means another task with that tid: what is in
+ * flight with the old one fails (peer_error) and the peer starts afresh.
+ * 0, PvmMismatch / PvmBadMsg (see lpvm_fabric_blob_check), PvmNoTask,
+ * PvmBadParam, PvmNoMem, PvmSysErr. */
 int lpvm_fabric_peer_add(struct lpvm_fabric *fab, int32_t id, const void *blob,
                          size_t len, struct lpvm_fabric_peer **peer, char *why,
                          size_t whylen);
 /* The peer entered with id, or NULL. */
 struct lpvm_fabric_peer *lpvm_fabric_peer_find(struct lpvm_fabric *fab, int32_t id);
 /* The caller knows peer id is gone (its daemon said so): fail what is in
- * flight to and from it with PvmNoTask, report it through peer_error, and
- * drop its connection.  Only for a peer that is really gone: a send's
- * memory is released to the caller without the provider handing it back. */
+ * flight to and from it with PvmNoTask, report it through peer_error (once),
+ * and remove its address.  Only for a peer that is really gone: a send's
+ * memory is released to the caller without the provider handing it back.
+ * libfabric alone does not always notice a dead peer (docs/fabric.md). */
 void lpvm_fabric_peer_fail(struct lpvm_fabric *fab, int32_t id, const char *why);
 
 /* Posts one message, hdr (hdr_len <= LPVM_FABRIC_HDR_MAX, copied) followed
