@@ -1,0 +1,198 @@
+/*
+ * lpvm_fabric_int.h - what the files of the libfabric route share: the
+ * wire's constants, the structures behind lpvm_fabric.h's handles and the
+ * functions one file calls in another.  Built only with PVMX_HAVE_FABRIC.
+ */
+#ifndef PVMX_LPVM_FABRIC_INT_H
+#define PVMX_LPVM_FABRIC_INT_H
+
+#include "lpvm_fabric.h"
+
+#include <stdint.h>
+#include <time.h>
+
+#include <rdma/fabric.h>
+#include <rdma/fi_cm.h>
+#include <rdma/fi_domain.h>
+#include <rdma/fi_endpoint.h>
+#include <rdma/fi_errno.h>
+#include <rdma/fi_tagged.h>
+
+/* The libfabric API this code is written to (fi_context2, FI_MR_* modes). */
+#define FAB_FI_VERSION FI_VERSION(1, 11)
+
+/* The wire: every packet into a bounce buffer starts with this header. */
+#define FAB_WIRE_VERSION 1
+#define FAB_PKT_HDR 24
+enum { PKT_EAGER = 1, PKT_ANNOUNCE = 2 };
+/* A bounce buffer: one rxm eager packet (its default buffer_size), so an
+ * eager message is never segmented. */
+#define FAB_EAGER_PKT 16384
+#define FAB_EAGER_MAX (FAB_EAGER_PKT - FAB_PKT_HDR)
+#define FAB_BOUNCE_COUNT 32
+/* Eager copies (and announcements) in flight; past it posts say AGAIN. */
+#define FAB_TX_BYTES_MAX (8u << 20)
+/* Eager packets carry tag 0; a bulk payload carries this bit, the
+ * sender's id and the message's sequence number. */
+#define FAB_TAG_BULK (1ull << 63)
+#define FAB_BLOB_HDR 18
+#define FAB_ADDR_MAX 256
+#define FAB_CQ_BATCH 32
+#define FAB_DEFER_SLEEP_MAX 32 /* ms between retries of deferred posts */
+
+enum fab_op_kind { OP_RX_EAGER, OP_RX_BULK, OP_TX_COPY, OP_TX_BULK };
+
+/* One operation handed to the provider (or waiting to be). */
+struct fab_op {
+	struct fi_context2 ctx; /* first: the provider hands it back */
+	enum fab_op_kind kind;
+	int posted;
+	int retired; /* failed; kept (on fab->retired) until the endpoint closes */
+	struct fab_op *prev, *next;    /* fab->posted, while posted */
+	struct fab_op *qnext;          /* a deferred queue, while not */
+	struct lpvm_fabric_peer *peer; /* TX: destination; RX_BULK: source */
+	struct fab_event *in;          /* RX_BULK: the message it fills */
+	struct lpvm_fabric_send *req;  /* TX_BULK: its send */
+	void *owned; /* memory kept for the provider after its owner failed */
+	uint64_t tag;
+	uint8_t *buf; /* RX_BULK's target, TX_COPY's packet */
+	size_t len;
+	size_t charged; /* bytes counted in fab->tx_bytes */
+	uint8_t data[]; /* TX_COPY's packet, RX_EAGER's bounce buffer */
+};
+
+/* A message on its way to the caller, or a peer's failure (code != 0,
+ * buf the reason). */
+struct fab_event {
+	struct fab_event *next;
+	int32_t src;
+	int code;
+	int complete;
+	uint8_t *buf;
+	size_t len;
+	struct fab_op *op; /* RX_BULK filling it */
+};
+
+struct lpvm_fabric_peer {
+	int32_t id;
+	struct lpvm_fabric_peer *hnext, *anext, *txnext;
+	int has_addr, in_txlist, failed;
+	fi_addr_t addr;
+	/* the incarnation (its endpoint's instance) we talk to, once known:
+	 * from its address blob or its first packet */
+	int known;
+	uint32_t instance;
+	uint32_t tx_seq, rx_seq;
+	struct fab_event *rxq_head, *rxq_tail; /* arrived, waiting their turn */
+	struct fab_op *txq_head, *txq_tail;    /* deferred sends, in order */
+};
+
+struct lpvm_fabric_send {
+	struct lpvm_fabric_send *prev, *next; /* fab->reqs */
+	struct fab_op *op;                    /* its bulk transfer, in flight */
+	int state;                            /* 0 in flight, 1 done, < 0 failed */
+	uint8_t *copy; /* the payload gathered, past the provider's iov_limit */
+	int iovcnt;
+	struct iovec iov[];
+};
+
+struct lpvm_fabric {
+	struct lpvm_fabric_config cfg;
+	struct fi_info *info;
+	struct fid_fabric *fabric;
+	struct fid_domain *domain;
+	struct fid_av *av;
+	struct fid_cq *cq;
+	struct fid_ep *ep;
+	int fd;
+	char provider[64];
+	uint8_t blob[FAB_BLOB_HDR + 64 + FAB_ADDR_MAX];
+	size_t bloblen;
+	uint32_t instance;
+	size_t iov_limit, inject_size;
+	struct lpvm_fabric_peer **buckets;
+	size_t nbuckets, npeers;
+	struct lpvm_fabric_peer *peers, *txlist;
+	struct fab_op *posted, *retired;
+	struct fab_op *rxq_head, *rxq_tail; /* deferred receives */
+	struct fab_event *ready_head, *ready_tail;
+	struct lpvm_fabric_send *reqs;
+	size_t tx_bytes;
+	uint64_t nevents;
+	int backoff_ms;
+};
+
+static inline void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
+static inline void put64(uint8_t *p, uint64_t v)
+{
+	put32(p, (uint32_t)(v >> 32));
+	put32(p + 4, (uint32_t)v);
+}
+
+static inline uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)get16(p) << 16 | get16(p + 2);
+}
+
+static inline uint64_t get64(const uint8_t *p)
+{
+	return (uint64_t)get32(p) << 32 | get32(p + 4);
+}
+
+static inline int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static inline uint8_t byte_order(void)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return 'B';
+#else
+	return 'L';
+#endif
+}
+
+/* peers (lpvm_fabric.c) */
+struct lpvm_fabric_peer *fab_peer_lookup(struct lpvm_fabric *fab, int32_t id);
+/* The peer with id, made if new (NULL when out of memory). */
+struct lpvm_fabric_peer *fab_peer_get(struct lpvm_fabric *fab, int32_t id);
+
+/* operations, failures, sending (lpvm_fabric_send.c) */
+struct fab_op *fab_op_new(enum fab_op_kind kind, size_t datalen);
+void fab_op_free(struct lpvm_fabric *fab, struct fab_op *op);
+void fab_posted_remove(struct lpvm_fabric *fab, struct fab_op *op);
+void fab_req_fail(struct lpvm_fabric *fab, struct lpvm_fabric_send *req, int code);
+/* Fails everything in flight to and from peer, once, and queues its
+ * report for peer_error. */
+void fab_peer_failed(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p, int code,
+                     const char *why);
+void fab_peer_failedf(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p, int code,
+                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Forgets what was said with the peer's previous incarnation. */
+void fab_peer_renew(struct lpvm_fabric_peer *p, uint32_t instance);
+/* A receive: posted now, or deferred while the provider says EAGAIN. */
+void fab_rx_submit(struct lpvm_fabric *fab, struct fab_op *op);
+/* Retries deferred posts; 1 if some are still deferred. */
+int fab_flush_deferred(struct lpvm_fabric *fab);
+
+#endif

@@ -1,0 +1,367 @@
+/*
+ * lpvm_fabric_recv.c - the libfabric route's receiving and progress:
+ * packets from the bounce buffers, payloads matched by tag, completions,
+ * per-source order, and the wait that sleeps on the provider's descriptor.
+ */
+#ifdef PVMX_HAVE_FABRIC
+
+#include "lpvm_fabric_int.h"
+#include "log.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pvm3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- receiving ---- */
+
+/* Moves the source's messages that are complete, in order, to the ready
+ * queue. */
+static void rx_flush_peer(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p)
+{
+	struct fab_event *ev;
+
+	while ((ev = p->rxq_head) != NULL && ev->complete) {
+		p->rxq_head = ev->next;
+		if (p->rxq_head == NULL)
+			p->rxq_tail = NULL;
+		ev->next = NULL;
+		if (fab->ready_tail != NULL)
+			fab->ready_tail->next = ev;
+		else
+			fab->ready_head = ev;
+		fab->ready_tail = ev;
+	}
+}
+
+/* One packet from a bounce buffer. */
+static void rx_packet(struct lpvm_fabric *fab, const uint8_t *pkt, size_t len)
+{
+	struct lpvm_fabric_peer *p;
+	struct fab_event *ev;
+	struct fab_op *op;
+	uint32_t seq, instance;
+	uint64_t total;
+	size_t hlen;
+	int32_t src;
+	int kind;
+
+	if (len < FAB_PKT_HDR || pkt[0] != FAB_WIRE_VERSION) {
+		log_warn("fabric: dropped a packet of %zu bytes: %s", len,
+		         len < FAB_PKT_HDR ? "too short" : "unknown version");
+		return;
+	}
+	kind = pkt[1];
+	hlen = get16(pkt + 2);
+	src = (int32_t)get32(pkt + 4);
+	seq = get32(pkt + 8);
+	instance = get32(pkt + 12);
+	total = get64(pkt + 16);
+	if (src <= 0) {
+		log_warn("fabric: dropped a packet from id %d", (int)src);
+		return;
+	}
+	p = fab_peer_get(fab, src);
+	if (p == NULL) {
+		log_error("fabric: no memory for peer t%x", (unsigned)src);
+		return;
+	}
+	if (p->known && instance != p->instance) {
+		/* another task with this tid: the old one is gone */
+		fab_peer_failed(fab, p, PvmNoTask,
+		                "replaced by a new endpoint with its id");
+		fab_peer_renew(p, instance);
+	}
+	if (!p->known)
+		fab_peer_renew(p, instance);
+	if (p->failed)
+		return;
+	if (seq != p->rx_seq) {
+		fab_peer_failedf(fab, p, PvmBadMsg, "message %u arrived when %u was due",
+		                 seq, p->rx_seq);
+		return;
+	}
+	p->rx_seq++;
+	if (total > fab->cfg.max_msg) {
+		fab_peer_failedf(fab, p, PvmBadMsg, "message of %llu bytes, limit %zu",
+		                 (unsigned long long)total, fab->cfg.max_msg);
+		return;
+	}
+	if ((kind == PKT_EAGER && total != len - FAB_PKT_HDR) ||
+	    (kind == PKT_ANNOUNCE &&
+	     (len != FAB_PKT_HDR + hlen || hlen >= total || total <= FAB_EAGER_MAX)) ||
+	    (kind != PKT_EAGER && kind != PKT_ANNOUNCE)) {
+		fab_peer_failedf(fab, p, PvmBadMsg,
+		                 "bad packet: kind %d, %zu bytes for %llu", kind, len,
+		                 (unsigned long long)total);
+		return;
+	}
+	ev = calloc(1, sizeof(*ev));
+	if (ev == NULL || (ev->buf = malloc(total > 0 ? total : 1)) == NULL) {
+		free(ev);
+		fab_peer_failedf(fab, p, PvmNoMem,
+		                 "no memory for a message of %llu bytes",
+		                 (unsigned long long)total);
+		return;
+	}
+	ev->src = src;
+	ev->len = total;
+	if (kind == PKT_EAGER) {
+		memcpy(ev->buf, pkt + FAB_PKT_HDR, total);
+		ev->complete = 1;
+	} else {
+		memcpy(ev->buf, pkt + FAB_PKT_HDR, hlen);
+		op = fab_op_new(OP_RX_BULK, 0);
+		if (op == NULL) {
+			free(ev->buf);
+			free(ev);
+			fab_peer_failedf(fab, p, PvmNoMem,
+			                 "no memory to receive %llu bytes",
+			                 (unsigned long long)total);
+			return;
+		}
+		op->peer = p;
+		op->in = ev;
+		op->buf = ev->buf + hlen;
+		op->len = total - hlen;
+		op->tag = FAB_TAG_BULK | (uint64_t)(uint32_t)src << 32 | seq;
+		ev->op = op;
+	}
+	if (p->rxq_tail != NULL)
+		p->rxq_tail->next = ev;
+	else
+		p->rxq_head = ev;
+	p->rxq_tail = ev;
+	if (ev->op != NULL)
+		fab_rx_submit(fab, ev->op);
+	else
+		rx_flush_peer(fab, p);
+}
+
+/* ---- completions ---- */
+
+/* A receive that failed may be reported failed again (rxm reports each of
+ * a rendezvous' reads): its context stays valid, and ignored, until the
+ * endpoint closes.  Its memory is not written to any more. */
+static void retire(struct lpvm_fabric *fab, struct fab_op *op)
+{
+	free(op->owned);
+	op->owned = NULL;
+	op->retired = 1;
+	op->next = fab->retired;
+	fab->retired = op;
+}
+
+static void complete_op(struct lpvm_fabric *fab, struct fab_op *op, size_t len, int err)
+{
+	struct lpvm_fabric_peer *p = op->peer;
+	const char *what = op->kind <= OP_RX_BULK ? "receive" : "send";
+	struct fab_op *fresh;
+	struct fab_event *ev;
+
+	if (op->retired)
+		return;
+	fab_posted_remove(fab, op);
+	switch (op->kind) {
+	case OP_RX_EAGER:
+		if (err == 0) {
+			rx_packet(fab, op->data, len);
+			fab_rx_submit(fab, op);
+			return;
+		}
+		/* a bounce buffer failed (its sender is gone, or we cancelled
+		 * it): another takes its place */
+		log_warn("fabric: eager receive: %s", fi_strerror(err));
+		retire(fab, op);
+		fresh = fab_op_new(OP_RX_EAGER, FAB_EAGER_PKT);
+		if (fresh != NULL)
+			fab_rx_submit(fab, fresh);
+		else
+			log_error("fabric: no memory for a bounce buffer");
+		return;
+	case OP_RX_BULK:
+		ev = op->in;
+		if (ev != NULL) {
+			ev->op = NULL;
+			op->in = NULL;
+			if (err != 0) {
+				fab_peer_failedf(fab, p, PvmNoTask, "%s: %s", what,
+				                 fi_strerror(err));
+			} else if (len != op->len) {
+				fab_peer_failedf(fab, p, PvmBadMsg,
+				                 "payload of %zu bytes, %zu announced",
+				                 len, op->len);
+			} else {
+				ev->complete = 1;
+				rx_flush_peer(fab, p);
+			}
+		}
+		if (err != 0) {
+			retire(fab, op);
+			return;
+		}
+		break;
+	case OP_TX_COPY:
+		if (err != 0)
+			fab_peer_failedf(fab, p, PvmNoTask, "%s: %s", what,
+			                 fi_strerror(err));
+		break;
+	case OP_TX_BULK:
+		if (op->req != NULL) {
+			if (err != 0) {
+				fab_req_fail(fab, op->req, PvmNoTask);
+			} else {
+				op->req->op = NULL;
+				op->req->state = 1;
+				fab->nevents++;
+			}
+			op->req = NULL;
+		}
+		if (err != 0)
+			fab_peer_failedf(fab, p, PvmNoTask, "%s: %s", what,
+			                 fi_strerror(err));
+		break;
+	}
+	fab_op_free(fab, op);
+}
+
+/* Reads the completion queue dry (up to a bound); 0, or PvmSysErr when the
+ * queue itself failed. */
+static int poll_cq(struct lpvm_fabric *fab)
+{
+	struct fi_cq_tagged_entry comp[FAB_CQ_BATCH];
+	struct fi_cq_err_entry err;
+	int rounds;
+
+	for (rounds = 0; rounds < 8; rounds++) {
+		ssize_t i, n = fi_cq_read(fab->cq, comp, FAB_CQ_BATCH);
+
+		if (n == -FI_EAGAIN)
+			return 0;
+		if (n == -FI_EAVAIL) {
+			memset(&err, 0, sizeof(err));
+			n = fi_cq_readerr(fab->cq, &err, 0);
+			if (n < 0) {
+				log_error("fabric: fi_cq_readerr: %s",
+				          fi_strerror((int)-n));
+				return PvmSysErr;
+			}
+			if (err.op_context == NULL) {
+				log_error(
+				    "fabric: provider error without an operation: %s",
+				    fi_strerror(err.err));
+				continue;
+			}
+			complete_op(fab, err.op_context, err.len,
+			            err.err != 0 ? err.err : EIO);
+			continue;
+		}
+		if (n < 0) {
+			log_error("fabric: fi_cq_read: %s", fi_strerror((int)-n));
+			return PvmSysErr;
+		}
+		for (i = 0; i < n; i++)
+			complete_op(fab, comp[i].op_context, comp[i].len, 0);
+		if (n < FAB_CQ_BATCH)
+			return 0;
+	}
+	return 0;
+}
+
+/* Hands the ready messages and failures to the caller. */
+static void dispatch(struct lpvm_fabric *fab)
+{
+	struct fab_event *ev;
+
+	while ((ev = fab->ready_head) != NULL) {
+		fab->ready_head = ev->next;
+		if (fab->ready_head == NULL)
+			fab->ready_tail = NULL;
+		fab->nevents++;
+		if (ev->code == 0) {
+			fab->cfg.deliver(fab->cfg.arg, ev->src, ev->buf, ev->len);
+		} else {
+			fab->cfg.peer_error(fab->cfg.arg, ev->src, ev->code,
+			                    (const char *)ev->buf);
+			free(ev->buf);
+		}
+		free(ev);
+	}
+}
+
+int lpvm_fabric_fd(const struct lpvm_fabric *fab)
+{
+	return fab->fd;
+}
+
+int lpvm_fabric_wait_prepare(struct lpvm_fabric *fab)
+{
+	struct fid *fids[1] = {&fab->cq->fid};
+
+	if (fab->ready_head != NULL)
+		return 0;
+	if (fab->fd < 0)
+		return 1;
+	if (fi_trywait(fab->fabric, fids, 1) != FI_SUCCESS)
+		return 0;
+	if (fab->rxq_head != NULL || fab->txlist != NULL)
+		return fab->backoff_ms > 0 ? fab->backoff_ms : 1;
+	return -1;
+}
+
+int lpvm_fabric_progress(struct lpvm_fabric *fab, int timeout_ms)
+{
+	int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+	uint64_t before = fab->nevents;
+	struct pollfd pfd;
+
+	for (;;) {
+		int left, sleep_ms, r = poll_cq(fab);
+
+		if (r < 0)
+			return r;
+		left = fab_flush_deferred(fab);
+		dispatch(fab);
+		if (fab->nevents != before) {
+			fab->backoff_ms = 0;
+			return (int)(fab->nevents - before);
+		}
+		if (timeout_ms == 0)
+			return 0;
+		sleep_ms = -1;
+		if (timeout_ms > 0) {
+			sleep_ms = (int)(deadline - now_ms());
+			if (sleep_ms <= 0)
+				return 0;
+		}
+		if (left) {
+			/* deferred posts wait for the provider, which may not
+			 * wake the descriptor: retry with a growing pause */
+			fab->backoff_ms = fab->backoff_ms == 0 ? 1 : fab->backoff_ms * 2;
+			if (fab->backoff_ms > FAB_DEFER_SLEEP_MAX)
+				fab->backoff_ms = FAB_DEFER_SLEEP_MAX;
+			if (sleep_ms < 0 || sleep_ms > fab->backoff_ms)
+				sleep_ms = fab->backoff_ms;
+		}
+		if (fab->fd < 0) {
+			if (sleep_ms < 0 || sleep_ms > 1)
+				sleep_ms = 1;
+			poll(NULL, 0, sleep_ms);
+			continue;
+		}
+		r = lpvm_fabric_wait_prepare(fab);
+		if (r == 0)
+			continue;
+		pfd.fd = fab->fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, sleep_ms) < 0 && errno != EINTR) {
+			log_error("fabric: poll: %s", strerror(errno));
+			return PvmSysErr;
+		}
+	}
+}
+
+#endif
