@@ -231,13 +231,13 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
 	spin_end = start + ep->spin_ns;
 	if (spin_end > deadline)
 		spin_end = deadline;
-	for (;;) {
+	/* a check is a few loads; the clock is read every 16 of them */
+	for (k = 1;; k++) {
 		if (ready(ep, peers, npeers))
 			return 1;
-		if (now_ns() >= spin_end)
+		if (spin_end <= start || (k % 16 == 0 && now_ns() >= spin_end))
 			break;
-		for (k = 0; k < 32; k++)
-			shm_cpu_relax();
+		shm_cpu_relax();
 	}
 
 	if ((size_t)nfds + 1 > sizeof(small) / sizeof(small[0])) {
