@@ -222,13 +222,19 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
              struct pollfd *fds, int nfds, int timeout_ms)
 {
 	struct pollfd small[8], *pfd = small;
-	int64_t start = now_ns(), deadline, spin_end;
-	int k, r, ms, err;
+	int64_t start = now_ns(), deadline, spin_end, slept;
+	int k, r, ms, err, sending = 0;
 
 	if (ep == NULL || npeers < 0 || nfds < 0 || (nfds > 0 && fds == NULL))
 		return SHM_EINVAL;
+	/* A sender waiting for room or an ack waits for a peer that is busy
+	 * (copying a large message, say): a longer spin would not catch it
+	 * sooner, only take the CPU the peer needs.  The adaptive spin is for
+	 * waits on receives, where answers come back quickly. */
+	for (k = 0; k < npeers; k++)
+		sending |= peers[k] != NULL && peers[k]->waiting;
 	deadline = timeout_ms < 0 ? INT64_MAX : start + (int64_t)timeout_ms * 1000000;
-	spin_end = start + ep->spin_ns;
+	spin_end = start + (sending ? ep->spin_ns : ep->spin_cur);
 	if (spin_end > deadline)
 		spin_end = deadline;
 	/* a check is a few loads; the clock is read every 16 of them */
@@ -268,7 +274,18 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
 
 		ms = left <= 0 ? 0 : (int)((left + 999999) / 1000000);
 	}
+	slept = now_ns();
 	r = poll(pfd, (nfds_t)nfds + 1, ms);
+	slept = now_ns() - slept;
+	/* woken soon: spinning that much longer would have caught it */
+	if (sending)
+		;
+	else if (r > 0 && slept < ep->spin_max)
+		ep->spin_cur = 2 * (ep->spin_cur + slept) < ep->spin_max
+		                   ? 2 * (ep->spin_cur + slept)
+		                   : ep->spin_max;
+	else
+		ep->spin_cur = ep->spin_ns;
 	if (r < 0) {
 		err = errno;
 		if (err == EINTR) {

@@ -170,7 +170,9 @@ struct shm_ep {
 	struct shm_rxslot *rx; /* map.nslots */
 	uint32_t next;         /* round-robin start */
 	size_t max_msg;
-	long spin_ns;
+	long spin_ns;  /* the spin after a long sleep */
+	long spin_max; /* the most it grows to */
+	long spin_cur; /* the spin now */
 	int notify_always;
 };
 

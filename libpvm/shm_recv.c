@@ -78,7 +78,7 @@ int shm_ep_open(const char *name, int32_t tid, const char *bell_path, struct shm
 	ep->tid = tid;
 	ep->pid = getpid();
 	ep->max_msg = frame_max_len();
-	ep->spin_ns = SHM_DEFAULT_SPIN_NS;
+	shm_ep_set_spin(ep, SHM_DEFAULT_SPIN_NS, SHM_DEFAULT_SPIN_MAX_NS);
 	atomic_store(&h->max_msg, ep->max_msg);
 	atomic_store(&h->sleeping, SHM_AWAKE);
 	atomic_store(&h->owner_pid, (int32_t)ep->pid);
@@ -132,9 +132,11 @@ void shm_ep_set_max_msg(struct shm_ep *ep, size_t max)
 	atomic_store(&shm_map_hdr(&ep->map)->max_msg, max);
 }
 
-void shm_ep_set_spin(struct shm_ep *ep, long spin_ns)
+void shm_ep_set_spin(struct shm_ep *ep, long spin_ns, long max_ns)
 {
 	ep->spin_ns = spin_ns > 0 ? spin_ns : 0;
+	ep->spin_max = max_ns > ep->spin_ns ? max_ns : ep->spin_ns;
+	ep->spin_cur = ep->spin_ns;
 }
 
 void shm_ep_set_notify_always(struct shm_ep *ep, int on)
