@@ -211,6 +211,9 @@ struct shm_peer {
 	struct shm_op op;
 };
 
+/* What shm_wait reckons a process_vm_readv takes, per KiB (~5 GB/s). */
+#define SHM_CMA_NS_PER_KIB 200
+
 /* shm_bell.c */
 int shm_bell_socket(void);
 /* After publishing a head: rings the receiver if it sleeps. */
