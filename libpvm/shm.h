@@ -33,6 +33,7 @@
 #define SHM_DEFAULT_RING (128u * 1024u)
 #define SHM_DEFAULT_EAGER (16u * 1024u)
 #define SHM_DEFAULT_SPIN_NS 20000L
+#define SHM_DEFAULT_SPIN_MAX_NS 200000L
 
 /* Results.  Not PVM codes: the transport seam maps them (SHM_FULL and
  * SHM_EPEER to the daemon route, SHM_ENOMEM to PvmNoMem, ...). */
@@ -94,8 +95,11 @@ void shm_ep_close(struct shm_ep *ep);
 int shm_ep_fd(const struct shm_ep *ep);
 /* Bound on one message's length (default: frame_max_len()). */
 void shm_ep_set_max_msg(struct shm_ep *ep, size_t max);
-/* How long shm_wait() spins before sleeping; 0 sleeps at once. */
-void shm_ep_set_spin(struct shm_ep *ep, long spin_ns);
+/* How long shm_wait() spins before sleeping: spin_ns, and up to max_ns
+ * while traffic keeps waking it soon after it fell asleep (a wake-up can
+ * take longer than the spin, and two partners then sleep in turn for
+ * ever); back to spin_ns after a long sleep.  0, 0: sleep at once. */
+void shm_ep_set_spin(struct shm_ep *ep, long spin_ns, long max_ns);
 /* on: every sender rings for every message, so a program that selects
  * on shm_ep_fd() itself wakes; the bell is drained when the rings are
  * found empty.  off (default): senders ring only while shm_wait sleeps. */
@@ -156,7 +160,7 @@ uint32_t shm_peer_slot(const struct shm_peer *peer);
 
 /* Waits until ep has a record, one of peers (those whose last send or
  * test said SHM_AGAIN or SHM_INPROGRESS) made room or progress, or one of
- * fds is ready (revents set): spins up to the ep's spin time, then sleeps
+ * fds is ready (revents set): spins (shm_ep_set_spin), then sleeps
  * in poll() on the doorbell and fds.  timeout_ms -1 waits for ever.
  * Returns 1 (look again; may be spurious), 0 on timeout, SHM_ESYS. */
 int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,

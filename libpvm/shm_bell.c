@@ -222,22 +222,43 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
              struct pollfd *fds, int nfds, int timeout_ms)
 {
 	struct pollfd small[8], *pfd = small;
-	int64_t start = now_ns(), deadline, spin_end;
-	int k, r, ms, err;
+	int64_t start = now_ns(), deadline, spin_end, slept, spin;
+	int k, r, ms, err, sending = 0;
+	uint64_t reading = 0;
 
 	if (ep == NULL || npeers < 0 || nfds < 0 || (nfds > 0 && fds == NULL))
 		return SHM_EINVAL;
+	/* A sender waiting for room waits for a peer that is busy: a longer
+	 * spin would not catch it sooner, only take the CPU the peer needs.
+	 * One waiting for the ack of a descriptor knows how long the copy
+	 * takes (SHM_CMA_NS_PER_KIB) and spins that long, up to the maximum:
+	 * sleeping through it would add a wake-up to every large message.
+	 * The adaptive spin is for waits on receives, where answers come back
+	 * quickly. */
+	for (k = 0; k < npeers; k++) {
+		const struct shm_peer *p = peers[k];
+
+		if (p == NULL || !p->waiting)
+			continue;
+		sending = 1;
+		if (p->op.active && !p->op.chunked)
+			reading += p->op.total;
+	}
+	spin = sending ? ep->spin_ns + (int64_t)(reading / 1024) * SHM_CMA_NS_PER_KIB
+	               : ep->spin_cur;
+	if (spin > ep->spin_max)
+		spin = ep->spin_max;
 	deadline = timeout_ms < 0 ? INT64_MAX : start + (int64_t)timeout_ms * 1000000;
-	spin_end = start + ep->spin_ns;
+	spin_end = start + spin;
 	if (spin_end > deadline)
 		spin_end = deadline;
-	for (;;) {
+	/* a check is a few loads; the clock is read every 16 of them */
+	for (k = 1;; k++) {
 		if (ready(ep, peers, npeers))
 			return 1;
-		if (now_ns() >= spin_end)
+		if (spin_end <= start || (k % 16 == 0 && now_ns() >= spin_end))
 			break;
-		for (k = 0; k < 32; k++)
-			shm_cpu_relax();
+		shm_cpu_relax();
 	}
 
 	if ((size_t)nfds + 1 > sizeof(small) / sizeof(small[0])) {
@@ -268,7 +289,18 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
 
 		ms = left <= 0 ? 0 : (int)((left + 999999) / 1000000);
 	}
+	slept = now_ns();
 	r = poll(pfd, (nfds_t)nfds + 1, ms);
+	slept = now_ns() - slept;
+	/* woken soon: spinning that much longer would have caught it */
+	if (sending)
+		;
+	else if (r > 0 && slept < ep->spin_max)
+		ep->spin_cur = 2 * (ep->spin_cur + slept) < ep->spin_max
+		                   ? 2 * (ep->spin_cur + slept)
+		                   : ep->spin_max;
+	else
+		ep->spin_cur = ep->spin_ns;
 	if (r < 0) {
 		err = errno;
 		if (err == EINTR) {

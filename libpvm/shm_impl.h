@@ -21,9 +21,13 @@
 #define SHM_SLOT_BYTES 256u
 #define SHM_PAGE 4096u
 
-/* Records: an 8-byte header, then len bytes, padded to 8. */
-#define SHM_REC_HEADER 8u
-#define SHM_ALIGN8(n) (((uint64_t)(n) + 7u) & ~(uint64_t)7u)
+/* Records: a 16-byte header, then len bytes, padded to 16, so a header
+ * never straddles the ring's end.  A record is published by its seq word
+ * (its running position | 1, never 0), stored last with release: the
+ * receiver polls the word at its tail and needs no shared head, so a small
+ * message costs it one cache line, header and data together. */
+#define SHM_REC_HEADER 16u
+#define SHM_REC_ALIGN(n) (((uint64_t)(n) + 15u) & ~(uint64_t)15u)
 
 enum shm_rec_kind {
 	SHM_REC_EAGER = 1,       /* hdr, payload */
@@ -33,11 +37,14 @@ enum shm_rec_kind {
 };
 
 struct shm_rec {
-	uint32_t len; /* bytes after this header, hdr_len included */
+	_Atomic uint64_t seq; /* position | 1 once published */
+	uint32_t len;         /* bytes after this header, hdr_len included */
 	uint8_t kind;
 	uint8_t hdr_len;
 	uint16_t reserved;
 };
+
+_Static_assert(sizeof(struct shm_rec) == SHM_REC_HEADER, "record header");
 
 struct shm_cma_desc {
 	uint64_t total; /* payload bytes: the sum of the iovs' lengths */
@@ -89,8 +96,10 @@ struct shm_slot {
 	uint32_t pad0;
 	char bell[SHM_PATH_MAX];
 
-	_Alignas(SHM_LINE) _Atomic uint64_t head; /* bytes ever published */
-	_Atomic uint32_t sender_waiting;          /* ring the sender when tail moves */
+	/* bytes published, stored at release only: for the sender's return
+	 * to its slot.  The receiver goes by the records' seq words. */
+	_Alignas(SHM_LINE) _Atomic uint64_t head;
+	_Atomic uint32_t sender_waiting; /* ring the sender when tail moves */
 
 	_Alignas(SHM_LINE) _Atomic uint64_t tail; /* bytes ever consumed */
 	_Atomic uint64_t nack_pos;                /* end of the CMA record that failed */
@@ -161,7 +170,9 @@ struct shm_ep {
 	struct shm_rxslot *rx; /* map.nslots */
 	uint32_t next;         /* round-robin start */
 	size_t max_msg;
-	long spin_ns;
+	long spin_ns;  /* the spin after a long sleep */
+	long spin_max; /* the most it grows to */
+	long spin_cur; /* the spin now */
 	int notify_always;
 };
 
@@ -200,6 +211,9 @@ struct shm_peer {
 	struct shm_op op;
 };
 
+/* What shm_wait reckons a process_vm_readv takes, per KiB (~5 GB/s). */
+#define SHM_CMA_NS_PER_KIB 200
+
 /* shm_bell.c */
 int shm_bell_socket(void);
 /* After publishing a head: rings the receiver if it sleeps. */
@@ -232,6 +246,12 @@ static inline void shm_ring_get(const uint8_t *ring, uint64_t mask, uint64_t pos
 	memcpy(dst, ring + off, first);
 	if (len > first)
 		memcpy((uint8_t *)dst + first, ring, len - first);
+}
+
+/* The record header at a running position (positions are 16-aligned). */
+static inline struct shm_rec *shm_rec_at(uint8_t *ring, uint64_t mask, uint64_t pos)
+{
+	return (struct shm_rec *)(void *)(ring + (pos & mask));
 }
 
 static inline void shm_cpu_relax(void)

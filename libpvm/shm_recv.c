@@ -53,10 +53,10 @@ int shm_ep_open(const char *name, int32_t tid, const char *bell_path, struct shm
 	/* messages may be waiting already, or left by an earlier open */
 	for (i = 0; i < ep->map.nslots; i++) {
 		struct shm_slot *s = shm_map_slot(&ep->map, i);
-		uint64_t t = atomic_load(&s->tail), hd = atomic_load(&s->head);
+		uint64_t t = atomic_load(&s->tail);
 
 		ep->rx[i].tail = t;
-		if (hd < t || hd - t > ep->map.ring_bytes || ((hd | t) & 7) != 0) {
+		if ((t & 15) != 0) {
 			ep->rx[i].broken = 1;
 			atomic_store(&s->broken, 1);
 		}
@@ -78,7 +78,7 @@ int shm_ep_open(const char *name, int32_t tid, const char *bell_path, struct shm
 	ep->tid = tid;
 	ep->pid = getpid();
 	ep->max_msg = frame_max_len();
-	ep->spin_ns = SHM_DEFAULT_SPIN_NS;
+	shm_ep_set_spin(ep, SHM_DEFAULT_SPIN_NS, SHM_DEFAULT_SPIN_MAX_NS);
 	atomic_store(&h->max_msg, ep->max_msg);
 	atomic_store(&h->sleeping, SHM_AWAKE);
 	atomic_store(&h->owner_pid, (int32_t)ep->pid);
@@ -132,9 +132,11 @@ void shm_ep_set_max_msg(struct shm_ep *ep, size_t max)
 	atomic_store(&shm_map_hdr(&ep->map)->max_msg, max);
 }
 
-void shm_ep_set_spin(struct shm_ep *ep, long spin_ns)
+void shm_ep_set_spin(struct shm_ep *ep, long spin_ns, long max_ns)
 {
 	ep->spin_ns = spin_ns > 0 ? spin_ns : 0;
+	ep->spin_max = max_ns > ep->spin_ns ? max_ns : ep->spin_ns;
+	ep->spin_cur = ep->spin_ns;
 }
 
 void shm_ep_set_notify_always(struct shm_ep *ep, int on)
@@ -151,18 +153,24 @@ static uint32_t scan_limit(const struct shm_ep *ep)
 	return hint < ep->map.nslots ? hint : ep->map.nslots;
 }
 
+/* 1 when the record at slot i's tail is published.  Its acquire load
+ * makes the record's bytes visible. */
+static int has_record(const struct shm_ep *ep, uint32_t i)
+{
+	uint64_t tail = ep->rx[i].tail;
+	struct shm_rec *r =
+	    shm_rec_at(shm_map_ring(&ep->map, i), ep->map.ring_bytes - 1, tail);
+
+	return atomic_load_explicit(&r->seq, memory_order_acquire) == (tail | 1);
+}
+
 int shm_ep_pending(struct shm_ep *ep)
 {
 	uint32_t i, n = scan_limit(ep);
 
-	for (i = 0; i < n; i++) {
-		struct shm_slot *s = shm_map_slot(&ep->map, i);
-
-		if (!ep->rx[i].broken &&
-		    atomic_load_explicit(&s->head, memory_order_acquire) !=
-		        ep->rx[i].tail)
+	for (i = 0; i < n; i++)
+		if (!ep->rx[i].broken && has_record(ep, i))
 			return 1;
-	}
 	return 0;
 }
 
@@ -196,14 +204,12 @@ static void maybe_free(struct shm_ep *ep, uint32_t i)
 
 	if ((w & SHM_OWNER_RELEASED) == 0 || (w & SHM_OWNER_FREEING) != 0)
 		return;
-	if (!st->broken &&
-	    atomic_load_explicit(&s->head, memory_order_acquire) != st->tail)
+	if (!st->broken && has_record(ep, i))
 		return;
 	if (!atomic_compare_exchange_strong(&s->owner, &exp, w | SHM_OWNER_FREEING))
 		return;
 	/* the sender may have taken it back and released it again meanwhile */
-	if (!st->broken &&
-	    atomic_load_explicit(&s->head, memory_order_acquire) != st->tail) {
+	if (!st->broken && has_record(ep, i)) {
 		atomic_store_explicit(&s->owner, w, memory_order_release);
 		return;
 	}
@@ -212,6 +218,9 @@ static void maybe_free(struct shm_ep *ep, uint32_t i)
 		         (unsigned)ep->tid, i, (unsigned)(w & SHM_OWNER_TID));
 	asm_drop(st);
 	memset(st, 0, sizeof(*st));
+	/* the next owner starts at 0: no old header may be found there */
+	atomic_store_explicit(&shm_rec_at(shm_map_ring(&ep->map, i), 0, 0)->seq, 0,
+	                      memory_order_relaxed);
 	atomic_store_explicit(&s->head, 0, memory_order_relaxed);
 	atomic_store_explicit(&s->tail, 0, memory_order_relaxed);
 	atomic_store_explicit(&s->nack_pos, 0, memory_order_relaxed);
@@ -288,10 +297,18 @@ static void nack(struct shm_ep *ep, uint32_t i, uint64_t end, int err)
 	advance(ep, i, end); /* its release store publishes the nack */
 }
 
+/* A record header as read once out of the ring (the ring's copy may
+ * change under us; this one is what was checked). */
+struct rec_info {
+	uint32_t len;
+	uint8_t kind;
+	uint8_t hdr_len;
+};
+
 /* A descriptor record at pos (len bytes after the record header).
  * Returns 1 with *msg filled, 0 (consumed, nothing to deliver, or the
  * slot broke), SHM_ENOMEM (left in place). */
-static int recv_cma(struct shm_ep *ep, uint32_t i, const struct shm_rec *rec,
+static int recv_cma(struct shm_ep *ep, uint32_t i, const struct rec_info *rec,
                     uint64_t pos, uint64_t end, struct shm_msg *msg)
 {
 	struct shm_slot *s = shm_map_slot(&ep->map, i);
@@ -392,30 +409,24 @@ static int slot_recv(struct shm_ep *ep, uint32_t i, struct shm_msg *msg)
 	struct shm_slot *s = shm_map_slot(&ep->map, i);
 	struct shm_rxslot *st = &ep->rx[i];
 	const uint8_t *ring = shm_map_ring(&ep->map, i);
-	uint64_t mask = ep->map.ring_bytes - 1, head;
+	uint64_t mask = ep->map.ring_bytes - 1;
 	int r;
 
-	if (st->broken) {
+	if (st->broken || !has_record(ep, i)) {
 		maybe_free(ep, i);
 		return 0;
 	}
-	head = atomic_load_explicit(&s->head, memory_order_acquire);
-	if (head == st->tail) {
-		maybe_free(ep, i);
-		return 0;
-	}
-	if (head < st->tail || head - st->tail > ep->map.ring_bytes || (head & 7) != 0)
-		return break_slot(ep, i, "head out of range");
 	msg->src = slot_tid(s);
 	msg->slot = i;
-	while (st->tail != head) {
-		uint64_t avail = head - st->tail, pos = st->tail + SHM_REC_HEADER, end;
-		struct shm_rec rec;
+	while (has_record(ep, i)) {
+		const struct shm_rec *shared =
+		    shm_rec_at(shm_map_ring(&ep->map, i), mask, st->tail);
+		struct rec_info rec = {shared->len, shared->kind, shared->hdr_len};
+		uint64_t pos = st->tail + SHM_REC_HEADER, end;
 		size_t n;
 
-		shm_ring_get(ring, mask, st->tail, &rec, sizeof(rec));
-		end = st->tail + SHM_REC_HEADER + SHM_ALIGN8(rec.len);
-		if (SHM_REC_HEADER + SHM_ALIGN8(rec.len) > avail ||
+		end = st->tail + SHM_REC_HEADER + SHM_REC_ALIGN(rec.len);
+		if (SHM_REC_HEADER + SHM_REC_ALIGN(rec.len) > ep->map.ring_bytes ||
 		    rec.hdr_len > SHM_HDR_MAX || rec.hdr_len > rec.len)
 			return break_slot(ep, i, "record out of range");
 		switch (rec.kind) {

@@ -98,7 +98,7 @@ int shm_peer_open(struct shm_ep *self, const char *name, struct shm_peer **out)
 	p->head = atomic_load_explicit(&p->slot->head, memory_order_relaxed);
 	p->tail = atomic_load_explicit(&p->slot->tail, memory_order_acquire);
 	if (p->tail > p->head || p->head - p->tail > p->ring_bytes ||
-	    (p->head & 7) != 0 || atomic_load(&p->slot->broken)) {
+	    (p->head & 15) != 0 || atomic_load(&p->slot->broken)) {
 		log_warn("shm: %s slot %u: counters out of range", name, p->index);
 		shm_peer_close(p);
 		return SHM_EBADREGION;
@@ -130,7 +130,9 @@ void shm_peer_close(struct shm_peer *p)
 	if (p->op.active)
 		log_warn("shm: slot %u closed with a large send in progress", p->index);
 	op_clear(&p->op);
-	/* the receiver frees the slot once it has drained it */
+	/* the receiver frees the slot once it has drained it; our head is for
+	 * our return to it (shm_peer_open) */
+	atomic_store_explicit(&p->slot->head, p->head, memory_order_relaxed);
 	w = p->owner;
 	atomic_compare_exchange_strong(&p->slot->owner, &w,
 	                               p->owner | SHM_OWNER_RELEASED);
@@ -189,7 +191,7 @@ static int refresh_tail(struct shm_peer *p)
 
 	if (atomic_load_explicit(&p->slot->broken, memory_order_relaxed))
 		return mark_broken(p, "the receiver found the ring corrupt");
-	if (t < p->tail || t > p->head || (t & 7) != 0)
+	if (t < p->tail || t > p->head || (t & 15) != 0)
 		return mark_broken(p, "the receiver's tail is out of range");
 	p->tail = t;
 	return SHM_OK;
@@ -213,19 +215,38 @@ static int make_room(struct shm_peer *p, uint64_t need)
 	return room(p) >= need;
 }
 
+/* Publishes the record at our head, which ends at head. */
 static void publish(struct shm_peer *p, uint64_t head)
 {
+	struct shm_rec *rec = shm_rec_at(p->ring, p->ring_bytes - 1, p->head);
+
+	atomic_store_explicit(&rec->seq, p->head | 1, memory_order_release);
 	p->head = head;
-	atomic_store_explicit(&p->slot->head, head, memory_order_release);
 	shm_wake_receiver(p);
 }
 
+/* Writes a record's header, all but its seq word, at pos.  The header
+ * slot after the record is zeroed first if it is free: what the receiver
+ * finds at its tail is then a zero, a header of ours, or (the ring full)
+ * the header of the oldest unread record, whose seq is a lap old - never
+ * payload bytes that might look like a seq.  Zeroing it now, before the
+ * body is copied, overlaps the cache miss with the copy. */
 static void put_rec(struct shm_peer *p, uint64_t pos, uint32_t len, uint8_t kind,
                     uint8_t hdr_len)
 {
-	struct shm_rec rec = {.len = len, .kind = kind, .hdr_len = hdr_len};
+	uint64_t mask = p->ring_bytes - 1;
+	uint64_t end = pos + SHM_REC_HEADER + SHM_REC_ALIGN(len);
+	struct shm_rec *rec = shm_rec_at(p->ring, mask, pos);
 
-	shm_ring_put(p->ring, p->ring_bytes - 1, pos, &rec, sizeof(rec));
+	if (p->ring_bytes - (end - p->tail) < SHM_REC_HEADER)
+		refresh_tail(p); /* the cached tail may be short of the truth */
+	if (p->ring_bytes - (end - p->tail) >= SHM_REC_HEADER)
+		atomic_store_explicit(&shm_rec_at(p->ring, mask, end)->seq, 0,
+		                      memory_order_relaxed);
+	rec->len = len;
+	rec->kind = kind;
+	rec->hdr_len = hdr_len;
+	rec->reserved = 0;
 }
 
 static int send_eager(struct shm_peer *p, const void *hdr, size_t hdr_len,
@@ -234,7 +255,7 @@ static int send_eager(struct shm_peer *p, const void *hdr, size_t hdr_len,
 	uint64_t mask = p->ring_bytes - 1, need, pos;
 	int k, r;
 
-	need = SHM_REC_HEADER + SHM_ALIGN8(hdr_len + total);
+	need = SHM_REC_HEADER + SHM_REC_ALIGN(hdr_len + total);
 	r = make_room(p, need);
 	if (r <= 0) {
 		p->waiting = 1;
@@ -324,7 +345,7 @@ static int push_chunks(struct shm_peer *p)
 		gather(p, pos, piece);
 		op->sent += piece;
 		publish(p, p->head + SHM_REC_HEADER +
-		               SHM_ALIGN8(over - SHM_REC_HEADER + piece));
+		               SHM_REC_ALIGN(over - SHM_REC_HEADER + piece));
 		wrote = 1;
 	}
 	return wrote;
@@ -341,7 +362,7 @@ static int post_cma(struct shm_peer *p)
 	    op->hdr_len + sizeof(d) + (size_t)op->iovcnt * sizeof(struct shm_cma_iov);
 	int k, r;
 
-	need = SHM_REC_HEADER + SHM_ALIGN8(len);
+	need = SHM_REC_HEADER + SHM_REC_ALIGN(len);
 	r = make_room(p, need);
 	if (r <= 0)
 		return r;
