@@ -120,22 +120,32 @@ int lpvm_send_mcast(const int *tids, int ntids, int tag, int ctx, struct msgbuf 
 	return send_frame(0, tids, ntids, tag, ctx, mb);
 }
 
-int lpvm_pump(int timeout_ms)
+/* Takes in what every route has now: frames taken in, or a code. */
+static int progress_all(void)
 {
-	struct pollfd pfd[NROUTES];
-	const struct lpvm_route *sleeper = NULL;
-	int n = 0, r;
+	int n = 0;
 
-	if (lpvm.fd < 0)
-		return PvmSysErr;
-	/* what every route has now, then (if nothing) wait on all of them */
 	for (size_t i = 0; i < NROUTES; i++) {
-		r = routes[i]->progress(0);
+		int r = routes[i]->progress(0);
+
 		if (r < 0)
 			return r;
 		n += r;
 	}
-	if (n > 0 || timeout_ms == 0)
+	return n;
+}
+
+int lpvm_pump(int timeout_ms)
+{
+	struct pollfd pfd[NROUTES];
+	const struct lpvm_route *sleeper = NULL;
+	int n, r;
+
+	if (lpvm.fd < 0)
+		return PvmSysErr;
+	/* what every route has now, then (if nothing) wait on all of them */
+	n = progress_all();
+	if (n != 0 || timeout_ms == 0)
 		return n;
 	for (;;) {
 		nfds_t m = 0;
@@ -156,12 +166,6 @@ int lpvm_pump(int timeout_ms)
 			continue;
 		if (r <= 0)
 			return 0;
-		for (size_t i = 0; i < NROUTES; i++) {
-			r = routes[i]->progress(0);
-			if (r < 0)
-				return r;
-			n += r;
-		}
-		return n;
+		return progress_all();
 	}
 }

@@ -9,8 +9,18 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static int failures;
+
+/* Milliseconds on the monotonic clock, for the tests' deadlines. */
+static inline int64_t check_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 #define CHECK_EQ(what, expected, actual)                                                 \
 	do {                                                                             \

@@ -34,14 +34,6 @@
 
 static const char *me = "test";
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static double cpu_ms(void)
 {
 	struct rusage ru;
@@ -198,13 +190,13 @@ static void write_all(int fd, const void *p, size_t n)
 /* Reads n bytes within limit_ms; 0, or -1 at end of file. */
 static int read_all(int fd, void *p, size_t n, int limit_ms)
 {
-	int64_t deadline = now_ms() + limit_ms;
+	int64_t deadline = check_now_ms() + limit_ms;
 	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 	uint8_t *b = p;
 	ssize_t k;
 
 	while (n > 0) {
-		int left = (int)(deadline - now_ms());
+		int left = (int)(deadline - check_now_ms());
 		if (left <= 0)
 			die("no answer from the other process in %d ms", limit_ms);
 		if (poll(&pfd, 1, left) <= 0)
@@ -257,7 +249,7 @@ static void node_start(struct node *n, int32_t id, int32_t peer_id, int ctl)
  * that neither closes while the other still needs it. */
 static void node_finish(struct node *n, int ctl)
 {
-	int64_t deadline = now_ms() + 20000;
+	int64_t deadline = check_now_ms() + 20000;
 	struct pollfd pfd = {.fd = ctl, .events = POLLIN};
 	char c = 'x';
 
@@ -267,7 +259,7 @@ static void node_finish(struct node *n, int ctl)
 			if (read(ctl, &c, 1) >= 0)
 				break;
 		}
-		if (now_ms() > deadline)
+		if (check_now_ms() > deadline)
 			die("the other process did not finish");
 		lpvm_fabric_progress(n->fab, 20);
 	}
@@ -427,7 +419,7 @@ static uint32_t env_count(const char *name, uint32_t dflt)
 static void child_exchange(int32_t id, int32_t peer_id, int ctl, uint32_t count,
                            uint64_t seed)
 {
-	int64_t deadline = now_ms() + EXCHANGE_LIMIT_MS;
+	int64_t deadline = check_now_ms() + EXCHANGE_LIMIT_MS;
 	struct stream s;
 	struct node n;
 	int code = 0;
@@ -441,7 +433,7 @@ static void child_exchange(int32_t id, int32_t peer_id, int ctl, uint32_t count,
 			die("a send failed: %d", code);
 		if (n.errors > 0)
 			die("peer error: %s", n.error_why);
-		if (now_ms() > deadline)
+		if (check_now_ms() > deadline)
 			die("exchange not done in %d ms: sent %u/%u (%d in flight), got "
 			    "%u/%u",
 			    EXCHANGE_LIMIT_MS, s.next, count, s.inflight, n.rx_next,
@@ -464,7 +456,7 @@ static void child_exchange(int32_t id, int32_t peer_id, int ctl, uint32_t count,
  * its memory grows without bound; once the receiver reads, all arrive. */
 static void child_pushy(int32_t id, int32_t peer_id, int ctl, uint32_t count)
 {
-	int64_t deadline = now_ms() + EXCHANGE_LIMIT_MS;
+	int64_t deadline = check_now_ms() + EXCHANGE_LIMIT_MS;
 	uint64_t first_again = 0;
 	struct stream s;
 	struct node n;
@@ -481,7 +473,7 @@ static void child_pushy(int32_t id, int32_t peer_id, int ctl, uint32_t count)
 			first_again = s.posted_bytes;
 		if (stream_reap(&n, &s, &code) > 0 || n.errors > 0)
 			die("a send failed: %d %s", code, n.error_why);
-		if (now_ms() > deadline)
+		if (check_now_ms() > deadline)
 			die("sent %u/%u in %d ms", s.next, count, EXCHANGE_LIMIT_MS);
 		lpvm_fabric_progress(n.fab, s.again > 0 ? 10 : 0);
 	}
@@ -502,9 +494,9 @@ static void child_lazy(int32_t id, int32_t peer_id, int ctl, uint32_t count)
 
 	node_start(&n, id, peer_id, ctl);
 	sleep(3); /* not reading */
-	deadline = now_ms() + EXCHANGE_LIMIT_MS;
+	deadline = check_now_ms() + EXCHANGE_LIMIT_MS;
 	while (n.rx_next < count) {
-		if (now_ms() > deadline)
+		if (check_now_ms() > deadline)
 			die("got %u/%u", n.rx_next, count);
 		if (lpvm_fabric_progress(n.fab, 100) < 0 || n.errors > 0)
 			die("progress failed: %s", n.error_why);
@@ -545,7 +537,7 @@ static const char *found_by(const struct node *n)
 static void child_survive_receiver(int32_t id, int32_t peer_id, int ctl, int notice,
                                    int expect_notice)
 {
-	int64_t deadline = now_ms() + KILL_DETECT_LIMIT_MS;
+	int64_t deadline = check_now_ms() + KILL_DETECT_LIMIT_MS;
 	int code = 0, failed = 0, noticed = 0, r;
 	struct lpvm_fabric_send *req;
 	uint8_t hdr[HDR_LEN] = {0};
@@ -562,7 +554,7 @@ static void child_survive_receiver(int32_t id, int32_t peer_id, int ctl, int not
 			while (stream_post(&n, &s))
 				;
 		failed += stream_reap(&n, &s, &code);
-		if (now_ms() > deadline)
+		if (check_now_ms() > deadline)
 			die("the killed receiver's failure not seen in time: %d in "
 			    "flight, "
 			    "%d failed, %d peer errors, notice %s",
@@ -595,13 +587,13 @@ static void child_survive_receiver(int32_t id, int32_t peer_id, int ctl, int not
 /* Dies (SIGKILL) or falls silent (SIGSTOP) after 3 messages. */
 static void child_victim_receiver(int32_t id, int32_t peer_id, int ctl, int sig)
 {
-	int64_t deadline = now_ms() + 30000;
+	int64_t deadline = check_now_ms() + 30000;
 	struct node n;
 
 	node_start(&n, id, peer_id, ctl);
 	n.die_after = 3;
 	n.die_signal = sig;
-	while (now_ms() < deadline)
+	while (check_now_ms() < deadline)
 		lpvm_fabric_progress(n.fab, 100);
 	die("did not get 3 messages");
 }
@@ -610,13 +602,13 @@ static void child_victim_receiver(int32_t id, int32_t peer_id, int ctl, int sig)
  * error (by libfabric or the notice), only whole messages are delivered. */
 static void child_survive_sender(int32_t id, int32_t peer_id, int ctl, int notice)
 {
-	int64_t deadline = now_ms() + KILL_DETECT_LIMIT_MS;
+	int64_t deadline = check_now_ms() + KILL_DETECT_LIMIT_MS;
 	int noticed = 0;
 	struct node n;
 
 	node_start(&n, id, peer_id, ctl);
 	while (n.errors == 0) {
-		if (now_ms() > deadline)
+		if (check_now_ms() > deadline)
 			die("the killed sender's failure not seen in time (notice %s)",
 			    noticed ? "came" : "did not come");
 		if (!noticed && wait_routes(&n, notice, 100)) {
@@ -656,8 +648,8 @@ static void child_victim_sender(int32_t id, int32_t peer_id, int ctl)
 	while (stream_post(&n, &s))
 		;
 	/* long enough for the transfers to start, not to end */
-	until = now_ms() + 15;
-	while (now_ms() < until) {
+	until = check_now_ms() + 15;
+	while (check_now_ms() < until) {
 		stream_reap(&n, &s, &code);
 		lpvm_fabric_progress(n.fab, 1);
 	}
@@ -678,43 +670,43 @@ static void child_idle(int32_t id, int32_t peer_id, int ctl)
 	node_start(&n, id, peer_id, ctl);
 	if (lpvm_fabric_fd(n.fab) < 0)
 		die("provider %s offers no wait descriptor", lpvm_fabric_provider(n.fab));
-	t0 = now_ms();
+	t0 = check_now_ms();
 	c0 = cpu_ms();
 	r = lpvm_fabric_progress(n.fab, 1000);
 	used = cpu_ms() - c0;
-	if (r != 0 || now_ms() - t0 < 990)
+	if (r != 0 || check_now_ms() - t0 < 990)
 		die("progress(1000) with nothing to do returned %d after %lld ms", r,
-		    (long long)(now_ms() - t0));
+		    (long long)(check_now_ms() - t0));
 	fprintf(stderr, "%s: idle progress(1000): %.1f ms CPU\n", me, used);
 	if (used > 50)
 		die("progress(1000) with nothing to do used %.0f ms of CPU", used);
 
 	c0 = cpu_ms();
-	t0 = now_ms();
+	t0 = check_now_ms();
 	while (n.rx_next < 1)
 		if (lpvm_fabric_progress(n.fab, -1) < 0)
 			die("progress(-1) failed");
 	used = cpu_ms() - c0;
 	fprintf(stderr,
 	        "%s: progress(-1) woke after %lld ms for a message, %.1f ms CPU\n", me,
-	        (long long)(now_ms() - t0), used);
+	        (long long)(check_now_ms() - t0), used);
 	if (used > 50)
 		die("blocked progress(-1) used %.0f ms of CPU", used);
 
 	c0 = cpu_ms();
-	t0 = now_ms();
+	t0 = check_now_ms();
 	while (n.rx_next < 2) {
 		struct pollfd pfd = {.fd = lpvm_fabric_fd(n.fab), .events = POLLIN};
 		int cap = lpvm_fabric_wait_prepare(n.fab);
 		if (cap != 0)
 			poll(&pfd, 1, cap);
 		lpvm_fabric_progress(n.fab, 0);
-		if (now_ms() - t0 > 20000)
+		if (check_now_ms() - t0 > 20000)
 			die("the large message did not wake the descriptor");
 	}
 	used = cpu_ms() - c0;
 	fprintf(stderr, "%s: poll on the descriptor woke after %lld ms, %.1f ms CPU\n",
-	        me, (long long)(now_ms() - t0), used);
+	        me, (long long)(check_now_ms() - t0), used);
 	if (used > 150)
 		die("waiting on the descriptor used %.0f ms of CPU", used);
 	node_finish(&n, ctl);
@@ -830,7 +822,7 @@ static void child_probe(void)
 	fill(big, 1u << 20, 5);
 	send_self(&n, 0, big, 10);
 	send_self(&n, 1, big, 1u << 20);
-	for (int64_t t = now_ms(); n.rx_next < 2 && now_ms() - t < 10000;)
+	for (int64_t t = check_now_ms(); n.rx_next < 2 && check_now_ms() - t < 10000;)
 		lpvm_fabric_progress(n.fab, 100);
 	if (n.rx_next != 2)
 		die("got %u of 2 messages sent to ourselves", n.rx_next);
@@ -937,7 +929,7 @@ static pid_t spawn(const char *name)
  * when it had to be killed. */
 static int reap_flags(pid_t pid, const char *name, int limit_ms, int flags)
 {
-	int64_t deadline = now_ms() + limit_ms;
+	int64_t deadline = check_now_ms() + limit_ms;
 	int status;
 	pid_t r;
 
@@ -949,7 +941,7 @@ static int reap_flags(pid_t pid, const char *name, int limit_ms, int flags)
 			fprintf(stderr, "waitpid %s: %s\n", name, strerror(errno));
 			return -1;
 		}
-		if (now_ms() > deadline) {
+		if (check_now_ms() > deadline) {
 			fprintf(stderr,
 			        "FAIL: %s (pid %d) still running after %d ms: killed\n",
 			        name, (int)pid, limit_ms);

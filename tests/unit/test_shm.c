@@ -84,14 +84,6 @@ static void task_unlink(struct task *t)
 	CHECK_EQ("shm_region_unlink", SHM_OK, shm_region_unlink(t->region));
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int64_t cpu_ms(void)
 {
 	struct timespec ts;
@@ -104,7 +96,7 @@ static int64_t cpu_ms(void)
  * or -1 when it did not exit by itself. */
 static int reap(pid_t pid, int ms)
 {
-	int64_t end = now_ms() + ms;
+	int64_t end = check_now_ms() + ms;
 	int st;
 
 	for (;;) {
@@ -116,7 +108,7 @@ static int reap(pid_t pid, int ms)
 			fprintf(stderr, "waitpid %d: %s\n", (int)pid, strerror(errno));
 			return -1;
 		}
-		if (now_ms() > end) {
+		if (check_now_ms() > end) {
 			fprintf(stderr, "child %d still running after %d ms: killed\n",
 			        (int)pid, ms);
 			kill(pid, SIGKILL);
@@ -386,7 +378,7 @@ static void run_stream(const char *who, struct shm_ep *ep, struct shm_peer *peer
 			failures++;
 			break;
 		}
-		if (now_ms() > deadline) {
+		if (check_now_ms() > deadline) {
 			fprintf(stderr, "%s: deadline: sent %u got %u of %u (busy %d)\n",
 			        who, sent, got, n, busy);
 			failures++;
@@ -455,7 +447,7 @@ static void test_exchange(enum exchange_mode mode, uint32_t n, size_t ring)
 {
 	static const char *const names[] = {"cma", "chunked", "eperm fallback"};
 	struct task a, b;
-	int64_t start = now_ms();
+	int64_t start = check_now_ms();
 	pid_t pa, pb;
 
 	task_make(&a, 0x40001, 4, ring);
@@ -471,7 +463,7 @@ static void test_exchange(enum exchange_mode mode, uint32_t n, size_t ring)
 	task_unlink(&a);
 	task_unlink(&b);
 	printf("exchange (%s): %u messages each way in %lld ms\n", names[mode], n,
-	       (long long)(now_ms() - start));
+	       (long long)(check_now_ms() - start));
 }
 
 /* The EPERM fallback needs a reader that truly cannot read: lose the
@@ -926,12 +918,12 @@ static void test_wakeup(void)
 		CHECK_EQ("child claim", SHM_OK, shm_peer_open(chi.ep, par.region, &cp));
 		/* 1: sleep in shm_wait until the parent sends */
 		put_byte(ready[1], 1);
-		t0 = now_ms();
+		t0 = check_now_ms();
 		c0 = cpu_ms();
 		r = 0;
-		while (now_ms() - t0 < 5000 && (r = shm_ep_recv(chi.ep, &m)) == 0)
+		while (check_now_ms() - t0 < 5000 && (r = shm_ep_recv(chi.ep, &m)) == 0)
 			shm_wait(chi.ep, NULL, 0, NULL, 0, 5000);
-		times[0] = now_ms() - t0;
+		times[0] = check_now_ms() - t0;
 		times[1] = cpu_ms() - c0;
 		CHECK_EQ("child woke with a message", 1, r);
 		if (r == 1) {
@@ -944,9 +936,9 @@ static void test_wakeup(void)
 		CHECK_EQ("child reply", SHM_OK, send_small(cp, 0, 88, 10));
 		/* 3: read a large message late; the parent waits for the ack */
 		usleep(300000);
-		t0 = now_ms();
+		t0 = check_now_ms();
 		r = 0;
-		while (now_ms() - t0 < 5000 && (r = shm_ep_recv(chi.ep, &m)) == 0)
+		while (check_now_ms() - t0 < 5000 && (r = shm_ep_recv(chi.ep, &m)) == 0)
 			shm_wait(chi.ep, NULL, 0, NULL, 0, 5000);
 		CHECK_EQ("late large message", 1, r);
 		if (r == 1) {
@@ -987,9 +979,9 @@ static void test_wakeup(void)
 	         times[1] >= 0 && times[1] < 50);
 
 	/* 2: the parent sleeps for the reply */
-	t0 = now_ms();
+	t0 = check_now_ms();
 	r = 0;
-	while (now_ms() - t0 < 5000 && (r = shm_ep_recv(par.ep, &m)) == 0)
+	while (check_now_ms() - t0 < 5000 && (r = shm_ep_recv(par.ep, &m)) == 0)
 		shm_wait(par.ep, NULL, 0, NULL, 0, 5000);
 	CHECK_EQ("reply woke the parent", 1, r);
 	if (r == 1) {
@@ -999,13 +991,13 @@ static void test_wakeup(void)
 	/* 3: wait for the ack of a large send, asleep */
 	make_msg(&big, 1, 2 * MIB, 77);
 	CHECK_EQ("large posted", SHM_INPROGRESS, send_msg(p, &big));
-	t0 = now_ms();
+	t0 = check_now_ms();
 	c0 = cpu_ms();
-	while (now_ms() - t0 < 5000 && (r = shm_peer_test(p)) == SHM_INPROGRESS)
+	while (check_now_ms() - t0 < 5000 && (r = shm_peer_test(p)) == SHM_INPROGRESS)
 		shm_wait(par.ep, &p, 1, NULL, 0, 5000);
 	CHECK_EQ("large acknowledged", SHM_OK, r);
 	printf("wake-up: parent waited %lld ms for the ack using %lld ms of CPU\n",
-	       (long long)(now_ms() - t0), (long long)(cpu_ms() - c0));
+	       (long long)(check_now_ms() - t0), (long long)(cpu_ms() - c0));
 	CHECK_EQ("ack woke a sleeping sender (CPU ms < 50)", 1, cpu_ms() - c0 < 50);
 	free(big.buf);
 	/* 4 */
@@ -1069,8 +1061,8 @@ static void test_killed_sender(int cma)
 	}
 	task_open(&par);
 	CHECK_EQ("child started", 1, wait_byte(fds[0], 10000));
-	t0 = now_ms();
-	while (got < 20 && now_ms() - t0 < 10000) {
+	t0 = check_now_ms();
+	while (got < 20 && check_now_ms() - t0 < 10000) {
 		r = shm_ep_recv(par.ep, &m);
 		if (r == 1) {
 			check_msg("before the kill", &m, got++, 99);
@@ -1091,13 +1083,13 @@ static void test_killed_sender(int cma)
 	}
 	kill(pid, SIGKILL);
 	CHECK_EQ("killed", 128 + SIGKILL, reap(pid, 10000));
-	t0 = now_ms();
+	t0 = check_now_ms();
 	while ((r = shm_ep_recv(par.ep, &m)) == 1) {
 		check_msg("after the kill", &m, got++, 99);
 		free(m.payload);
 	}
 	CHECK_EQ("recv after the kill", 0, r);
-	CHECK_EQ("no hang after the kill (ms < 2000)", 1, now_ms() - t0 < 2000);
+	CHECK_EQ("no hang after the kill (ms < 2000)", 1, check_now_ms() - t0 < 2000);
 	CHECK_EQ("dead slot still held", 1, shm_ep_slots_used(par.ep));
 	CHECK_EQ("reclaim", 1, shm_ep_reclaim(par.ep, 601, 0));
 	while (shm_ep_recv(par.ep, &m) == 1) {
