@@ -31,7 +31,7 @@
 #define MAX_TRIALS 15
 
 static struct {
-	void *msg; /* the last message delivered, until taken */
+	void *payload; /* the last message's payload, until taken */
 	size_t len;
 	int last; /* its header says: the last one */
 	int failed;
@@ -57,16 +57,25 @@ static double now_us(void)
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
-static void on_deliver(void *arg, int32_t src, void *msg, size_t len)
+/* Keeps the payload; the header (gone after the call) only says whether
+ * this is the last message. */
+static void on_deliver(void *arg, int32_t src, const void *hdr, size_t hdr_len,
+                       void *payload, size_t len)
 {
 	(void)arg;
 	(void)src;
-	if (inbox.msg != NULL) {
+	if (inbox.payload != NULL) {
 		fprintf(stderr, "fabric_pingpong: two messages at once\n");
 		exit(1);
 	}
-	inbox.msg = msg;
+	if (hdr_len != HDR_LEN) {
+		fprintf(stderr, "fabric_pingpong: a header of %zu bytes, %d sent\n",
+		        hdr_len, HDR_LEN);
+		exit(1);
+	}
+	inbox.payload = payload;
 	inbox.len = len;
+	inbox.last = ((const uint8_t *)hdr)[0] == 1;
 }
 
 static void on_peer_error(void *arg, int32_t peer, int code, const char *why)
@@ -84,22 +93,18 @@ static void fail(const char *what, int r, const char *why)
 	exit(1);
 }
 
-/* Waits for the next message; returns its length (the caller frees it). */
+/* Waits for the next message and frees it; returns its payload's length. */
 static size_t receive(struct lpvm_fabric *fab)
 {
-	size_t len;
-
-	while (inbox.msg == NULL) {
+	while (inbox.payload == NULL) {
 		if (inbox.failed)
 			exit(1);
 		if (lpvm_fabric_progress(fab, blocking ? -1 : 0) < 0)
 			fail("lpvm_fabric_progress", -1, NULL);
 	}
-	inbox.last = inbox.len >= HDR_LEN && ((uint8_t *)inbox.msg)[0] == 1;
-	free(inbox.msg);
-	inbox.msg = NULL;
-	len = inbox.len;
-	return len;
+	free(inbox.payload);
+	inbox.payload = NULL;
+	return inbox.len;
 }
 
 static void send_msg(struct lpvm_fabric *fab, struct lpvm_fabric_peer *peer,
@@ -247,7 +252,7 @@ int main(int argc, char **argv)
 		fab = start(0x80001, 0x40001, addr, ctl[1], &peer);
 		do {
 			size_t len = receive(fab);
-			send_msg(fab, peer, hdr, payload, len - HDR_LEN);
+			send_msg(fab, peer, hdr, payload, len);
 		} while (!inbox.last);
 		c = 'x';
 		write_full(ctl[1], &c, 1);

@@ -35,9 +35,12 @@ struct lpvm_fabric_config {
 	const char *local_addr;
 	/* largest message (header + payload) sent or accepted */
 	size_t max_msg;
-	/* A complete message from src: msg (len bytes, malloc'd, never NULL)
-	 * is the callee's to free.  Per source, in the order sent. */
-	void (*deliver)(void *arg, int32_t src, void *msg, size_t len);
+	/* A complete message from src: its header, hdr (hdr_len bytes, valid
+	 * only during the call), and its payload (len bytes, malloc'd, never
+	 * NULL even when len is 0), which becomes the callee's to free.  Per
+	 * source, in the order sent. */
+	void (*deliver)(void *arg, int32_t src, const void *hdr, size_t hdr_len,
+	                void *payload, size_t len);
 	/* Peer failed (code PvmNoTask: gone or unreachable; PvmBadMsg:
 	 * broke the protocol; PvmNoMem): its sends in flight fail, what it
 	 * sent and was not yet delivered is dropped.  Once per failure. */

@@ -61,16 +61,19 @@ struct fab_op {
 	uint8_t data[]; /* TX_COPY's packet, RX_EAGER's bounce buffer */
 };
 
-/* A message on its way to the caller, or a peer's failure (code != 0,
+/* A message on its way to the caller: its header kept here, its payload
+ * in buf (the caller's once delivered); or a peer's failure (code != 0,
  * buf the reason). */
 struct fab_event {
 	struct fab_event *next;
 	int32_t src;
 	int code;
 	int complete;
-	uint8_t *buf;
+	uint8_t *buf; /* the payload, len bytes; or the reason */
 	size_t len;
-	struct fab_op *op; /* RX_BULK filling it */
+	struct fab_op *op; /* RX_BULK filling buf */
+	size_t hdr_len;
+	uint8_t hdr[]; /* the message's header, hdr_len bytes */
 };
 
 struct lpvm_fabric_peer {

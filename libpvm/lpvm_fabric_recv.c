@@ -44,7 +44,7 @@ static void rx_packet(struct lpvm_fabric *fab, const uint8_t *pkt, size_t len)
 	struct fab_op *op;
 	uint32_t seq, instance;
 	uint64_t total;
-	size_t hlen;
+	size_t hlen, payload;
 	int32_t src;
 	int kind;
 
@@ -89,17 +89,23 @@ static void rx_packet(struct lpvm_fabric *fab, const uint8_t *pkt, size_t len)
 		                 (unsigned long long)total, fab->cfg.max_msg);
 		return;
 	}
-	if ((kind == PKT_EAGER && total != len - FAB_PKT_HDR) ||
+	/* both kinds carry the header's length: an eager packet the header
+	 * and payload, an announcement the header alone */
+	if (hlen > LPVM_FABRIC_HDR_MAX || hlen > total ||
+	    (kind == PKT_EAGER && total != len - FAB_PKT_HDR) ||
 	    (kind == PKT_ANNOUNCE &&
-	     (len != FAB_PKT_HDR + hlen || hlen >= total || total <= FAB_EAGER_MAX)) ||
+	     (len != FAB_PKT_HDR + hlen || total <= FAB_EAGER_MAX)) ||
 	    (kind != PKT_EAGER && kind != PKT_ANNOUNCE)) {
 		fab_peer_failedf(fab, p, PvmBadMsg,
-		                 "bad packet: kind %d, %zu bytes for %llu", kind, len,
-		                 (unsigned long long)total);
+		                 "bad packet: kind %d, %zu bytes, header %zu, for %llu",
+		                 kind, len, hlen, (unsigned long long)total);
 		return;
 	}
-	ev = calloc(1, sizeof(*ev));
-	if (ev == NULL || (ev->buf = malloc(total > 0 ? total : 1)) == NULL) {
+	/* the header stays in the event; the payload gets a buffer of its
+	 * own, which the caller keeps */
+	payload = (size_t)total - hlen;
+	ev = calloc(1, sizeof(*ev) + hlen);
+	if (ev == NULL || (ev->buf = malloc(payload > 0 ? payload : 1)) == NULL) {
 		free(ev);
 		fab_peer_failedf(fab, p, PvmNoMem,
 		                 "no memory for a message of %llu bytes",
@@ -107,12 +113,14 @@ static void rx_packet(struct lpvm_fabric *fab, const uint8_t *pkt, size_t len)
 		return;
 	}
 	ev->src = src;
-	ev->len = total;
+	ev->hdr_len = hlen;
+	memcpy(ev->hdr, pkt + FAB_PKT_HDR, hlen);
+	ev->len = payload;
 	if (kind == PKT_EAGER) {
-		memcpy(ev->buf, pkt + FAB_PKT_HDR, total);
+		memcpy(ev->buf, pkt + FAB_PKT_HDR + hlen, payload);
 		ev->complete = 1;
 	} else {
-		memcpy(ev->buf, pkt + FAB_PKT_HDR, hlen);
+		/* the bulk receive lands in the payload's buffer: no copy */
 		op = fab_op_new(OP_RX_BULK, 0);
 		if (op == NULL) {
 			free(ev->buf);
@@ -124,8 +132,8 @@ static void rx_packet(struct lpvm_fabric *fab, const uint8_t *pkt, size_t len)
 		}
 		op->peer = p;
 		op->in = ev;
-		op->buf = ev->buf + hlen;
-		op->len = total - hlen;
+		op->buf = ev->buf;
+		op->len = payload;
 		op->tag = FAB_TAG_BULK | (uint64_t)(uint32_t)src << 32 | seq;
 		ev->op = op;
 	}
@@ -281,7 +289,10 @@ static void dispatch(struct lpvm_fabric *fab)
 			fab->ready_tail = NULL;
 		fab->nevents++;
 		if (ev->code == 0) {
-			fab->cfg.deliver(fab->cfg.arg, ev->src, ev->buf, ev->len);
+			/* the payload is the caller's from here; the header
+			 * goes with the event */
+			fab->cfg.deliver(fab->cfg.arg, ev->src, ev->hdr, ev->hdr_len,
+			                 ev->buf, ev->len);
 		} else {
 			fab->cfg.peer_error(fab->cfg.arg, ev->src, ev->code,
 			                    (const char *)ev->buf);

@@ -379,8 +379,7 @@ static struct fab_op *copy_op(struct lpvm_fabric *fab, struct lpvm_fabric_peer *
 	op->len = len;
 	op->charged = len;
 	fab->tx_bytes += len;
-	encode_pkt(op->data, kind, kind == PKT_EAGER ? 0 : hdr_len, fab->cfg.self_id, seq,
-	           fab->instance, total);
+	encode_pkt(op->data, kind, hdr_len, fab->cfg.self_id, seq, fab->instance, total);
 	q = op->data + FAB_PKT_HDR;
 	if (hdr_len > 0)
 		memcpy(q, hdr, hdr_len);

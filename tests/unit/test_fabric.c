@@ -23,7 +23,11 @@
 #include "check.h"
 
 #define SKIP 77
-#define HDR_LEN 36 /* like the frame header the library sends */
+/* A test header: magic, sequence number, payload size, payload checksum,
+ * its own length, then bytes that depend on the sequence number.  At
+ * least HDR_LEN (like the frame header the library sends) and at most
+ * LPVM_FABRIC_HDR_MAX bytes. */
+#define HDR_LEN 36
 #define HDR_MAGIC 0x54465842u
 #define MAX_PAYLOAD (4u << 20)
 #define MAX_MSG (1u << 30)
@@ -102,6 +106,27 @@ static uint32_t get32(const uint8_t *p)
 	return v;
 }
 
+static uint8_t hdr_byte(uint32_t seq, size_t i)
+{
+	return (uint8_t)(seq * 7 + i);
+}
+
+/* Writes a test header of hdr_len bytes into hdr. */
+static void make_hdr(uint8_t *hdr, size_t hdr_len, uint32_t seq, const uint8_t *payload,
+                     size_t size)
+{
+	uint64_t sum = checksum(payload, size);
+	size_t i;
+
+	put32(hdr, HDR_MAGIC);
+	put32(hdr + 4, seq);
+	put32(hdr + 8, (uint32_t)size);
+	memcpy(hdr + 12, &sum, 8);
+	put32(hdr + 20, (uint32_t)hdr_len);
+	for (i = 24; i < hdr_len; i++)
+		hdr[i] = hdr_byte(seq, i);
+}
+
 /* ---- one process's side of a test ---- */
 
 struct node {
@@ -118,29 +143,41 @@ struct node {
 	char error_why[256];
 };
 
-static void on_deliver(void *arg, int32_t src, void *msg, size_t len)
+/* Checks the header and the payload apart: the header as sent (its length
+ * included), the payload its size and checksum.  Frees the payload. */
+static void on_deliver(void *arg, int32_t src, const void *hdr, size_t hdr_len,
+                       void *payload, size_t len)
 {
 	struct node *n = arg;
-	const uint8_t *m = msg;
+	const uint8_t *h = hdr;
 	uint64_t sum;
+	size_t i;
 
 	if (src != n->peer_id)
 		die("message from t%x, expected t%x", (unsigned)src,
 		    (unsigned)n->peer_id);
-	if (len < HDR_LEN || get32(m) != HDR_MAGIC)
-		die("message %u: %zu bytes without our header", n->rx_next, len);
-	if (get32(m + 4) != n->rx_next)
+	if (payload == NULL)
+		die("message %u: a NULL payload (%zu bytes)", n->rx_next, len);
+	if (hdr_len < HDR_LEN || hdr_len > LPVM_FABRIC_HDR_MAX || get32(h) != HDR_MAGIC)
+		die("message %u: a header of %zu bytes, not ours", n->rx_next, hdr_len);
+	if (get32(h + 20) != hdr_len)
+		die("message %u: a header of %zu bytes, %u sent", n->rx_next, hdr_len,
+		    get32(h + 20));
+	if (get32(h + 4) != n->rx_next)
 		die("message %u arrived when %u was due (lost, duplicated or reordered)",
-		    get32(m + 4), n->rx_next);
-	if (get32(m + 8) != len - HDR_LEN)
-		die("message %u: %zu payload bytes, header says %u", n->rx_next,
-		    len - HDR_LEN, get32(m + 8));
-	memcpy(&sum, m + 12, 8);
-	if (checksum(m + HDR_LEN, len - HDR_LEN) != sum)
+		    get32(h + 4), n->rx_next);
+	for (i = 24; i < hdr_len; i++)
+		if (h[i] != hdr_byte(n->rx_next, i))
+			die("message %u: header byte %zu differs", n->rx_next, i);
+	if (get32(h + 8) != len)
+		die("message %u: %zu payload bytes, header says %u", n->rx_next, len,
+		    get32(h + 8));
+	memcpy(&sum, h + 12, 8);
+	if (checksum(payload, len) != sum)
 		die("message %u (%zu bytes): checksum differs", n->rx_next, len);
 	n->rx_next++;
-	n->rx_bytes += len;
-	free(msg);
+	n->rx_bytes += hdr_len + len;
+	free(payload);
 	if (n->die_after > 0 && n->rx_next == (uint32_t)n->die_after)
 		raise(n->die_signal);
 }
@@ -285,18 +322,38 @@ struct stream {
 	uint64_t again, posted_bytes;
 };
 
-static size_t pick_size(struct stream *s)
+/* The next message's payload size, and its header's length in *hdr_len. */
+static size_t pick_size(struct stream *s, size_t *hdr_len)
 {
 	/* the sizes around the protocol's edges first: empty, one byte, the
-	 * largest eager message and one past it, rxm's limits, the largest */
-	static const size_t edge[] = {0,     1,      16360 - HDR_LEN, 16361 - HDR_LEN,
-	                              16384, 131072, 131073,          MAX_PAYLOAD};
+	 * largest eager message and one past it (with the shortest and the
+	 * longest header), rxm's limits, the largest */
+	static const struct {
+		size_t size, hdr_len;
+	} edge[] = {
+	    {0, HDR_LEN},
+	    {1, HDR_LEN},
+	    {16360 - HDR_LEN, HDR_LEN},
+	    {16361 - HDR_LEN, HDR_LEN},
+	    {0, LPVM_FABRIC_HDR_MAX},
+	    {16360 - LPVM_FABRIC_HDR_MAX, LPVM_FABRIC_HDR_MAX},
+	    {16361 - LPVM_FABRIC_HDR_MAX, LPVM_FABRIC_HDR_MAX},
+	    {16384, HDR_LEN},
+	    {131072, HDR_LEN},
+	    {131073, HDR_LEN},
+	    {MAX_PAYLOAD, HDR_LEN},
+	};
 	uint64_t r;
 
+	*hdr_len = HDR_LEN;
 	if (s->use_fixed)
 		return s->fixed;
-	if (s->next < sizeof(edge) / sizeof(edge[0]))
-		return edge[s->next] <= s->max_payload ? edge[s->next] : s->max_payload;
+	if (s->next < sizeof(edge) / sizeof(edge[0])) {
+		*hdr_len = edge[s->next].hdr_len;
+		return edge[s->next].size <= s->max_payload ? edge[s->next].size
+		                                            : s->max_payload;
+	}
+	*hdr_len = HDR_LEN + rng_next(&s->rng) % (LPVM_FABRIC_HDR_MAX - HDR_LEN + 1);
 	r = rng_next(&s->rng) % 100;
 	if (r < 50)
 		return rng_next(&s->rng) % 65;
@@ -310,10 +367,9 @@ static size_t pick_size(struct stream *s)
 /* Posts the next message if a slot is free; 1 if one was posted. */
 static int stream_post(struct node *n, struct stream *s)
 {
-	uint8_t hdr[HDR_LEN];
+	uint8_t hdr[LPVM_FABRIC_HDR_MAX];
 	struct iovec iov[6];
-	size_t size, off;
-	uint64_t sum;
+	size_t size, hdr_len, off;
 	int i, k, niov, r;
 
 	if (s->next >= s->count || s->inflight >= s->window)
@@ -322,18 +378,13 @@ static int stream_post(struct node *n, struct stream *s)
 		;
 	if (k == WINDOW)
 		return 0;
-	size = pick_size(s);
+	size = pick_size(s, &hdr_len);
 	s->slot[k].buf = malloc(size > 0 ? size : 1);
 	if (s->slot[k].buf == NULL)
 		die("no memory for %zu bytes", size);
 	s->slot[k].len = size;
 	fill(s->slot[k].buf, size, (uint64_t)n->id << 32 ^ s->next);
-	sum = checksum(s->slot[k].buf, size);
-	memset(hdr, 0, sizeof(hdr));
-	put32(hdr, HDR_MAGIC);
-	put32(hdr + 4, s->next);
-	put32(hdr + 8, (uint32_t)size);
-	memcpy(hdr + 12, &sum, 8);
+	make_hdr(hdr, hdr_len, s->next, s->slot[k].buf, size);
 	/* 1 to 6 pieces: more than the provider's iov_limit (4) now and then */
 	niov = 1 + (int)(rng_next(&s->rng) % 6);
 	for (i = 0, off = 0; i < niov; i++) {
@@ -343,7 +394,7 @@ static int stream_post(struct node *n, struct stream *s)
 		iov[i].iov_len = piece;
 		off += piece;
 	}
-	r = lpvm_fabric_send_post(n->fab, n->peer, hdr, sizeof(hdr), iov, niov,
+	r = lpvm_fabric_send_post(n->fab, n->peer, hdr, hdr_len, iov, niov,
 	                          &s->slot[k].req);
 	memset(hdr, 0xee, sizeof(hdr)); /* the header is copied: reuse it */
 	if (r == PvmNoTask) {
@@ -759,15 +810,11 @@ static int open_with(const char *pvmx_provider, const char *fi_provider, struct 
 static void send_self(struct node *n, uint32_t seq, const uint8_t *payload, size_t size)
 {
 	struct lpvm_fabric_send *req;
-	uint8_t hdr[HDR_LEN] = {0};
+	uint8_t hdr[HDR_LEN];
 	struct iovec iov = {.iov_base = (void *)payload, .iov_len = size};
-	uint64_t sum = checksum(payload, size);
 	int r;
 
-	put32(hdr, HDR_MAGIC);
-	put32(hdr + 4, seq);
-	put32(hdr + 8, (uint32_t)size);
-	memcpy(hdr + 12, &sum, 8);
+	make_hdr(hdr, sizeof(hdr), seq, payload, size);
 	r = lpvm_fabric_send_post(n->fab, n->peer, hdr, sizeof(hdr), &iov, 1, &req);
 	if (r != 0)
 		die("send to ourselves: %d", r);
