@@ -46,6 +46,7 @@ static void reply_register(struct conn *c, uint32_t seq, const struct task *t, i
 		rr.ctx = t->ctx;
 		rr.shm_region = (char *)t->shm_region;
 		rr.shm_bell = (char *)t->shm_bell;
+		rr.fabric_addr = (char *)fabricreg_bind_addr();
 	} else {
 		rr.parent_tid = PvmNoParent;
 	}
@@ -321,6 +322,11 @@ static int serving_daemon(const Pvmx__Control *ctl)
 	case PVMX__CONTROL__BODY_HOSTSYNC:
 		tid = ctl->hostsync->host;
 		break;
+	case PVMX__CONTROL__BODY_FABRIC_LOOKUP:
+		tid = ctl->fabric_lookup->tid;
+		if (tid_is_daemon(tid))
+			return 0; /* only our own daemon's is answered */
+		break;
 	case PVMX__CONTROL__BODY_MBOX_PUT:
 	case PVMX__CONTROL__BODY_MBOX_GET:
 	case PVMX__CONTROL__BODY_MBOX_DEL:
@@ -431,6 +437,12 @@ int control_dispatch(struct conn *c, Pvmx__Control *ctl)
 		break;
 	case PVMX__CONTROL__BODY_ADD_HOSTS:
 		boot_add_hosts(c->task->tid, seq, ctl->add_hosts);
+		break;
+	case PVMX__CONTROL__BODY_FABRIC_PUBLISH:
+		conn_send_status(c, seq, fabricreg_publish(c->task, ctl->fabric_publish));
+		break;
+	case PVMX__CONTROL__BODY_FABRIC_LOOKUP:
+		fabricreg_lookup(c, seq, ctl->fabric_lookup->tid);
 		break;
 	case PVMX__CONTROL__BODY_DEL_HOSTS:
 		boot_del_hosts(c->task->tid, seq, ctl->del_hosts);

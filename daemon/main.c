@@ -482,6 +482,7 @@ int main(int argc, char **argv)
 			boot_slave_say("%s", "cannot listen for daemon links");
 			return 1;
 		}
+		fabricreg_set_link_addr(bind_addr);
 	}
 	if (hosttab_init_self() != 0)
 		return 1;

@@ -408,6 +408,7 @@ static void peer_event_cb(struct bufferevent *bev, short what, void *arg)
 
 	if (what & BEV_EVENT_CONNECTED) {
 		log_debug("%s: TLS up", p->what);
+		fabricreg_note_link((int)bufferevent_getfd(bev));
 		if (p->outbound)
 			peer_send_hello(p);
 		return;

@@ -104,6 +104,11 @@ struct task {
 	 * when it registers and removed when it is gone; "" when none */
 	char shm_region[96];
 	char shm_bell[108];
+
+	/* its libfabric endpoint's address blob (fabricreg.c), NULL: none */
+	uint8_t *fabric_blob;
+	size_t fabric_len;
+	int fabric_asked; /* told to open its endpoint (once) */
 };
 TAILQ_HEAD(task_list, task);
 
@@ -331,6 +336,17 @@ void context_free_all(void);
 void shmreg_sweep(void);            /* at start: remove what a dead daemon of ours left */
 void shmreg_task_new(struct task *t); /* at register: make t's region, if we can */
 void shmreg_task_gone(struct task *t); /* t is gone: its region and doorbell too */
+
+/* fabricreg.c: the libfabric route's addresses (tasks' blobs, and this
+ * host's address on the links, learnt from the first link up or the
+ * master's boot line) */
+void fabricreg_set_link_addr(const char *addr);
+void fabricreg_note_link(int fd);
+/* what a registering task binds its endpoint to: "" unless other hosts */
+const char *fabricreg_bind_addr(void);
+int fabricreg_publish(struct task *t, const Pvmx__FabricPublish *p);
+void fabricreg_lookup(struct conn *c, uint32_t seq, int tid);
+void fabricreg_task_gone(struct task *t);
 
 /* mbox.c */
 int mbox_put(int tid, const Pvmx__MboxPut *req);

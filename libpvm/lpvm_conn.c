@@ -165,6 +165,18 @@ static int read_frame(Pvmx__Control **ctl)
 	return lpvm_deliver(&f.hdr, payload) < 0 ? PvmNoMem : 1;
 }
 
+/* A control frame that answers no request of ours: the daemon's own
+ * (seq 0), or a late answer. */
+static void unsolicited(Pvmx__Control *ctl)
+{
+	if (ctl->seq == 0 && ctl->body_case == PVMX__CONTROL__BODY_FABRIC_OPEN)
+		lpvm_fabric_wanted();
+	else
+		log_debug("ignoring control frame seq %u (kind %d)", ctl->seq,
+		          (int)ctl->body_case);
+	wire_control_free(ctl);
+}
+
 static int lpvm_daemon_progress(int timeout_ms)
 {
 	struct pollfd pfd;
@@ -190,11 +202,8 @@ static int lpvm_daemon_progress(int timeout_ms)
 			lpvm_mhf_run();
 			return r;
 		}
-		if (ctl != NULL) {
-			/* no request is outstanding: an unsolicited control */
-			log_debug("ignoring unsolicited control frame");
-			wire_control_free(ctl);
-		}
+		if (ctl != NULL)
+			unsolicited(ctl);
 		n++;
 	}
 }
@@ -242,8 +251,7 @@ int lpvm_request(Pvmx__Control *req, Pvmx__Control **reply)
 			lpvm_mhf_run();
 			return 0;
 		}
-		log_debug("ignoring control frame seq %u", ctl->seq);
-		wire_control_free(ctl);
+		unsolicited(ctl);
 	}
 }
 
@@ -283,7 +291,7 @@ static int do_register(void)
 	Pvmx__Register reg = PVMX__REGISTER__INIT;
 	Pvmx__RegisterReply *rr;
 	const char *claim = getenv("PVMX_TID");
-	char name[256] = "";
+	char name[256] = "", fabric_addr[64];
 	ssize_t n;
 	int r;
 
@@ -343,7 +351,10 @@ static int do_register(void)
 	lpvm.ctx = rr->ctx;
 	/* the direct route from the other tasks of our daemon */
 	lpvm_shm_attach(rr->shm_region, rr->shm_bell);
+	/* and from the tasks of other hosts (copied: rep is freed first) */
+	snprintf(fabric_addr, sizeof(fabric_addr), "%s", rr->fabric_addr);
 	wire_control_free(rep);
+	lpvm_fabric_attach(fabric_addr);
 	lpvm_globals_publish();
 	return 0;
 }

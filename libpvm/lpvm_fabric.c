@@ -336,6 +336,12 @@ static int open_provider(struct lpvm_fabric *fab, const char *name,
 		}
 	}
 	info = fab->info;
+	/* the providers' default queue depths (2048 for rxm) make every
+	 * endpoint preallocate ~70 MB of buffers; a task needs few */
+	if (info->rx_attr->size > FAB_QUEUE_DEPTH)
+		info->rx_attr->size = FAB_QUEUE_DEPTH;
+	if (info->tx_attr->size > FAB_QUEUE_DEPTH)
+		info->tx_attr->size = FAB_QUEUE_DEPTH;
 	snprintf(fab->provider, sizeof(fab->provider), "%s",
 	         info->fabric_attr->prov_name);
 	label = fab->provider;
@@ -435,6 +441,10 @@ int lpvm_fabric_open(const struct lpvm_fabric_config *cfg, struct lpvm_fabric **
 		}
 		src = &sin;
 	}
+	/* rxm's shared receive context preallocates ~70 MB per endpoint;
+	 * without it the buffers are per connection (docs/fabric.md).  The
+	 * user's own setting wins. */
+	setenv("FI_OFI_RXM_USE_SRX", "0", 0);
 	n = provider_list(names, forced, sizeof(forced));
 	if (n < 0) {
 		snprintf(why, whylen, "disabled by PVMX_FABRIC_PROVIDER=%s",

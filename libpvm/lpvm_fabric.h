@@ -121,6 +121,13 @@ int lpvm_fabric_send_test(struct lpvm_fabric *fab, struct lpvm_fabric_send **req
 int lpvm_fabric_wait(struct lpvm_fabric *fab, struct lpvm_fabric_send **req,
                      int timeout_ms);
 
+/* Non-zero while packets copied for peer at post time (eager messages,
+ * announcements) are still on their way into the provider, or deferred:
+ * the provider moves them only while someone makes progress, so a caller
+ * that is about to stop calling (a task that returns to its own work)
+ * makes progress until this is 0. */
+int lpvm_fabric_peer_busy(const struct lpvm_fabric *fab, const struct lpvm_fabric_peer *peer);
+
 /* Makes progress on every transfer, sleeping up to timeout_ms (0: poll, -1:
  * until something happens).  Calls deliver / peer_error (from here only).
  * Returns how many things happened (messages delivered, sends completed,

@@ -38,6 +38,9 @@ enum { PKT_EAGER = 1, PKT_ANNOUNCE = 2 };
 #define FAB_BLOB_HDR 18
 #define FAB_ADDR_MAX 256
 #define FAB_CQ_BATCH 32
+/* the queue depths asked of the provider (rx and tx): the bounce buffers
+ * and a tx window of copies fit, a default of thousands is not needed */
+#define FAB_QUEUE_DEPTH 256
 #define FAB_DEFER_SLEEP_MAX 32 /* ms between retries of deferred posts */
 
 enum fab_op_kind { OP_RX_EAGER, OP_RX_BULK, OP_TX_COPY, OP_TX_BULK };
@@ -86,6 +89,7 @@ struct lpvm_fabric_peer {
 	int known;
 	uint32_t instance;
 	uint32_t tx_seq, rx_seq;
+	int tx_copies; /* copied packets to it not yet completed (or deferred) */
 	struct fab_event *rxq_head, *rxq_tail; /* arrived, waiting their turn */
 	struct fab_op *txq_head, *txq_tail;    /* deferred sends, in order */
 };

@@ -27,6 +27,8 @@ struct fab_op *fab_op_new(enum fab_op_kind kind, size_t datalen)
 
 void fab_op_free(struct lpvm_fabric *fab, struct fab_op *op)
 {
+	if (op->kind == OP_TX_COPY && op->peer != NULL)
+		op->peer->tx_copies--;
 	fab->tx_bytes -= op->charged;
 	free(op->owned);
 	free(op);
@@ -375,6 +377,7 @@ static struct fab_op *copy_op(struct lpvm_fabric *fab, struct lpvm_fabric_peer *
 	if (op == NULL)
 		return NULL;
 	op->peer = p;
+	p->tx_copies++;
 	op->buf = op->data;
 	op->len = len;
 	op->charged = len;
@@ -516,6 +519,12 @@ int lpvm_fabric_wait(struct lpvm_fabric *fab, struct lpvm_fabric_send **reqp,
 		if (r < 0)
 			return r;
 	}
+}
+
+int lpvm_fabric_peer_busy(const struct lpvm_fabric *fab, const struct lpvm_fabric_peer *peer)
+{
+	(void)fab;
+	return peer != NULL && !peer->failed && peer->tx_copies > 0;
 }
 
 #endif

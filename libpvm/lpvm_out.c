@@ -211,7 +211,7 @@ int lpvm_output_tid_ok(int tid)
 
 int pvm_getfds(int **fds)
 {
-	static int our_fds[2];
+	static int our_fds[3];
 	int r = lpvm_ensure("pvm_getfds"), n = 0;
 
 	if (r < 0)
@@ -222,6 +222,9 @@ int pvm_getfds(int **fds)
 	lpvm_shm_notify_always();
 	if (lpvm_route_shm.fd() >= 0)
 		our_fds[n++] = lpvm_route_shm.fd();
+	lpvm_fabric_no_lazy_open();
+	if (lpvm_route_fabric.fd() >= 0)
+		our_fds[n++] = lpvm_route_fabric.fd();
 	if (fds != NULL)
 		*fds = our_fds;
 	return n;

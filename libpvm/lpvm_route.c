@@ -23,6 +23,7 @@
 /* Every route, best first; the daemon route last. */
 static const struct lpvm_route *const routes[] = {
     &lpvm_route_shm,
+    &lpvm_route_fabric,
     &lpvm_route_daemon,
 };
 
@@ -92,7 +93,10 @@ static int send_frame(int dst, const int *tids, int ntids, int tag, int ctx,
 		iov[1].iov_len = (size_t)ntids * FRAME_MCAST_ENTRY;
 		first = 2;
 	} else {
+		/* opening may ask the daemons (handlers wait meanwhile) */
+		lpvm_sending++;
 		route = route_for(dst);
+		lpvm_sending--;
 		h.seq = lpvm_seq_next(dst);
 	}
 	frame_encode(&h, hdr);
@@ -143,15 +147,26 @@ int lpvm_pump(int timeout_ms)
 
 	if (lpvm.fd < 0)
 		return PvmSysErr;
+	/* opening asks the daemon, and frames that arrive meanwhile are
+	 * queued: the caller must look at its queue again */
+	if (lpvm_fabric_open_wanted())
+		return 1;
 	/* what every route has now, then (if nothing) wait on all of them */
 	n = progress_all();
 	if (n != 0 || timeout_ms == 0)
 		return n;
 	for (;;) {
+		int wait_ms = timeout_ms;
 		nfds_t m = 0;
 
+		sleeper = NULL;
+
 		for (size_t i = 0; i < NROUTES; i++) {
-			int fd = routes[i]->fd();
+			int fd = routes[i]->fd(), cap;
+
+			if (routes[i]->prepare != NULL && (cap = routes[i]->prepare()) >= 0 &&
+			    (wait_ms < 0 || cap < wait_ms))
+				wait_ms = cap;
 
 			if (fd < 0)
 				continue;
@@ -160,12 +175,18 @@ int lpvm_pump(int timeout_ms)
 			else
 				pfd[m++] = (struct pollfd){.fd = fd, .events = POLLIN};
 		}
-		r = sleeper != NULL ? sleeper->wait(pfd, (int)m, timeout_ms)
-		                    : poll(pfd, m, timeout_ms);
+		r = wait_ms == 0 ? 0
+		    : sleeper != NULL ? sleeper->wait(pfd, (int)m, wait_ms)
+		                      : poll(pfd, m, wait_ms);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
+		if (r < 0)
 			return 0;
-		return progress_all();
+		n = progress_all();
+		/* a route's cap ended the sleep early: sleep the rest */
+		if (n != 0 || wait_ms == timeout_ms)
+			return n;
+		if (timeout_ms > 0 && (timeout_ms -= wait_ms > 0 ? wait_ms : 0) <= 0)
+			return 0;
 	}
 }

@@ -36,6 +36,11 @@ struct lpvm_route {
 	 * shared-memory one: its senders ring only for a sleeper).  NULL:
 	 * the route's fd is polled with the others. */
 	int (*wait)(struct pollfd *fds, int nfds, int timeout_ms);
+	/* Optional: called right before the task sleeps on the routes'
+	 * descriptors: how long the sleep may last in ms (-1 no limit, 0 not
+	 * at all: progress has work; the libfabric route's descriptor is
+	 * armed only by this).  NULL: no limit. */
+	int (*prepare)(void);
 	/* Forgets every peer and closes (the task leaves its daemon). */
 	void (*close)(void);
 };
@@ -46,15 +51,29 @@ struct lpvm_route {
 #define LPVM_ROUTE_ELSEWHERE 1
 
 /* The routes: the daemon's (lpvm_conn.c), shared memory
- * (lpvm_route_shm.c). */
+ * (lpvm_route_shm.c), libfabric (lpvm_route_fabric.c). */
 extern const struct lpvm_route lpvm_route_daemon;
 extern const struct lpvm_route lpvm_route_shm;
+extern const struct lpvm_route lpvm_route_fabric;
 
 /* The shared-memory route: the task's own region and doorbell, from its
  * register reply (empty: none); and, for pvm_getfds users who select on
  * its descriptor, a doorbell rung for every message. */
 void lpvm_shm_attach(const char *region, const char *bell);
 void lpvm_shm_notify_always(void);
+
+/* The libfabric route opens its endpoint on demand: to send to a task of
+ * another host, or when the daemon says a peer wants to reach us
+ * (lpvm_fabric_wanted: opened at the next lpvm_pump, outside any
+ * request).  lpvm_fabric_attach: the address to bind to, from the
+ * register reply ("" when the machine had one host: asked for later).
+ * lpvm_fabric_no_lazy_open: a pvm_getfds user selects on the descriptors
+ * it was given, so an endpoint not open by then never opens (its peers
+ * reach it through the daemon). */
+void lpvm_fabric_attach(const char *bind_addr);
+void lpvm_fabric_wanted(void);
+int lpvm_fabric_open_wanted(void); /* lpvm_pump: opens it if wanted; 1 if it tried */
+void lpvm_fabric_no_lazy_open(void);
 
 /* Non-zero while a frame is being sent: message handlers wait (a handler
  * that sent would nest in a send that is waiting for room). */

@@ -20,7 +20,8 @@ client() { tmo 20 "$C" -s "$SOCK" "$@" 2>&1; }
 prefix="pvmx.$(id -u).$PVM_VMID."
 regions() { ls /dev/shm 2>/dev/null | grep -F "$prefix" || true; }
 bells() { ls "$(dirname "$SOCK")" 2>/dev/null | grep '\.bell$' || true; }
-rchar() { awk '$1 == "rchar:" { print $2 }' "/proc/$PVMD_PID/io"; }
+# (the daemon thread's own: /proc/PID/io also counts its reaped children)
+rchar() { awk '$1 == "rchar:" { print $2 }' "/proc/$PVMD_PID/task/$PVMD_PID/io"; }
 
 # 1. random traffic, both ways, route switches, multicasts
 seed=$(( $$ * 7919 ))

@@ -85,6 +85,34 @@ n=$(printf '%s\n' "$out" | grep -c '^FAIL')
 	pass "across 3 network hosts: spawn, order, 4 MiB, mcast, tasks, mailbox, notify, kill, siblings" ||
 	fail "xhost: $n failure(s)"
 
+# the direct route between hosts (libfabric, docs/routes.md): two pairs of
+# tasks at once, h2-h3 and h1-h2, random messages with route switches;
+# then 32 MiB from h1 to h2 that neither daemon reads
+seed=$(($$ * 7919))
+p1=$(pvmd_pid_on h1)
+(timeout -k 2 150 "$RSH" h1 direct_t pair 100 "$seed" h2 h3 >"$WORK/pairA.out" 2>&1) &
+pa=$!
+(timeout -k 2 150 "$RSH" h1 direct_t pair 100 $((seed + 1)) h1 h2 >"$WORK/pairB.out" 2>&1) &
+pb=$!
+wait "$pa" "$pb"
+for x in A B; do
+	sed "s/^/    [pair $x] /" "$WORK/pair$x.out"
+	[ "$(grep -c '^ok - peer' "$WORK/pair$x.out")" = 2 ] && ! grep -q FAIL "$WORK/pair$x.out" &&
+		pass "pair $x across namespace hosts: 100 random messages each way (seed $seed), in order and intact" ||
+		fail "pair $x: random traffic across namespace hosts (seed $seed)"
+done
+# (the daemon thread's own: /proc/PID/io also counts its reaped children)
+rchar() { awk '$1 == "rchar:" { print $2 }' "/proc/$1/task/$1/io"; }
+b1=$(rchar "$p1")
+b2=$(rchar "$p2")
+out=$(timeout -k 2 120 "$RSH" h1 direct_t stream 32 direct h2 2>&1)
+r1=$(($(rchar "$p1") - b1))
+r2=$(($(rchar "$p2") - b2))
+printf '%s\n' "$out" | grep -q "^ok - the sink took 32 of 32" && [ "$r1" -lt $((8 << 20)) ] &&
+	[ "$r2" -lt $((8 << 20)) ] &&
+	pass "32 MiB from h1 to h2 arrived directly (the daemons read $r1 and $r2 bytes)" ||
+	fail "32 MiB from h1 to h2: $out; the daemons read $r1 and $r2 bytes"
+
 # h3's network goes away (its daemon still runs)
 coproc WATCH { on h1 mh_t watch h3 2>&1; }
 read -r -t 15 line <&"${WATCH[0]}"

@@ -1,7 +1,9 @@
 /*
- * direct_t.c - traffic between tasks of one host for test_direct.sh.
+ * direct_t.c - traffic between tasks by the direct routes, for
+ * test_direct.sh (one host) and test_fabric_route.sh (several).
  *
- *   direct_t pair N SEED       master: spawns two peers (direct_t peer),
+ *   direct_t pair N SEED [A B] master: spawns two peers (direct_t peer, on
+ *                              hosts A and B when given),
  *                              which send each other N messages of random
  *                              sizes (0 B - 4 MiB) and tags, each with a
  *                              sequence number and a checksum, switching
@@ -9,9 +11,16 @@
  *                              random mid-stream, with multicasts among
  *                              them; every message must arrive once, in
  *                              order, intact.  Prints the peers' verdicts.
- *   direct_t stream K ROUTE    master: spawns a sink and sends it K
- *                              messages of 1 MiB by ROUTE (direct or
- *                              daemon), then waits for its answer.
+ *   direct_t stream K ROUTE [H] master: spawns a sink (on host H) and
+ *                              sends it K messages of 1 MiB by ROUTE
+ *                              (direct or daemon), then waits for its
+ *                              answer.
+ *   direct_t flood K H         master: spawns on host H a task that never
+ *                              reads (direct_t idle: no pvm call after its
+ *                              first message) and sends it K messages of
+ *                              1 MiB directly, printing "sent I" after
+ *                              each and "flood done" at the end (the test
+ *                              kills the idle task to let it finish).
  *   direct_t blocked SECS      blocks in pvm_recv for SECS seconds (no
  *                              message comes), then prints its CPU time.
  *   direct_t sleeper           waits in pvm_recv for ever (to be killed).
@@ -154,16 +163,30 @@ static int peer(void)
 	return 0;
 }
 
-static int pair(int n, unsigned long seed)
+/* Spawns one task of direct_t with argv on host where (NULL: anywhere);
+ * its tid, or 0. */
+static int spawn_on(char **argv, const char *where)
+{
+	int tid = 0;
+
+	if (pvm_spawn("direct_t", argv, where != NULL ? PvmTaskHost : PvmTaskDefault,
+	              where != NULL ? (char *)where : "", 1, &tid) != 1 || tid <= 0) {
+		printf("FAIL - spawn of direct_t %s on %s (%d)\n", argv[0],
+		       where != NULL ? where : "any host", tid);
+		return 0;
+	}
+	return tid;
+}
+
+static int pair(int n, unsigned long seed, char **where)
 {
 	int tids[2], got, bad, sw;
 	struct timeval tmo = {120, 0};
 	char *argv[] = {"peer", NULL};
 
-	if (pvm_spawn("direct_t", argv, PvmTaskDefault, "", 2, tids) != 2) {
-		printf("FAIL - spawn of 2 peers\n");
-		return 1;
-	}
+	for (int k = 0; k < 2; k++)
+		if ((tids[k] = spawn_on(argv, where != NULL ? where[k] : NULL)) == 0)
+			return 1;
 	for (int k = 0; k < 2; k++) {
 		int idx = k;
 
@@ -226,7 +249,7 @@ static int sink(int k)
 	return 0;
 }
 
-static int stream(int k, const char *route)
+static int stream(int k, const char *route, const char *where)
 {
 	char arg[16], *argv[] = {"sink", arg, NULL};
 	struct timeval tmo = {60, 0};
@@ -234,10 +257,8 @@ static int stream(int k, const char *route)
 	char *buf = calloc(1, 1 << 20);
 
 	snprintf(arg, sizeof(arg), "%d", k);
-	if (buf == NULL || pvm_spawn("direct_t", argv, PvmTaskDefault, "", 1, &sinktid) != 1) {
-		printf("FAIL - spawn of the sink\n");
+	if (buf == NULL || (sinktid = spawn_on(argv, where)) == 0)
 		return 1;
-	}
 	pvm_setopt(PvmRoute, strcmp(route, "daemon") == 0 ? PvmDontRoute : PvmRouteDirect);
 	if (pvm_trecv(sinktid, TAG_GO, &tmo) <= 0) {
 		printf("FAIL - the sink did not start\n");
@@ -256,16 +277,66 @@ static int stream(int k, const char *route)
 	return fails != 0;
 }
 
+/* Says it is there, then never calls pvm again. */
+static _Noreturn void idle(void)
+{
+	pvm_initsend(PvmDataDefault);
+	pvm_send(pvm_parent(), TAG_GO);
+	for (;;)
+		pause();
+}
+
+static int flood(int k, const char *where)
+{
+	char *argv[] = {"idle", NULL};
+	struct timeval tmo = {60, 0};
+	char *buf = calloc(1, 1 << 20);
+	int tid;
+
+	if (buf == NULL || (tid = spawn_on(argv, where)) == 0)
+		return 1;
+	if (pvm_trecv(tid, TAG_GO, &tmo) <= 0) {
+		printf("FAIL - the idle task did not start\n");
+		return 1;
+	}
+	{
+		struct pvmtaskinfo *ti = NULL;
+		int nt = 0;
+
+		pvm_tasks(tid, &nt, &ti);
+		printf("idle t%x pid %d\n", tid, nt == 1 ? ti[0].ti_pid : 0);
+	}
+	fflush(stdout);
+	for (int i = 0; i < k; i++) {
+		int r;
+
+		pvm_initsend(PvmDataRaw);
+		pvm_pkbyte(buf, 1 << 20, 1);
+		if ((r = pvm_send(tid, TAG_PEER)) < 0)
+			printf("FAIL - send %d: %d\n", i, r);
+		printf("sent %d\n", i);
+		fflush(stdout);
+	}
+	printf("flood done\n");
+	free(buf);
+	pvm_exit();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 2 && strcmp(argv[1], "sink") == 0)
 		return sink(atoi(argv[2]));
 	if (argc > 3 && strcmp(argv[1], "stream") == 0)
-		return stream(atoi(argv[2]), argv[3]);
+		return stream(atoi(argv[2]), argv[3], argc > 4 ? argv[4] : NULL);
+	if (argc > 3 && strcmp(argv[1], "flood") == 0)
+		return flood(atoi(argv[2]), argv[3]);
+	if (argc > 1 && strcmp(argv[1], "idle") == 0)
+		idle();
 	if (argc > 1 && strcmp(argv[1], "peer") == 0)
 		return peer();
 	if (argc > 3 && strcmp(argv[1], "pair") == 0)
-		return pair(atoi(argv[2]), strtoul(argv[3], NULL, 0));
+		return pair(atoi(argv[2]), strtoul(argv[3], NULL, 0), argc > 5 ? argv + 4 : NULL);
 	if (argc > 2 && strcmp(argv[1], "blocked") == 0)
 		return blocked(atoi(argv[2]));
 	if (argc > 1 && strcmp(argv[1], "sleeper") == 0) {
@@ -276,6 +347,7 @@ int main(int argc, char **argv)
 		pvm_recv(-1, 99);
 		return 0;
 	}
-	fprintf(stderr, "usage: direct_t pair N SEED | blocked SECS | sleeper\n");
+	fprintf(stderr, "usage: direct_t pair N SEED [A B] | stream K ROUTE [H] | flood K H | "
+	                "blocked SECS | sleeper\n");
 	return 2;
 }
