@@ -195,6 +195,10 @@ int pvm_setopt(int what, int val)
 		return lpvm_error("pvm_setopt", PvmBadParam);
 	if (what == PvmOutputTid && !lpvm_output_tid_ok(val))
 		return lpvm_error("pvm_setopt", PvmBadParam);
+	/* as PVM's shared-memory builds check them (docs/compat.md) */
+	if ((what == PvmPollType && val != PvmPollConstant && val != PvmPollSleep) ||
+	    (what == PvmPollTime && val < 0))
+		return lpvm_error("pvm_setopt", PvmBadParam);
 	if (what == PvmDebugMask)
 		log_set_level(val > 0 ? LOG_DEBUG : LOG_WARN);
 	old = *f;

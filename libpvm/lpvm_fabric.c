@@ -11,6 +11,7 @@
 #include "log.h"
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <netinet/in.h>
 #include <pvm3.h>
 #include <stdio.h>
@@ -18,6 +19,41 @@
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
+
+/* ---- loading libfabric ---- */
+
+struct fab_lib fab_lib;
+
+int fab_lib_load(char *why, size_t whylen)
+{
+	static void *h;
+	void *sym[5];
+	static const char *const names[5] = {"fi_getinfo", "fi_freeinfo", "fi_dupinfo",
+	                                     "fi_fabric", "fi_strerror"};
+
+	if (h != NULL)
+		return 0;
+	h = dlopen(FAB_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL) {
+		snprintf(why, whylen, "cannot load %s: %s", FAB_LIBRARY, dlerror());
+		return PvmNotImpl;
+	}
+	for (int i = 0; i < 5; i++) {
+		if ((sym[i] = dlsym(h, names[i])) == NULL) {
+			snprintf(why, whylen, "%s has no %s", FAB_LIBRARY, names[i]);
+			dlclose(h);
+			h = NULL;
+			return PvmNotImpl;
+		}
+	}
+	/* POSIX: function pointers and void * convert through dlsym */
+	memcpy(&fab_lib.getinfo, &sym[0], sizeof(void *));
+	memcpy(&fab_lib.freeinfo, &sym[1], sizeof(void *));
+	memcpy(&fab_lib.dupinfo, &sym[2], sizeof(void *));
+	memcpy(&fab_lib.fabric, &sym[3], sizeof(void *));
+	memcpy(&fab_lib.strerror, &sym[4], sizeof(void *));
+	return 0;
+}
 
 /* ---- peers ---- */
 
@@ -252,7 +288,7 @@ static void close_fids(struct lpvm_fabric *fab)
 
 static struct fi_info *make_hints(const char *name, const struct sockaddr_in *src)
 {
-	struct fi_info *hints = fi_allocinfo();
+	struct fi_info *hints = fi_dupinfo(NULL); /* fi_allocinfo */
 
 	if (hints == NULL)
 		return NULL;
@@ -441,6 +477,8 @@ int lpvm_fabric_open(const struct lpvm_fabric_config *cfg, struct lpvm_fabric **
 		}
 		src = &sin;
 	}
+	if ((r = fab_lib_load(why, whylen)) != 0)
+		return r;
 	/* rxm's shared receive context preallocates ~70 MB per endpoint;
 	 * without it the buffers are per connection (docs/fabric.md).  The
 	 * user's own setting wins. */

@@ -18,6 +18,28 @@
 #include <rdma/fi_errno.h>
 #include <rdma/fi_tagged.h>
 
+/* libfabric is loaded when the first endpoint opens (dlopen), not linked:
+ * a task that never opens one never loads it and the libraries it pulls
+ * in (some install signal handlers when they load).  Its five exported
+ * functions the module calls go through this table; everything else in
+ * libfabric's API is inline calls through the objects' own operations. */
+struct fab_lib {
+	int (*getinfo)(uint32_t version, const char *node, const char *service,
+	               uint64_t flags, const struct fi_info *hints, struct fi_info **info);
+	void (*freeinfo)(struct fi_info *info);
+	struct fi_info *(*dupinfo)(const struct fi_info *info);
+	int (*fabric)(struct fi_fabric_attr *attr, struct fid_fabric **fabric, void *context);
+	const char *(*strerror)(int errnum);
+};
+extern struct fab_lib fab_lib;
+/* Loads libfabric once: 0, or PvmNotImpl with the reason in why. */
+int fab_lib_load(char *why, size_t whylen);
+#define fi_getinfo fab_lib.getinfo
+#define fi_freeinfo fab_lib.freeinfo
+#define fi_dupinfo fab_lib.dupinfo
+#define fi_fabric fab_lib.fabric
+#define fi_strerror fab_lib.strerror
+
 /* The libfabric API this code is written to (fi_context2, FI_MR_* modes). */
 #define FAB_FI_VERSION FI_VERSION(1, 11)
 

@@ -215,6 +215,8 @@ static void complete_op(struct lpvm_fabric *fab, struct fab_op *op, size_t len, 
 		if (err != 0)
 			fab_peer_failedf(fab, p, PvmNoTask, "%s: %s", what,
 			                 fi_strerror(err));
+		else
+			fab->nevents++; /* a sender may wait for it (peer_busy) */
 		break;
 	case OP_TX_BULK:
 		if (op->req != NULL) {
@@ -317,7 +319,9 @@ int lpvm_fabric_wait_prepare(struct lpvm_fabric *fab)
 		return 1;
 	if (fi_trywait(fab->fabric, fids, 1) != FI_SUCCESS)
 		return 0;
-	if (fab->rxq_head != NULL || fab->txlist != NULL)
+	/* deferred posts, and copies in flight whose completion may not wake
+	 * the descriptor, need polling */
+	if (fab->rxq_head != NULL || fab->txlist != NULL || fab->tx_bytes > 0)
 		return fab->backoff_ms > 0 ? fab->backoff_ms : 1;
 	return -1;
 }

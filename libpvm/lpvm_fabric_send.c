@@ -72,12 +72,11 @@ static ssize_t op_post(struct lpvm_fabric *fab, struct fab_op *op)
 		             &op->ctx);
 		break;
 	case OP_TX_COPY:
-		if (op->len <= fab->inject_size) {
-			r = fi_tinject(fab->ep, op->buf, op->len, to, 0);
-			if (r == 0)
-				fab_op_free(fab, op); /* copied out: no completion */
-			return r;
-		}
+		/* never fi_tinject: an injected packet has no completion, yet
+		 * rxm may still hold it (a connection being set up) until the
+		 * sender makes progress again; its completion is what tells a
+		 * sender about to stop calling us that the packet is out
+		 * (lpvm_fabric_peer_busy) */
 		r = fi_tsend(fab->ep, op->buf, op->len, NULL, to, 0, &op->ctx);
 		break;
 	case OP_TX_BULK:

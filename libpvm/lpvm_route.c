@@ -18,7 +18,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdlib.h>
+#include <time.h>
 
 /* Every route, best first; the daemon route last. */
 static const struct lpvm_route *const routes[] = {
@@ -139,6 +141,39 @@ static int progress_all(void)
 	return n;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* PVM's wait policy before sleeping: PvmPollConstant spins on every
+ * route until something comes or the time is up; PvmPollSleep polls
+ * them PvmPollTime times first (0: the routes' own short spin only).
+ * What came, with *timeout_ms reduced by the time spent (0: used up). */
+static int poll_first(int *timeout_ms)
+{
+	long long start = now_ms(), left;
+	int n = 0;
+
+	for (long i = 0; lpvm.polltype == PvmPollConstant || i < lpvm.polltime; i++) {
+		if ((n = progress_all()) != 0)
+			break;
+		if ((i & 63) == 63) {
+			if (*timeout_ms > 0 && now_ms() - start >= *timeout_ms)
+				break;
+			sched_yield(); /* a spinner on 2 cores shares them */
+		}
+	}
+	if (*timeout_ms > 0) {
+		left = *timeout_ms - (now_ms() - start);
+		*timeout_ms = left > 0 ? (int)left : 0;
+	}
+	return n;
+}
+
 int lpvm_pump(int timeout_ms)
 {
 	struct pollfd pfd[NROUTES];
@@ -155,6 +190,11 @@ int lpvm_pump(int timeout_ms)
 	n = progress_all();
 	if (n != 0 || timeout_ms == 0)
 		return n;
+	if (lpvm.polltype == PvmPollConstant || lpvm.polltime > 0) {
+		n = poll_first(&timeout_ms);
+		if (n != 0 || timeout_ms == 0)
+			return n;
+	}
 	for (;;) {
 		int wait_ms = timeout_ms;
 		nfds_t m = 0;

@@ -9,7 +9,8 @@
 #      stay far below what was sent), daemon-routed traffic does;
 #   3. the daemon makes a task's region when it registers and removes it,
 #      and its doorbell, when the task is killed with SIGKILL;
-#   4. a task blocked in pvm_recv costs (almost) no CPU;
+#   4. a task blocked in pvm_recv costs (almost) no CPU, unless it asks
+#      to spin (PvmPollType PvmPollConstant);
 #   5. nothing of the test's tasks is left in /dev/shm.
 source "$PVMX_SRC/tests/integration/lib.sh"
 
@@ -71,6 +72,14 @@ us=$(printf '%s\n' "$out" | sed -n 's/^cpu_us //p')
 [ -n "$us" ] && [ "$us" -lt 100000 ] &&
 	pass "a task blocked 2 s in pvm_recv used ${us} us of CPU" ||
 	fail "a task blocked 2 s in pvm_recv used '${us}' us of CPU"
+
+# ... and with PvmPollType = PvmPollConstant it spins instead, as asked
+out=$(cd "$TEST_TMP" && tmo 20 "$PROGS/direct_t" blocked 1 constant 2>&1)
+us=$(printf '%s\n' "$out" | sed -n 's/^cpu_us //p')
+expect_match "PvmPollType and PvmPollTime refuse values PVM refuses" "^ok - PvmPollType 7" "$out"
+[ -n "$us" ] && [ "$us" -gt 300000 ] &&
+	pass "with PvmPollConstant a task blocked 1 s spun (${us} us of CPU)" ||
+	fail "with PvmPollConstant a task blocked 1 s used only '${us}' us of CPU"
 
 vm_stop
 left=$(regions)

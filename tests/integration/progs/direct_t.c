@@ -21,8 +21,10 @@
  *                              1 MiB directly, printing "sent I" after
  *                              each and "flood done" at the end (the test
  *                              kills the idle task to let it finish).
- *   direct_t blocked SECS      blocks in pvm_recv for SECS seconds (no
- *                              message comes), then prints its CPU time.
+ *   direct_t blocked SECS [constant]  blocks in pvm_recv for SECS seconds
+ *                              (no message comes), then prints its CPU
+ *                              time; with constant, PvmPollType is
+ *                              PvmPollConstant (it spins).
  *   direct_t sleeper           waits in pvm_recv for ever (to be killed).
  */
 #include <pvm3.h>
@@ -213,13 +215,20 @@ static int pair(int n, unsigned long seed, char **where)
 	return fails != 0;
 }
 
-static int blocked(int secs)
+static int blocked(int secs, const char *policy)
 {
 	struct timeval tmo = {secs, 0};
 	struct rusage ru;
 
 	if (pvm_mytid() < 0)
 		return 1;
+	if (policy != NULL && strcmp(policy, "constant") == 0) {
+		/* PVM's values only; then spin instead of sleeping */
+		CHECK(pvm_setopt(PvmPollType, 7) == PvmBadParam &&
+		          pvm_setopt(PvmPollTime, -1) == PvmBadParam,
+		      "PvmPollType 7 and PvmPollTime -1 are refused");
+		pvm_setopt(PvmPollType, PvmPollConstant);
+	}
 	pvm_trecv(-1, 99, &tmo);
 	getrusage(RUSAGE_SELF, &ru);
 	printf("cpu_us %ld\n", (long)(ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec +
@@ -338,7 +347,7 @@ int main(int argc, char **argv)
 	if (argc > 3 && strcmp(argv[1], "pair") == 0)
 		return pair(atoi(argv[2]), strtoul(argv[3], NULL, 0), argc > 5 ? argv + 4 : NULL);
 	if (argc > 2 && strcmp(argv[1], "blocked") == 0)
-		return blocked(atoi(argv[2]));
+		return blocked(atoi(argv[2]), argc > 3 ? argv[3] : NULL);
 	if (argc > 1 && strcmp(argv[1], "sleeper") == 0) {
 		if (pvm_mytid() < 0)
 			return 1;
