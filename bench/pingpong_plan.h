@@ -34,6 +34,10 @@ static const int plan_stream_sizes[] = {
 
 #define PLAN_COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* Seconds of 1-byte round trips before the first size (the PVM
+ * program; route set-up, as MPI_Init's connections are before timing). */
+#define PLAN_SETTLE_S 1.0
+
 /* Warm-up round trips or windows before a size's timed loop. */
 static inline int plan_warmup(int bytes)
 {

@@ -4,6 +4,7 @@
 # by side:
 #   pvmx-direct     pvmx, pvm_setopt(PvmRoute, PvmRouteDirect)
 #   pvmx-dontroute  pvmx, pvm_setopt(PvmRoute, PvmDontRoute)
+#   pvmx-plain      pvmx with no tricks: no pvm_setopt, PvmDataDefault
 #   pvm346          PVM 3.4.6 (Debian pvm), its default route
 #   pvm346-direct   PVM 3.4.6, PvmRouteDirect
 #   openmpi         Open MPI: vader (shared memory) on one host, the tcp
@@ -50,7 +51,7 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${PVMX_BUILD:-$src/build}" && pwd) || exit 1
 runs=${RUNS:-3}
 scenarios=${SCENARIOS:-onehost twohost}
-all_systems="pvmx-direct pvmx-dontroute pvm346 pvm346-direct openmpi nptcp nppvm-pvmx nppvm-pvm346 npopenmpi"
+all_systems="pvmx-direct pvmx-plain pvmx-dontroute pvm346 pvm346-direct openmpi nptcp nppvm-pvmx nppvm-pvm346 npopenmpi"
 systems=${SYSTEMS:-$all_systems}
 VHOSTS=$src/scripts/vhosts
 RSH=$src/scripts/vhost-rsh
@@ -175,6 +176,14 @@ has_h2() { HOME=$1 PVM_VMID=dx timeout -k 2 10 "$RSH" h1 "$build/bin/pvm" <<<con
 
 # --- the virtual machines ------------------------------------------------
 # boot_pvmx SCENARIO HOME LOG: pvmx's master on h1 (and h2 for twohost)
+# the bench_pingpong options of a pvmx system
+pvmx_args() {
+	case $1 in
+	pvmx-plain) echo "-r default -e default" ;;
+	*) echo "-r ${1#pvmx-}" ;;
+	esac
+}
+
 boot_pvmx() {
 	local hostfile=()
 	rm -rf "$hosts_dir"/h*/tmp/pvmx-"$uid"
@@ -224,7 +233,7 @@ one_run() {
 		if boot_pvmx "$scen" "$home" "$log"; then
 			HOME=$home PVM_VMID=dx PATH=$build/bench:$build/bin:$PATH \
 				timeout -k 5 "$RUN_TIMEOUT" "$RSH" h1 exec "$build/bench/bench_pingpong" \
-				-r "${sys#pvmx-}" -i pvmx "${peer[@]}" >>"$log" 2>&1 </dev/null
+				$(pvmx_args "$sys") -i pvmx "${peer[@]}" >>"$log" 2>&1 </dev/null
 			rc=$?
 		else
 			failure="pvmx did not boot: $(tail -1 "$log")"
@@ -416,6 +425,7 @@ declare -A med=()
 while read -r s y m b v n; do
 	med[$s.$y.$m.$b]=$v
 	case $y in
+	pvmx-plain) impl=pvmx route=plain ;;
 	pvmx-*) impl=pvmx route=${y#pvmx-} ;;
 	pvm346) impl=pvm346 route=default ;;
 	pvm346-direct) impl=pvm346 route=direct ;;
@@ -434,8 +444,8 @@ fmt() { # VALUE: 3 significant digits, or "-"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a != "" && b != "" && b > 0) printf "%.2f", a / b; else printf "-"}'; }
 size() { awk -v b="$1" 'BEGIN {if (b >= 1048576) printf "%d MiB", b / 1048576;
 	else if (b >= 1024) printf "%d KiB", b / 1024; else printf "%d B", b}'; }
-table_systems=(pvmx-direct pvmx-dontroute pvm346 pvm346-direct openmpi nptcp)
-ratio_to=(openmpi pvm346 pvm346-direct nptcp)
+table_systems=(pvmx-direct pvmx-plain pvmx-dontroute pvm346 pvm346-direct openmpi nptcp)
+ratio_to=(openmpi pvm346 pvm346-direct nptcp pvmx-plain)
 for scen in $scenarios; do
 	echo
 	case $scen in
