@@ -191,6 +191,8 @@ int lpvm_receive(const char *fn, int tid, int tag, long long timeout_ms, int con
 
 	if (r < 0)
 		return r;
+	/* messages held for handlers while a send waited: theirs first */
+	lpvm_mhf_run();
 	r = wait_match(tid, tag, timeout_ms);
 	if (r == -1)
 		return 0;

@@ -116,6 +116,10 @@ static int send_frame(int dst, const int *tids, int ntids, int tag, int ctx,
 	if (iov != small)
 		free(iov);
 	free(be);
+	/* what came for handlers while the send waited runs now (their
+	 * sends go out after ours, so ours are in the caller's order) */
+	if (r == 0 && lpvm_sending == 0)
+		lpvm_mhf_run();
 	return r;
 }
 

@@ -12,7 +12,9 @@
 #   3. a task's endpoint listens on its host's address, not elsewhere;
 #   4. a receiver that never reads holds its sender up (bounded memory),
 #      and once it is killed the sender goes on and finishes;
-#   5. with PVMX_FABRIC_PROVIDER=none traffic still arrives (daemon route).
+#   5. with PVMX_FABRIC_PROVIDER=none traffic still arrives (daemon route);
+#   6. pvm_psend/pvm_precv, message handlers, pvm_recvf and a select on
+#      pvm_getfds work with a task of another host.
 # Skips (77) in a build without libfabric.
 source "$PVMX_SRC/tests/integration/lib.sh"
 
@@ -114,6 +116,14 @@ wait_until 30 done_ &&
 ! grep -q FAIL "$TEST_TMP/flood.out" && pass "every send returned 0" ||
 	fail "a send failed: $(grep FAIL "$TEST_TMP/flood.out" | head -3)"
 wait "$fpid" 2>/dev/null
+
+# 6. psend/precv, a message handler, pvm_recvf and a select on pvm_getfds
+# with the partner on another host
+out=$(cd "$TEST_TMP" && tmo 60 "$D" features 127.0.0.2 2>&1)
+printf '%s\n' "$out" | sed 's/^/    /'
+[ "$(printf '%s\n' "$out" | grep -c '^ok - ')" -ge 5 ] && ! printf '%s\n' "$out" | grep -q FAIL &&
+	pass "psend/precv, a handler, recvf and select on pvm_getfds work with a task of another host" ||
+	fail "psend/precv, handler, recvf or select with a task of another host"
 
 # 5. no fabric in this task: still there, by the daemons
 out=$(cd "$TEST_TMP" && PVMX_FABRIC_PROVIDER=none tmo 120 "$D" stream 8 direct 127.0.0.3 2>&1)

@@ -21,6 +21,12 @@
  *                              1 MiB directly, printing "sent I" after
  *                              each and "flood done" at the end (the test
  *                              kills the idle task to let it finish).
+ *   direct_t features H        master: spawns direct_t fpeer on host H and
+ *                              checks, with the messages on whatever
+ *                              route is the default (across hosts: the
+ *                              libfabric one), pvm_psend/pvm_precv, a
+ *                              message handler, pvm_recvf and a select on
+ *                              pvm_getfds woken by a message.
  *   direct_t blocked SECS [constant]  blocks in pvm_recv for SECS seconds
  *                              (no message comes), then prints its CPU
  *                              time; with constant, PvmPollType is
@@ -33,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/select.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -286,6 +293,123 @@ static int stream(int k, const char *route, const char *where)
 	return fails != 0;
 }
 
+#define TAG_PS 60
+#define TAG_MHF 61
+#define TAG_RECVF 62
+#define TAG_SELECT 63
+
+/* features' partner: answers each step of the master's */
+static int fpeer(void)
+{
+	int parent = pvm_parent(), v[4];
+
+	/* psend/precv: echo four ints back, plus one */
+	if (pvm_precv(parent, TAG_PS, v, 4, PVM_INT, NULL, NULL, NULL) < 0)
+		return 1;
+	for (int i = 0; i < 4; i++)
+		v[i]++;
+	pvm_psend(parent, TAG_PS, v, 4, PVM_INT);
+	/* for the handler, then two for recvf (it must pick the second) */
+	pvm_recv(parent, TAG_GO);
+	pvm_initsend(PvmDataDefault);
+	pvm_pkint(v, 1, 1);
+	pvm_send(parent, TAG_MHF);
+	for (int k = 1; k <= 2; k++) {
+		pvm_initsend(PvmDataDefault);
+		pvm_pkint(v, k, 1); /* the second is the larger */
+		pvm_send(parent, TAG_RECVF);
+	}
+	/* for the select: after the master sleeps in it */
+	pvm_recv(parent, TAG_GO);
+	usleep(300 * 1000);
+	pvm_initsend(PvmDataDefault);
+	pvm_pkint(v, 1, 1);
+	pvm_send(parent, TAG_SELECT);
+	pvm_recv(parent, TAG_REPORT);
+	pvm_exit();
+	return 0;
+}
+
+static int handled;
+static int on_mhf(int mid)
+{
+	(void)mid;
+	handled++;
+	return 0;
+}
+
+/* pvm_recvf matcher: TAG_RECVF messages, the larger the better */
+static int pick_larger(int bufid, int tid, int tag)
+{
+	int btag = -1, bytes = 0, src;
+
+	(void)tid;
+	(void)tag;
+	if (pvm_bufinfo(bufid, &bytes, &btag, &src) < 0 || btag != TAG_RECVF)
+		return 0;
+	return 2 + bytes; /* > 1: ranked, the highest picked */
+}
+
+static int features(const char *where)
+{
+	char *argv[] = {"fpeer", NULL};
+	int tid, v[4] = {10, 20, 30, 40}, w[4] = {0}, atid = 0, atag = 0, acnt = 0, *fds, n;
+	int (*old)(int, int, int);
+	struct timeval tmo = {10, 0};
+	fd_set set;
+
+	if ((tid = spawn_on(argv, where)) == 0)
+		return 1;
+	CHECK(pvm_psend(tid, TAG_PS, v, 4, PVM_INT) == 0 &&
+	          pvm_precv(tid, TAG_PS, w, 4, PVM_INT, &atid, &atag, &acnt) == 0 &&
+	          atid == tid && atag == TAG_PS && w[0] == 11 && w[3] == 41,
+	      "pvm_psend/pvm_precv to t%x and back (%d %d %d %d; from t%x, tag %d, %d)", tid,
+	      w[0], w[1], w[2], w[3], atid, atag, acnt);
+	CHECK(pvm_addmhf(tid, TAG_MHF, -1, on_mhf) >= 0, "pvm_addmhf");
+	pvm_initsend(PvmDataDefault);
+	pvm_send(tid, TAG_GO);
+	for (int i = 0; i < 1000 && handled == 0; i++) {
+		pvm_probe(-1, -1);
+		usleep(10 * 1000);
+	}
+	CHECK(handled == 1, "the message handler ran once for the message from t%x (%d)", tid,
+	      handled);
+	/* pvm3.h declares pvm_recvf's result with PVM's odd type */
+	old = (int (*)(int, int, int))(void (*)(void))pvm_recvf(pick_larger);
+	/* both must be in: wait for the second, then take the better */
+	for (int i = 0; i < 1000 && pvm_probe(tid, TAG_RECVF) <= 0; i++)
+		usleep(10 * 1000);
+	n = pvm_trecv(tid, TAG_RECVF, &tmo);
+	pvm_recvf(old);
+	CHECK(n > 0 && pvm_upkint(w, 2, 1) == 0, "pvm_recvf picked the larger of two");
+	n = pvm_trecv(tid, TAG_RECVF, &tmo);
+	CHECK(n > 0 && pvm_upkint(w, 1, 1) == 0, "then the smaller is still there");
+	/* select on pvm_getfds, woken by the message */
+	n = pvm_getfds(&fds);
+	pvm_initsend(PvmDataDefault);
+	pvm_send(tid, TAG_GO);
+	for (int waited = 0; waited < 10; waited++) {
+		int max = 0, r;
+		struct timeval one = {1, 0};
+
+		FD_ZERO(&set);
+		for (int i = 0; i < n; i++) {
+			FD_SET(fds[i], &set);
+			max = fds[i] > max ? fds[i] : max;
+		}
+		r = select(max + 1, &set, NULL, NULL, &one);
+		if (r > 0 && pvm_nrecv(tid, TAG_SELECT) > 0)
+			break;
+		if (waited == 9)
+			n = -1;
+	}
+	CHECK(n > 0, "a select on pvm_getfds' %d descriptors woke for the message", n);
+	pvm_initsend(PvmDataDefault);
+	pvm_send(tid, TAG_REPORT);
+	pvm_exit();
+	return fails != 0;
+}
+
 /* Says it is there, then never calls pvm again. */
 static _Noreturn void idle(void)
 {
@@ -340,6 +464,10 @@ int main(int argc, char **argv)
 		return stream(atoi(argv[2]), argv[3], argc > 4 ? argv[4] : NULL);
 	if (argc > 3 && strcmp(argv[1], "flood") == 0)
 		return flood(atoi(argv[2]), argv[3]);
+	if (argc > 2 && strcmp(argv[1], "features") == 0)
+		return features(argv[2]);
+	if (argc > 1 && strcmp(argv[1], "fpeer") == 0)
+		return fpeer();
 	if (argc > 1 && strcmp(argv[1], "idle") == 0)
 		idle();
 	if (argc > 1 && strcmp(argv[1], "peer") == 0)
