@@ -23,6 +23,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 /* a peer that could not be opened is tried again after this long */
@@ -63,6 +64,12 @@ void lpvm_shm_attach(const char *region, const char *bell)
 		return;
 	}
 	snprintf(own_region, sizeof(own_region), "%s", region);
+#ifdef PR_SET_PTRACER
+	/* Yama's ptrace_scope 1 refuses a peer's process_vm_readv of our
+	 * memory unless we allow it (as Open MPI's vader does); where it is
+	 * refused anyway, large messages are streamed (docs/shm.md) */
+	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
+#endif
 	shm_ep_set_max_msg(ep, lpvm.max_frame + FRAME_HEADER_LEN);
 	if (notify_always)
 		shm_ep_set_notify_always(ep, 1);
@@ -168,6 +175,12 @@ static int shm_send(int tid, const uint8_t *hdr, struct iovec *iov, int niov)
 		if (w < 0)
 			return w;
 		r = shm_peer_test(e->peer);
+		if (r == SHM_INPROGRESS && !shm_peer_alive(e->peer)) {
+			/* it died before taking the message: no one reads our
+			 * memory now, and the daemon knows what to do with it */
+			drop_peer(e, SHM_EPEER);
+			return LPVM_ROUTE_ELSEWHERE;
+		}
 	}
 	switch (r) {
 	case SHM_OK:

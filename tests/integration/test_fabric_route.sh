@@ -67,24 +67,26 @@ for i in 0 1 2; do
 done
 
 # 2. 64 MiB to another host: directly, then by the daemons
-b1=$(rchar "$PVMD_PID")
-b2=$(rchar "$P2")
-out=$(cd "$TEST_TMP" && tmo 120 "$D" stream 64 direct 127.0.0.2 2>&1)
-r1=$(($(rchar "$PVMD_PID") - b1))
-r2=$(($(rchar "$P2") - b2))
-expect_match "64 MiB sent directly to 127.0.0.2 arrived" "^ok - the sink took 64 of 64" "$out"
-[ "$r1" -lt $((8 << 20)) ] && [ "$r2" -lt $((8 << 20)) ] &&
-	pass "the daemons read $r1 and $r2 bytes while 64 MiB went directly" ||
-	fail "the daemons read $r1 and $r2 bytes while 64 MiB should have gone directly"
-b1=$(rchar "$PVMD_PID")
-b2=$(rchar "$P2")
-out=$(cd "$TEST_TMP" && tmo 120 "$D" stream 64 daemon 127.0.0.2 2>&1)
-r1=$(($(rchar "$PVMD_PID") - b1))
-r2=$(($(rchar "$P2") - b2))
-expect_match "64 MiB sent by the daemons arrived" "^ok - the sink took 64 of 64" "$out"
-[ "$r1" -gt $((64 << 20)) ] && [ "$r2" -gt $((64 << 20)) ] &&
-	pass "with PvmDontRoute both daemons read all of it ($r1, $r2 bytes)" ||
-	fail "with PvmDontRoute the daemons read only $r1 and $r2 bytes"
+# stream ROUTE: 64 MiB to 127.0.0.2 by ROUTE; sets OUT, R1 and R2 (what
+# the master's and 127.0.0.2's daemons read meanwhile)
+stream() {
+	local b1 b2
+	b1=$(rchar "$PVMD_PID")
+	b2=$(rchar "$P2")
+	OUT=$(cd "$TEST_TMP" && tmo 120 "$D" stream 64 "$1" 127.0.0.2 2>&1)
+	R1=$(($(rchar "$PVMD_PID") - b1))
+	R2=$(($(rchar "$P2") - b2))
+}
+stream direct
+expect_match "64 MiB sent directly to 127.0.0.2 arrived" "^ok - the sink took 64 of 64" "$OUT"
+[ "$R1" -lt $((8 << 20)) ] && [ "$R2" -lt $((8 << 20)) ] &&
+	pass "the daemons read $R1 and $R2 bytes while 64 MiB went directly" ||
+	fail "the daemons read $R1 and $R2 bytes while 64 MiB should have gone directly"
+stream daemon
+expect_match "64 MiB sent by the daemons arrived" "^ok - the sink took 64 of 64" "$OUT"
+[ "$R1" -gt $((64 << 20)) ] && [ "$R2" -gt $((64 << 20)) ] &&
+	pass "with PvmDontRoute both daemons read all of it ($R1, $R2 bytes)" ||
+	fail "with PvmDontRoute the daemons read only $R1 and $R2 bytes"
 
 # 3 and 4. a receiver on 127.0.0.3 that never reads
 (cd "$TEST_TMP" && tmo 120 "$D" flood 64 127.0.0.3 >"$TEST_TMP/flood.out" 2>&1) &
