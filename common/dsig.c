@@ -85,7 +85,20 @@ static int float_field_of(const void *v, const unsigned char *le, size_t n, int 
 	return big ? format | ORDER_BIG << 4 : 0;
 }
 
+/* What this machine is never changes: worked out once (every pack and
+ * unpack asks).  Racing threads would compute the same value. */
+static int native_sig(void);
+
 int dsig_native(void)
+{
+	static int sig = -1;
+
+	if (sig == -1)
+		sig = native_sig();
+	return sig;
+}
+
+static int native_sig(void)
 {
 	static const unsigned char f_le[4] = {0x00, 0x00, 0xc0, 0x3f};       /* 1.5f */
 	static const unsigned char d_le[8] = {0, 0, 0, 0, 0, 0, 0xf8, 0x3f}; /* 1.5 */
