@@ -500,7 +500,7 @@ int lpvm_fabric_open(const struct lpvm_fabric_config *cfg, struct lpvm_fabric **
 	fab->fd = -1;
 	if (getrandom(&fab->instance, sizeof(fab->instance), GRND_NONBLOCK) !=
 	    (ssize_t)sizeof(fab->instance))
-		fab->instance = (uint32_t)now_ms() ^ (uint32_t)getpid() << 16;
+		fab->instance = (uint32_t)clock_now_ms() ^ (uint32_t)getpid() << 16;
 	for (k = 0; k < n; k++) {
 		r = open_provider(fab, names[k], src, one, sizeof(one));
 		if (r == 0)

@@ -8,6 +8,8 @@
 
 #include "lpvm_fabric.h"
 
+#include "clock.h"
+
 #include <stdint.h>
 #include <time.h>
 
@@ -182,14 +184,6 @@ static inline uint32_t get32(const uint8_t *p)
 static inline uint64_t get64(const uint8_t *p)
 {
 	return (uint64_t)get32(p) << 32 | get32(p + 4);
-}
-
-static inline int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static inline uint8_t byte_order(void)

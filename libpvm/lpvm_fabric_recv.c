@@ -328,7 +328,7 @@ int lpvm_fabric_wait_prepare(struct lpvm_fabric *fab)
 
 int lpvm_fabric_progress(struct lpvm_fabric *fab, int timeout_ms)
 {
-	int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+	int64_t deadline = timeout_ms > 0 ? clock_now_ms() + timeout_ms : 0;
 	uint64_t before = fab->nevents;
 	struct pollfd pfd;
 
@@ -347,7 +347,7 @@ int lpvm_fabric_progress(struct lpvm_fabric *fab, int timeout_ms)
 			return 0;
 		sleep_ms = -1;
 		if (timeout_ms > 0) {
-			sleep_ms = (int)(deadline - now_ms());
+			sleep_ms = (int)(deadline - clock_now_ms());
 			if (sleep_ms <= 0)
 				return 0;
 		}

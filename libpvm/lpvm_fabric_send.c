@@ -504,14 +504,14 @@ int lpvm_fabric_send_test(struct lpvm_fabric *fab, struct lpvm_fabric_send **req
 int lpvm_fabric_wait(struct lpvm_fabric *fab, struct lpvm_fabric_send **reqp,
                      int timeout_ms)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = clock_now_ms() + timeout_ms;
 
 	for (;;) {
 		int left, r = lpvm_fabric_send_test(fab, reqp);
 
 		if (r != 0)
 			return r;
-		left = timeout_ms < 0 ? -1 : (int)(deadline - now_ms());
+		left = timeout_ms < 0 ? -1 : (int)(deadline - clock_now_ms());
 		if (timeout_ms >= 0 && left <= 0)
 			return 0;
 		r = lpvm_fabric_progress(fab, left);

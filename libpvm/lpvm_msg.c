@@ -6,6 +6,7 @@
  */
 #include "lpvm.h"
 
+#include "clock.h"
 #include "tid.h"
 
 #include <errno.h>
@@ -147,20 +148,12 @@ static int check_recv(const char *fn, int tid, int tag)
 	return 0;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Waits up to timeout_ms (< 0: forever) for a match; returns its queue
  * index, -1 on timeout, or an error code (< -1 never collides: codes are
  * PVM's, all <= -2). */
 static int wait_match(int tid, int tag, long long timeout_ms)
 {
-	long long deadline = timeout_ms < 0 ? 0 : now_ms() + timeout_ms;
+	long long deadline = timeout_ms < 0 ? 0 : clock_now_ms() + timeout_ms;
 	int i, r;
 
 	for (;;) {
@@ -170,7 +163,7 @@ static int wait_match(int tid, int tag, long long timeout_ms)
 		if (timeout_ms < 0) {
 			r = lpvm_pump(-1);
 		} else {
-			long long left = deadline - now_ms();
+			long long left = deadline - clock_now_ms();
 
 			if (left < 0)
 				left = 0;

@@ -6,6 +6,7 @@
 #include "lpvm.h"
 #include "lpvm_route.h"
 
+#include "clock.h"
 #include "pvmx.h"
 #include "tid.h"
 
@@ -147,17 +148,9 @@ int lpvm_output_take(struct msgbuf *mb)
 	return 1;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void lpvm_output_drain(void)
 {
-	long long deadline = now_ms() + DRAIN_MS;
+	long long deadline = clock_now_ms() + DRAIN_MS;
 
 	if (out_file == NULL || lpvm.fd < 0)
 		return;
@@ -169,7 +162,7 @@ void lpvm_output_drain(void)
 		        "libpvm [t%x]: child task(s) still running.  waiting...\n",
 		        (unsigned)lpvm.mytid);
 	while (nsources > 0) {
-		long long left = deadline - now_ms();
+		long long left = deadline - clock_now_ms();
 
 		if (left <= 0 || lpvm_pump((int)left) < 0)
 			break;

@@ -12,6 +12,7 @@
 #include "lpvm.h"
 #include "lpvm_route.h"
 
+#include "clock.h"
 #include "frame.h"
 #include "tid.h"
 
@@ -148,53 +149,24 @@ static int progress_all(void)
 	return n;
 }
 
-static long long now_ms(void)
+/* Polls every route until something comes, polls (-1: no limit) or ns
+ * (-1: no limit) run out, or *timeout_ms passes; *timeout_ms is reduced
+ * by the time spent (0: used up).  What came. */
+static int spin(long polls, int64_t ns, int *timeout_ms)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* PVM's wait policy before sleeping: PvmPollConstant spins on every
- * route until something comes or the time is up; PvmPollSleep polls
- * them PvmPollTime times first (0: the routes' own short spin only).
- * What came, with *timeout_ms reduced by the time spent (0: used up). */
-static int poll_first(int *timeout_ms)
-{
-	long long start = now_ms(), left;
+	int64_t start = clock_now_ns(), spent = 0;
 	int n = 0;
 
-	for (long i = 0; lpvm.polltype == PvmPollConstant || i < lpvm.polltime; i++) {
+	if (*timeout_ms > 0 && (ns < 0 || (int64_t)*timeout_ms * 1000000 < ns))
+		ns = (int64_t)*timeout_ms * 1000000;
+	for (long i = 0; polls < 0 || i < polls; i++) {
 		if ((n = progress_all()) != 0)
 			break;
-		if ((i & 63) == 63) {
-			if (*timeout_ms > 0 && now_ms() - start >= *timeout_ms)
-				break;
+		spent = clock_now_ns() - start;
+		if (ns >= 0 && spent >= ns)
+			break;
+		if ((i & 63) == 63)
 			sched_yield(); /* a spinner on 2 cores shares them */
-		}
-	}
-	if (*timeout_ms > 0) {
-		left = *timeout_ms - (now_ms() - start);
-		*timeout_ms = left > 0 ? (int)left : 0;
-	}
-	return n;
-}
-
-/* Polls every route for up to ns (or *timeout_ms, if shorter; reduced by
- * the time spent): what came. */
-static int spin_for(long long ns, int *timeout_ms)
-{
-	struct timespec a, b;
-	long long spent = 0;
-	int n = 0;
-
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	if (*timeout_ms > 0 && (long long)*timeout_ms * 1000000 < ns)
-		ns = (long long)*timeout_ms * 1000000;
-	while (spent < ns && (n = progress_all()) == 0) {
-		clock_gettime(CLOCK_MONOTONIC, &b);
-		spent = (b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec);
 	}
 	if (*timeout_ms > 0) {
 		*timeout_ms -= (int)(spent / 1000000);
@@ -207,7 +179,6 @@ static int spin_for(long long ns, int *timeout_ms)
 int lpvm_pump(int timeout_ms)
 {
 	struct pollfd pfd[NROUTES];
-	const struct lpvm_route *sleeper = NULL;
 	int n, r;
 
 	if (lpvm.fd < 0)
@@ -220,23 +191,25 @@ int lpvm_pump(int timeout_ms)
 	n = progress_all();
 	if (n != 0 || timeout_ms == 0)
 		return n;
-	if (lpvm.polltype == PvmPollConstant || lpvm.polltime > 0) {
-		n = poll_first(&timeout_ms);
-		if (n != 0 || timeout_ms == 0)
-			return n;
-	} else if (lpvm_route_fabric.fd() >= 0) {
-		/* a reply from another host takes tens of microseconds: spin
-		 * that long before the two wake-ups a sleep costs (the
-		 * shared-memory route spins on its own rings in its wait) */
-		n = spin_for(FABRIC_SPIN_NS, &timeout_ms);
-		if (n != 0 || timeout_ms == 0)
-			return n;
-	}
+	/* PVM's wait policy: PvmPollConstant spins until something comes or
+	 * the time is up, PvmPollSleep polls PvmPollTime times first; else,
+	 * while the fabric route is open, a reply from another host takes
+	 * tens of microseconds: spin that long before the two wake-ups a
+	 * sleep costs (the shared-memory route spins on its own rings in
+	 * its wait) */
+	n = 0;
+	if (lpvm.polltype == PvmPollConstant)
+		n = spin(-1, -1, &timeout_ms);
+	else if (lpvm.polltime > 0)
+		n = spin(lpvm.polltime, -1, &timeout_ms);
+	else if (lpvm_route_fabric.fd() >= 0)
+		n = spin(-1, FABRIC_SPIN_NS, &timeout_ms);
+	if (n != 0 || timeout_ms == 0)
+		return n;
 	for (;;) {
+		const struct lpvm_route *sleeper = NULL;
 		int wait_ms = timeout_ms;
 		nfds_t m = 0;
-
-		sleeper = NULL;
 
 		for (size_t i = 0; i < NROUTES; i++) {
 			int fd = routes[i]->fd(), cap;

@@ -24,6 +24,7 @@
 #include "lpvm_fabric.h"
 #include "lpvm_route.h"
 
+#include "clock.h"
 #include "frame.h"
 #include "log.h"
 #include "tid.h"
@@ -63,21 +64,13 @@ static char bind_to[64]; /* from the register reply; "": ask */
 
 static int ensure_endpoint(void);
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* next time to ask, after a pause that doubles (retry_at 0: now) */
 static void backoff(long long *retry_at, long long *pause)
 {
 	*pause = *pause == 0 ? RETRY_FIRST_NS : *pause * 2;
 	if (*pause > RETRY_MAX_NS)
 		*pause = RETRY_MAX_NS;
-	*retry_at = now_ns() + *pause;
+	*retry_at = clock_now_ns() + *pause;
 }
 
 static struct fpeer *entry_of(int tid, int create)
@@ -245,7 +238,7 @@ static int ensure_endpoint(void)
 
 	if (ep_state == EP_OPEN)
 		return 0;
-	if (ep_state == EP_NEVER || now_ns() < ep_retry_at)
+	if (ep_state == EP_NEVER || clock_now_ns() < ep_retry_at)
 		return PvmNoEntry;
 	if (bind_to[0] != '\0') {
 		open_endpoint(bind_to);
@@ -312,7 +305,7 @@ static int fabric_open_peer(int tid)
 		return PvmNoEntry;
 	if (e == NULL && (e = entry_of(tid, 1)) == NULL)
 		return PvmNoMem;
-	if (e->state == P_NEVER || now_ns() < e->retry_at)
+	if (e->state == P_NEVER || clock_now_ns() < e->retry_at)
 		return PvmNoEntry;
 	return enter_peer(e);
 }
@@ -359,13 +352,13 @@ static int wait_some(int tid, long long *since)
 	if (r < 0)
 		return r;
 	if (r > 0) {
-		*since = now_ns();
+		*since = clock_now_ns();
 		return 0;
 	}
-	if (now_ns() - *since >= STUCK_MS * 1000000LL && (e = entry_of(tid, 0)) != NULL &&
+	if (clock_now_ns() - *since >= STUCK_MS * 1000000LL && (e = entry_of(tid, 0)) != NULL &&
 	    e->state == P_OK) {
 		check_stuck(e);
-		*since = now_ns();
+		*since = clock_now_ns();
 	}
 	return 0;
 }
@@ -374,7 +367,7 @@ static int fabric_send(int tid, const uint8_t *hdr, struct iovec *iov, int niov)
 {
 	struct fpeer *e = entry_of(tid, 0);
 	struct lpvm_fabric_send *req = NULL;
-	long long since = now_ns();
+	long long since = clock_now_ns();
 	int r;
 
 	if (fab == NULL || e == NULL || e->state != P_OK)

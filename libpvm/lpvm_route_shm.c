@@ -12,6 +12,7 @@
 #include "lpvm.h"
 #include "lpvm_route.h"
 
+#include "clock.h"
 #include "frame.h"
 #include "log.h"
 #include "paths.h"
@@ -40,14 +41,6 @@ static char own_region[96]; /* its name, removed when we leave */
 static struct peer_entry *peers;
 static int npeers, peers_cap;
 static int notify_always;
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 void lpvm_shm_attach(const char *region, const char *bell)
 {
@@ -114,14 +107,14 @@ static int shm_open_peer(int tid)
 		return PvmNoMem;
 	if (e->peer != NULL)
 		return 0;
-	if (e->failed_ns != 0 && now_ns() - e->failed_ns < RETRY_NS)
+	if (e->failed_ns != 0 && clock_now_ns() - e->failed_ns < RETRY_NS)
 		return PvmNoEntry;
 	if (paths_shm_region(name, sizeof(name), tid) != 0)
 		return PvmNoEntry;
 	r = shm_peer_open(ep, name, &e->peer);
 	if (r != SHM_OK) {
 		e->peer = NULL;
-		e->failed_ns = now_ns();
+		e->failed_ns = clock_now_ns();
 		return PvmNoEntry;
 	}
 	return 0;
@@ -133,7 +126,7 @@ static void drop_peer(struct peer_entry *e, int r)
 	log_debug("t%x: shared-memory route closed: %s", (unsigned)e->tid, shm_strerror(r));
 	shm_peer_close(e->peer);
 	e->peer = NULL;
-	e->failed_ns = now_ns();
+	e->failed_ns = clock_now_ns();
 }
 
 /* While a send waits for room or for the receiver to take a large

@@ -6,6 +6,7 @@
  */
 #include "shm_impl.h"
 
+#include "clock.h"
 #include "log.h"
 
 #include <errno.h>
@@ -178,14 +179,6 @@ void shm_wake_sender(struct shm_ep *ep, struct shm_slot *s)
 		shm_bell_ring(ep->send_sock, path);
 }
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static int peer_progressed(const struct shm_peer *p)
 {
 	return atomic_load_explicit(&p->slot->tail, memory_order_acquire) != p->tail ||
@@ -222,7 +215,7 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
              struct pollfd *fds, int nfds, int timeout_ms)
 {
 	struct pollfd small[8], *pfd = small;
-	int64_t start = now_ns(), deadline, spin_end, slept, spin;
+	int64_t start = clock_now_ns(), deadline, spin_end, slept, spin;
 	int k, r, ms, err, sending = 0;
 	uint64_t reading = 0;
 
@@ -256,7 +249,7 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
 	for (k = 1;; k++) {
 		if (ready(ep, peers, npeers))
 			return 1;
-		if (spin_end <= start || (k % 16 == 0 && now_ns() >= spin_end))
+		if (spin_end <= start || (k % 16 == 0 && clock_now_ns() >= spin_end))
 			break;
 		shm_cpu_relax();
 	}
@@ -285,13 +278,13 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
 	if (deadline == INT64_MAX) {
 		ms = -1;
 	} else {
-		int64_t left = deadline - now_ns();
+		int64_t left = deadline - clock_now_ns();
 
 		ms = left <= 0 ? 0 : (int)((left + 999999) / 1000000);
 	}
-	slept = now_ns();
+	slept = clock_now_ns();
 	r = poll(pfd, (nfds_t)nfds + 1, ms);
-	slept = now_ns() - slept;
+	slept = clock_now_ns() - slept;
 	/* woken soon: spinning that much longer would have caught it */
 	if (sending)
 		;
