@@ -149,6 +149,30 @@ static int progress_all(void)
 	return n;
 }
 
+/* After a wait that found work: a route whose descriptor was polled and
+ * is not ready has nothing (the daemon route: that saves a system call
+ * when the shared-memory rings woke the wait, on the path of every
+ * local reply); the others are asked, and handlers of what came run.
+ * The next lpvm_pump asks all. */
+static int progress_woken(const struct pollfd *pfd, const int *polled)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < NROUTES; i++) {
+		int r;
+
+		if (polled[i] >= 0 && routes[i]->prepare == NULL &&
+		    (pfd[polled[i]].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) == 0)
+			continue;
+		if ((r = routes[i]->progress(0)) < 0)
+			return r;
+		n += r;
+	}
+	/* (the daemon route's progress runs them too, last of all) */
+	lpvm_mhf_run();
+	return n;
+}
+
 /* Polls every route until something comes, polls (-1: no limit) or ns
  * (-1: no limit) run out, or *timeout_ms passes; *timeout_ms is reduced
  * by the time spent (0: used up).  What came. */
@@ -208,22 +232,25 @@ int lpvm_pump(int timeout_ms)
 		return n;
 	for (;;) {
 		const struct lpvm_route *sleeper = NULL;
-		int wait_ms = timeout_ms;
+		int wait_ms = timeout_ms, polled[NROUTES];
 		nfds_t m = 0;
 
 		for (size_t i = 0; i < NROUTES; i++) {
 			int fd = routes[i]->fd(), cap;
 
+			polled[i] = -1;
 			if (routes[i]->prepare != NULL && (cap = routes[i]->prepare()) >= 0 &&
 			    (wait_ms < 0 || cap < wait_ms))
 				wait_ms = cap;
 
 			if (fd < 0)
 				continue;
-			if (routes[i]->wait != NULL && sleeper == NULL)
+			if (routes[i]->wait != NULL && sleeper == NULL) {
 				sleeper = routes[i]; /* it polls the others' fds */
-			else
+			} else {
+				polled[i] = (int)m;
 				pfd[m++] = (struct pollfd){.fd = fd, .events = POLLIN};
+			}
 		}
 		r = wait_ms == 0 ? 0
 		    : sleeper != NULL ? sleeper->wait(pfd, (int)m, wait_ms)
@@ -232,7 +259,7 @@ int lpvm_pump(int timeout_ms)
 			continue;
 		if (r < 0)
 			return 0;
-		n = progress_all();
+		n = r > 0 ? progress_woken(pfd, polled) : progress_all();
 		/* a route's cap ended the sleep early: sleep the rest */
 		if (n != 0 || wait_ms == timeout_ms)
 			return n;

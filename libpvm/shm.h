@@ -34,6 +34,8 @@
 #define SHM_DEFAULT_EAGER (16u * 1024u)
 #define SHM_DEFAULT_SPIN_NS 20000L
 #define SHM_DEFAULT_SPIN_MAX_NS 200000L
+/* how often a spinning shm_wait polls the caller's other descriptors */
+#define SHM_FD_CHECK_NS 5000L
 
 /* Results.  Not PVM codes: the transport seam maps them (SHM_FULL and
  * SHM_EPEER to the daemon route, SHM_ENOMEM to PvmNoMem, ...). */

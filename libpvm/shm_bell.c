@@ -10,6 +10,8 @@
 #include "log.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -215,7 +217,7 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
              struct pollfd *fds, int nfds, int timeout_ms)
 {
 	struct pollfd small[8], *pfd = small;
-	int64_t start = clock_now_ns(), deadline, spin_end, slept, spin;
+	int64_t start = clock_now_ns(), deadline, spin_end, slept, spin, fd_check;
 	int k, r, ms, err, sending = 0;
 	uint64_t reading = 0;
 
@@ -245,12 +247,30 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
 	spin_end = start + spin;
 	if (spin_end > deadline)
 		spin_end = deadline;
-	/* a check is a few loads; the clock is read every 16 of them */
+	/* a check is a few loads; the clock is read every 16 of them, and
+	 * the other descriptors (the daemon's socket) are polled every
+	 * SHM_FD_CHECK_NS: a frame from another route must not wait for the
+	 * end of a spin that only our rings can end */
+	fd_check = start + SHM_FD_CHECK_NS;
 	for (k = 1;; k++) {
+		int64_t now;
+
 		if (ready(ep, peers, npeers))
 			return 1;
-		if (spin_end <= start || (k % 16 == 0 && clock_now_ns() >= spin_end))
+		if (spin_end <= start)
 			break;
+		if (k % 16 == 0) {
+			if ((now = clock_now_ns()) >= spin_end)
+				break;
+			if (now >= fd_check) {
+				for (int i = 0; i < nfds; i++)
+					fds[i].revents = 0;
+				if (nfds > 0 && poll(fds, (nfds_t)nfds, 0) > 0)
+					return 1;
+				sched_yield(); /* the daemon may need this core */
+				fd_check = clock_now_ns() + SHM_FD_CHECK_NS;
+			}
+		}
 		shm_cpu_relax();
 	}
 
@@ -285,10 +305,11 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
 	slept = clock_now_ns();
 	r = poll(pfd, (nfds_t)nfds + 1, ms);
 	slept = clock_now_ns() - slept;
-	/* woken soon: spinning that much longer would have caught it */
+	/* woken soon by our rings: spinning that much longer would have
+	 * caught it (a wake-up by another descriptor says nothing of them) */
 	if (sending)
 		;
-	else if (r > 0 && slept < ep->spin_max)
+	else if (r > 0 && (pfd[0].revents & POLLIN) && slept < ep->spin_max)
 		ep->spin_cur = 2 * (ep->spin_cur + slept) < ep->spin_max
 		                   ? 2 * (ep->spin_cur + slept)
 		                   : ep->spin_max;

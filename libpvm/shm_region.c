@@ -168,6 +168,7 @@ int shm_map_open(const char *name, struct shm_map *m)
 	struct shm_region_hdr copy;
 	const char *why = NULL;
 	struct stat st;
+	ssize_t got;
 	void *p;
 	int fd;
 
@@ -185,14 +186,26 @@ int shm_map_open(const char *name, struct shm_map *m)
 		close(fd);
 		return SHM_ESYS;
 	}
+	/* its daemon creates it, then sizes and fills it: a sender that
+	 * found the name in between tries again later, without a word */
+	if (st.st_uid == geteuid() && (st.st_mode & 077) == 0 && st.st_size == 0) {
+		close(fd);
+		errno = EAGAIN;
+		return SHM_ESYS;
+	}
 	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0 ||
 	    (size_t)st.st_size < SHM_HEADER_BYTES) {
 		log_warn("shm: %s: not ours, open to others, or too short", name);
 		close(fd);
 		return SHM_EBADREGION;
 	}
-	if (pread(fd, &copy, sizeof(copy), 0) != (ssize_t)sizeof(copy) ||
-	    !header_ok(&copy, (size_t)st.st_size, &why)) {
+	got = pread(fd, &copy, sizeof(copy), 0);
+	if (got == (ssize_t)sizeof(copy) && copy.magic == 0) {
+		close(fd); /* (being filled: as above) */
+		errno = EAGAIN;
+		return SHM_ESYS;
+	}
+	if (got != (ssize_t)sizeof(copy) || !header_ok(&copy, (size_t)st.st_size, &why)) {
 		log_warn("shm: %s: %s", name, why != NULL ? why : "unreadable header");
 		close(fd);
 		return SHM_EBADREGION;

@@ -567,6 +567,22 @@ static void expect_refused(const char *what, struct task *t)
 		shm_ep_close(ep);
 }
 
+static void expect_not_ready(const char *what, struct task *t)
+{
+	struct shm_ep *ep = NULL;
+	int r;
+
+	errno = 0;
+	r = shm_ep_open(t->region, t->tid, t->bell, &ep);
+	if (r != SHM_ESYS || errno != EAGAIN)
+		fprintf(stderr, "region being made (%s): %s, errno %d\n", what,
+		        shm_strerror(r), errno);
+	CHECK_EQ(what, SHM_ESYS, r);
+	CHECK_EQ(what, EAGAIN, errno);
+	if (ep != NULL)
+		shm_ep_close(ep);
+}
+
 static void test_region_damaged(void)
 {
 	struct task t;
@@ -617,8 +633,22 @@ static void test_region_damaged(void)
 	CHECK_EQ("truncate to 100", 0, ftruncate(fd, 100));
 	close(fd);
 	expect_refused("file shorter than a header", &t);
+	/* a region its daemon is still making (created, not yet sized, or
+	 * sized but not filled) is not damaged: "try later" (SHM_ESYS,
+	 * EAGAIN), and the sender stays quiet */
+	fd = shm_open(t.region, O_RDWR, 0);
+	CHECK_EQ("truncate to 0", 0, ftruncate(fd, 0));
+	close(fd);
+	expect_not_ready("created, not sized", &t);
 	fd = shm_open(t.region, O_RDWR, 0);
 	CHECK_EQ("restore size", 0, ftruncate(fd, (off_t)good.total_bytes));
+	close(fd);
+	poke(t.region, 0, &good, sizeof(good));
+	u32 = 0;
+	poke(t.region, offsetof(struct shm_region_hdr, magic), &u32, 4);
+	expect_not_ready("sized, not filled", &t);
+	poke(t.region, 0, &good, sizeof(good));
+	fd = shm_open(t.region, O_RDWR, 0);
 	CHECK_EQ("open to others", 0, fchmod(fd, 0644));
 	close(fd);
 	expect_refused("mode 0644", &t);
