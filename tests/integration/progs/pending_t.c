@@ -7,7 +7,8 @@
  *   pending_t spawnwait HOST NAME  spawns "pending_t wait NAME" on HOST:
  *                                "spawnwait TID" (hex)
  *   pending_t kill TID           pvm_kill (TID in hex): "kill RC"
- *   pending_t put NAME           putinfo of one int (42), persistent: "put RC"
+ *   pending_t put NAME           putinfo of one int (42), persistent and
+ *                                overwritable (a waiter may read and delete it): "put RC"
  *   pending_t get NAME           recvinfo without waiting: "get RC VALUE"
  *   pending_t tasks TID          pvm_tasks(TID in hex): "tasks RC"
  *   pending_t spawn HOST         one "pending_t sleep" there: "spawn RC TID"
@@ -57,7 +58,8 @@ int main(int argc, char **argv)
 		int v = 42, buf = pvm_initsend(PvmDataDefault);
 
 		pvm_pkint(&v, 1, 1);
-		printf("put %d\n", pvm_putinfo(argv[2], buf, PvmMboxPersistent));
+		printf("put %d\n", pvm_putinfo(argv[2], buf,
+		                               PvmMboxPersistent | PvmMboxOverWritable));
 	} else if (strcmp(cmd, "get") == 0 && argc == 3) {
 		int v = 0;
 
