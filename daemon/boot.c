@@ -37,7 +37,8 @@ struct boot_one {
 	char addr[64];
 	pid_t pid; /* the remote shell */
 	int out;   /* its stdout */
-	struct event *ev, *timer;
+	struct event *ev;
+	struct pending *start; /* its PENDING_HOST_START, with the deadline */
 	char line[BOOT_LINE_MAX];
 	size_t linelen;
 	char arch[32];
@@ -45,62 +46,44 @@ struct boot_one {
 	int done;
 };
 
-/* One pvm_addhosts / pvm_delhosts request. */
+/* One pvm_addhosts request: the arg of its PENDING_ADD_HOSTS. */
 struct boot_job {
-	TAILQ_ENTRY(boot_job) entry;
-	int requester;
-	uint32_t seq;
+	struct pending *p;
+	struct reply_addr to;
 	size_t n, waiting;
 	int32_t *infos;
 	struct boot_one *ones;
 };
-TAILQ_HEAD(boot_job_list, boot_job);
-
-static struct boot_job_list jobs = TAILQ_HEAD_INITIALIZER(jobs);
 
 /* host file entries given to the master at its start: options for
  * hosts added later by name ('&' lines, and the others after a delete) */
 static struct hostfile_entry *known;
 static size_t nknown;
 static struct hostfile_entry known_defaults;
-/* the host file's own add, and the tasks waiting for it (pvm_start_pvmd
- * with block, the console's `pvm hostfile`) */
+/* the host file's own add; the tasks waiting for it (pvm_start_pvmd
+ * with block, the console's `pvm hostfile`) are PENDING_BOOT_WAITs */
 static struct boot_job *hostfile_job;
-struct boot_waiter {
-	int tid;
-	uint32_t seq;
-};
-static struct boot_waiter *boot_waiters;
-static size_t nboot_waiters;
 
 static void boot_waiters_answer(void)
 {
-	for (size_t i = 0; i < nboot_waiters; i++)
-		route_status(boot_waiters[i].tid, boot_waiters[i].seq, hosttab_count());
-	free(boot_waiters);
-	boot_waiters = NULL;
-	nboot_waiters = 0;
+	struct pending *p;
+
+	while ((p = pending_next(PENDING_BOOT_WAIT, NULL)) != NULL) {
+		reply_status(&p->to, hosttab_count());
+		pending_done(p);
+	}
 }
 
 /* Answered once the host file's hosts are in (or failed): at once when
  * there is none or it is done; the answer is the number of hosts. */
 void boot_wait(int tid, uint32_t seq)
 {
-	struct boot_waiter *w;
+	struct reply_addr to = {tid, seq};
 
-	if (hostfile_job == NULL) {
-		route_status(tid, seq, hosttab_count());
-		return;
-	}
-	w = realloc(boot_waiters, sizeof(*w) * (nboot_waiters + 1));
-	if (w == NULL) {
-		route_status(tid, seq, PvmNoMem);
-		return;
-	}
-	boot_waiters = w;
-	boot_waiters[nboot_waiters].tid = tid;
-	boot_waiters[nboot_waiters].seq = seq;
-	nboot_waiters++;
+	if (hostfile_job == NULL)
+		reply_status(&to, hosttab_count());
+	else if (pending_add(PENDING_BOOT_WAIT, &to, 0, 0, NULL, NULL) == NULL)
+		reply_status(&to, PvmNoMem);
 }
 
 static int boot_timeout_s(void)
@@ -139,19 +122,18 @@ static void job_reply(struct boot_job *job)
 		hr.code += job->infos[i] >= 0;
 	hr.infos = job->infos;
 	hr.n_infos = job->n;
-	ctl.seq = job->seq;
 	ctl.body_case = PVMX__CONTROL__BODY_HOSTS_REPLY;
 	ctl.hosts_reply = &hr;
-	route_control(job->requester, &ctl);
+	reply_control(&job->to, &ctl);
 }
 
 static void one_cleanup(struct boot_one *o)
 {
 	if (o->ev != NULL)
 		event_free(o->ev);
-	if (o->timer != NULL)
-		event_free(o->timer);
-	o->ev = o->timer = NULL;
+	o->ev = NULL;
+	pending_done(o->start);
+	o->start = NULL;
 	if (o->out >= 0)
 		close(o->out);
 	o->out = -1;
@@ -183,7 +165,7 @@ static void one_finish(struct boot_one *o, int info)
 			boot_waiters_answer();
 		}
 		job_reply(job);
-		TAILQ_REMOVE(&jobs, job, entry);
+		pending_done(job->p);
 		job_free(job);
 	}
 }
@@ -310,13 +292,16 @@ static void one_read(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-static void one_timeout(evutil_socket_t fd, short what, void *arg)
+/* The start's deadline (or the daemon exits: the job frees it). */
+static void one_timeout(const struct pending *p, enum pending_why why, void *arg)
 {
 	struct boot_one *o = arg;
 	char name[LOG_PRINTABLE_LEN];
 
-	(void)fd;
-	(void)what;
+	(void)p;
+	o->start = NULL;
+	if (why != PENDING_DEADLINE)
+		return;
 	log_error("add %s: no daemon started within %d s",
 	          log_printable(name, sizeof(name), o->e.name), boot_timeout_s());
 	one_finish(o, PvmCantStart);
@@ -356,7 +341,6 @@ static int one_start(struct boot_one *o)
 	const char *dx = o->e.dx;
 	int in[2], out[2], len;
 	char **argv;
-	struct timeval tmo = {boot_timeout_s(), 0};
 
 	if (dx[0] == '\0') {
 		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -414,9 +398,9 @@ static int one_start(struct boot_one *o)
 	o->out = out[0];
 	fcntl(o->out, F_SETFL, O_NONBLOCK);
 	o->ev = event_new(pvmd.base, o->out, EV_READ | EV_PERSIST, one_read, o);
-	o->timer = evtimer_new(pvmd.base, one_timeout, o);
-	if (o->ev == NULL || o->timer == NULL || event_add(o->ev, NULL) != 0 ||
-	    evtimer_add(o->timer, &tmo) != 0)
+	o->start = pending_add(PENDING_HOST_START, &o->job->to, 0,
+	                       boot_timeout_s() * 1000, one_timeout, o);
+	if (o->ev == NULL || o->start == NULL || event_add(o->ev, NULL) != 0)
 		return PvmOutOfRes;
 	log_info("add %s: starting t%x with %s",
 	         log_printable(name, sizeof(name), o->e.name),
@@ -428,12 +412,14 @@ static int one_start(struct boot_one *o)
 /* Whether name is in the table or being added. */
 static int name_taken(const char *name)
 {
-	struct boot_job *job;
+	struct pending *p;
 
 	if (hosttab_by_listed_name(name) != NULL || strcasecmp(name, pvmd.hostname) == 0)
 		return 1;
-	TAILQ_FOREACH(job, &jobs, entry)
-	{
+	for (p = pending_next(PENDING_ADD_HOSTS, NULL); p != NULL;
+	     p = pending_next(PENDING_ADD_HOSTS, p)) {
+		const struct boot_job *job = p->arg;
+
 		for (size_t i = 0; i < job->n; i++) {
 			if (job->ones[i].index > 0 && !job->ones[i].done &&
 			    strcasecmp(job->ones[i].e.name, name) == 0)
@@ -497,35 +483,48 @@ static int one_prepare(struct boot_one *o, const char *line)
 	return 0;
 }
 
-void boot_add_hosts(int requester, uint32_t seq, const Pvmx__HostsRequest *req)
+/* An add ends unanswered only when the daemon exits. */
+static void job_cancel(const struct pending *p, enum pending_why why, void *arg)
+{
+	(void)p;
+	(void)why;
+	if (arg == hostfile_job)
+		hostfile_job = NULL;
+	job_free(arg);
+}
+
+/* The job, or NULL when it is already answered (every host failed at
+ * once, or no memory). */
+static struct boot_job *boot_add(const struct reply_addr *to,
+                                 const Pvmx__HostsRequest *req)
 {
 	struct boot_job *job = calloc(1, sizeof(*job));
 
 	if (job != NULL && req->n_names > 0) {
 		job->infos = calloc(req->n_names, sizeof(*job->infos));
 		job->ones = calloc(req->n_names, sizeof(*job->ones));
+		if (job->infos != NULL && job->ones != NULL)
+			job->p =
+			    pending_add(PENDING_ADD_HOSTS, to, 0, 0, job_cancel, job);
 	}
-	if (job == NULL || req->n_names == 0 || job->infos == NULL || job->ones == NULL) {
+	if (job == NULL || req->n_names == 0 || job->p == NULL) {
 		Pvmx__Control ctl = PVMX__CONTROL__INIT;
 		Pvmx__HostsReply hr = PVMX__HOSTS_REPLY__INIT;
 
 		hr.code = req->n_names == 0 ? PvmBadParam : PvmNoMem;
-		ctl.seq = seq;
 		ctl.body_case = PVMX__CONTROL__BODY_HOSTS_REPLY;
 		ctl.hosts_reply = &hr;
-		route_control(requester, &ctl);
+		reply_control(to, &ctl);
 		if (job != NULL) {
 			free(job->infos);
 			free(job->ones);
 		}
 		free(job);
-		return;
+		return NULL;
 	}
-	job->requester = requester;
-	job->seq = seq;
+	job->to = *to;
 	job->n = req->n_names;
 	job->waiting = job->n;
-	TAILQ_INSERT_TAIL(&jobs, job, entry);
 	for (size_t i = 0; i < job->n; i++) {
 		job->ones[i].job = job;
 		job->ones[i].i = i;
@@ -541,11 +540,19 @@ void boot_add_hosts(int requester, uint32_t seq, const Pvmx__HostsRequest *req)
 		if (r != 0) {
 			if (job->waiting == 1) {
 				one_finish(o, r);
-				return; /* the job is gone */
+				return NULL; /* the job is gone */
 			}
 			one_finish(o, r);
 		}
 	}
+	return job;
+}
+
+void boot_add_hosts(int requester, uint32_t seq, const Pvmx__HostsRequest *req)
+{
+	struct reply_addr to = {requester, seq};
+
+	boot_add(&to, req);
 }
 
 /* Deleting happens from the loop, not inside the request: the request
@@ -628,24 +635,10 @@ void boot_slave_ready(void)
 	         (unsigned)pvmd.master_tid, (unsigned)pvmd.host_tid, hosttab_count());
 }
 
-/* An add waiting for a dial to that host fails with it. */
-void boot_host_gone(int index)
-{
-	(void)index; /* adds finish from their own events */
-}
-
+/* (Adds in progress are pending waits: pending_free_all ends them.) */
 void boot_free_all(void)
 {
-	struct boot_job *job;
-
-	while ((job = TAILQ_FIRST(&jobs)) != NULL) {
-		TAILQ_REMOVE(&jobs, job, entry);
-		job_free(job);
-	}
 	hostfile_job = NULL;
-	free(boot_waiters);
-	boot_waiters = NULL;
-	nboot_waiters = 0;
 	free(known);
 	known = NULL;
 	nknown = 0;
@@ -674,14 +667,13 @@ int boot_hostfile(const char *path)
 			names[n++] = known[i].name;
 	}
 	if (n > 0) {
+		struct reply_addr nobody = {0, 0};
+
 		req.names = names;
 		req.n_names = n;
-		/* nobody to answer: the log says how each went */
-		boot_add_hosts(0, 0, &req);
-		/* still starting: pvm_start_pvmd(block) waits for it */
-		if (!TAILQ_EMPTY(&jobs) &&
-		    TAILQ_LAST(&jobs, boot_job_list)->requester == 0)
-			hostfile_job = TAILQ_LAST(&jobs, boot_job_list);
+		/* nobody to answer: the log says how each went; while it
+		 * is still starting, pvm_start_pvmd(block) waits for it */
+		hostfile_job = boot_add(&nobody, &req);
 	}
 	free(names);
 	return 0;

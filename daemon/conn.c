@@ -143,10 +143,6 @@ void conn_send_control(struct conn *c, Pvmx__Control *ctl)
 	size_t len;
 	uint8_t *buf;
 
-	if (c->relay_tid != 0) {
-		route_control(c->relay_tid, ctl);
-		return;
-	}
 	buf = wire_control_frame(ctl, pvmd.host_tid, c->task != NULL ? c->task->tid : 0,
 	                         &len);
 	if (buf == NULL) {

@@ -157,7 +157,7 @@ static void config_host(struct host *h, void *arg)
 	f->n++;
 }
 
-static void handle_config(struct conn *c, uint32_t seq)
+static void handle_config(const struct reply_addr *to)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
 	Pvmx__ConfigReply cr = PVMX__CONFIG_REPLY__INIT;
@@ -180,10 +180,9 @@ static void handle_config(struct conn *c, uint32_t seq)
 			cr.narch += k == i;
 		}
 	}
-	ctl.seq = seq;
 	ctl.body_case = PVMX__CONTROL__BODY_CONFIG_REPLY;
 	ctl.config_reply = &cr;
-	conn_send_control(c, &ctl);
+	reply_control(to, &ctl);
 	free(f.infos);
 	free(f.ptrs);
 }
@@ -199,7 +198,7 @@ static void task_info(Pvmx__TaskInfo *ti, const struct task *t)
 	ti->pid = (int32_t)t->pid;
 }
 
-static void handle_tasks(struct conn *c, uint32_t seq, int where)
+static void handle_tasks(const struct reply_addr *to, int where)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
 	Pvmx__TasksReply tr = PVMX__TASKS_REPLY__INIT;
@@ -242,15 +241,14 @@ static void handle_tasks(struct conn *c, uint32_t seq, int where)
 	}
 	tr.tasks = ptrs;
 	tr.n_tasks = tr.code == 0 ? n : 0;
-	ctl.seq = seq;
 	ctl.body_case = PVMX__CONTROL__BODY_TASKS_REPLY;
 	ctl.tasks_reply = &tr;
-	conn_send_control(c, &ctl);
+	reply_control(to, &ctl);
 	free(infos);
 	free(ptrs);
 }
 
-static int handle_kill(const struct task *from, const Pvmx__KillRequest *k)
+static int handle_kill(int from, const Pvmx__KillRequest *k)
 {
 	int sig = k->signal != 0 ? k->signal : SIGTERM;
 	struct task *t;
@@ -263,7 +261,7 @@ static int handle_kill(const struct task *from, const Pvmx__KillRequest *k)
 	/* a reaped process's pid may belong to someone else by now */
 	if ((t->spawned && t->reaped) || t->pid <= 1)
 		return PvmOk;
-	log_info("t%x: signal %d to t%x pid %d", (unsigned)from->tid, sig, t->tid,
+	log_info("t%x: signal %d to t%x pid %d", (unsigned)from, sig, t->tid,
 	         (int)t->pid);
 	if (kill(t->pid, sig) != 0 && errno != ESRCH) {
 		log_warn("kill pid %d: %s", (int)t->pid, strerror(errno));
@@ -281,7 +279,7 @@ static int handle_pstat(int tid)
 	return PvmNoTask;
 }
 
-int control_forward(struct conn *c, int host_tid, const Pvmx__Control *ctl)
+int control_forward(int tid, int host_tid, const Pvmx__Control *ctl)
 {
 	int index = tid_host_index(host_tid);
 	size_t len;
@@ -289,10 +287,10 @@ int control_forward(struct conn *c, int host_tid, const Pvmx__Control *ctl)
 
 	if (hosttab_get(index) == NULL || index == pvmd.host_index)
 		return PvmNoHost;
-	frame = wire_control_frame(ctl, c->task->tid, tid_make(index, 0), &len);
+	frame = wire_control_frame(ctl, tid, tid_make(index, 0), &len);
 	if (frame == NULL)
 		return PvmNoMem;
-	relay_track(c->task->tid, ctl->seq, index);
+	relay_track(tid, ctl->seq, index);
 	peer_send(index, frame, NULL, frame + FRAME_HEADER_LEN, len - FRAME_HEADER_LEN);
 	free(frame);
 	return 0;
@@ -343,36 +341,28 @@ static int serving_daemon(const Pvmx__Control *ctl)
 	return tid_host(tid);
 }
 
+static void control_serve(const struct reply_addr *to, struct task *local,
+                          Pvmx__Control *ctl);
+
 /* A request of a task of another host, passed on by its daemon: served
- * as from a stand-in connection whose replies go back the same way. */
+ * as a local one, its answer routed back to that task. */
 void control_relayed(int src, Pvmx__Control *ctl)
 {
-	struct task stand_in = {0};
-	struct conn c = {0};
-	int server;
+	struct reply_addr to = {src, ctl->seq};
+	int server = serving_daemon(ctl);
 
-	stand_in.tid = src;
-	stand_in.ptid = PvmNoParent;
-	c.task = &stand_in;
-	c.relay_tid = src;
-	c.fd = -1;
-	server = serving_daemon(ctl);
-	if (server < 0) {
-		log_warn("t%x (relayed): request kind %d is not served for another "
-		         "host",
-		         (unsigned)src, (int)ctl->body_case);
-		conn_send_status(&c, ctl->seq, PvmNotImpl);
-	} else if (server != 0 && server != pvmd.host_tid) {
+	if (server != 0 && server != -1 && server != pvmd.host_tid) {
 		/* not ours to serve: one hop only */
-		conn_send_status(&c, ctl->seq, PvmNoHost);
-	} else {
-		control_dispatch(&c, ctl);
+		reply_status(&to, PvmNoHost);
+		return;
 	}
+	control_serve(&to, NULL, ctl);
 }
 
 int control_dispatch(struct conn *c, Pvmx__Control *ctl)
 {
-	uint32_t seq = ctl->seq;
+	struct reply_addr to;
+	int server;
 
 	if (c->task == NULL) {
 		if (ctl->body_case != PVMX__CONTROL__BODY_REG) {
@@ -380,48 +370,24 @@ int control_dispatch(struct conn *c, Pvmx__Control *ctl)
 			           (int)ctl->body_case);
 			return -1;
 		}
-		return handle_register(c, seq, ctl->reg);
+		return handle_register(c, ctl->seq, ctl->reg);
 	}
-	if (c->relay_tid == 0) {
-		int server = serving_daemon(ctl);
-
-		/* served elsewhere; when that host does not exist, the
-		 * handler here answers as for any unknown tid */
-		if (server > 0 && server != pvmd.host_tid &&
-		    control_forward(c, server, ctl) == 0)
-			return 0;
-	}
+	to.tid = c->task->tid;
+	to.seq = ctl->seq;
+	/* served elsewhere; when that host does not exist, the handler here
+	 * answers as for any unknown tid */
+	server = serving_daemon(ctl);
+	if (server > 0 && server != pvmd.host_tid &&
+	    control_forward(c->task->tid, server, ctl) == 0)
+		return 0;
 	switch (ctl->body_case) {
 	case PVMX__CONTROL__BODY_REG:
 		/* one registration per connection */
-		reply_register(c, seq, NULL, PvmDenied);
+		reply_register(c, ctl->seq, NULL, PvmDenied);
 		return -1;
-	case PVMX__CONTROL__BODY_SPAWN:
-		spawn_request(c, seq, ctl->spawn);
-		break;
-	case PVMX__CONTROL__BODY_CONFIG:
-		handle_config(c, seq);
-		break;
-	case PVMX__CONTROL__BODY_TASKS:
-		handle_tasks(c, seq, ctl->tasks->where);
-		break;
-	case PVMX__CONTROL__BODY_KILL:
-		conn_send_status(c, seq, handle_kill(c->task, ctl->kill));
-		break;
-	case PVMX__CONTROL__BODY_NOTIFY:
-		conn_send_status(c, seq, notify_request(c->task, ctl->notify));
-		break;
-	case PVMX__CONTROL__BODY_PSTAT:
-		conn_send_status(c, seq, handle_pstat(ctl->pstat->tid));
-		break;
-	case PVMX__CONTROL__BODY_MSTAT:
-		conn_send_status(c, seq,
-		                 hosttab_by_name(ctl->mstat->host) != NULL ? PvmOk
-		                                                           : PvmNoHost);
-		break;
 	case PVMX__CONTROL__BODY_HALT:
 		log_info("t%x asks to halt", (unsigned)c->task->tid);
-		conn_send_status(c, seq, PvmOk);
+		reply_status(&to, PvmOk);
 		if (pvmd.host_tid != pvmd.master_tid) {
 			/* the master halts the whole machine, us included */
 			Pvmx__Control h = PVMX__CONTROL__INIT;
@@ -431,83 +397,123 @@ int control_dispatch(struct conn *c, Pvmx__Control *ctl)
 			h.peer_halt = &e;
 			peer_send_control(tid_host_index(pvmd.master_tid), pvmd.host_tid,
 			                  pvmd.master_tid, &h);
-			break;
+			return 0;
 		}
 		pvmd_halt(c);
-		break;
-	case PVMX__CONTROL__BODY_ADD_HOSTS:
-		boot_add_hosts(c->task->tid, seq, ctl->add_hosts);
-		break;
-	case PVMX__CONTROL__BODY_FABRIC_PUBLISH:
-		conn_send_status(c, seq, fabricreg_publish(c->task, ctl->fabric_publish));
-		break;
-	case PVMX__CONTROL__BODY_FABRIC_LOOKUP:
-		fabricreg_lookup(c, seq, ctl->fabric_lookup->tid);
-		break;
-	case PVMX__CONTROL__BODY_DEL_HOSTS:
-		boot_del_hosts(c->task->tid, seq, ctl->del_hosts);
-		break;
-	case PVMX__CONTROL__BODY_BOOT_WAIT:
-		/* only the master boots from a host file */
-		if (pvmd.host_tid == pvmd.master_tid)
-			boot_wait(c->task->tid, seq);
-		else
-			conn_send_status(c, seq, hosttab_count());
-		break;
+		return 0;
 	case PVMX__CONTROL__BODY_LEAVE:
 		/* the connection stays open for the reply; it may register
 		 * again, as a new task */
 		log_info("t%x leaves", (unsigned)c->task->tid);
-		conn_send_status(c, seq, PvmOk);
+		reply_status(&to, PvmOk);
 		task_detach(c->task);
+		return 0;
+	default:
+		control_serve(&to, c->task, ctl);
+		return 0;
+	}
+}
+
+/* Every request of a registered task: from local, its task here, or
+ * NULL for a task of another host (then only the kinds serving_daemon
+ * names are served). */
+static void control_serve(const struct reply_addr *to, struct task *local,
+                          Pvmx__Control *ctl)
+{
+	if (local == NULL && serving_daemon(ctl) < 0) {
+		log_warn("t%x (relayed): request kind %d is not served for another "
+		         "host",
+		         (unsigned)to->tid, (int)ctl->body_case);
+		reply_status(to, PvmNotImpl);
+		return;
+	}
+	switch (ctl->body_case) {
+	case PVMX__CONTROL__BODY_SPAWN:
+		spawn_request(to, ctl->spawn);
+		break;
+	case PVMX__CONTROL__BODY_CONFIG:
+		handle_config(to);
+		break;
+	case PVMX__CONTROL__BODY_TASKS:
+		handle_tasks(to, ctl->tasks->where);
+		break;
+	case PVMX__CONTROL__BODY_KILL:
+		reply_status(to, handle_kill(to->tid, ctl->kill));
+		break;
+	case PVMX__CONTROL__BODY_NOTIFY:
+		reply_status(to, notify_request(local, ctl->notify));
+		break;
+	case PVMX__CONTROL__BODY_PSTAT:
+		reply_status(to, handle_pstat(ctl->pstat->tid));
+		break;
+	case PVMX__CONTROL__BODY_MSTAT:
+		reply_status(to, hosttab_by_name(ctl->mstat->host) != NULL ? PvmOk
+		                                                           : PvmNoHost);
+		break;
+	case PVMX__CONTROL__BODY_ADD_HOSTS:
+		boot_add_hosts(to->tid, to->seq, ctl->add_hosts);
+		break;
+	case PVMX__CONTROL__BODY_FABRIC_PUBLISH:
+		reply_status(to, fabricreg_publish(local, ctl->fabric_publish));
+		break;
+	case PVMX__CONTROL__BODY_FABRIC_LOOKUP:
+		fabricreg_lookup(to, ctl->fabric_lookup->tid);
+		break;
+	case PVMX__CONTROL__BODY_DEL_HOSTS:
+		boot_del_hosts(to->tid, to->seq, ctl->del_hosts);
+		break;
+	case PVMX__CONTROL__BODY_BOOT_WAIT:
+		/* only the master boots from a host file */
+		if (pvmd.host_tid == pvmd.master_tid)
+			boot_wait(to->tid, to->seq);
+		else
+			reply_status(to, hosttab_count());
 		break;
 	case PVMX__CONTROL__BODY_NEWCONTEXT:
-		conn_send_status(c, seq, context_new(c->task->tid));
+		reply_status(to, context_new(to->tid));
 		break;
 	case PVMX__CONTROL__BODY_FREECONTEXT:
-		conn_send_status(c, seq,
-		                 context_free(c->task->tid, ctl->freecontext->ctx));
+		reply_status(to, context_free(to->tid, ctl->freecontext->ctx));
 		break;
 	case PVMX__CONTROL__BODY_MBOX_PUT:
-		conn_send_status(c, seq, mbox_put(c->task->tid, ctl->mbox_put));
+		reply_status(to, mbox_put(to->tid, ctl->mbox_put));
 		break;
 	case PVMX__CONTROL__BODY_MBOX_GET:
-		mbox_get(c, seq, ctl->mbox_get);
+		mbox_get(to, ctl->mbox_get);
 		break;
 	case PVMX__CONTROL__BODY_MBOX_DEL:
-		conn_send_status(c, seq, mbox_del(c->task->tid, ctl->mbox_del));
+		reply_status(to, mbox_del(to->tid, ctl->mbox_del));
 		break;
 	case PVMX__CONTROL__BODY_MBOX_INFO:
-		mbox_info(c, seq);
+		mbox_info(to);
 		break;
 	case PVMX__CONTROL__BODY_MBOX_RESET:
-		conn_send_status(c, seq, mbox_reset(c->task->tid, ctl->mbox_reset));
+		reply_status(to, mbox_reset(to->tid, ctl->mbox_reset));
 		break;
 	case PVMX__CONTROL__BODY_SENDSIG:
-		conn_send_status(c, seq, sysreq_sendsig(c->task, ctl->sendsig));
+		reply_status(to, sysreq_sendsig(to->tid, ctl->sendsig));
 		break;
 	case PVMX__CONTROL__BODY_HOSTSYNC:
-		sysreq_hostsync(c, seq, ctl->hostsync->host);
+		sysreq_hostsync(to, ctl->hostsync->host);
 		break;
 	case PVMX__CONTROL__BODY_TICKLE:
-		sysreq_tickle(c, seq, ctl->tickle);
+		sysreq_tickle(to, ctl->tickle);
 		break;
 	case PVMX__CONTROL__BODY_NORESET:
-		c->task->noreset = ctl->noreset->on;
-		conn_send_status(c, seq, PvmOk);
+		local->noreset = ctl->noreset->on;
+		reply_status(to, PvmOk);
 		break;
 	case PVMX__CONTROL__BODY_GETNORESETS:
-		sysreq_getnoresets(c, seq);
+		sysreq_getnoresets(to);
 		break;
 	case PVMX__CONTROL__BODY_SELF_OUTPUT:
-		conn_send_status(c, seq, sysreq_self_output(c->task, ctl->self_output));
+		reply_status(to, sysreq_self_output(local, ctl->self_output));
 		break;
 	case PVMX__CONTROL__BODY_REG_ROLE:
-		conn_send_status(c, seq, sysreq_role(c->task, ctl->reg_role->role));
+		reply_status(to, sysreq_role(local, ctl->reg_role->role));
 		break;
 	default:
-		conn_send_status(c, seq, PvmNotImpl);
+		reply_status(to, PvmNotImpl);
 		break;
 	}
-	return 0;
 }

@@ -71,7 +71,7 @@ int fabricreg_publish(struct task *t, const Pvmx__FabricPublish *p)
 	return PvmOk;
 }
 
-void fabricreg_lookup(struct conn *c, uint32_t seq, int tid)
+void fabricreg_lookup(const struct reply_addr *to, int tid)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
 	Pvmx__FabricAddr fa = PVMX__FABRIC_ADDR__INIT;
@@ -101,10 +101,9 @@ void fabricreg_lookup(struct conn *c, uint32_t seq, int tid)
 		fa.blob.data = t->fabric_blob;
 		fa.blob.len = t->fabric_len;
 	}
-	ctl.seq = seq;
 	ctl.body_case = PVMX__CONTROL__BODY_FABRIC_ADDR;
 	ctl.fabric_addr = &fa;
-	conn_send_control(c, &ctl);
+	reply_control(to, &ctl);
 }
 
 void fabricreg_task_gone(struct task *t)

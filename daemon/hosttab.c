@@ -161,9 +161,8 @@ void hosttab_remove(int index, const char *why)
 		log_warn("host t%x: %zu bytes of frames for it dropped", (unsigned)h->tid,
 		         h->queued);
 	/* what waited for it fails now, then the watchers learn of it */
+	pending_host_gone(index);
 	spawn_host_gone(index);
-	boot_host_gone(index);
-	relay_host_gone(index);
 	notify_host_change(h->tid, 1);
 	host_free(h);
 }

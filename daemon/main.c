@@ -306,9 +306,10 @@ static int setup_paths(void)
 
 static void teardown(void)
 {
+	/* first, while everything a wait refers to still exists */
+	pending_free_all();
 	boot_free_all();
 	peer_free_all();
-	relay_free_all();
 	hosttab_free_all();
 	if (pvmd.tls_server != NULL)
 		SSL_CTX_free(pvmd.tls_server);
@@ -451,6 +452,7 @@ int main(int argc, char **argv)
 		log_error("cannot initialise: %s", strerror(errno));
 		return 1;
 	}
+	pending_init(pvmd.base);
 	TAILQ_INIT(&pvmd.conns);
 	TAILQ_INIT(&pvmd.tasks);
 	pvmd.next_local = 1;

@@ -41,18 +41,14 @@ struct mbox_class {
 };
 TAILQ_HEAD(mbox_classes, mbox_class);
 
-/* A pvm_recvinfo with PvmMboxWaitForInfo, answered when it can be. */
+/* A pvm_recvinfo with PvmMboxWaitForInfo, answered when it can be: the
+ * arg of its PENDING_MBOX_WAIT (which holds who asked). */
 struct mbox_waiter {
-	TAILQ_ENTRY(mbox_waiter) entry;
-	int tid;
-	uint32_t seq;
 	char *name;
 	int index, flags;
 };
-TAILQ_HEAD(mbox_waiters, mbox_waiter);
 
 static struct mbox_classes classes = TAILQ_HEAD_INITIALIZER(classes);
-static struct mbox_waiters waiters = TAILQ_HEAD_INITIALIZER(waiters);
 static size_t mbox_bytes, mbox_entries;
 /* Tasks a reset is killing that own persistent entries: when one exits,
  * its persistent entries are deleted instead of left ownerless. */
@@ -281,7 +277,7 @@ static int get_find(const char *name, int index, int flags, int tid,
 	return 0;
 }
 
-static void reply_get(struct conn *c, uint32_t seq, int code, const struct mbox_entry *e)
+static void reply_get(const struct reply_addr *to, int code, const struct mbox_entry *e)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
 	Pvmx__MboxGetReply r = PVMX__MBOX_GET_REPLY__INIT;
@@ -294,23 +290,36 @@ static void reply_get(struct conn *c, uint32_t seq, int code, const struct mbox_
 		r.data.data = e->data;
 		r.data.len = e->len;
 	}
-	ctl.seq = seq;
 	ctl.body_case = PVMX__CONTROL__BODY_MBOX_GET_REPLY;
 	ctl.mbox_get_reply = &r;
-	conn_send_control(c, &ctl);
+	reply_control(to, &ctl);
 }
 
 /* Answers a get with entry e (deleting it for PvmMboxReadAndDelete). */
-static void get_answer(struct conn *c, uint32_t seq, int flags, struct mbox_class *k,
+static void get_answer(const struct reply_addr *to, int flags, struct mbox_class *k,
                        struct mbox_entry *e)
 {
-	reply_get(c, seq, 0, e);
+	reply_get(to, 0, e);
 	if (flags & PvmMboxReadAndDelete)
 		entry_free(k, e);
 }
 
+static void waiter_free(struct mbox_waiter *w)
+{
+	free(w->name);
+	free(w);
+}
+
+/* A held read whose task is gone (or the daemon exits): no answer. */
+static void waiter_cancel(const struct pending *p, enum pending_why why, void *arg)
+{
+	(void)p;
+	(void)why;
+	waiter_free(arg);
+}
+
 /* pvm_recvinfo / pvm_lookup: answered now, or held (WaitForInfo). */
-void mbox_get(struct conn *c, uint32_t seq, const Pvmx__MboxGet *req)
+void mbox_get(const struct reply_addr *to, const Pvmx__MboxGet *req)
 {
 	char shown[LOG_PRINTABLE_LEN];
 	struct mbox_class *k;
@@ -320,70 +329,64 @@ void mbox_get(struct conn *c, uint32_t seq, const Pvmx__MboxGet *req)
 
 	/* unknown flag bits are ignored, as PVM 3.4.6 does */
 	if (!name_ok(req->name) || req->index < -1) {
-		reply_get(c, seq, PvmBadParam, NULL);
+		reply_get(to, PvmBadParam, NULL);
 		return;
 	}
-	r = get_find(req->name, req->index, req->flags, c->task->tid, &e, &k);
+	r = get_find(req->name, req->index, req->flags, to->tid, &e, &k);
 	if (e != NULL) {
-		get_answer(c, seq, req->flags, k, e);
+		get_answer(to, req->flags, k, e);
 		return;
 	}
 	if (r != PvmNotFound || !(req->flags & PvmMboxWaitForInfo)) {
-		reply_get(c, seq, r, NULL);
+		reply_get(to, r, NULL);
 		return;
 	}
 	w = calloc(1, sizeof(*w));
 	if (w == NULL || (w->name = strdup(req->name)) == NULL) {
 		free(w);
-		reply_get(c, seq, PvmNoMem, NULL);
+		reply_get(to, PvmNoMem, NULL);
 		return;
 	}
-	w->tid = c->task->tid;
-	w->seq = seq;
 	w->index = req->index;
 	w->flags = req->flags;
-	TAILQ_INSERT_TAIL(&waiters, w, entry);
-	log_debug("t%x: waits for mailbox \"%s\" index %d", (unsigned)w->tid,
+	if (pending_add(PENDING_MBOX_WAIT, to, 0, 0, waiter_cancel, w) == NULL) {
+		waiter_free(w);
+		reply_get(to, PvmNoMem, NULL);
+		return;
+	}
+	log_debug("t%x: waits for mailbox \"%s\" index %d", (unsigned)to->tid,
 	          log_printable(shown, sizeof(shown), w->name), w->index);
-}
-
-static void waiter_free(struct mbox_waiter *w)
-{
-	TAILQ_REMOVE(&waiters, w, entry);
-	free(w->name);
-	free(w);
 }
 
 /* An entry of class name appeared: answer the waiters it satisfies, in
  * the order they asked. */
 static void waiters_wake(const char *name)
 {
-	struct mbox_waiter *w, *next;
+	struct pending *p, *next;
 
-	for (w = TAILQ_FIRST(&waiters); w != NULL; w = next) {
-		struct task *t = task_find(w->tid);
-		/* a waiter of another host is answered through its daemon */
-		struct conn remote = {.relay_tid = w->tid, .fd = -1};
-		struct conn *to =
-		    route_is_local(w->tid) ? (t != NULL ? t->conn : NULL) : &remote;
+	for (p = pending_next(PENDING_MBOX_WAIT, NULL); p != NULL; p = next) {
+		struct mbox_waiter *w = p->arg;
 		struct mbox_class *k;
 		struct mbox_entry *e;
 		int r;
 
-		next = TAILQ_NEXT(w, entry);
+		next = pending_next(PENDING_MBOX_WAIT, p);
 		if (strcmp(w->name, name) != 0)
 			continue;
-		if (to == NULL || to->closing) {
+		/* an entry must not be read and deleted for nobody */
+		if (!reply_reachable(&p->to)) {
+			pending_done(p);
 			waiter_free(w);
 			continue;
 		}
-		r = get_find(w->name, w->index, w->flags, w->tid, &e, &k);
+		r = get_find(w->name, w->index, w->flags, p->to.tid, &e, &k);
 		if (e != NULL)
-			get_answer(to, w->seq, w->flags, k, e);
+			get_answer(&p->to, w->flags, k, e);
 		else if (r == PvmDenied)
-			reply_get(to, w->seq, r, NULL);
+			reply_get(&p->to, r, NULL);
 		else
 			continue;
+		pending_done(p);
 		waiter_free(w);
 		/* a read-and-delete may have emptied the class */
 		if (class_find(name) == NULL)
@@ -413,7 +416,7 @@ int mbox_del(int tid, const Pvmx__MboxDel *req)
 }
 
 /* pvm_getmboxinfo: every class, every entry. */
-void mbox_info(struct conn *c, uint32_t seq)
+void mbox_info(const struct reply_addr *to)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
 	Pvmx__MboxInfoReply r = PVMX__MBOX_INFO_REPLY__INIT;
@@ -461,10 +464,9 @@ void mbox_info(struct conn *c, uint32_t seq)
 	}
 	r.classes = ptrs;
 	r.n_classes = n;
-	ctl.seq = seq;
 	ctl.body_case = PVMX__CONTROL__BODY_MBOX_INFO_REPLY;
 	ctl.mbox_info_reply = &r;
-	conn_send_control(c, &ctl);
+	reply_control(to, &ctl);
 	free(cls);
 	free(ptrs);
 	free(ints);
@@ -561,12 +563,11 @@ int mbox_reset(int tid, const Pvmx__MboxReset *req)
 }
 
 /* Task tid has exited: its entries go, unless persistent (they stay,
- * owner 0, or go too if a reset is killing it); its held requests are
- * dropped. */
+ * owner 0, or go too if a reset is killing it).  (Its held reads are
+ * pending waits: pending_task_gone drops them.) */
 void mbox_task_exit(int tid)
 {
 	struct mbox_class *k, *knext;
-	struct mbox_waiter *w, *wnext;
 	int pending = reset_pending_find(tid);
 
 	if (pending >= 0)
@@ -589,11 +590,6 @@ void mbox_task_exit(int tid)
 			}
 		}
 	}
-	for (w = TAILQ_FIRST(&waiters); w != NULL; w = wnext) {
-		wnext = TAILQ_NEXT(w, entry);
-		if (w->tid == tid)
-			waiter_free(w);
-	}
 }
 
 /* For pvm_tickle: one log line per class. */
@@ -604,8 +600,8 @@ void mbox_dump(void)
 
 	tickle_log(
 	    "mailbox: %zu entries, %zu bytes, %s waiters, %zu owners a reset awaits",
-	    mbox_entries, mbox_bytes, TAILQ_EMPTY(&waiters) ? "no" : "some",
-	    nreset_pending);
+	    mbox_entries, mbox_bytes,
+	    pending_count(PENDING_MBOX_WAIT) == 0 ? "no" : "some", nreset_pending);
 	TAILQ_FOREACH(k, &classes, entry)
 	tickle_log("mailbox class \"%s\": %zu entries",
 	           log_printable(shown, sizeof(shown), k->name), k->n);
@@ -613,7 +609,6 @@ void mbox_dump(void)
 
 void mbox_free_all(void)
 {
-	struct mbox_waiter *w;
 
 	while (!TAILQ_EMPTY(&classes)) {
 		struct mbox_class *k = TAILQ_FIRST(&classes);
@@ -626,8 +621,6 @@ void mbox_free_all(void)
 				break;
 		}
 	}
-	while ((w = TAILQ_FIRST(&waiters)) != NULL)
-		waiter_free(w);
 	free(reset_pending);
 	reset_pending = NULL;
 	nreset_pending = reset_pending_cap = 0;

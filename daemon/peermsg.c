@@ -109,6 +109,8 @@ int peer_daemon_message(int from_host, Pvmx__Control *ctl)
 		if (tid_host_index(ctl->task_exited->tid) != from_host)
 			break;
 		notify_remote_exit(ctl->task_exited->tid, ctl->task_exited->status);
+		/* what it waits for here (a held mailbox read) is dropped */
+		pending_task_gone(ctl->task_exited->tid);
 		if (pvmd.host_tid == pvmd.master_tid)
 			mbox_task_exit(ctl->task_exited->tid);
 		break;

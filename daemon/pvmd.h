@@ -8,6 +8,7 @@
 #define PVMX_PVMD_H
 
 #include "frame.h"
+#include "pending.h"
 #include "pvmx.pb-c.h"
 
 #include <event2/buffer.h>
@@ -49,11 +50,10 @@ struct conn {
 	int fd;
 	pid_t pid; /* from SO_PEERCRED */
 	uid_t uid;
-	struct task *task; /* set once registered; NULL before and after leave */
-	struct framer framer; /* its stream's frames (common/frame.h) */
-	char why[160];        /* the framer's check writes its reason here */
+	struct task *task;     /* set once registered; NULL before and after leave */
+	struct framer framer;  /* its stream's frames (common/frame.h) */
+	char why[160];         /* the framer's check writes its reason here */
 	int closing;           /* output is being flushed, then the conn is freed */
-	int relay_tid;         /* a stand-in for a task of another host */
 	struct task *reg_wait; /* its task waits for siblings to register */
 };
 TAILQ_HEAD(conn_list, conn);
@@ -230,10 +230,16 @@ void route_status(int dst, uint32_t seq, int code);
 size_t route_backlog(int dst);
 int route_is_local(int tid);
 void route_mcast(const struct frame_header *h, struct evbuffer *src);
+/* The answer to the request of to: ctl->seq is set to to->seq. */
+void reply_control(const struct reply_addr *to, Pvmx__Control *ctl);
+void reply_status(const struct reply_addr *to, int code);
+/* Whether an answer to to would reach it now (its task connected, or
+ * its host in the table). */
+int reply_reachable(const struct reply_addr *to);
+/* A request of our task that host's daemon serves (a PENDING_RELAY):
+ * PvmHostFail if that host goes first; done when the answer passes. */
 void relay_track(int tid, uint32_t seq, int host);
 void relay_done(int tid, uint32_t seq);
-void relay_host_gone(int host);
-void relay_free_all(void);
 
 /* boot.c: adding and deleting hosts (master), starting as a slave */
 void boot_add_hosts(int requester, uint32_t seq, const Pvmx__HostsRequest *req);
@@ -246,7 +252,6 @@ void boot_slave_say(const char *fmt, const char *arg);
 int boot_slave_detach(void);
 void boot_slave_watchdog(void);
 void boot_slave_ready(void);
-void boot_host_gone(int index);
 void boot_free_all(void);
 
 /* conn.c */
@@ -269,7 +274,7 @@ int control_dispatch(struct conn *c, Pvmx__Control *ctl);
 /* a task's request that came from another daemon (src: the task) */
 void control_relayed(int src, Pvmx__Control *ctl);
 /* the request must be served by the daemon of host_tid: forwarded */
-int control_forward(struct conn *c, int host_tid, const Pvmx__Control *ctl);
+int control_forward(int tid, int host_tid, const Pvmx__Control *ctl);
 void control_register_reply(struct task *t);
 
 /* task.c */
@@ -290,20 +295,20 @@ void task_free_all(void);
 void siblings_release(struct siblings *s);
 
 /* spawn.c */
-void spawn_request(struct conn *c, uint32_t seq, const Pvmx__SpawnRequest *req);
+void spawn_request(const struct reply_addr *to, const Pvmx__SpawnRequest *req);
 void spawn_forwarded(int from_host, uint32_t seq, const Pvmx__SpawnForward *fwd);
 void spawn_forward_reply(int from_host, uint32_t seq, const Pvmx__SpawnReply *r);
 void spawn_siblings(const Pvmx__Siblings *s);
 void spawn_host_gone(int index);
 /* spawn.c's parts that spawnhosts.c (several hosts) builds on */
 #define SPAWN_MAX_COUNT 0x3ffff /* more instances than tids is a mistake */
-void spawn_reply(struct conn *c, uint32_t seq, int code, int32_t *tids, size_t n);
+void spawn_reply(const struct reply_addr *to, int code, int32_t *tids, size_t n);
 void spawn_set_siblings(const int32_t *tids, size_t count);
 void spawn_here(const Pvmx__SpawnRequest *req, int parent, int32_t *tids, size_t count,
                 int sibs_from);
 int spawn_code(const int32_t *tids, size_t count);
 /* spawnhosts.c: takes idx */
-void spawn_multi(struct conn *c, uint32_t seq, const Pvmx__SpawnRequest *req, int parent,
+void spawn_multi(const struct reply_addr *to, const Pvmx__SpawnRequest *req, int parent,
                  int *idx, size_t count);
 
 /* output.c */
@@ -333,8 +338,8 @@ void context_free_all(void);
 
 /* shmreg.c: the shared-memory regions of local tasks (the direct route
  * between tasks of this host, libpvm/lpvm_shm*.c) */
-void shmreg_sweep(void);            /* at start: remove what a dead daemon of ours left */
-void shmreg_task_new(struct task *t); /* at register: make t's region, if we can */
+void shmreg_sweep(void); /* at start: remove what a dead daemon of ours left */
+void shmreg_task_new(struct task *t);  /* at register: make t's region, if we can */
 void shmreg_task_gone(struct task *t); /* t is gone: its region and doorbell too */
 
 /* fabricreg.c: the libfabric route's addresses (tasks' blobs, and this
@@ -345,25 +350,25 @@ void fabricreg_note_link(int fd);
 /* what a registering task binds its endpoint to: "" unless other hosts */
 const char *fabricreg_bind_addr(void);
 int fabricreg_publish(struct task *t, const Pvmx__FabricPublish *p);
-void fabricreg_lookup(struct conn *c, uint32_t seq, int tid);
+void fabricreg_lookup(const struct reply_addr *to, int tid);
 void fabricreg_task_gone(struct task *t);
 
 /* mbox.c */
 int mbox_put(int tid, const Pvmx__MboxPut *req);
-void mbox_get(struct conn *c, uint32_t seq, const Pvmx__MboxGet *req);
+void mbox_get(const struct reply_addr *to, const Pvmx__MboxGet *req);
 int mbox_del(int tid, const Pvmx__MboxDel *req);
 int mbox_reset(int tid, const Pvmx__MboxReset *req);
-void mbox_info(struct conn *c, uint32_t seq);
+void mbox_info(const struct reply_addr *to);
 void mbox_task_exit(int tid);
 void mbox_dump(void);
 void mbox_free_all(void);
 
 /* sysreq.c */
 void tickle_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int sysreq_sendsig(const struct task *from, const Pvmx__SigRequest *s);
-void sysreq_hostsync(struct conn *c, uint32_t seq, int host);
-void sysreq_tickle(struct conn *c, uint32_t seq, const Pvmx__TickleRequest *req);
-void sysreq_getnoresets(struct conn *c, uint32_t seq);
+int sysreq_sendsig(int from, const Pvmx__SigRequest *s);
+void sysreq_hostsync(const struct reply_addr *to, int host);
+void sysreq_tickle(const struct reply_addr *to, const Pvmx__TickleRequest *req);
+void sysreq_getnoresets(const struct reply_addr *to);
 int sysreq_self_output(struct task *t, const Pvmx__SelfOutputRequest *req);
 int sysreq_role(const struct task *t, int role);
 void sysreq_task_exit(int tid);

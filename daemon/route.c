@@ -126,7 +126,8 @@ void route_mcast(const struct frame_header *h, struct evbuffer *src)
 	uint8_t raw[FRAME_HEADER_LEN];
 	int from_peer = !route_is_local(h->src);
 
-	if (h->dst < 0 || n > ROUTE_MCAST_MAX || (uint64_t)n * FRAME_MCAST_ENTRY > h->len) {
+	if (h->dst < 0 || n > ROUTE_MCAST_MAX ||
+	    (uint64_t)n * FRAME_MCAST_ENTRY > h->len) {
 		log_warn("t%x: dropping a malformed multicast frame (%d destinations, "
 		         "%u bytes)",
 		         (unsigned)h->src, h->dst, h->len);
@@ -184,14 +185,16 @@ void route_mcast(const struct frame_header *h, struct evbuffer *src)
 				mh.len = (uint32_t)plen;
 				frame_encode(&mh, buf);
 				for (uint32_t k = 0; k < cnt; k++) {
-					uint32_t be[2] = {htonl((uint32_t)dsts[i + k].tid),
-					                  htonl(dsts[i + k].seq)};
+					uint32_t be[2] = {
+					    htonl((uint32_t)dsts[i + k].tid),
+					    htonl(dsts[i + k].seq)};
 
-					memcpy(buf + FRAME_HEADER_LEN + FRAME_MCAST_ENTRY * k, be,
-					       FRAME_MCAST_ENTRY);
+					memcpy(buf + FRAME_HEADER_LEN +
+					           FRAME_MCAST_ENTRY * k,
+					       be, FRAME_MCAST_ENTRY);
 				}
-				memcpy(buf + FRAME_HEADER_LEN + FRAME_MCAST_ENTRY * cnt, msg,
-				       msglen);
+				memcpy(buf + FRAME_HEADER_LEN + FRAME_MCAST_ENTRY * cnt,
+				       msg, msglen);
 				peer_send(host, buf, NULL, buf + FRAME_HEADER_LEN, plen);
 				free(buf);
 			}
@@ -204,65 +207,46 @@ out:
 	free(msg);
 }
 
-/* Requests of our tasks that another host's daemon serves: answered
- * with PvmHostFail if that host goes away first. */
-struct relay {
-	TAILQ_ENTRY(relay) entry;
-	int tid;
-	uint32_t seq;
-	int host;
-};
-TAILQ_HEAD(relay_list, relay);
+void reply_control(const struct reply_addr *to, Pvmx__Control *ctl)
+{
+	if (to->tid == 0)
+		return; /* nobody asked (the host file's own add) */
+	ctl->seq = to->seq;
+	route_control(to->tid, ctl);
+}
 
-static struct relay_list relays = TAILQ_HEAD_INITIALIZER(relays);
+void reply_status(const struct reply_addr *to, int code)
+{
+	if (to->tid != 0)
+		route_status(to->tid, to->seq, code);
+}
+
+int reply_reachable(const struct reply_addr *to)
+{
+	struct task *t;
+
+	if (!route_is_local(to->tid))
+		return hosttab_by_tid(to->tid) != NULL;
+	t = task_find(to->tid);
+	return t != NULL && t->conn != NULL && !t->conn->closing;
+}
+
+/* A relayed request's host went before it answered. */
+static void relay_cancel(const struct pending *p, enum pending_why why, void *arg)
+{
+	(void)arg;
+	if (why == PENDING_HOST_GONE)
+		reply_status(&p->to, PvmHostFail);
+}
 
 void relay_track(int tid, uint32_t seq, int host)
 {
-	struct relay *r = calloc(1, sizeof(*r));
+	struct reply_addr to = {tid, seq};
 
-	if (r == NULL)
-		return;
-	r->tid = tid;
-	r->seq = seq;
-	r->host = host;
-	TAILQ_INSERT_TAIL(&relays, r, entry);
+	pending_add(PENDING_RELAY, &to, host, 0, relay_cancel, NULL);
 }
 
 void relay_done(int tid, uint32_t seq)
 {
-	struct relay *r;
-
-	TAILQ_FOREACH(r, &relays, entry)
-	{
-		if (r->tid == tid && r->seq == seq) {
-			TAILQ_REMOVE(&relays, r, entry);
-			free(r);
-			return;
-		}
-	}
-}
-
-void relay_host_gone(int host)
-{
-	struct relay *r, *next;
-
-	for (r = TAILQ_FIRST(&relays); r != NULL; r = next) {
-		next = TAILQ_NEXT(r, entry);
-		if (r->host != host && task_find(r->tid) != NULL)
-			continue;
-		if (r->host == host)
-			route_status(r->tid, r->seq, PvmHostFail);
-		TAILQ_REMOVE(&relays, r, entry);
-		free(r);
-	}
-}
-
-void relay_free_all(void)
-{
-	struct relay *r;
-
-	while ((r = TAILQ_FIRST(&relays)) != NULL) {
-		TAILQ_REMOVE(&relays, r, entry);
-		free(r);
-	}
+	pending_done(pending_find(PENDING_RELAY, tid, seq));
 }

@@ -362,7 +362,7 @@ static void spawn_instances(const Pvmx__SpawnRequest *req, const char *path, cha
 	free(in);
 }
 
-void spawn_reply(struct conn *c, uint32_t seq, int code, int32_t *tids, size_t n)
+void spawn_reply(const struct reply_addr *to, int code, int32_t *tids, size_t n)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
 	Pvmx__SpawnReply sr = PVMX__SPAWN_REPLY__INIT;
@@ -370,10 +370,9 @@ void spawn_reply(struct conn *c, uint32_t seq, int code, int32_t *tids, size_t n
 	sr.code = code;
 	sr.tids = tids;
 	sr.n_tids = n;
-	ctl.seq = seq;
 	ctl.body_case = PVMX__CONTROL__BODY_SPAWN_REPLY;
 	ctl.spawn_reply = &sr;
-	conn_send_control(c, &ctl);
+	reply_control(to, &ctl);
 }
 
 /* Shares the started tids among the tasks of ours among them
@@ -511,9 +510,9 @@ int spawn_code(const int32_t *tids, size_t count)
 	return started;
 }
 
-void spawn_request(struct conn *c, uint32_t seq, const Pvmx__SpawnRequest *req)
+void spawn_request(const struct reply_addr *to, const Pvmx__SpawnRequest *req)
 {
-	int parent = req->no_parent ? PvmNoParent : c->task->tid;
+	int parent = req->no_parent ? PvmNoParent : to->tid;
 	char shown[LOG_PRINTABLE_LEN];
 	int32_t *tids;
 	int *idx, err;
@@ -521,7 +520,7 @@ void spawn_request(struct conn *c, uint32_t seq, const Pvmx__SpawnRequest *req)
 
 	if (req->count < 1 || req->count > SPAWN_MAX_COUNT || req->file == NULL ||
 	    req->file[0] == '\0') {
-		spawn_reply(c, seq, PvmBadParam, NULL, 0);
+		spawn_reply(to, PvmBadParam, NULL, 0);
 		return;
 	}
 	count = (size_t)req->count;
@@ -530,7 +529,7 @@ void spawn_request(struct conn *c, uint32_t seq, const Pvmx__SpawnRequest *req)
 	if (tids == NULL || idx == NULL) {
 		free(tids);
 		free(idx);
-		spawn_reply(c, seq, PvmNoMem, NULL, 0);
+		spawn_reply(to, PvmNoMem, NULL, 0);
 		return;
 	}
 	err = spawn_place(req, idx, count);
@@ -538,7 +537,7 @@ void spawn_request(struct conn *c, uint32_t seq, const Pvmx__SpawnRequest *req)
 		nlocal += idx[i] == pvmd.host_index;
 	if (err == 0 && nlocal < count) {
 		free(tids);
-		spawn_multi(c, seq, req, parent, idx, count); /* takes idx */
+		spawn_multi(to, req, parent, idx, count); /* takes idx */
 		return;
 	}
 	if (err == 0) {
@@ -546,11 +545,11 @@ void spawn_request(struct conn *c, uint32_t seq, const Pvmx__SpawnRequest *req)
 	} else {
 		for (size_t i = 0; i < count; i++)
 			tids[i] = err;
-		log_info("t%x: spawn %s x%zu: error %d", (unsigned)c->task->tid,
+		log_info("t%x: spawn %s x%zu: error %d", (unsigned)to->tid,
 		         log_printable(shown, sizeof(shown), req->file), count, err);
 	}
 	spawn_set_siblings(tids, count);
-	spawn_reply(c, seq, spawn_code(tids, count), tids, count);
+	spawn_reply(to, spawn_code(tids, count), tids, count);
 	free(tids);
 	free(idx);
 }

@@ -15,22 +15,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* A spawn over several hosts, waiting for the other daemons' replies. */
+/* A spawn over several hosts, waiting for the other daemons' replies:
+ * one PENDING_SPAWN_SHARE per other host (its id is the seq of that
+ * host's SpawnForward), each holding the job; the job is freed when the
+ * last share ends. */
 struct spawn_job {
-	TAILQ_ENTRY(spawn_job) entry;
-	uint32_t id;
-	int requester;
-	uint32_t seq;
+	struct reply_addr to;
 	size_t count;
 	int32_t *tids;
 	int *host;    /* per instance */
-	int *waiting; /* host indices still to answer, 0 when answered */
+	int *waiting; /* host indices asked, negated once answered */
 	size_t nwait, left;
 };
-TAILQ_HEAD(spawn_job_list, spawn_job);
-
-static struct spawn_job_list spawn_jobs = TAILQ_HEAD_INITIALIZER(spawn_jobs);
-static uint32_t spawn_job_ids;
 
 static void job_free(struct spawn_job *j)
 {
@@ -48,14 +44,12 @@ static void job_finish(struct spawn_job *j)
 	int32_t *good = malloc(sizeof(int32_t) * (j->count ? j->count : 1));
 	size_t ngood = 0;
 
-	TAILQ_REMOVE(&spawn_jobs, j, entry);
 	sr.code = spawn_code(j->tids, j->count);
 	sr.tids = j->tids;
 	sr.n_tids = j->count;
-	ctl.seq = j->seq;
 	ctl.body_case = PVMX__CONTROL__BODY_SPAWN_REPLY;
 	ctl.spawn_reply = &sr;
-	route_control(j->requester, &ctl);
+	reply_control(&j->to, &ctl);
 	/* every started task learns the whole list */
 	for (size_t i = 0; good != NULL && i < j->count; i++) {
 		if (j->tids[i] > 0)
@@ -111,7 +105,20 @@ static void job_answer(struct spawn_job *j, int host, const int32_t *tids, size_
 		job_finish(j);
 }
 
-void spawn_multi(struct conn *c, uint32_t seq, const Pvmx__SpawnRequest *req, int parent,
+/* A share ended unanswered: its host went (its instances fail), or the
+ * daemon exits. */
+static void share_cancel(const struct pending *p, enum pending_why why, void *arg)
+{
+	struct spawn_job *j = arg;
+
+	if (why == PENDING_HOST_GONE) {
+		job_answer(j, p->host, NULL, 0, PvmHostFail);
+	} else if (--j->left == 0) {
+		job_free(j);
+	}
+}
+
+void spawn_multi(const struct reply_addr *to, const Pvmx__SpawnRequest *req, int parent,
                  int *idx, size_t count)
 {
 	struct spawn_job *j = calloc(1, sizeof(*j));
@@ -131,15 +138,12 @@ void spawn_multi(struct conn *c, uint32_t seq, const Pvmx__SpawnRequest *req, in
 			free(j);
 		}
 		free(idx);
-		spawn_reply(c, seq, PvmNoMem, NULL, 0);
+		spawn_reply(to, PvmNoMem, NULL, 0);
 		return;
 	}
-	j->id = ++spawn_job_ids;
-	j->requester = c->task->tid;
-	j->seq = seq;
+	j->to = *to;
 	j->count = count;
 	j->host = idx;
-	TAILQ_INSERT_TAIL(&spawn_jobs, j, entry);
 	/* the other hosts first: they start while we fork ours */
 	fwdreq = *req;
 	fwdreq.flags = 0;
@@ -147,25 +151,35 @@ void spawn_multi(struct conn *c, uint32_t seq, const Pvmx__SpawnRequest *req, in
 	fwd.req = &fwdreq;
 	fwd.parent = parent;
 	fwd.await_siblings = 1;
-	ctl.seq = j->id;
 	ctl.body_case = PVMX__CONTROL__BODY_SPAWN_FWD;
 	ctl.spawn_fwd = &fwd;
 	for (size_t i = 0; i < count; i++) {
 		int h = idx[i], seen = 0, k = 0;
+		struct pending *share;
 
 		if (h == pvmd.host_index) {
 			nlocal++;
 			continue;
 		}
 		for (size_t w = 0; w < j->nwait && !seen; w++)
-			seen = j->waiting[w] == h;
+			seen = j->waiting[w] == h || j->waiting[w] == -h;
 		if (seen)
 			continue;
 		for (size_t x = 0; x < count; x++)
 			k += idx[x] == h;
+		share = pending_add(PENDING_SPAWN_SHARE, to, h, 0, share_cancel, j);
+		if (share == NULL) {
+			for (size_t x = 0; x < count; x++) {
+				if (idx[x] == h)
+					j->tids[x] = PvmNoMem;
+			}
+			j->waiting[j->nwait++] = -h; /* as answered */
+			continue;
+		}
 		fwdreq.count = k;
 		j->waiting[j->nwait++] = h;
 		j->left++;
+		ctl.seq = share->id;
 		peer_send_control(h, pvmd.host_tid, tid_make(h, 0), &ctl);
 	}
 	if (nlocal > 0) {
@@ -235,38 +249,31 @@ void spawn_forwarded(int from_host, uint32_t seq, const Pvmx__SpawnForward *fwd)
 
 void spawn_forward_reply(int from_host, uint32_t seq, const Pvmx__SpawnReply *r)
 {
+	struct pending *share = pending_find_id(PENDING_SPAWN_SHARE, seq);
 	struct spawn_job *j;
 
-	TAILQ_FOREACH(j, &spawn_jobs, entry)
-	{
-		if (j->id != seq)
-			continue;
-		for (size_t i = 0; i < r->n_tids; i++) {
-			/* a daemon answers with its own tids only */
-			if (r->tids[i] > 0 && tid_host_index(r->tids[i]) != from_host)
-				r->tids[i] = PvmSysErr;
-		}
-		job_answer(j, from_host, r->tids, r->n_tids, r->code);
+	if (share == NULL || share->host != from_host) {
+		log_warn("t%x answered a spawn it was not asked for (seq %u): ignored",
+		         (unsigned)tid_make(from_host, 0), seq);
 		return;
 	}
+	j = share->arg;
+	pending_done(share);
+	for (size_t i = 0; i < r->n_tids; i++) {
+		/* a daemon answers with its own tids only */
+		if (r->tids[i] > 0 && tid_host_index(r->tids[i]) != from_host)
+			r->tids[i] = PvmSysErr;
+	}
+	job_answer(j, from_host, r->tids, r->n_tids, r->code);
 }
 
-/* A host died: spawns waiting for it fail there, and our tasks that
- * waited for its sibling list register without one. */
+/* A host died: our tasks that waited for its sibling list register
+ * without one.  (Spawns waiting for its share are pending waits: they
+ * fail there through pending_host_gone.) */
 void spawn_host_gone(int index)
 {
-	struct spawn_job *j, *next;
 	struct task *t, *tnext;
 
-	for (j = TAILQ_FIRST(&spawn_jobs); j != NULL; j = next) {
-		next = TAILQ_NEXT(j, entry);
-		for (size_t w = 0; w < j->nwait; w++) {
-			if (j->waiting[w] == index) {
-				job_answer(j, index, NULL, 0, PvmHostFail);
-				break;
-			}
-		}
-	}
 	for (t = TAILQ_FIRST(&pvmd.tasks); t != NULL; t = tnext) {
 		tnext = TAILQ_NEXT(t, entry);
 		if (t->sibs_wait && t->sibs_from == index)

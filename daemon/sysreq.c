@@ -43,7 +43,7 @@ static int log_level_now(void)
 	return LOG_ERROR;
 }
 
-int sysreq_sendsig(const struct task *from, const Pvmx__SigRequest *s)
+int sysreq_sendsig(int from, const Pvmx__SigRequest *s)
 {
 	struct task *t;
 
@@ -55,7 +55,7 @@ int sysreq_sendsig(const struct task *from, const Pvmx__SigRequest *s)
 		return PvmNoTask;
 	if ((t->spawned && t->reaped) || t->pid <= 1)
 		return PvmOk;
-	log_info("t%x: signal %d to t%x pid %d (sendsig)", (unsigned)from->tid, s->signal,
+	log_info("t%x: signal %d to t%x pid %d (sendsig)", (unsigned)from, s->signal,
 	         t->tid, (int)t->pid);
 	if (kill(t->pid, s->signal) != 0 && errno != ESRCH) {
 		log_warn("kill pid %d: %s", (int)t->pid, strerror(errno));
@@ -64,7 +64,7 @@ int sysreq_sendsig(const struct task *from, const Pvmx__SigRequest *s)
 	return PvmOk;
 }
 
-void sysreq_hostsync(struct conn *c, uint32_t seq, int host)
+void sysreq_hostsync(const struct reply_addr *to, int host)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
 	Pvmx__HostSyncReply r = PVMX__HOST_SYNC_REPLY__INIT;
@@ -80,10 +80,9 @@ void sysreq_hostsync(struct conn *c, uint32_t seq, int host)
 		r.sec = tv.tv_sec;
 		r.usec = (int32_t)tv.tv_usec;
 	}
-	ctl.seq = seq;
 	ctl.body_case = PVMX__CONTROL__BODY_HOSTSYNC_REPLY;
 	ctl.hostsync_reply = &r;
-	conn_send_control(c, &ctl);
+	reply_control(to, &ctl);
 }
 
 static void dump_tasks(void)
@@ -117,7 +116,7 @@ static void tickle_host(struct host *h, void *arg)
 	           h->link != NULL ? " linked" : "");
 }
 
-void sysreq_tickle(struct conn *c, uint32_t seq, const Pvmx__TickleRequest *req)
+void sysreq_tickle(const struct reply_addr *to, const Pvmx__TickleRequest *req)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
 	Pvmx__TickleReply r = PVMX__TICKLE_REPLY__INIT;
@@ -137,6 +136,7 @@ void sysreq_tickle(struct conn *c, uint32_t seq, const Pvmx__TickleRequest *req)
 		break;
 	case 3:
 		notify_dump();
+		pending_dump(tickle_log);
 		break;
 	case 4:
 		mbox_dump();
@@ -175,13 +175,12 @@ void sysreq_tickle(struct conn *c, uint32_t seq, const Pvmx__TickleRequest *req)
 		r.code = PvmBadParam;
 		break;
 	}
-	ctl.seq = seq;
 	ctl.body_case = PVMX__CONTROL__BODY_TICKLE_REPLY;
 	ctl.tickle_reply = &r;
-	conn_send_control(c, &ctl);
+	reply_control(to, &ctl);
 }
 
-void sysreq_getnoresets(struct conn *c, uint32_t seq)
+void sysreq_getnoresets(const struct reply_addr *to)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
 	Pvmx__TidList r = PVMX__TID_LIST__INIT;
@@ -200,10 +199,9 @@ void sysreq_getnoresets(struct conn *c, uint32_t seq)
 	}
 	r.tids = tids;
 	r.n_tids = n;
-	ctl.seq = seq;
 	ctl.body_case = PVMX__CONTROL__BODY_TID_LIST;
 	ctl.tid_list = &r;
-	conn_send_control(c, &ctl);
+	reply_control(to, &ctl);
 	free(tids);
 }
 

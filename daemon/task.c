@@ -146,6 +146,7 @@ void task_check_exit(struct task *t)
 	log_info("t%x exited (%s, wait status 0x%x)", t->tid,
 	         t->spawned ? "process reaped" : "disconnected", (unsigned)status);
 	task_unlink(t);
+	pending_task_gone(t->tid);
 	mbox_task_exit(t->tid);
 	context_task_exit(t->tid);
 	sysreq_task_exit(t->tid);
