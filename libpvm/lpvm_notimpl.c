@@ -51,29 +51,3 @@ int pvm_freezegroup(char *g, int size)
 	(void)g, (void)size;
 	NOTIMPL(pvm_freezegroup);
 }
-int pvm_barrier(char *g, int count)
-{
-	(void)g, (void)count;
-	NOTIMPL(pvm_barrier);
-}
-int pvm_bcast(char *g, int tag)
-{
-	(void)g, (void)tag;
-	NOTIMPL(pvm_bcast);
-}
-int pvm_gather(void *result, void *data, int count, int type, int tag, char *g, int root)
-{
-	(void)result, (void)data, (void)count, (void)type, (void)tag, (void)g, (void)root;
-	NOTIMPL(pvm_gather);
-}
-int pvm_scatter(void *result, void *data, int count, int type, int tag, char *g, int root)
-{
-	(void)result, (void)data, (void)count, (void)type, (void)tag, (void)g, (void)root;
-	NOTIMPL(pvm_scatter);
-}
-int pvm_reduce(void (*f)(int *, void *, void *, int *, int *), void *data, int count,
-               int type, int tag, char *g, int root)
-{
-	(void)f, (void)data, (void)count, (void)type, (void)tag, (void)g, (void)root;
-	NOTIMPL(pvm_reduce);
-}
