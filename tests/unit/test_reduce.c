@@ -55,9 +55,10 @@ static __int128 expect_int(int op, __int128 a, __int128 b, int bits, int is_sign
 	case 1:
 		return a < b ? a : b;
 	case 2:
-		return wrap(a + b, bits, is_signed);
+		return wrap((unsigned __int128)a + (unsigned __int128)b, bits, is_signed);
 	default:
-		return wrap(a * b, bits, is_signed);
+		/* unsigned: the product of two 64-bit values may not fit signed */
+		return wrap((unsigned __int128)a * (unsigned __int128)b, bits, is_signed);
 	}
 }
 
@@ -68,15 +69,19 @@ static __int128 expect_int(int op, __int128 a, __int128 b, int bits, int is_sign
 			T x[N], y[N];                                                    \
 			char what[96];                                                   \
 			for (int i = 0; i < N; i++) {                                    \
-				x[i] = (T)wrap(xs[i], bits, IS_SIGNED);                  \
-				y[i] = (T)wrap(ys[i], bits, IS_SIGNED);                  \
+				x[i] =                                                   \
+				    (T)wrap((unsigned __int128)xs[i], bits, IS_SIGNED);  \
+				y[i] =                                                   \
+				    (T)wrap((unsigned __int128)ys[i], bits, IS_SIGNED);  \
 			}                                                                \
 			snprintf(what, sizeof(what), "%s(" #TYPE ") info",               \
 			         ops[op].name);                                          \
 			CHECK_EQ(what, PvmOk, call(ops[op].f, TYPE, x, y, N));           \
 			for (int i = 0; i < N; i++) {                                    \
-				__int128 a = wrap(xs[i], bits, IS_SIGNED);               \
-				__int128 b = wrap(ys[i], bits, IS_SIGNED);               \
+				__int128 a =                                             \
+				    wrap((unsigned __int128)xs[i], bits, IS_SIGNED);     \
+				__int128 b =                                             \
+				    wrap((unsigned __int128)ys[i], bits, IS_SIGNED);     \
 				snprintf(what, sizeof(what), "%s(" #TYPE ") [%d]",       \
 				         ops[op].name, i);                               \
 				CHECK_EQ(                                                \
