@@ -5,6 +5,7 @@
  * something else go to the delivery point (lpvm_deliver).
  */
 #include "lpvm.h"
+#include "lpvm_coll.h"
 #include "lpvm_route.h"
 
 #include "frame.h"
@@ -74,6 +75,7 @@ void lpvm_disconnect(void)
 	/* a new enrolment is a new tid: its routes and pairs start afresh */
 	lpvm_routes_close();
 	lpvm_pairs_reset();
+	lpvm_coll_reset();
 	lpvm_globals_publish();
 }
 

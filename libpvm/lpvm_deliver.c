@@ -7,6 +7,7 @@
  * early (it took a faster route) until the ones before it are in.
  */
 #include "lpvm.h"
+#include "lpvm_coll.h"
 
 #include "log.h"
 
@@ -88,8 +89,8 @@ uint32_t lpvm_seq_next(int dst)
 	return s;
 }
 
-/* Hands a data frame in order to output capture, the message handlers
- * or the receive queue.  Takes payload. */
+/* Hands a data frame in order to the collectives, output capture, the
+ * message handlers or the receive queue.  Takes payload. */
 static int deliver_now(const struct frame_header *h, uint8_t *payload)
 {
 	struct msgbuf *mb = msgbuf_from_bytes(payload, h->len, h->dsig);
@@ -104,6 +105,9 @@ static int deliver_now(const struct frame_header *h, uint8_t *payload)
 	mb->dst = h->dst;
 	mb->tag = h->tag;
 	mb->ctx = h->ctx;
+	/* collectives' own messages: never seen by receives or handlers */
+	if (h->ctx == LPVM_COLL_CTX && h->tag < 0 && lpvm_coll_take(mb))
+		return 0;
 	if (lpvm_output_take(mb)) {
 		msgbuf_free(mb);
 		return 0;

@@ -1,0 +1,99 @@
+/*
+ * lpvm_coll.h - the library's collectives (lpvm_coll.c): barrier,
+ * reduce, gather and scatter among the members of a group view, over
+ * point-to-point messages in a reserved context, combined within each
+ * host first and then along a binomial tree of host leaders; and bcast,
+ * a multicast of the user's message.  docs/groups.md has the algorithms
+ * and the wire format.  The membership layer makes the views; nothing
+ * here asks the daemon anything.
+ */
+#ifndef PVMX_LPVM_COLL_H
+#define PVMX_LPVM_COLL_H
+
+#include "frame.h"
+#include "msgbuf.h"
+
+#include <stdint.h>
+
+/* PVM 3.4's system context for dynamic groups (SYSCTX_DG in its
+ * pvmproto.h), which pvm_newcontext never hands out on the first host.
+ * A collective message is a data frame in this context with a negative
+ * tag (which no user send can make), so it is told apart from any user
+ * message even in a context a daemon handed out equal to it. */
+#define LPVM_COLL_CTX 0x7fffc
+/* Tags: one per kind of message, PVM's style of system tags (high bit). */
+#define LPVM_COLL_TAG_BASE ((int)0x80c01000u)
+enum lpvm_coll_kind {
+	COLL_BARRIER_IN = 1, /* a subtree has arrived */
+	COLL_BARRIER_OUT,    /* everyone has: go */
+	COLL_REDUCE,         /* a subtree's partial result */
+	COLL_GATHER,         /* a subtree's contributions, by instance */
+	COLL_SCATTER,        /* the pieces for a subtree, by instance */
+	COLL_KIND_MAX = COLL_SCATTER
+};
+static inline int lpvm_coll_tag(enum lpvm_coll_kind k)
+{
+	return LPVM_COLL_TAG_BASE + (int)k;
+}
+
+/* One group as this task sees it: the member tids by instance number
+ * (a tid <= 0 is a free instance), each member's host index, and the
+ * sequence number of the next collective, which every member counts
+ * alike because every member takes part in every collective in one
+ * order.  Owned by whoever made it (lpvm_coll_view_new). */
+struct lpvm_coll_view {
+	char *group;  /* owned */
+	int epoch;    /* the membership layer's version of this view */
+	int ninst;    /* instances 0 .. ninst-1 */
+	int *tids;    /* [ninst], owned */
+	int *hosts;   /* [ninst] host index of each member, owned */
+	int nmembers; /* tids > 0 */
+	int myinst;   /* ours, or -1 when this task is not a member */
+	uint32_t seq; /* next collective's number: 1, 2, ... */
+};
+
+/* A new view of group: tids[inst] for inst < ninst (<= 0: free), hosts
+ * the host index of each (NULL: taken from the tids, bits 18-29, which
+ * is what pvm_tidtohost answers), epoch the membership's version (every
+ * member must use the same).  NULL when out of memory or bad arguments
+ * (a repeated tid, ninst < 0). */
+struct lpvm_coll_view *lpvm_coll_view_new(const char *group, int epoch, const int *tids,
+                                          const int *hosts, int ninst);
+void lpvm_coll_view_free(struct lpvm_coll_view *v);
+
+/* The collectives.  Each returns PvmOk or a PVM error code (not yet
+ * reported: the caller reports it with its own function name).  All
+ * members must call the same collectives in the same order; the caller
+ * must be a member (PvmNoInst otherwise) except for bcast. */
+/* Waits until every member has called it. */
+int lpvm_coll_barrier(struct lpvm_coll_view *v);
+/* Sends the active send buffer to every member but the caller, tag tag,
+ * in the caller's context: an ordinary user message (pvm_recv). */
+int lpvm_coll_bcast(struct lpvm_coll_view *v, int tag);
+/* pvm_reduce: data[0..count) at instance root becomes f applied over all
+ * members' arrays; elsewhere data is left undefined (here: unchanged or
+ * a partial result). */
+int lpvm_coll_reduce(struct lpvm_coll_view *v,
+                     void (*f)(int *, void *, void *, int *, int *), void *data,
+                     int count, int type, int tag, int root);
+/* pvm_gather: root's result[inst * count ..] gets each member's data. */
+int lpvm_coll_gather(struct lpvm_coll_view *v, void *result, void *data, int count,
+                     int type, int tag, int root);
+/* pvm_scatter: each member's result gets root's data[inst * count ..]. */
+int lpvm_coll_scatter(struct lpvm_coll_view *v, void *result, void *data, int count,
+                      int type, int tag, int root);
+
+/* The delivery point hands over every frame in LPVM_COLL_CTX with a
+ * negative tag: returns 1 when it took mb (queued for a collective or
+ * dropped as malformed, logged), 0 when mb is not one of ours. */
+int lpvm_coll_take(struct msgbuf *mb);
+/* Drops every queued collective message (the task leaves its daemon). */
+void lpvm_coll_reset(void);
+
+/* The views by group name (lpvm_group.c), for pvm_barrier & co.: until
+ * membership is built, only the test entry point installs them.  install
+ * takes v, replacing (and freeing) a view of the same name. */
+int lpvm_coll_view_install(struct lpvm_coll_view *v);
+struct lpvm_coll_view *lpvm_coll_view_find(const char *group);
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * lpvm_group.c - pvm_barrier, pvm_bcast, pvm_reduce, pvm_gather and
+ * pvm_scatter: find the group's view, check what PVM checks, and run the
+ * collective (lpvm_coll.c).  Views are kept here by group name.  Until
+ * group membership lives in the daemons (issue 10), only the internal
+ * test entry point pvmx_coll_test_view makes views, and a group with
+ * none answers PvmNotImpl, as before.
+ */
+#include "lpvm.h"
+#include "lpvm_coll.h"
+#include "pvmx_coll_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct lpvm_coll_view **views;
+static int nviews, views_cap;
+
+struct lpvm_coll_view *lpvm_coll_view_find(const char *group)
+{
+	for (int i = 0; group != NULL && i < nviews; i++)
+		if (strcmp(views[i]->group, group) == 0)
+			return views[i];
+	return NULL;
+}
+
+int lpvm_coll_view_install(struct lpvm_coll_view *v)
+{
+	for (int i = 0; i < nviews; i++) {
+		if (strcmp(views[i]->group, v->group) == 0) {
+			lpvm_coll_view_free(views[i]);
+			views[i] = v;
+			return 0;
+		}
+	}
+	if (nviews == views_cap) {
+		int ncap = views_cap ? views_cap * 2 : 8;
+		struct lpvm_coll_view **nv = realloc(views, sizeof(*nv) * (size_t)ncap);
+
+		if (nv == NULL)
+			return PvmNoMem;
+		views = nv;
+		views_cap = ncap;
+	}
+	views[nviews++] = v;
+	return 0;
+}
+
+int pvmx_coll_test_view(const char *group, const int *tids, int ntids)
+{
+	struct lpvm_coll_view *v;
+	int r = lpvm_ensure("pvmx_coll_test_view");
+
+	if (r < 0)
+		return r;
+	if (group == NULL || group[0] == '\0' || ntids < 1 || tids == NULL)
+		return lpvm_error("pvmx_coll_test_view", PvmBadParam);
+	v = lpvm_coll_view_new(group, 0, tids, NULL, ntids);
+	if (v == NULL)
+		return lpvm_error("pvmx_coll_test_view", PvmBadParam);
+	r = lpvm_coll_view_install(v);
+	if (r < 0) {
+		lpvm_coll_view_free(v);
+		return lpvm_error("pvmx_coll_test_view", r);
+	}
+	return v->myinst >= 0 ? v->myinst : PvmNotInGroup;
+}
+
+/* The view of group for fn, or an error code (reported). */
+static int view_of(const char *fn, const char *group, struct lpvm_coll_view **v)
+{
+	int r = lpvm_ensure(fn);
+
+	if (r < 0)
+		return r;
+	if (group == NULL || group[0] == '\0')
+		return lpvm_error(fn, PvmNullGroup);
+	*v = lpvm_coll_view_find(group);
+	if (*v == NULL) {
+		snprintf(lpvm_error_detail, sizeof(lpvm_error_detail),
+		         "group membership is not built yet (issue 10)");
+		return lpvm_error(fn, PvmNotImpl);
+	}
+	/* messages held for handlers while a send waited: theirs first, as
+	 * a receive does */
+	lpvm_mhf_run();
+	return 0;
+}
+
+static int result(const char *fn, int r)
+{
+	return r < 0 ? lpvm_error(fn, r) : PvmOk;
+}
+
+/* count: -1 (all) or the number of members.  A barrier of only some of
+ * the members needs someone who counts arrivals - the group's home
+ * daemon, when membership is built. */
+int pvm_barrier(char *group, int count)
+{
+	struct lpvm_coll_view *v;
+	int r = view_of("pvm_barrier", group, &v);
+
+	if (r < 0)
+		return r;
+	if (count < 1 && count != -1)
+		return lpvm_error("pvm_barrier", PvmBadParam);
+	if (v->myinst < 0)
+		return lpvm_error("pvm_barrier", PvmNotInGroup);
+	if (count != -1 && count != v->nmembers) {
+		snprintf(lpvm_error_detail, sizeof(lpvm_error_detail),
+		         "a barrier of %d of %d members needs group membership", count,
+		         v->nmembers);
+		return lpvm_error("pvm_barrier", PvmNotImpl);
+	}
+	return result("pvm_barrier", lpvm_coll_barrier(v));
+}
+
+int pvm_bcast(char *group, int tag)
+{
+	struct lpvm_coll_view *v;
+	int r = view_of("pvm_bcast", group, &v);
+
+	if (r < 0)
+		return r;
+	return result("pvm_bcast", lpvm_coll_bcast(v, tag));
+}
+
+int pvm_reduce(void (*f)(int *, void *, void *, int *, int *), void *data, int count,
+               int type, int tag, char *group, int root)
+{
+	struct lpvm_coll_view *v;
+	int r = view_of("pvm_reduce", group, &v);
+
+	if (r < 0)
+		return r;
+	return result("pvm_reduce", lpvm_coll_reduce(v, f, data, count, type, tag, root));
+}
+
+int pvm_gather(void *res, void *data, int count, int type, int tag, char *group, int root)
+{
+	struct lpvm_coll_view *v;
+	int r = view_of("pvm_gather", group, &v);
+
+	if (r < 0)
+		return r;
+	return result("pvm_gather",
+	              lpvm_coll_gather(v, res, data, count, type, tag, root));
+}
+
+int pvm_scatter(void *res, void *data, int count, int type, int tag, char *group,
+                int root)
+{
+	struct lpvm_coll_view *v;
+	int r = view_of("pvm_scatter", group, &v);
+
+	if (r < 0)
+		return r;
+	return result("pvm_scatter",
+	              lpvm_coll_scatter(v, res, data, count, type, tag, root));
+}

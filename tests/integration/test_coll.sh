@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# test_coll.sh - the collectives (libpvm/lpvm_coll.c, docs/groups.md)
+# among real tasks on real daemons, before group membership exists: the
+# tasks make their group with the internal pvmx_coll_test_view
+# (tests/integration/progs/coll_t.c).  Each run checks reductions of
+# every type and operation against a serial answer, gather and scatter
+# of every type, bcasts from every instance (sender and tag as
+# pvm_bufinfo shows them), 200 back-to-back reductions with one tag,
+# barriers, argument errors, and that user messages of the same tags
+# sent before are still there after:
+#   1. 4 tasks on one host;
+#   2. 6 tasks on one host;
+#   3. 5 tasks over three loopback hosts (scripts/lo-rsh), two of them
+#      with several tasks, so host leaders and the tree both work.
+source "$PVMX_SRC/tests/integration/lib.sh"
+
+export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
+
+# run LABEL ARGS...: coll_t ARGS, every line of its kinds "ok", "coll: done"
+run() {
+	local label=$1 out rc
+	shift
+	out=$(cd "$TEST_TMP" && tmo 100 "$PROGS/coll_t" "$@" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | grep -v '^ok - ' | sed "s/^/    [$label] /"
+	expect_eq "$label: coll_t exits 0" 0 "$rc"
+	expect_eq "$label: coll_t reaches its end" 1 "$(printf '%s\n' "$out" | grep -c '^coll: done$')"
+	expect_eq "$label: every kind of check passed in every task" 8 \
+		"$(printf '%s\n' "$out" | grep -c '^ok - .*, 0 failed$')"
+	printf '%s\n' "$out" | grep '^ok - ' | sed "s/^/    [$label] /"
+	if printf '%s\n' "$out" | grep -q FAIL; then
+		fail "$label: failures (above)"
+	fi
+}
+
+printf '127.0.0.2\n127.0.0.3\n' >"$TEST_TMP/hosts"
+vm_start "$TEST_TMP/hosts"
+three() { [ "$(echo conf | tmo 10 "$BIN/pvm" 2>/dev/null | sed -n 1p)" = "3 hosts, 1 data format" ]; }
+wait_until 30 three && pass "three hosts up" || { fail "the hosts did not come up"; finish; }
+master=$(hostname)
+
+run "4 tasks, one host" 4 "$master"
+run "6 tasks, one host" 6 "$master"
+run "5 tasks, three hosts" 5 127.0.0.2 127.0.0.3 127.0.0.2 "$master"
+vm_stop
+finish
