@@ -36,6 +36,34 @@ static void rx_flush_peer(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p)
 	}
 }
 
+/* A packet from a peer with a segmented message under way: the next
+ * piece of it (the same seq, at the offset reached, full unless it is
+ * the last), or a broken peer. */
+static void rx_more(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p, int kind,
+                    uint32_t seq, size_t hlen, uint64_t off, const uint8_t *bytes,
+                    size_t n)
+{
+	struct fab_event *ev = p->rx_part;
+
+	if (ev == NULL || kind != PKT_MORE || seq + 1 != p->rx_seq || hlen != 0 ||
+	    off != p->rx_part_off || n > ev->len - p->rx_part_off ||
+	    (n != FAB_EAGER_MAX && n != ev->len - p->rx_part_off) || n == 0) {
+		fab_peer_failedf(fab, p, PvmBadMsg,
+		                 "bad packet: kind %d, seq %u, %zu bytes at %llu, "
+		                 "in message %u at %zu",
+		                 kind, seq, n, (unsigned long long)off, p->rx_seq - 1,
+		                 p->rx_part_off);
+		return;
+	}
+	memcpy(ev->buf + p->rx_part_off, bytes, n);
+	p->rx_part_off += n;
+	if (p->rx_part_off < ev->len)
+		return;
+	ev->complete = 1;
+	p->rx_part = NULL;
+	rx_flush_peer(fab, p);
+}
+
 /* One packet from a bounce buffer. */
 static void rx_packet(struct lpvm_fabric *fab, const uint8_t *pkt, size_t len)
 {
@@ -78,6 +106,10 @@ static void rx_packet(struct lpvm_fabric *fab, const uint8_t *pkt, size_t len)
 		fab_peer_renew(p, instance);
 	if (p->failed)
 		return;
+	if (kind == PKT_MORE || p->rx_part != NULL) {
+		rx_more(fab, p, kind, seq, hlen, total, pkt + FAB_PKT_HDR, len - FAB_PKT_HDR);
+		return;
+	}
 	if (seq != p->rx_seq) {
 		fab_peer_failedf(fab, p, PvmBadMsg, "message %u arrived when %u was due",
 		                 seq, p->rx_seq);
@@ -94,8 +126,10 @@ static void rx_packet(struct lpvm_fabric *fab, const uint8_t *pkt, size_t len)
 	if (hlen > LPVM_FABRIC_HDR_MAX || hlen > total ||
 	    (kind == PKT_EAGER && total != len - FAB_PKT_HDR) ||
 	    (kind == PKT_ANNOUNCE &&
-	     (len != FAB_PKT_HDR + hlen || total <= FAB_EAGER_MAX)) ||
-	    (kind != PKT_EAGER && kind != PKT_ANNOUNCE)) {
+	     (len != FAB_PKT_HDR + hlen || total <= FAB_SEG_MAX)) ||
+	    (kind == PKT_FIRST &&
+	     (len != FAB_EAGER_PKT || total <= FAB_EAGER_MAX || total > FAB_SEG_MAX)) ||
+	    (kind != PKT_EAGER && kind != PKT_ANNOUNCE && kind != PKT_FIRST)) {
 		fab_peer_failedf(fab, p, PvmBadMsg,
 		                 "bad packet: kind %d, %zu bytes, header %zu, for %llu",
 		                 kind, len, hlen, (unsigned long long)total);
@@ -119,6 +153,10 @@ static void rx_packet(struct lpvm_fabric *fab, const uint8_t *pkt, size_t len)
 	if (kind == PKT_EAGER) {
 		memcpy(ev->buf, pkt + FAB_PKT_HDR + hlen, payload);
 		ev->complete = 1;
+	} else if (kind == PKT_FIRST) {
+		p->rx_part_off = len - FAB_PKT_HDR - hlen;
+		memcpy(ev->buf, pkt + FAB_PKT_HDR + hlen, p->rx_part_off);
+		p->rx_part = ev;
 	} else {
 		/* the bulk receive lands in the payload's buffer: no copy */
 		op = fab_op_new(OP_RX_BULK, 0);

@@ -175,6 +175,8 @@ void fab_peer_failed(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p, int co
 		free(ev);
 	}
 	p->rxq_tail = NULL;
+	p->rx_part = NULL; /* (it was in rxq) */
+	p->rx_part_off = 0;
 	if (p->has_addr) {
 		(void)fi_av_remove(fab->av, &p->addr, 1, 0);
 		p->has_addr = 0;
@@ -203,6 +205,8 @@ void fab_peer_renew(struct lpvm_fabric_peer *p, uint32_t instance)
 	p->failed = 0;
 	p->tx_seq = 0;
 	p->rx_seq = 0;
+	p->rx_part = NULL;
+	p->rx_part_off = 0;
 }
 
 /* ---- deferred posts ---- */
@@ -395,6 +399,75 @@ static struct fab_op *copy_op(struct lpvm_fabric *fab, struct lpvm_fabric_peer *
 	return op;
 }
 
+/* Copies n bytes from the iovecs, starting *at bytes into iov[*i]. */
+static void gather_iov(uint8_t *q, const struct iovec *iov, int *i, size_t *at, size_t n)
+{
+	while (n > 0) {
+		size_t k = iov[*i].iov_len - *at;
+
+		if (k == 0) {
+			(*i)++;
+			*at = 0;
+			continue;
+		}
+		if (k > n)
+			k = n;
+		memcpy(q, (const uint8_t *)iov[*i].iov_base + *at, k);
+		q += k;
+		*at += k;
+		n -= k;
+	}
+}
+
+/* A message of more than one eager packet and at most FAB_SEG_MAX bytes:
+ * FIRST (the header and the payload's start), then MOREs.  Every packet
+ * is made before any is posted, so a failed allocation sends nothing. */
+static int send_segmented(struct lpvm_fabric *fab, struct lpvm_fabric_peer *peer,
+                          uint32_t seq, const void *hdr, size_t hdr_len,
+                          const struct iovec *iov, int iovcnt, uint64_t total)
+{
+	struct fab_op *ops[FAB_SEG_PKTS];
+	size_t payload = (size_t)total - hdr_len, off = 0, at = 0;
+	int n = 0, i = 0;
+
+	(void)iovcnt;
+	while ((n == 0 || off < payload) && n < (int)FAB_SEG_PKTS) {
+		size_t room = n == 0 ? FAB_EAGER_MAX - hdr_len : FAB_EAGER_MAX;
+		size_t k = payload - off < room ? payload - off : room;
+		size_t h = n == 0 ? hdr_len : 0;
+		size_t len = FAB_PKT_HDR + h + k;
+		struct fab_op *op = fab_op_new(OP_TX_COPY, len);
+
+		if (op == NULL) {
+			while (n > 0)
+				fab_op_free(fab, ops[--n]);
+			return PvmNoMem;
+		}
+		op->peer = peer;
+		peer->tx_copies++;
+		op->buf = op->data;
+		op->len = len;
+		op->charged = len;
+		fab->tx_bytes += len;
+		encode_pkt(op->data, n == 0 ? PKT_FIRST : PKT_MORE, h, fab->cfg.self_id, seq,
+		           fab->instance, n == 0 ? total : off);
+		if (h > 0)
+			memcpy(op->data + FAB_PKT_HDR, hdr, h);
+		gather_iov(op->data + FAB_PKT_HDR + h, iov, &i, &at, k);
+		off += k;
+		ops[n++] = op;
+	}
+	if (off < payload) { /* (cannot be: FAB_SEG_PKTS holds FAB_SEG_MAX) */
+		while (n > 0)
+			fab_op_free(fab, ops[--n]);
+		return PvmBadParam;
+	}
+	peer->tx_seq++;
+	for (int k = 0; k < n; k++)
+		tx_submit(fab, peer, ops[k]);
+	return 0;
+}
+
 int lpvm_fabric_send_post(struct lpvm_fabric *fab, struct lpvm_fabric_peer *peer,
                           const void *hdr, size_t hdr_len, const struct iovec *iov,
                           int iovcnt, struct lpvm_fabric_send **reqp)
@@ -417,6 +490,8 @@ int lpvm_fabric_send_post(struct lpvm_fabric *fab, struct lpvm_fabric_peer *peer
 	if (fab->tx_bytes > 0 && fab->tx_bytes + FAB_EAGER_PKT > FAB_TX_BYTES_MAX)
 		return LPVM_FABRIC_AGAIN;
 	seq = peer->tx_seq;
+	if (total > FAB_EAGER_MAX && total <= FAB_SEG_MAX)
+		return send_segmented(fab, peer, seq, hdr, hdr_len, iov, iovcnt, total);
 	if (total <= FAB_EAGER_MAX) {
 		ann =
 		    copy_op(fab, peer, PKT_EAGER, seq, hdr, hdr_len, iov, iovcnt, total);

@@ -336,7 +336,7 @@ static size_t pick_size(struct stream *s, size_t *hdr_len)
 {
 	/* the sizes around the protocol's edges first: empty, one byte, the
 	 * largest eager message and one past it (with the shortest and the
-	 * longest header), rxm's limits, the largest */
+	 * longest header), segmented ones, rxm's limits, the largest */
 	static const struct {
 		size_t size, hdr_len;
 	} edge[] = {
@@ -348,6 +348,14 @@ static size_t pick_size(struct stream *s, size_t *hdr_len)
 	    {16360 - LPVM_FABRIC_HDR_MAX, LPVM_FABRIC_HDR_MAX},
 	    {16361 - LPVM_FABRIC_HDR_MAX, LPVM_FABRIC_HDR_MAX},
 	    {16384, HDR_LEN},
+	    /* segmented: two full packets, one byte more; the largest
+	     * segmented message and one past it (then announced) */
+	    {2 * 16360 - HDR_LEN, HDR_LEN},
+	    {2 * 16360 + 1 - HDR_LEN, HDR_LEN},
+	    {131072 - HDR_LEN, HDR_LEN},
+	    {131073 - HDR_LEN, HDR_LEN},
+	    {131072 - LPVM_FABRIC_HDR_MAX, LPVM_FABRIC_HDR_MAX},
+	    {131073 - LPVM_FABRIC_HDR_MAX, LPVM_FABRIC_HDR_MAX},
 	    {131072, HDR_LEN},
 	    {131073, HDR_LEN},
 	    {MAX_PAYLOAD, HDR_LEN},
