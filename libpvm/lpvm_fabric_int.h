@@ -61,7 +61,7 @@ enum { PKT_EAGER = 1, PKT_ANNOUNCE = 2, PKT_FIRST = 3, PKT_MORE = 4 };
 #define FAB_BOUNCE_COUNT 32
 /* Messages up to this size travel segmented in eager packets: at most
  * FAB_SEG_PKTS of them, which the bounce buffers hold at once. */
-#define FAB_SEG_MAX (128u * 1024u)
+#define FAB_SEG_MAX (64u * 1024u)
 #define FAB_SEG_PKTS ((FAB_SEG_MAX + FAB_EAGER_MAX - 1) / FAB_EAGER_MAX)
 /* Eager copies (and announcements) in flight; past it posts say AGAIN. */
 #define FAB_TX_BYTES_MAX (8u << 20)
