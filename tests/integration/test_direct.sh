@@ -104,13 +104,16 @@ us=$(printf '%s\n' "$out" | sed -n 's/^cpu_us //p')
 	pass "a task blocked 2 s in pvm_recv used ${us} us of CPU" ||
 	fail "a task blocked 2 s in pvm_recv used '${us}' us of CPU"
 
-# ... and with PvmPollType = PvmPollConstant it spins instead, as asked
+# ... and with PvmPollType = PvmPollConstant it spins instead, as asked:
+# it never sleeps (voluntary context switches; how much CPU a spinner
+# gets depends on the machine's load: only a floor is checked)
 out=$(cd "$TEST_TMP" && tmo 20 "$PROGS/direct_t" blocked 1 constant 2>&1)
 us=$(printf '%s\n' "$out" | sed -n 's/^cpu_us //p')
+sleeps=$(printf '%s\n' "$out" | sed -n 's/^sleeps //p')
 expect_match "PvmPollType and PvmPollTime refuse values PVM refuses" "^ok - PvmPollType 7" "$out"
-[ -n "$us" ] && [ "$us" -gt 300000 ] &&
-	pass "with PvmPollConstant a task blocked 1 s spun (${us} us of CPU)" ||
-	fail "with PvmPollConstant a task blocked 1 s used only '${us}' us of CPU"
+[ -n "$us" ] && [ "$us" -gt 50000 ] && [ -n "$sleeps" ] && [ "$sleeps" -le 2 ] &&
+	pass "with PvmPollConstant a task blocked 1 s spun (${us} us of CPU, slept $sleeps times)" ||
+	fail "with PvmPollConstant a task blocked 1 s used '${us}' us of CPU and slept '${sleeps}' times"
 
 vm_stop
 left=$(regions)
