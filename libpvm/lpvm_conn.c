@@ -17,6 +17,9 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -361,6 +364,25 @@ static int do_register(void)
 	return 0;
 }
 
+/* glibc starts with a 128 KiB mmap threshold and trims the heap top
+ * past 128 KiB free, then raises both as large blocks are freed (to at
+ * most 32 and 64 MiB).  Received payloads are allocated per message, so
+ * until then every large one costs page faults (25 % of the bandwidth at
+ * 4 MiB through shared memory, docs/shm.md): start at the values glibc
+ * would reach.  Not when the user set them, or PVMX_MALLOC_TUNE=0. */
+static void malloc_tune(void)
+{
+#ifdef __GLIBC__
+	const char *s = getenv("PVMX_MALLOC_TUNE");
+
+	if ((s != NULL && strcmp(s, "0") == 0) || getenv("MALLOC_MMAP_THRESHOLD_") != NULL ||
+	    getenv("MALLOC_TRIM_THRESHOLD_") != NULL)
+		return;
+	if (mallopt(M_MMAP_THRESHOLD, 32 << 20) != 1 || mallopt(M_TRIM_THRESHOLD, 64 << 20) != 1)
+		log_debug("mallopt refused the thresholds");
+#endif
+}
+
 int lpvm_ensure(const char *fn)
 {
 	int r;
@@ -378,5 +400,6 @@ int lpvm_ensure(const char *fn)
 		lpvm_disconnect();
 		return lpvm_error(fn, r);
 	}
+	malloc_tune();
 	return 0;
 }
