@@ -90,7 +90,7 @@ int lpvm_coll_take(struct msgbuf *mb);
 /* Drops every queued collective message (the task leaves its daemon). */
 void lpvm_coll_reset(void);
 
-/* The views by group name (lpvm_group.c), for pvm_barrier & co.: until
+/* The views by group name (lpvm_coll_api.c), for pvm_barrier & co.: until
  * membership is built, only the test entry point installs them.  install
  * takes v, replacing (and freeing) a view of the same name. */
 int lpvm_coll_view_install(struct lpvm_coll_view *v);

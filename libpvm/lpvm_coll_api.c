@@ -1,5 +1,5 @@
 /*
- * lpvm_group.c - pvm_barrier, pvm_bcast, pvm_reduce, pvm_gather and
+ * lpvm_coll_api.c - pvm_barrier, pvm_bcast, pvm_reduce, pvm_gather and
  * pvm_scatter: find the group's view, check what PVM checks, and run the
  * collective (lpvm_coll.c).  Views are kept here by group name.  Until
  * group membership lives in the daemons (issue 10), only the internal
