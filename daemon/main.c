@@ -10,6 +10,7 @@
 #include "tid.h"
 #include "tls.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pvm3.h>
@@ -51,6 +52,32 @@ static int ensure_std_fds(void)
 		}
 	}
 	return 0;
+}
+
+/* Descriptors above stderr that whoever started us left open (a test
+ * harness's, a shell's) are for no one we start: the remote shell, a
+ * slave daemon or a task would inherit them.  Ours are all opened
+ * close-on-exec. */
+static void cloexec_inherited(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	if (d == NULL) {
+		log_warn("cannot list /proc/self/fd: %s (inherited descriptors stay "
+		         "inheritable)",
+		         strerror(errno));
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		int fd = atoi(e->d_name), fl;
+
+		if (fd < 3 || fd == dirfd(d) || (fl = fcntl(fd, F_GETFD)) < 0)
+			continue;
+		if (!(fl & FD_CLOEXEC))
+			(void)fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
+	}
+	closedir(d);
 }
 
 /* Takes the VM's lock for the daemon's lifetime.  Returns 0, 1 when
@@ -371,6 +398,7 @@ int main(int argc, char **argv)
 	log_init("pvmd", NULL); /* stderr until the log file is open */
 	if (ensure_std_fds() != 0)
 		return 1;
+	cloexec_inherited();
 	signal(SIGPIPE, SIG_IGN);
 
 	/* PVMX_DEBUG only ever raises what -d asked for */

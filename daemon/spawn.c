@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -194,7 +195,8 @@ static void close_from(int lowfd)
 /* In the child: never returns.  An error before or at exec is written to
  * errfd (close-on-exec, so a successful exec closes it silently). */
 static void spawn_child_exec(const char *path, char *const argv[], char *const envp[],
-                             const char *cwd, int outfd, int errfd, int report)
+                             const char *cwd, int outfd, int errfd, int report,
+                             pid_t daemon)
 {
 	sigset_t none;
 	int e;
@@ -204,6 +206,15 @@ static void spawn_child_exec(const char *path, char *const argv[], char *const e
 	/* ignored signals stay ignored across exec; ours must not */
 	signal(SIGPIPE, SIG_DFL);
 	setpgid(0, 0);
+	/* a task ends with its daemon, PVM program or not (a halt ends
+	 * them first, gently): no orphan outlives a killed daemon.  The
+	 * daemon may have died before the prctl: then it is not our parent */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+		goto fail;
+	if (getppid() != daemon) {
+		errno = ESRCH;
+		goto fail;
+	}
 	if (dup2(pvmd.devnull_fd, 0) < 0 || dup2(outfd, 1) < 0 || dup2(errfd, 2) < 0)
 		goto fail;
 	if (report != 3) {
@@ -257,6 +268,7 @@ static int spawn_fork(struct spawn_inst *in, const Pvmx__SpawnRequest *req,
 {
 	char shown[LOG_PRINTABLE_LEN];
 	int outp[2], errp[2], rep[2];
+	pid_t parent;
 	int e;
 
 	in->out = in->err = in->report = -1;
@@ -278,10 +290,11 @@ static int spawn_fork(struct spawn_inst *in, const Pvmx__SpawnRequest *req,
 		goto fail;
 	}
 	in->report = rep[0];
+	parent = getpid();
 	in->pid = fork();
 	if (in->pid == 0)
 		spawn_child_exec(path, argv, se->envp, req->cwd, outp[1], errp[1],
-		                 rep[1]);
+		                 rep[1], parent);
 	e = errno;
 	close(outp[1]);
 	close(errp[1]);
