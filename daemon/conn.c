@@ -36,9 +36,23 @@ static void conn_free(struct conn *c)
 		c->reg_wait->reg_conn = NULL;
 	if (c->task != NULL)
 		task_detach(c->task);
+	if (c->reg_deadline != NULL)
+		event_free(c->reg_deadline);
 	TAILQ_REMOVE(&pvmd.conns, c, entry);
 	bufferevent_free(c->bev);
 	free(c);
+}
+
+/* A connection that has not registered (nor waits for its siblings to)
+ * by its deadline holds a descriptor for nothing. */
+static void conn_reg_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	if (c->task == NULL && c->reg_wait == NULL && !c->closing)
+		conn_close(c, "did not register within %d ms", peer_hello_timeout_ms());
 }
 
 void conn_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
@@ -51,7 +65,7 @@ void conn_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *
 	(void)l;
 	(void)sa;
 	(void)socklen;
-	(void)arg;
+	listener_accepted(arg);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) != 0) {
 		log_warn("conn fd %d pid %d: closing: cannot read peer credentials: %s",
 		         (int)fd, -1, strerror(errno));
@@ -67,13 +81,23 @@ void conn_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *
 	}
 	c = calloc(1, sizeof(*c));
 	if (c != NULL)
+		c->reg_deadline = evtimer_new(pvmd.base, conn_reg_deadline_cb, c);
+	if (c != NULL && c->reg_deadline != NULL)
 		c->bev = bufferevent_socket_new(pvmd.base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (c == NULL || c->bev == NULL) {
 		log_error("conn fd %d pid %d: closing: out of memory", (int)fd,
 		          (int)cred.pid);
+		if (c != NULL && c->reg_deadline != NULL)
+			event_free(c->reg_deadline);
 		free(c);
 		close(fd);
 		return;
+	}
+	{
+		int ms = peer_hello_timeout_ms();
+		struct timeval tmo = {ms / 1000, (ms % 1000) * 1000};
+
+		evtimer_add(c->reg_deadline, &tmo);
 	}
 	c->fd = (int)fd;
 	framer_init(&c->framer, pvmd.max_frame, CONN_CONTROL_MAX, conn_check_header, c);

@@ -4,6 +4,7 @@
  */
 #include "pvmd.h"
 
+#include "clock.h"
 #include "dsig.h"
 #include "log.h"
 #include "paths.h"
@@ -115,25 +116,87 @@ static int open_log(void)
 	return 0;
 }
 
-/* Out of descriptors: stop accepting for a moment instead of spinning. */
-static void resume_accept(evutil_socket_t fd, short what, void *arg)
+/* A listener that cannot accept (out of descriptors, or of memory)
+ * would be readable again at once, and the loop would spin: it pauses
+ * for a moment instead, and says so once per episode. */
+struct listen_guard {
+	struct evconnlistener *l;
+	const char *what;
+	int paused;        /* pauses since the last line about them */
+	int64_t logged_ms; /* when that line was */
+};
+
+#define LISTEN_PAUSE_MS 100
+#define LISTEN_LOG_MS 10000
+
+static void listen_resume(evutil_socket_t fd, short what, void *arg)
 {
+	struct listen_guard *g = arg;
+
 	(void)fd;
 	(void)what;
-	(void)arg;
-	if (pvmd.listener != NULL && !pvmd.halting)
-		evconnlistener_enable(pvmd.listener);
+	if (g->l != NULL && !pvmd.halting)
+		evconnlistener_enable(g->l);
 }
 
-static void accept_error(struct evconnlistener *l, void *arg)
+static void listen_error(struct evconnlistener *l, void *arg)
 {
-	static const struct timeval pause = {0, 100 * 1000};
+	static const struct timeval pause = {0, LISTEN_PAUSE_MS * 1000};
+	struct listen_guard *g = arg;
 	int e = EVUTIL_SOCKET_ERROR();
 
-	(void)arg;
-	log_error("accept on %s: %s", pvmd.sock_path, strerror(e));
+	g->paused++;
+	if (clock_now_ms() - g->logged_ms >= LISTEN_LOG_MS) {
+		log_error("accept on %s: %s: pausing %d ms at a time until it works "
+		          "(%d pauses; said at most every %d s)",
+		          g->what, strerror(e), LISTEN_PAUSE_MS, g->paused, LISTEN_LOG_MS / 1000);
+		g->logged_ms = clock_now_ms();
+		g->paused = 0;
+	}
 	evconnlistener_disable(l);
-	event_base_once(pvmd.base, -1, EV_TIMEOUT, resume_accept, NULL, &pause);
+	event_base_once(pvmd.base, -1, EV_TIMEOUT, listen_resume, g, &pause);
+}
+
+/* The two listeners' guards (the Unix socket, the daemon links' port). */
+static struct listen_guard guards[2];
+
+struct evconnlistener *listener_new(evconnlistener_cb cb, int fd, const char *what)
+{
+	struct listen_guard *g = NULL;
+
+	for (size_t i = 0; i < sizeof(guards) / sizeof(guards[0]) && g == NULL; i++)
+		if (guards[i].l == NULL)
+			g = &guards[i];
+	if (g == NULL)
+		return NULL;
+	g->what = what;
+	g->paused = 0;
+	g->logged_ms = -LISTEN_LOG_MS;
+	g->l = evconnlistener_new(pvmd.base, cb, g, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+	                          0, fd);
+	if (g->l != NULL)
+		evconnlistener_set_error_cb(g->l, listen_error);
+	return g->l;
+}
+
+void listener_accepted(void *arg)
+{
+	struct listen_guard *g = arg;
+
+	/* (an accept between pauses is no news: only the first after a
+	 * quiet spell is said) */
+	if (g != NULL && g->paused && clock_now_ms() - g->logged_ms >= LISTEN_LOG_MS) {
+		log_info("accept on %s works again (%d more pauses)", g->what, g->paused);
+		g->paused = 0;
+	}
+}
+
+void listener_free(struct evconnlistener *l)
+{
+	for (size_t i = 0; i < sizeof(guards) / sizeof(guards[0]); i++)
+		if (guards[i].l == l)
+			guards[i].l = NULL;
+	evconnlistener_free(l);
 }
 
 /* Binds the socket; the lock is ours, so whatever sits at the path is a
@@ -159,9 +222,7 @@ static int open_socket(void)
 		close(fd);
 		return -1;
 	}
-	pvmd.listener =
-	    evconnlistener_new(pvmd.base, conn_accept, NULL,
-	                       LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
+	pvmd.listener = listener_new(conn_accept, fd, pvmd.sock_path);
 	if (pvmd.listener == NULL) {
 		log_error("cannot listen on %s: libevent refused the socket",
 		          pvmd.sock_path);
@@ -169,7 +230,6 @@ static int open_socket(void)
 		unlink(pvmd.sock_path);
 		return -1;
 	}
-	evconnlistener_set_error_cb(pvmd.listener, accept_error);
 	return 0;
 }
 
@@ -262,7 +322,7 @@ void pvmd_halt(struct conn *requester)
 		links = 1;
 	}
 	if (pvmd.listener != NULL) {
-		evconnlistener_free(pvmd.listener);
+		listener_free(pvmd.listener);
 		pvmd.listener = NULL;
 	}
 	unlink(pvmd.sock_path);
@@ -349,7 +409,7 @@ static void teardown(void)
 	task_free_all();
 	conn_free_all();
 	if (pvmd.listener != NULL)
-		evconnlistener_free(pvmd.listener);
+		listener_free(pvmd.listener);
 	if (pvmd.halt_timer != NULL)
 		event_free(pvmd.halt_timer);
 	event_free(pvmd.sig_chld);

@@ -8,6 +8,7 @@
  */
 #include "pvmd.h"
 
+#include "clock.h"
 #include "log.h"
 #include "tid.h"
 #include "tls.h"
@@ -25,8 +26,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* A peer that has not finished TLS and hello in this time is dropped. */
-#define PEER_HELLO_TIMEOUT_S 10
+/* A link that has not finished TLS and hello this long after its accept
+ * (or dial) is dropped, however it trickles (PVMX_HELLO_TIMEOUT_MS). */
+#define PEER_HELLO_TIMEOUT_MS 10000
+/* Links not yet past their hello: at most this many from one address,
+ * and this many in all; more are closed at accept (logged once per
+ * PEER_REFUSED_LOG_MS). */
+#define PEER_PENDING_PER_ADDR 8
+#define PEER_PENDING_MAX 64
+#define PEER_REFUSED_LOG_MS 10000
 #define PEER_CONTROL_MAX (16u * 1024u * 1024u)
 #define PEER_IO_CHUNK (1024 * 1024)
 /* Frames waiting for a link to one host: beyond this they are dropped
@@ -40,6 +48,8 @@ struct peer {
 	int host_index; /* once its hello is accepted; the dialled one before */
 	int outbound;
 	int up; /* hello accepted */
+	char addr[64]; /* an accepted link's source address, numeric */
+	struct event *deadline; /* until the hello: its end */
 	struct framer framer; /* the link's frames (common/frame.h) */
 	void (*dial_done)(void *arg, struct peer *p, int code);
 	void *dial_arg;
@@ -54,6 +64,16 @@ static void peer_event_cb(struct bufferevent *bev, short what, void *arg);
 static void peer_redial_cb(evutil_socket_t fd, short what, void *arg);
 
 static const struct timeval redial_delay = {0, 200 * 1000};
+
+/* The hello deadline, from PVMX_HELLO_TIMEOUT_MS (also the local
+ * socket's register deadline, conn.c). */
+int peer_hello_timeout_ms(void)
+{
+	const char *s = getenv("PVMX_HELLO_TIMEOUT_MS");
+	int ms = s != NULL ? atoi(s) : 0;
+
+	return ms >= 100 ? ms : PEER_HELLO_TIMEOUT_MS;
+}
 
 static void peer_dial_finish(struct peer *p, int code)
 {
@@ -72,6 +92,8 @@ static void peer_free(struct peer *p, const char *why)
 
 	if (why != NULL)
 		log_warn("%s: closing: %s", p->what, why);
+	if (p->deadline != NULL)
+		event_free(p->deadline);
 	TAILQ_REMOVE(&peers, p, entry);
 	if (h != NULL && h->link == p)
 		h->link = NULL;
@@ -102,15 +124,31 @@ static void peer_free(struct peer *p, const char *why)
 	}
 }
 
+static void peer_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct peer *p = arg;
+
+	(void)fd;
+	(void)what;
+	if (!p->up)
+		peer_free(p, "no TLS handshake and hello in time");
+}
+
 static struct peer *peer_new(struct bufferevent *bev, int outbound, const char *what)
 {
 	struct peer *p = calloc(1, sizeof(*p));
-	struct timeval tmo = {PEER_HELLO_TIMEOUT_S, 0};
+	int ms = peer_hello_timeout_ms();
+	struct timeval tmo = {ms / 1000, (ms % 1000) * 1000};
 
+	if (p != NULL && (p->deadline = evtimer_new(pvmd.base, peer_deadline_cb, p)) == NULL) {
+		free(p);
+		p = NULL;
+	}
 	if (p == NULL) {
 		bufferevent_free(bev);
 		return NULL;
 	}
+	evtimer_add(p->deadline, &tmo);
 	p->bev = bev;
 	p->outbound = outbound;
 	framer_init(&p->framer, pvmd.max_frame, PEER_CONTROL_MAX, peer_check_header, p);
@@ -119,7 +157,6 @@ static struct peer *peer_new(struct bufferevent *bev, int outbound, const char *
 	bufferevent_set_max_single_read(bev, PEER_IO_CHUNK);
 	bufferevent_set_max_single_write(bev, PEER_IO_CHUNK);
 	bufferevent_setcb(bev, peer_read_cb, NULL, peer_event_cb, p);
-	bufferevent_set_timeouts(bev, &tmo, &tmo);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 	return p;
 }
@@ -158,15 +195,51 @@ static void tune_socket(int fd)
 	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
 }
 
+/* May another link from host start its hello?  Those not past it are
+ * capped per address and in all, so a stranger holding many cannot keep
+ * out the hosts of the machine (nor our descriptors). */
+static int peer_pending_ok(const char *host)
+{
+	static int64_t logged_ms = -PEER_REFUSED_LOG_MS;
+	static unsigned refused;
+	struct peer *p;
+	int all = 0, same = 0;
+	int64_t now;
+
+	TAILQ_FOREACH(p, &peers, entry) {
+		if (p->up || p->outbound)
+			continue;
+		all++;
+		same += strcmp(p->addr, host) == 0;
+	}
+	if (same < PEER_PENDING_PER_ADDR && all < PEER_PENDING_MAX)
+		return 1;
+	refused++;
+	now = clock_now_ms();
+	if (now - logged_ms >= PEER_REFUSED_LOG_MS) {
+		log_warn("link from %s: refused: %d links from it and %d in all before "
+		         "their hello (limits %d, %d; %u refused since the last such line)",
+		         host, same, all, PEER_PENDING_PER_ADDR, PEER_PENDING_MAX, refused);
+		logged_ms = now;
+		refused = 0;
+	}
+	return 0;
+}
+
 static void peer_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
                         int socklen, void *arg)
 {
 	char host[64] = "?", what[96], why[TLS_ERROR_TEXT_LEN];
 	struct bufferevent *bev;
+	struct peer *p;
 
 	(void)l;
-	(void)arg;
+	listener_accepted(arg);
 	getnameinfo(sa, (socklen_t)socklen, host, sizeof(host), NULL, 0, NI_NUMERICHOST);
+	if (!peer_pending_ok(host)) {
+		close(fd);
+		return;
+	}
 	snprintf(what, sizeof(what), "link from %s", host);
 	tune_socket((int)fd);
 	bev = tls_bufferevent_new(pvmd.base, (int)fd, pvmd.tls_server, 1);
@@ -176,10 +249,12 @@ static void peer_accept(struct evconnlistener *l, evutil_socket_t fd, struct soc
 		close(fd);
 		return;
 	}
-	if (peer_new(bev, 0, what) == NULL)
+	if ((p = peer_new(bev, 0, what)) == NULL) {
 		log_error("%s: out of memory", what);
-	else
-		log_debug("%s: accepted", what);
+		return;
+	}
+	snprintf(p->addr, sizeof(p->addr), "%s", host);
+	log_debug("%s: accepted", what);
 }
 
 int peer_listen(const char *bind_addr, int port_lo, int port_hi)
@@ -233,9 +308,7 @@ int peer_listen(const char *bind_addr, int port_lo, int port_hi)
 			              ? ((struct sockaddr_in6 *)&ss)->sin6_port
 			              : ((struct sockaddr_in *)&ss)->sin_port);
 	}
-	pvmd.tcp_listener =
-	    evconnlistener_new(pvmd.base, peer_accept, NULL,
-	                       LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
+	pvmd.tcp_listener = listener_new(peer_accept, fd, "the daemon links' port");
 	if (pvmd.tcp_listener == NULL) {
 		close(fd);
 		return -1;
@@ -286,7 +359,8 @@ static int peer_hello(struct peer *p, const struct frame_header *hdr,
 	p->up = 1;
 	snprintf(p->what, sizeof(p->what), "link %s t%x", p->outbound ? "to" : "from",
 	         (unsigned)hello->host_tid);
-	bufferevent_set_timeouts(p->bev, NULL, NULL);
+	event_free(p->deadline);
+	p->deadline = NULL;
 	if (!p->outbound)
 		peer_send_hello(p);
 	if (h == NULL && hello->host_tid == pvmd.master_tid)
@@ -411,10 +485,6 @@ static void peer_event_cb(struct bufferevent *bev, short what, void *arg)
 		fabricreg_note_link((int)bufferevent_getfd(bev));
 		if (p->outbound)
 			peer_send_hello(p);
-		return;
-	}
-	if (what & BEV_EVENT_TIMEOUT) {
-		peer_free(p, "no TLS handshake and hello in time");
 		return;
 	}
 	if (what & BEV_EVENT_EOF) {
@@ -676,6 +746,6 @@ void peer_free_all(void)
 		event_free(pvmd.heartbeat);
 	pvmd.heartbeat = NULL;
 	if (pvmd.tcp_listener != NULL)
-		evconnlistener_free(pvmd.tcp_listener);
+		listener_free(pvmd.tcp_listener);
 	pvmd.tcp_listener = NULL;
 }

@@ -55,6 +55,7 @@ struct conn {
 	char why[160];         /* the framer's check writes its reason here */
 	int closing;           /* output is being flushed, then the conn is freed */
 	struct task *reg_wait; /* its task waits for siblings to register */
+	struct event *reg_deadline; /* an unregistered connection's end */
 };
 TAILQ_HEAD(conn_list, conn);
 
@@ -203,6 +204,15 @@ void hosttab_free_all(void);
 
 /* peer.c: TLS links between daemons */
 int peer_listen(const char *bind_addr, int port_lo, int port_hi);
+/* How long a link may take to its hello, and a local connection to its
+ * register (PVMX_HELLO_TIMEOUT_MS, default 10 s), from accept. */
+int peer_hello_timeout_ms(void);
+/* Listeners (main.c) that pause, instead of spinning, while accept
+ * fails (EMFILE ...); their accept callbacks call listener_accepted with
+ * their arg. */
+struct evconnlistener *listener_new(evconnlistener_cb cb, int fd, const char *what);
+void listener_accepted(void *arg);
+void listener_free(struct evconnlistener *l);
 /* frames to a host's daemon: sent on its link, queued until one is up */
 int peer_send(int host_index, const uint8_t hdr[FRAME_HEADER_LEN], struct evbuffer *src,
               const uint8_t *bytes, size_t len);
