@@ -284,7 +284,8 @@ static void group_sync(const struct reply_addr *to, const char *name, enum wait_
 		g->state = GROUP_STATIC;
 		log_debug("group %s frozen at %d members", g->name, g->ntids);
 	}
-	group_answer_all(g, k, 0);
+	/* a freeze answers its size, as PVM 3.4.6's server does */
+	group_answer_all(g, k, k == WAIT_FREEZE ? count : 0);
 }
 
 static int group_join(int tid, const char *name)
@@ -638,7 +639,7 @@ static void group_take_waits(struct group *g, enum wait_kind k, const int32_t *t
 	if (g->nwaits[k] > 0 && g->nwaits[k] >= count) {
 		if (k == WAIT_FREEZE)
 			g->state = GROUP_STATIC;
-		group_answer_all(g, k, 0);
+		group_answer_all(g, k, k == WAIT_FREEZE ? count : 0);
 	}
 }
 

@@ -279,8 +279,9 @@ int pvm_freezegroup(char *group, int size)
 	int r = group_status(GROUP_OP_FREEZE, group, size);
 	const struct lpvm_gview *v;
 
-	/* the members hold the frozen group from now on */
-	if (r == 0)
+	/* PVM 3.4.6 answers the size; the members hold the frozen group
+	 * from now on */
+	if (r > 0)
 		(void)lpvm_group_view(group, &v);
 	return r;
 }
