@@ -41,8 +41,20 @@ vm_stop
 # groups made before hosts are added
 vm_start
 run "hosts added" "$GT" add 127.0.0.2 127.0.0.3
-out=$(printf 'groups\nquit\n' | tmo 20 "$BIN/pvm" 2>&1)
-expect_match "the console's groups command answers" 'groups' "$out"
+"$GT" hold cons.g 30 >"$TEST_TMP/hold1" 2>&1 &
+h1=$!
+wait_until 10 grep -q '^hold 0' "$TEST_TMP/hold1"
+"$GT" hold cons.g 30 >"$TEST_TMP/hold2" 2>&1 &
+h2=$!
+wait_until 10 grep -q '^hold 1' "$TEST_TMP/hold2"
+out=$(printf 'groups\ngroups cons.g\ngroups nosuch\nquit\n' | tmo 20 "$BIN/pvm" 2>&1)
+printf '%s\n' "$out" | sed 's/^/    [pvm] /'
+expect_match "the console lists the group, its size and home" \
+	'^group cons\.g: 2 members, dynamic, home t[0-9a-f]+0000$' "$out"
+expect_match "and its members by instance, with their hosts" '^ +1 +[0-9a-f]+ +40000$' "$out"
+expect_match "groups NAME of no group says so" '^groups: no group nosuch$' "$out"
+kill -KILL "$h1" "$h2" 2>/dev/null
+wait "$h1" "$h2" 2>/dev/null
 vm_stop
 
 vm_start

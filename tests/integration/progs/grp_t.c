@@ -12,6 +12,7 @@
  *   grp_t add H2 H3              groups made on one host, then hosts
  *                                added: groups moved to a new home keep
  *                                their members and a waiting barrier
+ *   grp_t hold NAME SECS         joins NAME ("hold INST"), then sleeps
  */
 #include "check.h"
 
@@ -213,7 +214,7 @@ static int basic(void)
 	CHECK(r == 0, "barrier(-1) passes when all 4 are in");
 	/* counts that disagree, a count below 1 */
 	cmd_send(k[0], OP_BARRIER, "g", 2);
-	usleep(100000);
+	usleep(500000); /* its call first: it sets the count */
 	CHECK((r = cmd(k[1], OP_BARRIER, "g", 3)) == PvmMismatch,
 	      "another count during a barrier: PvmMismatch (%d)", r);
 	CHECK((r = cmd(k[2], OP_BARRIER, "g", 2)) == 0 && cmd_wait(k[0], 5000) == 0,
@@ -238,7 +239,7 @@ static int basic(void)
 	CHECK((r = pvm_freezegroup("nosuch", -1)) == PvmNoGroup,
 	      "freezing no group: PvmNoGroup (%d)", r);
 	cmd_send(k[0], OP_FREEZE, "f", -1);
-	usleep(100000); /* its freeze first: it sets the size */
+	usleep(500000); /* its freeze first: it sets the size */
 	CHECK((r = cmd(k[1], OP_FREEZE, "f", 2)) == PvmMismatch,
 	      "another size during a freeze: PvmMismatch (%d)", r);
 	cmd_send(k[1], OP_FREEZE, "f", -1);
@@ -352,7 +353,7 @@ static int hosts(char **hv, int pid3)
 	}
 	if (lost >= 0) {
 		cmd_send(k[0], OP_BARRIER, g[lost], 4);
-		usleep(200000);
+		usleep(500000); /* waiting at the home before it dies */
 	}
 	CHECK(kill(pid3, SIGKILL) == 0, "killed %s's daemon (pid %d)", hv[1], pid3);
 	if (lost >= 0)
@@ -438,6 +439,13 @@ int main(int argc, char **argv)
 		r = hosts(argv + 2, atoi(argv[5]));
 	else if (argc == 4 && strcmp(argv[1], "add") == 0)
 		r = add(argv + 2);
+	else if (argc == 4 && strcmp(argv[1], "hold") == 0) {
+		/* a member for the console to show, until killed */
+		printf("hold %d\n", pvm_joingroup(argv[2]));
+		fflush(stdout);
+		sleep((unsigned)atoi(argv[3]));
+		r = 0;
+	}
 	else
 		fprintf(stderr, "usage: grp_t basic | hosts H2 H3 H4 PID3 | add H2 H3\n");
 	pvm_exit();
