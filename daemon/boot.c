@@ -219,6 +219,8 @@ static void one_dialled(void *arg, struct peer *p, int code)
 	ctl.body_case = PVMX__CONTROL__BODY_HOST_CHANGE;
 	ctl.host_change = &hc;
 	peer_broadcast_control(&ctl, o->index);
+	/* after its table: the groups whose home it now is */
+	group_hosts_changed();
 	log_info("host %s (t%x, %s, %s port %d) added",
 	         log_printable(name, sizeof(name), o->e.name), (unsigned)h->tid, o->arch,
 	         o->addr, o->port);

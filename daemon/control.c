@@ -5,6 +5,7 @@
  */
 #include "pvmd.h"
 
+#include "groupwire.h"
 #include "log.h"
 #include "pvmx.h"
 #include "tid.h"
@@ -320,6 +321,8 @@ static int serving_daemon(const Pvmx__Control *ctl)
 	case PVMX__CONTROL__BODY_HOSTSYNC:
 		tid = ctl->hostsync->host;
 		break;
+	case PVMX__CONTROL__BODY_GROUP:
+		return group_serving_daemon(ctl->group);
 	case PVMX__CONTROL__BODY_FABRIC_LOOKUP:
 		tid = ctl->fabric_lookup->tid;
 		if (tid_is_daemon(tid))
@@ -352,8 +355,11 @@ void control_relayed(int src, Pvmx__Control *ctl)
 	int server = serving_daemon(ctl);
 
 	if (server != 0 && server != -1 && server != pvmd.host_tid) {
-		/* not ours to serve: one hop only */
-		reply_status(&to, PvmNoHost);
+		/* not ours to serve: one hop only; a group whose home is
+		 * another host by our table is asked for again */
+		reply_status(&to, ctl->body_case == PVMX__CONTROL__BODY_GROUP
+		                      ? GROUP_MOVED
+		                      : PvmNoHost);
 		return;
 	}
 	control_serve(&to, NULL, ctl);
@@ -377,6 +383,8 @@ int control_dispatch(struct conn *c, Pvmx__Control *ctl)
 	/* served elsewhere; when that host does not exist, the handler here
 	 * answers as for any unknown tid */
 	server = serving_daemon(ctl);
+	if (ctl->body_case == PVMX__CONTROL__BODY_GROUP)
+		c->task->grouped = 1;
 	if (server > 0 && server != pvmd.host_tid &&
 	    control_forward(c->task->tid, server, ctl) == 0)
 		return 0;
@@ -452,6 +460,9 @@ static void control_serve(const struct reply_addr *to, struct task *local,
 		break;
 	case PVMX__CONTROL__BODY_ADD_HOSTS:
 		boot_add_hosts(to->tid, to->seq, ctl->add_hosts);
+		break;
+	case PVMX__CONTROL__BODY_GROUP:
+		group_request(to, ctl->group);
 		break;
 	case PVMX__CONTROL__BODY_FABRIC_PUBLISH:
 		reply_status(to, fabricreg_publish(local, ctl->fabric_publish));

@@ -162,6 +162,7 @@ void hosttab_remove(int index, const char *why)
 		         h->queued);
 	/* what waited for it fails now, then the watchers learn of it */
 	pending_host_gone(index);
+	group_host_gone(index);
 	spawn_host_gone(index);
 	notify_host_change(h->tid, 1);
 	host_free(h);

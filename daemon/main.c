@@ -405,6 +405,7 @@ static void teardown(void)
 	OPENSSL_cleanse(pvmd.secret, sizeof(pvmd.secret));
 	notify_free_all();
 	mbox_free_all();
+	group_free_all();
 	context_free_all();
 	task_free_all();
 	conn_free_all();

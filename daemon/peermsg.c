@@ -74,6 +74,7 @@ int peer_daemon_message(int from_host, Pvmx__Control *ctl)
 			break;
 		for (size_t i = 0; i < ctl->host_table->n_hosts; i++)
 			host_upsert(ctl->host_table->hosts[i], 0);
+		group_hosts_changed();
 		boot_slave_ready();
 		break;
 	case PVMX__CONTROL__BODY_HOST_CHANGE:
@@ -91,6 +92,7 @@ int peer_daemon_message(int from_host, Pvmx__Control *ctl)
 			}
 		} else {
 			host_upsert(ctl->host_change->host, 1);
+			group_hosts_changed();
 		}
 		break;
 	case PVMX__CONTROL__BODY_SPAWN_FWD:
@@ -113,6 +115,16 @@ int peer_daemon_message(int from_host, Pvmx__Control *ctl)
 		pending_task_gone(ctl->task_exited->tid);
 		if (pvmd.host_tid == pvmd.master_tid)
 			mbox_task_exit(ctl->task_exited->tid);
+		break;
+	case PVMX__CONTROL__BODY_GROUP_GONE:
+		/* a task of that host that used groups is gone */
+		if (tid_host_index(ctl->group_gone->tid) != from_host)
+			break;
+		pending_task_gone(ctl->group_gone->tid);
+		group_task_gone(ctl->group_gone->tid);
+		break;
+	case PVMX__CONTROL__BODY_GROUP_HANDOFF:
+		group_handoff(from_host, ctl->group_handoff);
 		break;
 	case PVMX__CONTROL__BODY_PEER_HALT:
 		if (pvmd.host_tid == pvmd.master_tid)

@@ -38,6 +38,11 @@ static const struct pending_kind_info {
                             "PvmCantStart at its deadline)",
                             0},
     [PENDING_BOOT_WAIT] = {"boot wait", "the master (boot.c)", PENDING_REQUESTER_GONE},
+    /* a caller that exits is no longer counted (group.c) */
+    [PENDING_GROUP_BARRIER] = {"group barrier", "the group's home daemon (group.c)",
+                               PENDING_REQUESTER_GONE},
+    [PENDING_GROUP_FREEZE] = {"group freeze", "the group's home daemon (group.c)",
+                              PENDING_REQUESTER_GONE},
     [PENDING_TEST] = {"test", "tests/unit/test_pending.c",
                       PENDING_REQUESTER_GONE | PENDING_HOST_GONE},
 };

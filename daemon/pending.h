@@ -32,6 +32,8 @@ enum pending_kind {
 	PENDING_ADD_HOSTS,   /* pvm_addhosts, until each host is in or failed */
 	PENDING_HOST_START,  /* one host of an add, until its daemon says where */
 	PENDING_BOOT_WAIT,   /* a wait for the master's host file adds */
+	PENDING_GROUP_BARRIER, /* pvm_barrier, at the group's home daemon */
+	PENDING_GROUP_FREEZE,  /* pvm_freezegroup, at the group's home daemon */
 	PENDING_TEST,        /* for tests/unit/test_pending.c only */
 	PENDING_NKINDS
 };

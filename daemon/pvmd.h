@@ -85,6 +85,8 @@ struct task {
 	unsigned noreset : 1;        /* pvm_setopt(PvmNoReset, 1) */
 	unsigned sibs_wait : 1;      /* a spawn over several hosts: register
 	                                waits for the whole sibling list */
+	unsigned grouped : 1;        /* made a group request: its exit is
+	                                told to every daemon (group.c) */
 	struct conn *reg_conn;       /* a register waiting for it */
 	uint32_t reg_seq;
 	int sibs_from; /* the host index that will send them */
@@ -372,6 +374,18 @@ void mbox_info(const struct reply_addr *to);
 void mbox_task_exit(int tid);
 void mbox_dump(void);
 void mbox_free_all(void);
+
+/* group.c: group membership at each group's home daemon */
+int group_home(const char *name); /* the home's daemon tid */
+int group_serving_daemon(const Pvmx__GroupRequest *req);
+void group_request(const struct reply_addr *to, const Pvmx__GroupRequest *req);
+void group_task_gone(int tid);
+void group_task_exit(const struct task *t);
+void group_host_gone(int index);
+void group_hosts_changed(void);
+void group_handoff(int from_host, const Pvmx__GroupMembers *gm);
+void group_dump(void);
+void group_free_all(void);
 
 /* sysreq.c */
 void tickle_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -141,6 +141,9 @@ void sysreq_tickle(const struct reply_addr *to, const Pvmx__TickleRequest *req)
 	case 4:
 		mbox_dump();
 		break;
+	case 8:
+		group_dump();
+		break;
 	case 5:
 		res[0] = (int32_t)log_level_now();
 		r.results = res;

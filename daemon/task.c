@@ -147,6 +147,7 @@ void task_check_exit(struct task *t)
 	         t->spawned ? "process reaped" : "disconnected", (unsigned)status);
 	task_unlink(t);
 	pending_task_gone(t->tid);
+	group_task_exit(t);
 	mbox_task_exit(t->tid);
 	context_task_exit(t->tid);
 	sysreq_task_exit(t->tid);

@@ -50,6 +50,22 @@ int pvm_vunpackf(const char *fmt, va_list ap);
  * exited, and those of the killed tasks as they exit.  0, or an error. */
 int pvmreset(int mytid, int killtasks, char *class_name, int index);
 
+/* The console's groups command (PVM 3.4.6's pvm_gstat): every group of
+ * the virtual machine, asking each host's daemon for the groups homed
+ * there.  gi_tids and gi_hosts are by instance (-1: a free instance);
+ * gi_state 0 dynamic, 1 frozen, 2 frozen then left by a member.  The
+ * storage is the library's, until the next call.  0, or an error. */
+struct pvmxgroupinfo {
+	char *gi_name;
+	int gi_home; /* the daemon tid of its home */
+	int gi_size; /* members */
+	int gi_ninst;
+	int *gi_tids;
+	int *gi_hosts;
+	int gi_state;
+};
+int pvmx_groups(struct pvmxgroupinfo **groups, int *ngroups);
+
 #ifdef __cplusplus
 }
 #endif

@@ -63,6 +63,7 @@ enum console_action console_cmd_tickle(int ac, char **av);
 enum console_action console_cmd_trace(int ac, char **av);
 enum console_action console_cmd_jobs(int ac, char **av);
 enum console_action console_cmd_names(int ac, char **av);
+enum console_action console_cmd_groups(int ac, char **av);
 enum console_action console_cmd_put(int ac, char **av);
 enum console_action console_cmd_lookup(int ac, char **av);
 enum console_action console_cmd_remove(int ac, char **av);

@@ -408,6 +408,8 @@ static const struct command commands[] = {
      "Add environment variables to spawn export list"},
     {"getopt", console_cmd_getopt, "getopt [ what ]",
      "Display PVM options for the console task"},
+    {"groups", console_cmd_groups, "groups [ name ]",
+     "List groups, their members and instances (pvm_gstat)"},
     {"halt", cmd_halt, "halt", "Stop pvmds"},
     {"help", cmd_help, "help [ command ]", "Print helpful information about a command"},
     {"id", cmd_id, "id", "Print console task id"},

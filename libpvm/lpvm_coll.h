@@ -50,7 +50,13 @@ struct lpvm_coll_view {
 	int nmembers; /* tids > 0 */
 	int myinst;   /* ours, or -1 when this task is not a member */
 	uint32_t seq; /* next collective's number: 1, 2, ... */
+	int source;   /* LPVM_COLL_VIEW_*: who made it */
 };
+/* A view installed by the test entry point (kept until replaced), one
+ * of a group that was not frozen when its daemon answered (asked again
+ * at every collective), or of a frozen group (kept until the task leaves
+ * it). */
+enum { LPVM_COLL_VIEW_TEST, LPVM_COLL_VIEW_DYNAMIC, LPVM_COLL_VIEW_FROZEN };
 
 /* A new view of group: tids[inst] for inst < ninst (<= 0: free), hosts
  * the host index of each (NULL: taken from the tids, bits 18-29, which
@@ -90,10 +96,12 @@ int lpvm_coll_take(struct msgbuf *mb);
 /* Drops every queued collective message (the task leaves its daemon). */
 void lpvm_coll_reset(void);
 
-/* The views by group name (lpvm_coll_api.c), for pvm_barrier & co.: until
- * membership is built, only the test entry point installs them.  install
- * takes v, replacing (and freeing) a view of the same name. */
+/* The views by group name (lpvm_coll_api.c), for pvm_barrier & co., made
+ * from the membership's (lpvm_group.h) or by the test entry point.
+ * install takes v, replacing (and freeing) a view of the same name. */
 int lpvm_coll_view_install(struct lpvm_coll_view *v);
 struct lpvm_coll_view *lpvm_coll_view_find(const char *group);
+/* Forgets the view of group (the task left it). */
+void lpvm_coll_view_drop(const char *group);
 
 #endif

@@ -8,8 +8,10 @@
  */
 #include "lpvm.h"
 #include "lpvm_coll.h"
+#include "lpvm_group.h"
 #include "pvmx_coll_test.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +48,57 @@ int lpvm_coll_view_install(struct lpvm_coll_view *v)
 	return 0;
 }
 
+void lpvm_coll_view_drop(const char *group)
+{
+	for (int i = 0; group != NULL && i < nviews; i++) {
+		if (strcmp(views[i]->group, group) == 0) {
+			lpvm_coll_view_free(views[i]);
+			views[i] = views[--nviews];
+			return;
+		}
+	}
+}
+
+/* Every member computes the same number from the same membership: a
+ * member with another view of the group sends with another epoch. */
+static int view_epoch(const struct lpvm_gview *g)
+{
+	uint32_t h = 2166136261u;
+
+	for (int i = 0; i < g->ninst; i++) {
+		h = (h ^ (uint32_t)g->tids[i]) * 16777619u;
+		h = (h ^ (uint32_t)i) * 16777619u;
+	}
+	return (int)(h & 0x7fffffff);
+}
+
+/* The collectives' view of group from its membership (a daemon round
+ * trip unless it is frozen and held), keeping the collectives' count. */
+static int view_from_membership(const char *group, struct lpvm_coll_view **out)
+{
+	const struct lpvm_gview *g;
+	struct lpvm_coll_view *v, *old;
+	int r = lpvm_group_view(group, &g);
+
+	if (r < 0)
+		return r;
+	v = lpvm_coll_view_new(group, view_epoch(g), g->tids, NULL, g->ninst);
+	if (v == NULL)
+		return PvmNoMem;
+	v->source = g->frozen ? LPVM_COLL_VIEW_FROZEN : LPVM_COLL_VIEW_DYNAMIC;
+	/* every member counts the collectives of the group from its first:
+	 * a new answer about its members does not start the count again */
+	if ((old = lpvm_coll_view_find(group)) != NULL)
+		v->seq = old->seq;
+	r = lpvm_coll_view_install(v);
+	if (r < 0) {
+		lpvm_coll_view_free(v);
+		return r;
+	}
+	*out = v;
+	return 0;
+}
+
 int pvmx_coll_test_view(const char *group, const int *tids, int ntids)
 {
 	struct lpvm_coll_view *v;
@@ -76,10 +129,10 @@ static int view_of(const char *fn, const char *group, struct lpvm_coll_view **v)
 	if (group == NULL || group[0] == '\0')
 		return lpvm_error(fn, PvmNullGroup);
 	*v = lpvm_coll_view_find(group);
-	if (*v == NULL) {
-		snprintf(lpvm_error_detail, sizeof(lpvm_error_detail),
-		         "group membership is not built yet (issue 10)");
-		return lpvm_error(fn, PvmNotImpl);
+	if (*v == NULL || (*v)->source == LPVM_COLL_VIEW_DYNAMIC) {
+		r = view_from_membership(group, v);
+		if (r < 0)
+			return lpvm_error(fn, r);
 	}
 	/* messages held for handlers while a send waited: theirs first, as
 	 * a receive does */
@@ -92,24 +145,41 @@ static int result(const char *fn, int r)
 	return r < 0 ? lpvm_error(fn, r) : PvmOk;
 }
 
-/* count: -1 (all) or the number of members.  A barrier of only some of
- * the members needs someone who counts arrivals - the group's home
- * daemon, when membership is built. */
-int pvm_barrier(char *group, int count)
+/* The home daemon's barrier; its errors set pvm_errno without a
+ * PvmAutoErr line, as PVM 3.4.6's group library does. */
+extern int pvm_errno; /* lpvm_err.c */
+
+static int barrier_daemon(const char *group, int count)
 {
-	struct lpvm_coll_view *v;
-	int r = view_of("pvm_barrier", group, &v);
+	int r = lpvm_group_barrier_daemon(group, count);
 
 	if (r < 0)
+		pvm_errno = r;
+	return r;
+}
+
+/* count: -1 (all) or a number of members.  The group's home daemon
+ * counts arrivals: it knows who has come, who left or died meanwhile
+ * (PVM's answers: PvmNoGroup to the waiters of a frozen group a member
+ * left), and a barrier of only some of the members.  The tree barrier
+ * (lpvm_coll_barrier) runs only on a test view: among members it cannot
+ * yet hear of a member that leaves while the others wait. */
+int pvm_barrier(char *group, int count)
+{
+	struct lpvm_coll_view *v = group != NULL ? lpvm_coll_view_find(group) : NULL;
+	int r;
+
+	if (v == NULL || v->source != LPVM_COLL_VIEW_TEST)
+		return barrier_daemon(group, count);
+	if ((r = view_of("pvm_barrier", group, &v)) < 0)
 		return r;
 	if (count < 1 && count != -1)
-		return lpvm_error("pvm_barrier", PvmBadParam);
+		return lpvm_error("pvm_barrier", PvmMismatch);
 	if (v->myinst < 0)
 		return lpvm_error("pvm_barrier", PvmNotInGroup);
 	if (count != -1 && count != v->nmembers) {
 		snprintf(lpvm_error_detail, sizeof(lpvm_error_detail),
-		         "a barrier of %d of %d members needs group membership", count,
-		         v->nmembers);
+		         "a barrier of %d of %d members of a test view", count, v->nmembers);
 		return lpvm_error("pvm_barrier", PvmNotImpl);
 	}
 	return result("pvm_barrier", lpvm_coll_barrier(v));

@@ -245,8 +245,7 @@ int lpvm_request(Pvmx__Control *req, Pvmx__Control **reply)
 	for (;;) {
 		Pvmx__Control *ctl;
 
-		r = read_frame(&ctl);
-		if (r < 0)
+		if ((r = lpvm_wait_daemon()) < 0 || (r = read_frame(&ctl)) < 0)
 			return r;
 		if (ctl == NULL)
 			continue;

@@ -20,34 +20,3 @@ int pvm_reg_tracer(int tctx, int ttag, int octx, int otag, char *tmask, int tbuf
 	NOTIMPL(pvm_reg_tracer);
 }
 
-/* groups and collectives */
-int pvm_joingroup(char *g)
-{
-	(void)g;
-	NOTIMPL(pvm_joingroup);
-}
-int pvm_lvgroup(char *g)
-{
-	(void)g;
-	NOTIMPL(pvm_lvgroup);
-}
-int pvm_getinst(char *g, int tid)
-{
-	(void)g, (void)tid;
-	NOTIMPL(pvm_getinst);
-}
-int pvm_gettid(char *g, int inst)
-{
-	(void)g, (void)inst;
-	NOTIMPL(pvm_gettid);
-}
-int pvm_gsize(char *g)
-{
-	(void)g;
-	NOTIMPL(pvm_gsize);
-}
-int pvm_freezegroup(char *g, int size)
-{
-	(void)g, (void)size;
-	NOTIMPL(pvm_freezegroup);
-}

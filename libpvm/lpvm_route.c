@@ -149,6 +149,42 @@ static int progress_all(void)
 	return n;
 }
 
+int lpvm_wait_daemon(void)
+{
+	for (;;) {
+		struct pollfd pfd[NROUTES];
+		const struct lpvm_route *sleeper = NULL;
+		int wait_ms = -1, r;
+		nfds_t m = 1;
+
+		/* (no handlers run here: a request is under way) */
+		for (size_t i = 0; i + 1 < NROUTES; i++)
+			if ((r = routes[i]->progress(0)) < 0)
+				return r;
+		pfd[0] = (struct pollfd){.fd = lpvm.fd, .events = POLLIN};
+		if (poll(pfd, 1, 0) != 0)
+			return 0;
+		for (size_t i = 0; i + 1 < NROUTES; i++) {
+			int fd = routes[i]->fd(), cap;
+
+			if (routes[i]->prepare != NULL && (cap = routes[i]->prepare()) >= 0 &&
+			    (wait_ms < 0 || cap < wait_ms))
+				wait_ms = cap;
+			if (fd < 0)
+				continue;
+			if (routes[i]->wait != NULL && sleeper == NULL)
+				sleeper = routes[i];
+			else
+				pfd[m++] = (struct pollfd){.fd = fd, .events = POLLIN};
+		}
+		r = sleeper != NULL ? sleeper->wait(pfd, (int)m, wait_ms) : poll(pfd, m, wait_ms);
+		if (r < 0 && errno != EINTR)
+			return PvmSysErr;
+		if (r > 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0)
+			return 0;
+	}
+}
+
 /* After a wait that found work: a route whose descriptor was polled and
  * is not ready has nothing (the daemon route: that saves a system call
  * when the shared-memory rings woke the wait, on the path of every

@@ -75,6 +75,12 @@ void lpvm_fabric_wanted(void);
 int lpvm_fabric_open_wanted(void); /* lpvm_pump: opens it if wanted; 1 if it tried */
 void lpvm_fabric_no_lazy_open(void);
 
+/* While a request waits for its answer from the daemon: makes progress
+ * on the direct routes (a peer sending to us over them must not wait for
+ * the answer, which may depend on that peer: a group barrier) until the
+ * daemon's socket is readable.  0, or a negative code. */
+int lpvm_wait_daemon(void);
+
 /* Non-zero while a frame is being sent: message handlers wait (a handler
  * that sent would nest in a send that is waiting for room). */
 extern int lpvm_sending;

@@ -23,6 +23,8 @@ mkdir -p "$HOME/pvm3/bin/LINUX64"
 for p in "$@"; do
 	cp "$COMPAT/$p" "$HOME/pvm3/bin/LINUX64/"
 done
+# PVM 3.4.6's group server, which its libgpvm3 spawns from there too
+[ -x /usr/bin/pvmgs ] && cp /usr/bin/pvmgs "$HOME/pvm3/bin/LINUX64/"
 
 /usr/bin/pvmd >"$DIR/pvmd.out" 2>&1 &
 pvmd_pid=$!

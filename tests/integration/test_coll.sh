@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test_coll.sh - the collectives (libpvm/lpvm_coll.c, docs/groups.md)
-# among real tasks on real daemons, before group membership exists: the
-# tasks make their group with the internal pvmx_coll_test_view
+# among real tasks on real daemons: the tasks make their group with the
+# internal pvmx_coll_test_view, then by joining it (frozen, and dynamic)
 # (tests/integration/progs/coll_t.c).  Each run checks reductions of
 # every type and operation against a serial answer, gather and scatter
 # of every type, bcasts from every instance (sender and tag as
@@ -11,7 +11,9 @@
 #   1. 4 tasks on one host;
 #   2. 6 tasks on one host;
 #   3. 5 tasks over three loopback hosts (scripts/lo-rsh), two of them
-#      with several tasks, so host leaders and the tree both work.
+#      with several tasks, so host leaders and the tree both work;
+#   4. 4 tasks on one host and 5 over three hosts, the group frozen, and
+#      5 over three hosts, the group dynamic.
 source "$PVMX_SRC/tests/integration/lib.sh"
 
 export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
@@ -42,5 +44,11 @@ master=$(hostname)
 run "4 tasks, one host" 4 "$master"
 run "6 tasks, one host" 6 "$master"
 run "5 tasks, three hosts" 5 127.0.0.2 127.0.0.3 127.0.0.2 "$master"
+# the same over real membership: the group joined and frozen (every
+# member holds its view), or joined and left dynamic (its view asked of
+# its home daemon at each collective; the barriers are the daemon's)
+run "4 tasks, one host, frozen group" -m 4 "$master"
+run "5 tasks, three hosts, frozen group" -m 5 127.0.0.2 127.0.0.3 127.0.0.2 "$master"
+run "5 tasks, three hosts, dynamic group" -d 5 127.0.0.2 127.0.0.3 "$master" 127.0.0.3
 vm_stop
 finish

@@ -8,6 +8,9 @@
 #   mhf      a server answering from message handlers (pvm_addmhf/delmhf)
 #   output   pvm_catchout, pvm_notify(PvmTaskExit), pvm_packf/unpackf,
 #            pvm_psend/precv
+#   groups   dynamic groups: join/leave/instances/gettid/getinst/gsize,
+#            barriers, freeze, their errors (ref_groups also links
+#            PVM 3.4.6's libgpvm3: ours, the shim, takes its place)
 # Each is built twice against the reference pvm3.h: compat_NAME linked
 # against our libpvm3, ref_NAME against PVM 3.4.6's and run with ours in
 # its place (checked with dladdr, in the master and in its workers).
@@ -22,7 +25,7 @@ source "$PVMX_SRC/tests/integration/lib.sh"
 
 COMPAT=$PVMX_BUILD/tests/compat
 OURLIB=$PVMX_BUILD/lib
-PROGRAMS="context mbox mhf output globals"
+PROGRAMS="context mbox mhf output globals groups"
 
 # shellcheck disable=SC2046
 need_compat $(for n in $PROGRAMS; do echo "compat_$n ref_$n"; done)

@@ -1,11 +1,12 @@
 /*
  * coll_t.c - the collectives among real tasks, for test_coll.sh.
- *   coll_t N [HOST...]   spawns N - 1 copies of itself (round robin over
- *                        the HOSTs, else anywhere), makes them and itself
- *                        group "g" with pvmx_coll_test_view (no membership
- *                        yet), and all run the same checks; it prints one
- *                        line per kind of check with every task's failures
- *                        summed, and "coll: done".
+ *   coll_t [-m|-d] N [HOST...]   spawns N - 1 copies of itself (round
+ *                        robin over the HOSTs, else anywhere), makes them
+ *                        and itself group "g" - with pvmx_coll_test_view,
+ *                        or (-m) by joining and freezing it, or (-d) by
+ *                        joining it and a barrier - and all run the same
+ *                        checks; it prints one line per kind of check with
+ *                        every task's failures summed, and "coll: done".
  * Every task checks real values: reductions of every type and operation
  * against a serial answer, gather and scatter of every type, bcasts from
  * every instance (sender and tag as pvm_bufinfo shows them), 200
@@ -318,7 +319,8 @@ static void check_barriers(void)
 	for (int i = 0; i < 20; i++)
 		CHECK(K_BARRIER, pvm_barrier("g", i % 2 ? n : -1) == PvmOk, "barrier %d",
 		      i);
-	CHECK(K_BARRIER, pvm_barrier("g", 0) == PvmBadParam, "pvm_barrier(count 0)");
+	/* (as the home daemon's barrier answers it: docs/compat.md) */
+	CHECK(K_BARRIER, pvm_barrier("g", 0) == PvmMismatch, "pvm_barrier(count 0)");
 }
 
 static void check_errors(void)
@@ -335,8 +337,10 @@ static void check_errors(void)
 	CHECK(K_ERRORS, pvm_gather(&x, &x, -1, PVM_INT, 3, "g", 0) == PvmBadParam,
 	      "gather of count -1");
 	CHECK(K_ERRORS, pvm_bcast("g", -2) == PvmBadParam, "bcast with a negative tag");
-	CHECK(K_ERRORS, pvm_barrier("nosuchgroup", -1) == PvmNotImpl,
-	      "a group without a view: PvmNotImpl until membership exists");
+	CHECK(K_ERRORS, pvm_barrier("nosuchgroup", -1) == PvmNoGroup,
+	      "a barrier of a group no one joined: PvmNoGroup");
+	CHECK(K_ERRORS, pvm_reduce(PvmSum, &x, 1, PVM_INT, 3, "nosuchgroup", 0) == PvmNoGroup,
+	      "a reduction of a group no one joined: PvmNoGroup");
 	CHECK(K_ERRORS, pvm_barrier(NULL, -1) == PvmNullGroup, "barrier of a NULL group");
 	pvm_setopt(PvmAutoErr, saved);
 }
@@ -370,14 +374,40 @@ static void stray_check(void)
 	CHECK(K_STRAY, pvm_nrecv(-1, -1) == 0, "nothing else is queued");
 }
 
+/* How the tasks make group "g": the test view, or real membership, the
+ * group frozen (its view held by every member) or left dynamic (asked of
+ * its home daemon at every collective). */
+static enum { G_TEST, G_FROZEN, G_DYNAMIC } how;
+
+/* With real membership the instances are the order of the joins: tids[]
+ * and me become theirs. */
+static int make_group(void)
+{
+	int r, mytid = pvm_mytid();
+
+	if (how == G_TEST)
+		return pvmx_coll_test_view("g", tids, n) == me ? 0 : -1;
+	if ((r = pvm_joingroup("g")) < 0)
+		return r;
+	r = how == G_FROZEN ? pvm_freezegroup("g", n) : pvm_barrier("g", n);
+	if (r < 0 || (how == G_FROZEN && r != n))
+		return -1;
+	for (int i = 0; i < n; i++)
+		if ((tids[i] = pvm_gettid("g", i)) < 0)
+			return tids[i];
+	me = pvm_getinst("g", mytid);
+	return me >= 0 && tids[me] == mytid ? 0 : -1;
+}
+
 static void run_checks(void)
 {
-	int r = pvmx_coll_test_view("g", tids, n);
+	int r = make_group();
 
 	/* the refusals checked here are expected: not on stderr */
 	pvm_setopt(PvmAutoErr, 0);
 
-	CHECK(K_BARRIER, r == me, "pvmx_coll_test_view: instance %d, expected %d", r, me);
+	CHECK(K_BARRIER, r == 0, "group g made (%s): %d, instance %d",
+	      how == G_TEST ? "test view" : how == G_FROZEN ? "frozen" : "dynamic", r, me);
 	stray_send();
 	CHECK(K_BARRIER, pvm_barrier("g", -1) == PvmOk, "first barrier");
 	check_reduce();
@@ -394,12 +424,18 @@ static void run_checks(void)
 
 int main(int argc, char **argv)
 {
+	static int spawned[MAXN];
 	int mytid = pvm_mytid(), parent = pvm_parent();
 
 	if (mytid < 0)
 		return 1;
+	if (argc > 1 && (strcmp(argv[1], "-m") == 0 || strcmp(argv[1], "-d") == 0)) {
+		how = argv[1][1] == 'm' ? G_FROZEN : G_DYNAMIC;
+		argv++;
+		argc--;
+	}
 	if (parent < 0) {
-		int nchild;
+		int nchild, h = (int)how;
 
 		n = argc > 1 ? atoi(argv[1]) : 4;
 		if (n < 1 || n > MAXN)
@@ -421,6 +457,7 @@ int main(int argc, char **argv)
 		pvm_initsend(PvmDataDefault);
 		pvm_pkint(&n, 1, 1);
 		pvm_pkint(tids, n, 1);
+		pvm_pkint(&h, 1, 1);
 		if (nchild > 0)
 			pvm_mcast(tids + 1, nchild, TAG_LIST);
 		me = 0;
@@ -430,11 +467,13 @@ int main(int argc, char **argv)
 			       (unsigned)pvm_tidtohost(tids[i]));
 		printf("\n");
 		fflush(stdout);
+		/* (with real membership tids[] becomes the instances' order) */
+		memcpy(spawned, tids, sizeof(spawned));
 		run_checks();
 		for (int i = 1; i < n; i++) {
 			int f[K_N], c[K_N];
 
-			pvm_recv(tids[i], TAG_REPORT);
+			pvm_recv(spawned[i], TAG_REPORT);
 			pvm_upkint(f, K_N, 1);
 			pvm_upkint(c, K_N, 1);
 			for (int k = 0; k < K_N; k++)
@@ -454,6 +493,12 @@ int main(int argc, char **argv)
 	if (n < 1 || n > MAXN)
 		return 2;
 	pvm_upkint(tids, n, 1);
+	{
+		int h = 0;
+
+		pvm_upkint(&h, 1, 1);
+		how = h == G_FROZEN ? G_FROZEN : h == G_DYNAMIC ? G_DYNAMIC : G_TEST;
+	}
 	for (int i = 0; i < n; i++)
 		if (tids[i] == mytid)
 			me = i;

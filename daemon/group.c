@@ -1,0 +1,711 @@
+/*
+ * group.c - group membership (pvm_joingroup & co.), kept by each group's
+ * home daemon: the host that wins a rendezvous hash of the group's name
+ * over the hosts of the table, so groups spread over the hosts and a
+ * change of the host set moves only the groups whose winner changed.
+ * Barriers and freezes wait here, on pending.c.  Semantics and error
+ * codes are PVM 3.4.6's group server's (docs/groups-membership.md).
+ */
+#include "pvmd.h"
+
+#include "groupwire.h"
+#include "log.h"
+#include "tid.h"
+
+#include <pvm3.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A name longer than this is refused (PvmBadParam): it travels in every
+ * request and a handoff. */
+#define GROUP_NAME_MAX 4096
+/* At most this many instances in one group. */
+#define GROUP_INST_MAX (1 << 20)
+
+enum group_state { GROUP_DYNAMIC, GROUP_STATIC, GROUP_DEAD };
+enum wait_kind { WAIT_BARRIER, WAIT_FREEZE };
+
+struct group;
+
+/* One barrier or freeze call waiting at the home daemon. */
+struct gwait {
+	TAILQ_ENTRY(gwait) entry;
+	struct group *g;
+	struct pending *p;
+	enum wait_kind kind;
+};
+TAILQ_HEAD(gwait_list, gwait);
+
+struct group {
+	TAILQ_ENTRY(group) entry;
+	char *name;
+	int32_t *tids; /* by instance; -1 a free one */
+	int cap;       /* entries in tids */
+	int ntids;     /* members */
+	enum group_state state;
+	int count[2];               /* WAIT_BARRIER, WAIT_FREEZE: -1 none */
+	struct gwait_list waits[2]; /* the calls of each, in arrival order */
+	int nwaits[2];
+};
+TAILQ_HEAD(group_list, group);
+
+static struct group_list groups = TAILQ_HEAD_INITIALIZER(groups);
+
+/* ---------------------------------------------------------------- homes */
+
+static uint64_t name_hash(const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+
+	for (const unsigned char *s = (const unsigned char *)name; *s != '\0'; s++)
+		h = (h ^ *s) * 0x100000001b3ull;
+	return h;
+}
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	return x ^ (x >> 33);
+}
+
+struct home_pick {
+	uint64_t h, best;
+	int index;
+};
+
+static void home_score(struct host *host, void *arg)
+{
+	struct home_pick *p = arg;
+	uint64_t s = mix64(p->h ^ mix64((uint64_t)host->index));
+
+	if (p->index == 0 || s > p->best) {
+		p->best = s;
+		p->index = host->index;
+	}
+}
+
+/* The home daemon of group name: the host of the table whose score for
+ * the name is highest (rendezvous hashing), as a daemon tid. */
+int group_home(const char *name)
+{
+	struct home_pick p = {name_hash(name), 0, 0};
+
+	hosttab_foreach(home_score, &p);
+	return tid_make(p.index != 0 ? p.index : pvmd.host_index, 0);
+}
+
+/* --------------------------------------------------------------- groups */
+
+static struct group *group_find(const char *name)
+{
+	struct group *g;
+
+	TAILQ_FOREACH(g, &groups, entry)
+	{
+		if (strcmp(g->name, name) == 0)
+			return g;
+	}
+	return NULL;
+}
+
+static struct group *group_new(const char *name)
+{
+	struct group *g = calloc(1, sizeof(*g));
+
+	if (g == NULL || (g->name = strdup(name)) == NULL) {
+		free(g);
+		log_error("out of memory for a group");
+		return NULL;
+	}
+	for (int k = 0; k < 2; k++) {
+		g->count[k] = -1;
+		TAILQ_INIT(&g->waits[k]);
+	}
+	TAILQ_INSERT_TAIL(&groups, g, entry);
+	return g;
+}
+
+static int group_inst_of(const struct group *g, int tid)
+{
+	for (int i = 0; i < g->cap; i++) {
+		if (g->tids[i] == tid)
+			return i;
+	}
+	return -1;
+}
+
+/* tid takes instance inst (-1: the lowest free one); the instance, or
+ * PvmNoMem. */
+static int group_put(struct group *g, int tid, int inst)
+{
+	if (inst < 0 || inst >= g->cap || g->tids[inst] != -1) {
+		for (inst = 0; inst < g->cap && g->tids[inst] != -1; inst++)
+			;
+	}
+	if (inst >= g->cap) {
+		int ncap = g->cap < 8 ? 8 : g->cap * 2;
+		int32_t *n;
+
+		if (inst >= GROUP_INST_MAX)
+			return PvmNoMem;
+		while (ncap <= inst)
+			ncap *= 2;
+		n = realloc(g->tids, (size_t)ncap * sizeof(*n));
+		if (n == NULL)
+			return PvmNoMem;
+		for (int i = g->cap; i < ncap; i++)
+			n[i] = -1;
+		g->tids = n;
+		g->cap = ncap;
+	}
+	g->tids[inst] = tid;
+	g->ntids++;
+	return inst;
+}
+
+/* Every waiting call of kind k answered with code. */
+static void group_answer_all(struct group *g, enum wait_kind k, int code)
+{
+	struct gwait *w;
+
+	while ((w = TAILQ_FIRST(&g->waits[k])) != NULL) {
+		TAILQ_REMOVE(&g->waits[k], w, entry);
+		reply_status(&w->p->to, code);
+		pending_done(w->p);
+		free(w);
+	}
+	g->nwaits[k] = 0;
+	g->count[k] = -1;
+}
+
+static void group_free(struct group *g)
+{
+	group_answer_all(g, WAIT_BARRIER, PvmNoGroup);
+	group_answer_all(g, WAIT_FREEZE, PvmNoGroup);
+	TAILQ_REMOVE(&groups, g, entry);
+	free(g->tids);
+	free(g->name);
+	free(g);
+}
+
+/* Member inst leaves (lvgroup, exit, its host gone).  A frozen group
+ * dies, and its barrier's waiters get PvmNoGroup, as in PVM 3.4.6; an
+ * empty group is gone (then 1 is returned: g was freed). */
+static int group_remove_inst(struct group *g, int inst)
+{
+	log_debug("group %s: t%x (instance %d) leaves", g->name, (unsigned)g->tids[inst],
+	          inst);
+	g->tids[inst] = -1;
+	g->ntids--;
+	if (g->state == GROUP_STATIC) {
+		g->state = GROUP_DEAD;
+		group_answer_all(g, WAIT_BARRIER, PvmNoGroup);
+	}
+	if (g->ntids > 0)
+		return 0;
+	group_free(g);
+	return 1;
+}
+
+/* A waiting call ended without its answer: the caller is gone (its
+ * exit, its host's end) or the daemon exits. */
+static void gwait_cancel(const struct pending *p, enum pending_why why, void *arg)
+{
+	struct gwait *w = arg;
+	struct group *g = w->g;
+
+	(void)p;
+	(void)why;
+	TAILQ_REMOVE(&g->waits[w->kind], w, entry);
+	if (--g->nwaits[w->kind] == 0)
+		g->count[w->kind] = -1;
+	free(w);
+}
+
+static int gwait_add(struct group *g, enum wait_kind k, const struct reply_addr *to)
+{
+	struct gwait *w = calloc(1, sizeof(*w));
+
+	if (w == NULL)
+		return PvmNoMem;
+	w->g = g;
+	w->kind = k;
+	w->p =
+	    pending_add(k == WAIT_BARRIER ? PENDING_GROUP_BARRIER : PENDING_GROUP_FREEZE,
+	                to, 0, 0, gwait_cancel, w);
+	if (w->p == NULL) {
+		free(w);
+		return PvmNoMem;
+	}
+	TAILQ_INSERT_TAIL(&g->waits[k], w, entry);
+	g->nwaits[k]++;
+	return 0;
+}
+
+/* A barrier or freeze call of member to->tid (PVM's gs_barrier and
+ * gs_static): counted; when count calls are in, all are answered. */
+static void group_sync(const struct reply_addr *to, const char *name, enum wait_kind k,
+                       int count)
+{
+	struct group *g = group_find(name);
+	int r;
+
+	if (g == NULL)
+		r = PvmNoGroup;
+	else if (k == WAIT_BARRIER && g->state == GROUP_DEAD)
+		r = PvmNoGroup;
+	else if (k == WAIT_FREEZE && g->state == GROUP_STATIC)
+		r = PvmDupGroup;
+	else if (group_inst_of(g, to->tid) < 0)
+		r = PvmNotInGroup;
+	else
+		r = 0;
+	if (r == 0) {
+		if (count == -1)
+			count = g->ntids;
+		/* PVM 3.4.6 answers PvmMismatch to a count below 1 too, but
+		 * then keeps it: every later call with another count fails */
+		if (count < 1 || (g->count[k] != -1 && count != g->count[k]))
+			r = PvmMismatch;
+	}
+	if (r == 0)
+		r = gwait_add(g, k, to);
+	if (r != 0) {
+		reply_status(to, r);
+		return;
+	}
+	g->count[k] = count;
+	if (g->nwaits[k] < count)
+		return;
+	if (k == WAIT_FREEZE) {
+		g->state = GROUP_STATIC;
+		log_debug("group %s frozen at %d members", g->name, g->ntids);
+	}
+	/* a freeze answers its size, as PVM 3.4.6's server does */
+	group_answer_all(g, k, k == WAIT_FREEZE ? count : 0);
+}
+
+static int group_join(int tid, const char *name)
+{
+	struct group *g = group_find(name);
+	int inst;
+
+	if (g == NULL && (g = group_new(name)) == NULL)
+		return PvmNoMem;
+	if (g->state != GROUP_DYNAMIC)
+		return PvmNotInGroup; /* PVM 3.4.6's answer for a frozen group */
+	if (group_inst_of(g, tid) >= 0)
+		return PvmDupGroup;
+	inst = group_put(g, tid, -1);
+	if (inst < 0 && g->ntids == 0)
+		group_free(g);
+	return inst;
+}
+
+static int group_leave(int tid, const char *name)
+{
+	struct group *g = group_find(name);
+	int inst;
+
+	if (g == NULL)
+		return PvmNoGroup;
+	inst = group_inst_of(g, tid);
+	if (inst < 0)
+		return PvmNotInGroup;
+	group_remove_inst(g, inst);
+	return PvmOk;
+}
+
+static int group_gettid(const char *name, int inst)
+{
+	struct group *g = group_find(name);
+
+	if (g == NULL)
+		return PvmNoGroup;
+	if (inst < 0 || inst >= g->cap || g->tids[inst] == -1)
+		return PvmNoInst;
+	return g->tids[inst];
+}
+
+static int group_getinst(const char *name, int tid)
+{
+	struct group *g = group_find(name);
+	int inst;
+
+	if (g == NULL)
+		return PvmNoGroup;
+	inst = group_inst_of(g, tid);
+	return inst >= 0 ? inst : PvmNotInGroup;
+}
+
+/* ------------------------------------------------------------- messages */
+
+/* gi describes g (pointers into g and into the arrays given, which the
+ * caller frees); with waits, its waiting calls too.  0 or PvmNoMem. */
+static int group_info(const struct group *g, Pvmx__GroupInfo *gi, int waits)
+{
+	int n = 0;
+
+	pvmx__group_info__init(gi);
+	for (int i = 0; i < g->cap; i++) {
+		if (g->tids[i] != -1)
+			n = i + 1;
+	}
+	gi->name = g->name;
+	gi->tids = g->tids;
+	gi->n_tids = (size_t)n;
+	gi->hosts = calloc((size_t)(n ? n : 1), sizeof(*gi->hosts));
+	if (gi->hosts == NULL)
+		return PvmNoMem;
+	gi->n_hosts = (size_t)n;
+	for (int i = 0; i < n; i++)
+		gi->hosts[i] = g->tids[i] == -1 ? -1 : tid_host(g->tids[i]);
+	gi->frozen = g->state != GROUP_DYNAMIC;
+	gi->dead = g->state == GROUP_DEAD;
+	gi->barrier_count = g->count[WAIT_BARRIER];
+	gi->freeze_count = g->count[WAIT_FREEZE];
+	if (!waits)
+		return 0;
+	gi->barrier_tids = calloc((size_t)g->nwaits[0] + 1, sizeof(int32_t));
+	gi->barrier_seqs = calloc((size_t)g->nwaits[0] + 1, sizeof(uint32_t));
+	gi->freeze_tids = calloc((size_t)g->nwaits[1] + 1, sizeof(int32_t));
+	gi->freeze_seqs = calloc((size_t)g->nwaits[1] + 1, sizeof(uint32_t));
+	if (gi->barrier_tids == NULL || gi->barrier_seqs == NULL ||
+	    gi->freeze_tids == NULL || gi->freeze_seqs == NULL)
+		return PvmNoMem;
+	for (int k = 0; k < 2; k++) {
+		int32_t *tids = k == 0 ? gi->barrier_tids : gi->freeze_tids;
+		uint32_t *seqs = k == 0 ? gi->barrier_seqs : gi->freeze_seqs;
+		size_t m = 0;
+		const struct gwait *w;
+
+		TAILQ_FOREACH(w, &g->waits[k], entry)
+		{
+			tids[m] = w->p->to.tid;
+			seqs[m] = w->p->to.seq;
+			m++;
+		}
+		if (k == 0)
+			gi->n_barrier_tids = gi->n_barrier_seqs = m;
+		else
+			gi->n_freeze_tids = gi->n_freeze_seqs = m;
+	}
+	return 0;
+}
+
+static void group_info_release(Pvmx__GroupInfo *gi)
+{
+	free(gi->hosts);
+	free(gi->barrier_tids);
+	free(gi->barrier_seqs);
+	free(gi->freeze_tids);
+	free(gi->freeze_seqs);
+}
+
+/* The groups matching name (NULL: every group here) in one
+ * group_members; sent to to (a task) or, when host > 0, as a handoff to
+ * that host's daemon. */
+static void group_send_members(const struct reply_addr *to, int host, const char *name)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__GroupMembers gm = PVMX__GROUP_MEMBERS__INIT;
+	Pvmx__GroupInfo *infos = NULL, **ptrs = NULL;
+	size_t n = 0, cap = 0;
+	struct group *g;
+
+	TAILQ_FOREACH(g, &groups, entry)
+	cap++;
+	infos = calloc(cap + 1, sizeof(*infos));
+	ptrs = calloc(cap + 1, sizeof(*ptrs));
+	if (infos == NULL || ptrs == NULL) {
+		gm.code = PvmNoMem;
+		goto send;
+	}
+	TAILQ_FOREACH(g, &groups, entry)
+	{
+		if (name != NULL && strcmp(g->name, name) != 0)
+			continue;
+		if (host > 0 && tid_host_index(group_home(g->name)) != host)
+			continue;
+		if (host == 0 && name != NULL && g->state == GROUP_DEAD) {
+			gm.code = PvmNoGroup; /* no collectives on a dead group */
+			break;
+		}
+		if (group_info(g, &infos[n], host > 0) != 0) {
+			gm.code = PvmNoMem;
+			n++;
+			break;
+		}
+		ptrs[n] = &infos[n];
+		n++;
+	}
+	if (gm.code == 0 && name != NULL && n == 0)
+		gm.code = PvmNoGroup;
+	if (gm.code == 0) {
+		gm.groups = ptrs;
+		gm.n_groups = n;
+	}
+send:
+	if (host > 0) {
+		ctl.body_case = PVMX__CONTROL__BODY_GROUP_HANDOFF;
+		ctl.group_handoff = &gm;
+		if (gm.code == 0 && n > 0)
+			peer_send_control(host, pvmd.host_tid, tid_make(host, 0), &ctl);
+	} else {
+		ctl.body_case = PVMX__CONTROL__BODY_GROUP_MEMBERS;
+		ctl.group_members = &gm;
+		reply_control(to, &ctl);
+	}
+	for (size_t i = 0; i < n && infos != NULL; i++)
+		group_info_release(&infos[i]);
+	free(infos);
+	free(ptrs);
+}
+
+/* A task's group request (control.c): to->tid asks, here or through its
+ * daemon.  Served only by the group's home daemon; any other answers
+ * GROUP_MOVED (the host table is changing). */
+void group_request(const struct reply_addr *to, const Pvmx__GroupRequest *req)
+{
+	const char *name = req->name;
+
+	if (req->op == GROUP_OP_LIST) {
+		group_send_members(to, 0, NULL);
+		return;
+	}
+	if (name == NULL || name[0] == '\0') {
+		reply_status(to, PvmNullGroup);
+		return;
+	}
+	if (strlen(name) > GROUP_NAME_MAX) {
+		reply_status(to, PvmBadParam);
+		return;
+	}
+	if (group_home(name) != pvmd.host_tid) {
+		log_debug("t%x: group %s is not homed here: asked again",
+		          (unsigned)to->tid, name);
+		reply_status(to, GROUP_MOVED);
+		return;
+	}
+	switch (req->op) {
+	case GROUP_OP_JOIN:
+		reply_status(to, group_join(to->tid, name));
+		break;
+	case GROUP_OP_LEAVE:
+		reply_status(to, group_leave(to->tid, name));
+		break;
+	case GROUP_OP_GETINST:
+		reply_status(to, group_getinst(name, req->arg));
+		break;
+	case GROUP_OP_GETTID:
+		reply_status(to, group_gettid(name, req->arg));
+		break;
+	case GROUP_OP_GSIZE: {
+		const struct group *g = group_find(name);
+
+		reply_status(to, g != NULL ? g->ntids : PvmNoGroup);
+		break;
+	}
+	case GROUP_OP_FREEZE:
+		group_sync(to, name, WAIT_FREEZE, req->arg);
+		break;
+	case GROUP_OP_BARRIER:
+		group_sync(to, name, WAIT_BARRIER, req->arg);
+		break;
+	case GROUP_OP_VIEW:
+		group_send_members(to, 0, name);
+		break;
+	default:
+		reply_status(to, PvmBadParam);
+		break;
+	}
+}
+
+/* Which daemon serves req (control.c's serving_daemon). */
+int group_serving_daemon(const Pvmx__GroupRequest *req)
+{
+	if (req->op == GROUP_OP_LIST)
+		return req->arg;
+	if (req->name == NULL || req->name[0] == '\0')
+		return pvmd.host_tid; /* answered here: PvmNullGroup */
+	return group_home(req->name);
+}
+
+/* ------------------------------------------------------------- changes */
+
+/* tid (of any host) is gone: it leaves every group homed here. */
+void group_task_gone(int tid)
+{
+	struct group *g, *next;
+
+	for (g = TAILQ_FIRST(&groups); g != NULL; g = next) {
+		int inst = group_inst_of(g, tid);
+
+		next = TAILQ_NEXT(g, entry);
+		if (inst >= 0)
+			group_remove_inst(g, inst);
+	}
+}
+
+/* Our task t exited: it leaves the groups homed here, and, when it used
+ * groups, every other daemon hears of it (group_gone) for theirs. */
+void group_task_exit(const struct task *t)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__Watch w = PVMX__WATCH__INIT;
+
+	group_task_gone(t->tid);
+	if (!t->grouped)
+		return;
+	w.tid = t->tid;
+	ctl.body_case = PVMX__CONTROL__BODY_GROUP_GONE;
+	ctl.group_gone = &w;
+	peer_broadcast_control(&ctl, 0);
+}
+
+/* Host index is gone: its tasks leave the groups homed here (their
+ * waits were cancelled by pending_host_gone).  The groups homed there
+ * are lost: their new home starts them afresh. */
+void group_host_gone(int index)
+{
+	struct group *g, *next;
+
+	for (g = TAILQ_FIRST(&groups); g != NULL; g = next) {
+		next = TAILQ_NEXT(g, entry);
+		for (int i = 0; i < g->cap; i++) {
+			if (g->tids[i] != -1 && tid_host_index(g->tids[i]) == index &&
+			    group_remove_inst(g, i))
+				break;
+		}
+	}
+}
+
+/* The host set changed (a host added, or the table learnt): the groups
+ * homed here whose home is now another host go there, with their
+ * waiting calls (reply addresses travel by value, so the new home
+ * answers them), and are dropped here. */
+void group_hosts_changed(void)
+{
+	struct group *g, *next;
+	int moved[TID_MAX_HOST + 1] = {0};
+
+	TAILQ_FOREACH(g, &groups, entry)
+	{
+		int home = tid_host_index(group_home(g->name));
+
+		if (home != pvmd.host_index)
+			moved[home] = 1;
+	}
+	for (int h = 1; h <= TID_MAX_HOST; h++) {
+		if (moved[h]) {
+			log_info("groups homed on t%x now: handed over",
+			         (unsigned)tid_make(h, 0));
+			group_send_members(NULL, h, NULL);
+		}
+	}
+	for (g = TAILQ_FIRST(&groups); g != NULL; g = next) {
+		next = TAILQ_NEXT(g, entry);
+		if (group_home(g->name) == pvmd.host_tid)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			struct gwait *w;
+
+			while ((w = TAILQ_FIRST(&g->waits[k])) != NULL) {
+				TAILQ_REMOVE(&g->waits[k], w, entry);
+				pending_done(w->p); /* the new home answers it */
+				free(w);
+			}
+			g->nwaits[k] = 0;
+		}
+		group_free(g);
+	}
+}
+
+/* A waiting call handed over: waits again here, with its reply address. */
+static void group_take_waits(struct group *g, enum wait_kind k, const int32_t *tids,
+                             const uint32_t *seqs, size_t n, int count)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct reply_addr to = {tids[i], seqs[i]};
+
+		if (group_inst_of(g, to.tid) >= 0 && gwait_add(g, k, &to) != 0)
+			reply_status(&to, PvmNoMem);
+	}
+	if (g->nwaits[k] > 0)
+		g->count[k] = count;
+	if (g->nwaits[k] > 0 && g->nwaits[k] >= count) {
+		if (k == WAIT_FREEZE)
+			g->state = GROUP_STATIC;
+		group_answer_all(g, k, k == WAIT_FREEZE ? count : 0);
+	}
+}
+
+/* Groups handed over by their old home (from_host).  A group created
+ * here meanwhile (a request that came by the new table first) is merged:
+ * members keep their instance where it is free, else take the lowest
+ * free one. */
+void group_handoff(int from_host, const Pvmx__GroupMembers *gm)
+{
+	for (size_t i = 0; i < gm->n_groups; i++) {
+		const Pvmx__GroupInfo *gi = gm->groups[i];
+		struct group *g;
+
+		if (gi == NULL || gi->name == NULL || gi->name[0] == '\0' ||
+		    strlen(gi->name) > GROUP_NAME_MAX || gi->n_tids > GROUP_INST_MAX ||
+		    gi->n_barrier_tids != gi->n_barrier_seqs ||
+		    gi->n_freeze_tids != gi->n_freeze_seqs)
+			continue;
+		g = group_find(gi->name);
+		if (g == NULL && (g = group_new(gi->name)) == NULL)
+			continue;
+		log_info("group %s (%zu instances) handed over by t%x", gi->name,
+		         gi->n_tids, (unsigned)tid_make(from_host, 0));
+		for (size_t k = 0; k < gi->n_tids; k++) {
+			int tid = gi->tids[k];
+
+			if (tid_is_valid(tid) && !tid_is_daemon(tid) &&
+			    hosttab_by_tid(tid) != NULL && group_inst_of(g, tid) < 0)
+				group_put(g, tid, (int)k);
+		}
+		if (gi->dead)
+			g->state = GROUP_DEAD;
+		else if (gi->frozen && g->state == GROUP_DYNAMIC)
+			g->state = GROUP_STATIC;
+		group_take_waits(g, WAIT_BARRIER, gi->barrier_tids, gi->barrier_seqs,
+		                 gi->n_barrier_tids, gi->barrier_count);
+		group_take_waits(g, WAIT_FREEZE, gi->freeze_tids, gi->freeze_seqs,
+		                 gi->n_freeze_tids, gi->freeze_count);
+		if (g->ntids == 0)
+			group_free(g);
+	}
+	/* our table may differ from the sender's: pass on what is not ours */
+	group_hosts_changed();
+}
+
+/* pvm_tickle 8: one line per group homed here. */
+void group_dump(void)
+{
+	const struct group *g;
+
+	TAILQ_FOREACH(g, &groups, entry)
+	{
+		tickle_log("group %s: %d members, %s, barrier %d/%d, freeze %d/%d",
+		           g->name, g->ntids,
+		           g->state == GROUP_DYNAMIC  ? "dynamic"
+		           : g->state == GROUP_STATIC ? "frozen"
+		                                      : "dead",
+		           g->nwaits[0], g->count[0], g->nwaits[1], g->count[1]);
+	}
+}
+
+/* Teardown: the waits were ended by pending_free_all. */
+void group_free_all(void)
+{
+	struct group *g;
+
+	while ((g = TAILQ_FIRST(&groups)) != NULL)
+		group_free(g);
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# test_groups.sh - group membership at each group's home daemon
+# (docs/groups-membership.md), driven by tests/integration/progs/grp_t.c:
+# on one host, join/leave/instance reuse/gettid/getinst/gsize/freeze and
+# their errors as PVM 3.4.6 returns them, barriers with a count and -1,
+# a waiter or a member killed with -9; on four loopback hosts, groups
+# homed on different daemons, concurrent barriers, a host's daemon
+# killed; and hosts added while groups exist (their home moves).  Also
+# the console's groups command.
+. "$(dirname "$0")/lib.sh"
+
+export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
+export PATH=$PROGS:$PATH
+GT=$PROGS/grp_t
+
+daemon_pid() { # daemon_pid HOSTNAME -> the pid of that host's pvmd (ours)
+	local p
+	for p in $(pgrep -x pvmd); do
+		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "PVM_TMP=$TEST_TMP/lo-$1" && { echo "$p"; return; }
+	done
+}
+# run WHAT CMD...: a grp_t scenario; its ok/FAIL lines counted here
+run() {
+	local what=$1 out rc n
+	shift
+	out=$(cd "$TEST_TMP" && tmo 100 "$@" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | sed "s/^/    [$what] /"
+	n=$(printf '%s\n' "$out" | grep -c '^FAIL - ')
+	if [ "$rc" -eq 0 ] && [ "$n" -eq 0 ] && printf '%s\n' "$out" | grep -q '^grp_t: 0 failure'; then
+		pass "$what: every check passed"
+	else
+		fail "$what: exit $rc, $n FAIL line(s)"
+	fi
+}
+
+vm_start
+run "one host" "$GT" basic
+vm_stop
+
+# groups made before hosts are added
+vm_start
+run "hosts added" "$GT" add 127.0.0.2 127.0.0.3
+"$GT" hold cons.g 30 >"$TEST_TMP/hold1" 2>&1 &
+h1=$!
+wait_until 10 grep -q '^hold 0' "$TEST_TMP/hold1"
+"$GT" hold cons.g 30 >"$TEST_TMP/hold2" 2>&1 &
+h2=$!
+wait_until 10 grep -q '^hold 1' "$TEST_TMP/hold2"
+out=$(printf 'groups\ngroups cons.g\ngroups nosuch\nquit\n' | tmo 20 "$BIN/pvm" 2>&1)
+printf '%s\n' "$out" | sed 's/^/    [pvm] /'
+expect_match "the console lists the group, its size and home" \
+	'^group cons\.g: 2 members, dynamic, home t[0-9a-f]+0000$' "$out"
+expect_match "and its members by instance, with their hosts" '^ +1 +[0-9a-f]+ +40000$' "$out"
+expect_match "groups NAME of no group says so" '^groups: no group nosuch$' "$out"
+kill -KILL "$h1" "$h2" 2>/dev/null
+wait "$h1" "$h2" 2>/dev/null
+vm_stop
+
+vm_start
+out=$(tmo 60 "$PROGS/mh_t" add 127.0.0.2 127.0.0.3 127.0.0.4)
+expect_match "three loopback hosts added" "^add 3 " "$out"
+p3=$(daemon_pid 127.0.0.3)
+[ -n "$p3" ] && pass "127.0.0.3's daemon is pid $p3" || fail "no daemon pid for 127.0.0.3"
+run "four hosts" "$GT" hosts 127.0.0.2 127.0.0.3 127.0.0.4 "${p3:-0}"
+vm_stop
+finish
