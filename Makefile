@@ -5,18 +5,25 @@
 #               build, a clang Release build compiled only, the unit tests
 #               once more under ASan+UBSan, and the s390x cross build, so
 #               test_hetero runs a big-endian host under qemu
+#               (and, last, each libFuzzer harness FUZZ_CHECK_SECONDS: check-fuzz)
 #   make check-hetero  only that: build both, run integration.test_hetero
+#   make fuzz   the libFuzzer harnesses, FUZZ_SECONDS each (docs/fuzzing.md);
+#               FUZZ_TARGETS picks some (default: all)
 # `make` / `make demo` build as a user would: RelWithDebInfo, no -Werror.
 BUILD ?= build
 CHECK_BUILD ?= build-check
 CLANG_BUILD ?= build-clang
 ASAN_BUILD ?= build-asan
 S390X_BUILD ?= build-s390x
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 300
+FUZZ_CHECK_SECONDS ?= 9
+FUZZ_TARGETS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR := -DPVMX_WERROR=ON
 
-.PHONY: all deps build build-check build-clang build-s390x demo check check-asan \
-	check-hetero clean
+.PHONY: all deps build build-check build-clang build-s390x build-fuzz demo check \
+	check-asan check-fuzz check-hetero fuzz clean
 
 all: build
 
@@ -45,6 +52,12 @@ build-s390x: deps
 	cmake -S . -B $(S390X_BUILD) -DCMAKE_TOOLCHAIN_FILE=cmake/s390x.cmake $(WERROR) >/dev/null
 	cmake --build $(S390X_BUILD) -j $(JOBS)
 
+# clang with libFuzzer, ASan and UBSan: only the harnesses and what they link
+build-fuzz: deps
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DPVMX_FUZZ=ON $(WERROR) >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+
 demo: build
 	@scripts/demo.sh $(BUILD)
 
@@ -52,6 +65,7 @@ check: build-check build-clang build-s390x
 	PVMX_S390X_BUILD=$(abspath $(S390X_BUILD)) \
 	  ctest --test-dir $(CHECK_BUILD) --output-on-failure -j $(JOBS) --timeout 180
 	$(MAKE) check-asan
+	$(MAKE) check-fuzz
 
 check-hetero: build-check build-s390x
 	PVMX_S390X_BUILD=$(abspath $(S390X_BUILD)) \
@@ -63,5 +77,13 @@ check-asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -L unit --timeout 180
 
+# every harness a bounded time on its seeds: fails on any crash, leak or
+# sanitizer report (the input is kept in $(FUZZ_BUILD)/fuzz/artifacts)
+check-fuzz: build-fuzz
+	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_CHECK_SECONDS) $(FUZZ_TARGETS)
+
+fuzz: build-fuzz
+	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf $(BUILD) $(CHECK_BUILD) $(CLANG_BUILD) $(ASAN_BUILD) $(S390X_BUILD)
+	rm -rf $(BUILD) $(CHECK_BUILD) $(CLANG_BUILD) $(ASAN_BUILD) $(S390X_BUILD) $(FUZZ_BUILD)

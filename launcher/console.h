@@ -76,6 +76,8 @@ void console_ps_row(const struct pvmtaskinfo *ti, const struct pvmhostinfo *host
 
 /* The definition of alias name, or NULL. */
 const char *console_alias_find(const char *name);
+/* Forgets every alias (the fuzz harness starts each input afresh). */
+void console_alias_clear(void);
 
 /* Output of `->` tasks: each job gets its own output tag, so tasks that
  * a job's tasks spawn (which inherit the tag) are shown as that job's. */

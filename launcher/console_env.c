@@ -38,6 +38,17 @@ const char *console_alias_find(const char *name)
 	return a != NULL ? a->def : NULL;
 }
 
+void console_alias_clear(void)
+{
+	for (int i = 0; i < naliases; i++) {
+		free(aliases[i].name);
+		free(aliases[i].def);
+	}
+	free(aliases);
+	aliases = NULL;
+	naliases = aliascap = 0;
+}
+
 /* Defines (or redefines) name; returns 0 or PvmNoMem. */
 static int alias_set(const char *name, const char *def)
 {

@@ -14,108 +14,23 @@
  */
 #include "lpvm.h"
 
+#include "packf_parse.h"
 #include "pvmx.h"
 
 #include <stdarg.h>
 #include <stddef.h>
 
-/* One parsed conversion. */
-struct conv {
-	int init;      /* '%+' */
-	int has_count; /* a count or stride was written: addresses follow */
-	int count, stride;
-	int h, l, u;
-	char fchar;
-};
-
-/* Parses the conversion after a '%' at *pp; '*' fields take ints from ap.
- * Returns 0 or PvmBadParam. */
-static int parse_conv(const char **pp, va_list *ap, struct conv *c)
+/* Parses the conversion after a '%' at *pp (packf_parse.c); '*' fields
+ * take ints from ap.  Returns 0 or PvmBadParam. */
+static int parse_conv(const char **pp, va_list *ap, struct packf_conv *c)
 {
-	const char *p = *pp;
-
-	*c = (struct conv){.count = 1, .stride = 1};
-	if (*p == '+') {
-		c->init = 1;
-		*pp = p + 1;
-		return 0;
-	}
-	if (*p == '*') {
+	if (packf_parse(pp, c) != 0)
+		return PvmBadParam;
+	if (c->count_star)
 		c->count = va_arg(*ap, int);
-		c->has_count = 1;
-		p++;
-	} else if (*p >= '0' && *p <= '9') {
-		long n = 0;
-
-		while (*p >= '0' && *p <= '9') {
-			if (n < 0x7fffffff / 10)
-				n = n * 10 + (*p - '0');
-			else
-				return PvmBadParam;
-			p++;
-		}
-		c->count = (int)n;
-		c->has_count = 1;
-	}
-	if (*p == '.') {
-		p++;
-		c->has_count = 1;
-		if (*p == '*') {
-			c->stride = va_arg(*ap, int);
-			p++;
-		} else if (*p >= '0' && *p <= '9') {
-			long n = 0;
-
-			while (*p >= '0' && *p <= '9') {
-				if (n < 0x7fffffff / 10)
-					n = n * 10 + (*p - '0');
-				else
-					return PvmBadParam;
-				p++;
-			}
-			c->stride = (int)n;
-		} else {
-			return PvmBadParam;
-		}
-	}
-	for (;; p++) {
-		if (*p == 'h')
-			c->h = 1;
-		else if (*p == 'l')
-			c->l = 1;
-		else if (*p == 'u')
-			c->u = 1;
-		else
-			break;
-	}
-	c->fchar = *p;
-	if (*p == '\0')
-		return PvmBadParam;
-	*pp = p + 1;
-	if (c->count < 0 || c->stride < 1)
-		return PvmBadParam;
-	return 0;
-}
-
-/* The item type of a numeric conversion, or -1. */
-static int conv_type(const struct conv *c)
-{
-	switch (c->fchar) {
-	case 'c':
-		return DSIG_BYTE;
-	case 'd':
-		if (c->h)
-			return c->u ? DSIG_USHORT : DSIG_SHORT;
-		if (c->l)
-			return c->u ? DSIG_ULONG : DSIG_LONG;
-		return c->u ? DSIG_UINT : DSIG_INT;
-	case 'f':
-		return c->l ? DSIG_DOUBLE : DSIG_FLOAT;
-	case 'x':
-		return c->l ? DSIG_DCPLX : DSIG_CPLX;
-	default:
-		return -1;
-	}
+	if (c->stride_star)
+		c->stride = va_arg(*ap, int);
+	return packf_check(c);
 }
 
 /* Packs one value taken from ap (no count, no stride given).  The value
@@ -172,7 +87,7 @@ static int pack_value(struct msgbuf *mb, int t, va_list *ap)
 	return r;
 }
 
-static int packf_one(const struct conv *c, va_list *ap)
+static int packf_one(const struct packf_conv *c, va_list *ap)
 {
 	struct msgbuf *mb;
 	int t;
@@ -190,7 +105,7 @@ static int packf_one(const struct conv *c, va_list *ap)
 			return PvmNoBuf;
 		return s == NULL ? PvmBadParam : msgbuf_pack_str(mb, s);
 	}
-	t = conv_type(c);
+	t = packf_type(c);
 	if (t < 0)
 		return PvmBadParam;
 	if (mb == NULL)
@@ -206,7 +121,7 @@ static int packf_one(const struct conv *c, va_list *ap)
 	}
 }
 
-static int unpackf_one(const struct conv *c, va_list *ap)
+static int unpackf_one(const struct packf_conv *c, va_list *ap)
 {
 	struct msgbuf *mb = lpvm_buf(lpvm.rbuf);
 	void *addr;
@@ -214,7 +129,7 @@ static int unpackf_one(const struct conv *c, va_list *ap)
 
 	if (c->init)
 		return PvmBadParam;
-	t = c->fchar == 's' ? DSIG_STR : conv_type(c);
+	t = c->fchar == 's' ? DSIG_STR : packf_type(c);
 	if (t < 0)
 		return PvmBadParam;
 	addr = va_arg(*ap, void *);
@@ -239,7 +154,7 @@ static int run_format(const char *fn, const char *fmt, va_list ap, int unpacking
 		return lpvm_error(fn, PvmBadParam);
 	va_copy(aq, ap);
 	while (*fmt != '\0') {
-		struct conv c;
+		struct packf_conv c;
 		int r;
 
 		if (*fmt++ != '%')

@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
 	build-essential cmake pkg-config
 	clang                  # make check compiles with clang too (README, "Builds")
+	libclang-rt-14-dev     # clang's libFuzzer and sanitizer runtimes (make fuzz, docs/fuzzing.md)
 	libevent-dev libprotobuf-c-dev protobuf-c-compiler
 	libfabric-dev libhwloc-dev libssl-dev
 	pvm pvm-dev            # the reference PVM 3.4.6, for compatibility tests

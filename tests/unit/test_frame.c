@@ -4,6 +4,7 @@
  * the framer: its steps over a stream, its limits and the owner's check.
  */
 #include "frame.h"
+#include "wire.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,8 +241,28 @@ static void test_framer_limits(void)
 	         framer_feed(&f, buf, sizeof(buf), &why));
 }
 
+/* A field numbered 0 (an over-long varint tag, 80 00) is refused, at the
+ * top or nested: protobuf-c keeps it but cannot pack it again, so a
+ * forwarded copy would not decode (found by fuzz/fuzz_control.c). */
+static void test_control_field_zero(void)
+{
+	static const uint8_t top[] = {0x08, 0x08, 0x80, 0x00, 0x00};
+	static const uint8_t nested[] = {0x08, 0x01, 0x62, 0x03, 0x80, 0x00, 0x00};
+	static const uint8_t good[] = {0x08, 0x08, 0x62, 0x00};
+	Pvmx__Control *ctl;
+
+	CHECK_EQ("field 0 refused", 1, wire_control_decode(top, sizeof(top)) == NULL);
+	CHECK_EQ("nested field 0 refused", 1,
+	         wire_control_decode(nested, sizeof(nested)) == NULL);
+	ctl = wire_control_decode(good, sizeof(good));
+	CHECK_EQ("an empty spawn decodes", 1,
+	         ctl != NULL && ctl->body_case == PVMX__CONTROL__BODY_SPAWN);
+	wire_control_free(ctl);
+}
+
 int main(void)
 {
+	test_control_field_zero();
 	test_framer_steps();
 	test_framer_limits();
 	test_round_trip();
