@@ -368,14 +368,10 @@ static void encode_pkt(uint8_t *pkt, int kind, size_t hlen, int32_t src, uint32_
 	put64(pkt + 16, total);
 }
 
-/* A copied packet for peer: the header, hdr, then (eager) the payload. */
-static struct fab_op *copy_op(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p,
-                              int kind, uint32_t seq, const void *hdr, size_t hdr_len,
-                              const struct iovec *iov, int iovcnt, uint64_t total)
+/* A packet of len bytes to copy into, for peer, counted in flight. */
+static struct fab_op *pkt_op(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p, size_t len)
 {
-	size_t len = FAB_PKT_HDR + (kind == PKT_EAGER ? total : hdr_len);
 	struct fab_op *op = fab_op_new(OP_TX_COPY, len);
-	uint8_t *q;
 
 	if (op == NULL)
 		return NULL;
@@ -385,6 +381,20 @@ static struct fab_op *copy_op(struct lpvm_fabric *fab, struct lpvm_fabric_peer *
 	op->len = len;
 	op->charged = len;
 	fab->tx_bytes += len;
+	return op;
+}
+
+/* A copied packet for peer: the header, hdr, then (eager) the payload. */
+static struct fab_op *copy_op(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p,
+                              int kind, uint32_t seq, const void *hdr, size_t hdr_len,
+                              const struct iovec *iov, int iovcnt, uint64_t total)
+{
+	size_t len = FAB_PKT_HDR + (kind == PKT_EAGER ? total : hdr_len);
+	struct fab_op *op = pkt_op(fab, p, len);
+	uint8_t *q;
+
+	if (op == NULL)
+		return NULL;
 	encode_pkt(op->data, kind, hdr_len, fab->cfg.self_id, seq, fab->instance, total);
 	q = op->data + FAB_PKT_HDR;
 	if (hdr_len > 0)
@@ -435,20 +445,13 @@ static int send_segmented(struct lpvm_fabric *fab, struct lpvm_fabric_peer *peer
 		size_t room = n == 0 ? FAB_EAGER_MAX - hdr_len : FAB_EAGER_MAX;
 		size_t k = payload - off < room ? payload - off : room;
 		size_t h = n == 0 ? hdr_len : 0;
-		size_t len = FAB_PKT_HDR + h + k;
-		struct fab_op *op = fab_op_new(OP_TX_COPY, len);
+		struct fab_op *op = pkt_op(fab, peer, FAB_PKT_HDR + h + k);
 
 		if (op == NULL) {
 			while (n > 0)
 				fab_op_free(fab, ops[--n]);
 			return PvmNoMem;
 		}
-		op->peer = peer;
-		peer->tx_copies++;
-		op->buf = op->data;
-		op->len = len;
-		op->charged = len;
-		fab->tx_bytes += len;
 		encode_pkt(op->data, n == 0 ? PKT_FIRST : PKT_MORE, h, fab->cfg.self_id, seq,
 		           fab->instance, n == 0 ? total : off);
 		if (h > 0)

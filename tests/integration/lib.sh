@@ -79,6 +79,15 @@ vm_procs() {
 	done
 }
 
+# daemon_pid HOST: the pid of the pvmd of loopback host HOST (started
+# through scripts/lo-rsh, whose PVM_TMP is $TEST_TMP/lo-HOST)
+daemon_pid() {
+	local p
+	for p in $(pgrep -x pvmd); do
+		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "PVM_TMP=$TEST_TMP/lo-$1" && { echo "$p"; return; }
+	done
+}
+
 # need_compat PROG...: the compatibility programs PROG (in
 # $PVMX_BUILD/tests/compat), the reference PVM 3.4.6 (header and library)
 # and our libpvm3.so.3 are all there, or the test fails at once, saying

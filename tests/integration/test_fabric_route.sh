@@ -28,12 +28,6 @@ if ! grep -q '^PVMX_WITH_FABRIC:BOOL=ON' "$PVMX_BUILD/CMakeCache.txt" ||
 	exit 77
 fi
 
-daemon_pid() { # daemon_pid HOST -> the pid of that host's pvmd
-	local p
-	for p in $(pgrep -x pvmd); do
-		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "PVM_TMP=$TEST_TMP/lo-$1" && { echo "$p"; return; }
-	done
-}
 # (the daemon thread's own: /proc/PID/io also counts its reaped children)
 rchar() { awk '$1 == "rchar:" { print $2 }' "/proc/$1/task/$1/io"; }
 

@@ -13,12 +13,6 @@ export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
 export PATH=$PROGS:$PATH
 GT=$PROGS/grp_t
 
-daemon_pid() { # daemon_pid HOSTNAME -> the pid of that host's pvmd (ours)
-	local p
-	for p in $(pgrep -x pvmd); do
-		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "PVM_TMP=$TEST_TMP/lo-$1" && { echo "$p"; return; }
-	done
-}
 # run WHAT CMD...: a grp_t scenario; its ok/FAIL lines counted here
 run() {
 	local what=$1 out rc n

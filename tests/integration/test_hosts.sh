@@ -11,12 +11,6 @@ export PVMX_HEARTBEAT_MS=200
 MH=$PROGS/mh_t
 
 # pids of the daemons of this test: the master and those below TEST_TMP
-daemon_pid() { # daemon_pid HOSTNAME -> the pid of that host's pvmd
-	local p
-	for p in $(pgrep -x pvmd); do
-		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "PVM_TMP=$TEST_TMP/lo-$1" && { echo "$p"; return; }
-	done
-}
 log_of() { cat "$TEST_TMP/lo-$1/pvmx-$(id -u)/pvmd.$PVM_VMID.log" 2>/dev/null; }
 # wait_gone PID SECONDS: 0 once the process is gone
 wait_gone() {

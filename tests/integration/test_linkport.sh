@@ -16,12 +16,6 @@ export PVMX_HELLO_TIMEOUT_MS=1500
 LP=$PROGS/link_probe
 MH=$PROGS/mh_t
 
-daemon_pid() { # daemon_pid HOSTNAME -> the pid of that loopback host's pvmd
-	local p
-	for p in $(pgrep -x pvmd); do
-		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "PVM_TMP=$TEST_TMP/lo-$1" && { echo "$p"; return; }
-	done
-}
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 vm_start -d 2

@@ -15,12 +15,6 @@ ST=$PROGS/spawn_t
 MH=$PROGS/mh_t
 INHERITED=$TEST_TMP/inherited
 
-daemon_pid() { # daemon_pid HOSTNAME -> the pid of that loopback host's pvmd
-	local p
-	for p in $(pgrep -x pvmd); do
-		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "PVM_TMP=$TEST_TMP/lo-$1" && { echo "$p"; return; }
-	done
-}
 # sleeper_of DIR: the pid of our /bin/sleep 300 whose PVM_TMP is DIR
 sleeper_of() {
 	local p

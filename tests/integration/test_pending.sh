@@ -16,12 +16,6 @@ PT=$PROGS/pending_t
 MH=$PROGS/mh_t
 FROZEN=""
 
-daemon_pid() { # daemon_pid HOSTNAME -> the pid of that host's pvmd
-	local p
-	for p in $(pgrep -x pvmd); do
-		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "PVM_TMP=$TEST_TMP/lo-$1" && { echo "$p"; return; }
-	done
-}
 # waits_now: the master's waits, as its pvm_tickle 3 dump logs them now
 waits_now() {
 	local n
