@@ -79,6 +79,9 @@ void lpvm_disconnect(void);
 /* Sends req (seq is filled in) and waits for its reply; data frames that
  * arrive meanwhile are queued.  *reply is freed with wire_control_free. */
 int lpvm_request(Pvmx__Control *req, Pvmx__Control **reply);
+/* pvm_notify with any tag (negative too) and context: the library's own
+ * notifies (the collectives' watch on members). */
+int lpvm_notify_ctx(const char *fn, int what, int tag, int ctx, int cnt, int *tids);
 /* Reads and queues frames.  timeout_ms < 0 blocks until one frame arrives,
  * 0 only takes what is already readable.  Returns frames read, or code. */
 int lpvm_pump(int timeout_ms);

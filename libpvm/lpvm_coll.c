@@ -50,6 +50,53 @@ struct coll_msg {
 static struct coll_msg *queue;
 static int nqueue, queue_cap;
 
+/* Members whose exit the daemons will report (watched), and those whose
+ * exit they did (gone). */
+static int *watched, *gone;
+static int nwatched, watched_cap, ngone, gone_cap;
+
+static int tid_in(const int *set, int n, int tid)
+{
+	for (int i = 0; i < n; i++)
+		if (set[i] == tid)
+			return 1;
+	return 0;
+}
+
+static int tid_add(int **set, int *n, int *cap, int tid)
+{
+	if (*n == *cap) {
+		int ncap = *cap ? *cap * 2 : 16;
+		int *ns = realloc(*set, sizeof(int) * (size_t)ncap);
+
+		if (ns == NULL)
+			return PvmNoMem;
+		*set = ns;
+		*cap = ncap;
+	}
+	(*set)[(*n)++] = tid;
+	return 0;
+}
+
+int lpvm_coll_watch(const int *tids, int n)
+{
+	int *fresh = malloc(sizeof(int) * (size_t)(n > 0 ? n : 1)), k = 0, r = 0;
+
+	if (fresh == NULL)
+		return PvmNoMem;
+	for (int i = 0; i < n; i++)
+		if (tids[i] > 0 && tids[i] != lpvm.mytid && !tid_in(watched, nwatched, tids[i]) &&
+		    !tid_in(fresh, k, tids[i]))
+			fresh[k++] = tids[i];
+	if (k > 0)
+		r = lpvm_notify_ctx("pvm_notify", PvmTaskExit, LPVM_COLL_TAG_EXIT,
+		                    LPVM_COLL_CTX, k, fresh);
+	for (int i = 0; r == 0 && i < k; i++)
+		r = tid_add(&watched, &nwatched, &watched_cap, fresh[i]);
+	free(fresh);
+	return r;
+}
+
 /* ------------------------------------------------------------ views */
 
 struct lpvm_coll_view *lpvm_coll_view_new(const char *group, int epoch, const int *tids,
@@ -287,6 +334,18 @@ int lpvm_coll_take(struct msgbuf *mb)
 
 	if (mb->ctx != LPVM_COLL_CTX || mb->tag >= 0)
 		return 0;
+	if (mb->tag == LPVM_COLL_TAG_EXIT) {
+		int tid = 0;
+
+		/* only the daemon's notify counts (a task cannot send as it) */
+		if (tid_is_daemon(mb->src) && msgbuf_unpack(mb, DSIG_INT, &tid, 1, 1) == 0 &&
+		    tid > 0 && !tid_in(gone, ngone, tid) &&
+		    tid_add(&gone, &ngone, &gone_cap, tid) != 0)
+			log_error("t%x: no memory to note that t%x is gone",
+			          (unsigned)lpvm.mytid, (unsigned)tid);
+		msgbuf_free(mb);
+		return 1;
+	}
 	if (msgbuf_unpack(mb, DSIG_INT, m.hdr, H_N, 1) != 0 ||
 	    m.hdr[H_MAGIC] != COLL_MAGIC || m.hdr[H_KIND] < 1 ||
 	    m.hdr[H_KIND] > COLL_KIND_MAX ||
@@ -331,6 +390,10 @@ void lpvm_coll_reset(void)
 	free(queue);
 	queue = NULL;
 	nqueue = queue_cap = 0;
+	free(watched);
+	free(gone);
+	watched = gone = NULL;
+	nwatched = watched_cap = ngone = gone_cap = 0;
 }
 
 static void coll_msg_free(struct coll_msg *m)
@@ -339,23 +402,73 @@ static void coll_msg_free(struct coll_msg *m)
 	free(m->group);
 }
 
+/* Takes queue[i] out into *m. */
+static void queue_take(int i, struct coll_msg *m)
+{
+	*m = queue[i];
+	memmove(&queue[i], &queue[i + 1], sizeof(*queue) * (size_t)(nqueue - i - 1));
+	nqueue--;
+}
+
+/* Operation seq of the view fails: every other member that is not gone
+ * hears so, whatever it waits for in it. */
+static void abort_all(const struct lpvm_coll_view *v, uint32_t seq)
+{
+	for (int i = 0; i < v->ninst; i++)
+		if (v->tids[i] > 0 && i != v->myinst && !tid_in(gone, ngone, v->tids[i]))
+			(void)coll_send(v, i, COLL_ABORT,
+			                coll_msg_new(v, seq, COLL_ABORT, 0, 0, 0, PvmNoTask, 0));
+}
+
 /* Waits (blocking) for the message of kind k of operation seq from
- * instance inst, and hands it over (*m, the caller frees it). */
+ * instance inst, and hands it over (*m, the caller frees it).  If inst
+ * is gone (its exit reported, and nothing of it left to take in), or
+ * another member found one gone (COLL_ABORT), the operation fails:
+ * PvmNoTask.  Messages of earlier operations of the view (an abort that
+ * came after its operation ended) are dropped on the way. */
 static int coll_wait(const struct lpvm_coll_view *v, uint32_t seq, enum lpvm_coll_kind k,
                      int inst, struct coll_msg *m)
 {
+	int looked_again = 0;
+
 	for (;;) {
 		for (int i = 0; i < nqueue; i++) {
 			struct coll_msg *q = &queue[i];
 
-			if (q->src == v->tids[inst] && q->hdr[H_SEQ] == (int)seq &&
-			    q->hdr[H_KIND] == (int)k && q->hdr[H_EPOCH] == v->epoch &&
-			    strcmp(q->group, v->group) == 0) {
-				*m = *q;
-				memmove(q, q + 1, sizeof(*q) * (size_t)(nqueue - i - 1));
-				nqueue--;
+			if (q->hdr[H_EPOCH] != v->epoch || strcmp(q->group, v->group) != 0)
+				continue;
+			if ((int32_t)((uint32_t)q->hdr[H_SEQ] - seq) < 0) {
+				struct coll_msg old;
+
+				queue_take(i--, &old);
+				coll_msg_free(&old);
+				continue;
+			}
+			if (q->hdr[H_SEQ] != (int)seq)
+				continue;
+			if (q->hdr[H_KIND] == COLL_ABORT) {
+				struct coll_msg ab;
+
+				queue_take(i, &ab);
+				coll_msg_free(&ab);
+				return PvmNoTask;
+			}
+			if (q->src == v->tids[inst] && q->hdr[H_KIND] == (int)k) {
+				queue_take(i, m);
 				return 0;
 			}
+		}
+		if (tid_in(gone, ngone, v->tids[inst])) {
+			/* what it sent before it went may still be on its way
+			 * by another route than its exit's news: look once more */
+			if (!looked_again) {
+				looked_again = 1;
+				if (lpvm_pump(0) < 0)
+					return PvmSysErr;
+				continue;
+			}
+			abort_all(v, seq);
+			return PvmNoTask;
 		}
 		int r = lpvm_pump(-1);
 

@@ -29,8 +29,12 @@ enum lpvm_coll_kind {
 	COLL_REDUCE,         /* a subtree's partial result */
 	COLL_GATHER,         /* a subtree's contributions, by instance */
 	COLL_SCATTER,        /* the pieces for a subtree, by instance */
-	COLL_KIND_MAX = COLL_SCATTER
+	COLL_ABORT,          /* a member is gone: the operation fails */
+	COLL_KIND_MAX = COLL_ABORT
 };
+/* The tag of the PvmTaskExit notifies the collectives ask for their
+ * members (in LPVM_COLL_CTX), outside the kinds' range. */
+#define LPVM_COLL_TAG_EXIT (LPVM_COLL_TAG_BASE + 0x100)
 static inline int lpvm_coll_tag(enum lpvm_coll_kind k)
 {
 	return LPVM_COLL_TAG_BASE + (int)k;
@@ -95,6 +99,11 @@ int lpvm_coll_scatter(struct lpvm_coll_view *v, void *result, void *data, int co
 int lpvm_coll_take(struct msgbuf *mb);
 /* Drops every queued collective message (the task leaves its daemon). */
 void lpvm_coll_reset(void);
+/* Asks the daemons to say when any of tids (the members of a view) exits,
+ * once per tid: a collective waiting for a member that is gone then
+ * fails (PvmNoTask) instead of waiting for ever, and tells the others
+ * (COLL_ABORT).  0 or a PVM error code. */
+int lpvm_coll_watch(const int *tids, int n);
 
 /* The views by group name (lpvm_coll_api.c), for pvm_barrier & co., made
  * from the membership's (lpvm_group.h) or by the test entry point.

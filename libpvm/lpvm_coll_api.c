@@ -86,6 +86,11 @@ static int view_from_membership(const char *group, struct lpvm_coll_view **out)
 	if (v == NULL)
 		return PvmNoMem;
 	v->source = g->frozen ? LPVM_COLL_VIEW_FROZEN : LPVM_COLL_VIEW_DYNAMIC;
+	/* a member that goes fails the collectives waiting for it */
+	if ((r = lpvm_coll_watch(g->tids, g->ninst)) < 0) {
+		lpvm_coll_view_free(v);
+		return r;
+	}
 	/* every member counts the collectives of the group from its first:
 	 * a new answer about its members does not start the count again */
 	if ((old = lpvm_coll_view_find(group)) != NULL)
@@ -111,6 +116,10 @@ int pvmx_coll_test_view(const char *group, const int *tids, int ntids)
 	v = lpvm_coll_view_new(group, 0, tids, NULL, ntids);
 	if (v == NULL)
 		return lpvm_error("pvmx_coll_test_view", PvmBadParam);
+	if ((r = lpvm_coll_watch(tids, ntids)) < 0) {
+		lpvm_coll_view_free(v);
+		return lpvm_error("pvmx_coll_test_view", r);
+	}
 	r = lpvm_coll_view_install(v);
 	if (r < 0) {
 		lpvm_coll_view_free(v);

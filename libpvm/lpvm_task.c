@@ -112,7 +112,7 @@ int pvm_mstat(char *host)
 	return status_query("pvm_mstat", &req, 0);
 }
 
-int pvm_notify(int what, int tag, int cnt, int *tids)
+int lpvm_notify_ctx(const char *fn, int what, int tag, int ctx, int cnt, int *tids)
 {
 	Pvmx__Control req = PVMX__CONTROL__INIT;
 	Pvmx__NotifyRequest n = PVMX__NOTIFY_REQUEST__INIT;
@@ -121,25 +121,32 @@ int pvm_notify(int what, int tag, int cnt, int *tids)
 
 	if (kind != PvmTaskExit && kind != PvmHostDelete && kind != PvmHostAdd &&
 	    kind != PvmxTaskExitStatus)
-		return lpvm_error("pvm_notify", PvmBadParam);
-	if (tag < 0 || (kind != PvmHostAdd && (cnt < 0 || (cnt > 0 && tids == NULL))))
-		return lpvm_error("pvm_notify", PvmBadParam);
+		return lpvm_error(fn, PvmBadParam);
+	if (kind != PvmHostAdd && (cnt < 0 || (cnt > 0 && tids == NULL)))
+		return lpvm_error(fn, PvmBadParam);
 	if (kind != PvmHostAdd) {
 		for (i = 0; i < cnt; i++) {
 			if (!tid_is_valid(tids[i]))
-				return lpvm_error("pvm_notify", PvmBadParam);
+				return lpvm_error(fn, PvmBadParam);
 		}
 		n.n_tids = (size_t)cnt;
 		n.tids = tids;
 	}
 	n.kind = what;
 	n.tag = tag;
-	n.ctx = lpvm.ctx;
+	n.ctx = ctx;
 	n.count = cnt;
 	req.body_case = PVMX__CONTROL__BODY_NOTIFY;
 	req.notify = &n;
-	i = status_query("pvm_notify", &req, 1);
+	i = status_query(fn, &req, 1);
 	return i < 0 ? i : PvmOk;
+}
+
+int pvm_notify(int what, int tag, int cnt, int *tids)
+{
+	if (tag < 0)
+		return lpvm_error("pvm_notify", PvmBadParam);
+	return lpvm_notify_ctx("pvm_notify", what, tag, lpvm.ctx, cnt, tids);
 }
 
 /* NAME=value for every name in PVM_EXPORT (colon-separated), and

@@ -13,7 +13,9 @@
 #   3. 5 tasks over three loopback hosts (scripts/lo-rsh), two of them
 #      with several tasks, so host leaders and the tree both work;
 #   4. 4 tasks on one host and 5 over three hosts, the group frozen, and
-#      5 over three hosts, the group dynamic.
+#      5 over three hosts, the group dynamic;
+#   5. a member (on another host) killed during a reduction and a gather:
+#      the root gets PvmNoTask, every survivor comes back.
 source "$PVMX_SRC/tests/integration/lib.sh"
 
 export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
@@ -50,5 +52,12 @@ run "5 tasks, three hosts" 5 127.0.0.2 127.0.0.3 127.0.0.2 "$master"
 run "4 tasks, one host, frozen group" -m 4 "$master"
 run "5 tasks, three hosts, frozen group" -m 5 127.0.0.2 127.0.0.3 127.0.0.2 "$master"
 run "5 tasks, three hosts, dynamic group" -d 5 127.0.0.2 127.0.0.3 "$master" 127.0.0.3
+
+# a member killed during a reduction (then a gather): the others come back
+out=$(cd "$TEST_TMP" && tmo 60 "$PROGS/coll_t" -k 4 127.0.0.2 "$master" 127.0.0.3 2>&1)
+rc=$?
+printf '%s\n' "$out" | sed "s/^/    [killed member] /"
+expect_eq "killed member: coll_t exits 0" 0 "$rc"
+expect_eq "killed member: every check passed" 3 "$(printf '%s\n' "$out" | grep -c '^ok - ')"
 vm_stop
 finish

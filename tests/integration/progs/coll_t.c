@@ -1,12 +1,14 @@
 /*
  * coll_t.c - the collectives among real tasks, for test_coll.sh.
- *   coll_t [-m|-d] N [HOST...]   spawns N - 1 copies of itself (round
+ *   coll_t [-m|-d|-k] N [HOST...]   spawns N - 1 copies of itself (round
  *                        robin over the HOSTs, else anywhere), makes them
  *                        and itself group "g" - with pvmx_coll_test_view,
  *                        or (-m) by joining and freezing it, or (-d) by
  *                        joining it and a barrier - and all run the same
  *                        checks; it prints one line per kind of check with
  *                        every task's failures summed, and "coll: done".
+ *                        -k: a frozen group whose last member is killed
+ *                        during a reduction and a gather (kill_test).
  * Every task checks real values: reductions of every type and operation
  * against a serial answer, gather and scatter of every type, bcasts from
  * every instance (sender and tag as pvm_bufinfo shows them), 200
@@ -16,8 +18,11 @@
 #include <complex.h>
 #include <pvm3.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include "pvmx_coll_test.h"
 
@@ -377,7 +382,7 @@ static void stray_check(void)
 /* How the tasks make group "g": the test view, or real membership, the
  * group frozen (its view held by every member) or left dynamic (asked of
  * its home daemon at every collective). */
-static enum { G_TEST, G_FROZEN, G_DYNAMIC } how;
+static enum { G_TEST, G_FROZEN, G_DYNAMIC, G_KILL } how;
 
 /* With real membership the instances are the order of the joins: tids[]
  * and me become theirs. */
@@ -389,14 +394,40 @@ static int make_group(void)
 		return pvmx_coll_test_view("g", tids, n) == me ? 0 : -1;
 	if ((r = pvm_joingroup("g")) < 0)
 		return r;
-	r = how == G_FROZEN ? pvm_freezegroup("g", n) : pvm_barrier("g", n);
-	if (r < 0 || (how == G_FROZEN && r != n))
+	r = how != G_DYNAMIC ? pvm_freezegroup("g", n) : pvm_barrier("g", n);
+	if (r < 0 || (how != G_DYNAMIC && r != n))
 		return -1;
 	for (int i = 0; i < n; i++)
 		if ((tids[i] = pvm_gettid("g", i)) < 0)
 			return tids[i];
 	me = pvm_getinst("g", mytid);
 	return me >= 0 && tids[me] == mytid ? 0 : -1;
+}
+
+/* -k: the last instance that is not the first task is killed (SIGKILL,
+ * as a crash) while the others are in a reduction rooted at the first
+ * task, and then in a gather: every survivor comes back, the root with
+ * PvmNoTask; nobody waits for ever.  Each survivor's report: its two
+ * results. */
+static int kill_results[2];
+
+static int kill_test(int master)
+{
+	int victim = n - 1, x = 1, all[MAXN];
+
+	if (make_group() != 0) {
+		kill_results[0] = kill_results[1] = -12345;
+		return 0;
+	}
+	if (tids[victim] == master)
+		victim--;
+	if (me == victim) {
+		sleep(1);
+		raise(SIGKILL);
+	}
+	kill_results[0] = pvm_reduce(PvmSum, &x, 1, PVM_INT, 11, "g", pvm_getinst("g", master));
+	kill_results[1] = pvm_gather(all, &x, 1, PVM_INT, 12, "g", pvm_getinst("g", master));
+	return tids[victim];
 }
 
 static void run_checks(void)
@@ -429,8 +460,9 @@ int main(int argc, char **argv)
 
 	if (mytid < 0)
 		return 1;
-	if (argc > 1 && (strcmp(argv[1], "-m") == 0 || strcmp(argv[1], "-d") == 0)) {
-		how = argv[1][1] == 'm' ? G_FROZEN : G_DYNAMIC;
+	if (argc > 1 && (strcmp(argv[1], "-m") == 0 || strcmp(argv[1], "-d") == 0 ||
+	                 strcmp(argv[1], "-k") == 0)) {
+		how = argv[1][1] == 'm' ? G_FROZEN : argv[1][1] == 'd' ? G_DYNAMIC : G_KILL;
 		argv++;
 		argc--;
 	}
@@ -469,6 +501,37 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		/* (with real membership tids[] becomes the instances' order) */
 		memcpy(spawned, tids, sizeof(spawned));
+		if (how == G_KILL) {
+			struct timeval tmo = {20, 0};
+			int back = 0, others_ok = 1;
+
+			int victim;
+
+			pvm_setopt(PvmAutoErr, 0);
+			victim = kill_test(mytid);
+			printf("%s - the root's reduction with a member killed: %d (PvmNoTask %d)\n",
+			       kill_results[0] == PvmNoTask ? "ok" : "FAIL", kill_results[0],
+			       PvmNoTask);
+			printf("%s - the root's gather after it: %d\n",
+			       kill_results[1] < 0 ? "ok" : "FAIL", kill_results[1]);
+			/* every survivor reports; the killed one cannot */
+			for (int i = 1; i < n; i++) {
+				int rr[2];
+
+				if (spawned[i] != victim && pvm_trecv(spawned[i], TAG_REPORT, &tmo) > 0) {
+					pvm_upkint(rr, 2, 1);
+					back++;
+					others_ok &= rr[0] == 0 || rr[0] == PvmNoTask;
+				}
+			}
+			printf("%s - %d of %d survivors came back from it%s\n",
+			       back == n - 2 && others_ok ? "ok" : "FAIL", back, n - 2,
+			       others_ok ? "" : " (one with an unexpected result)");
+			printf("coll: done\n");
+			fflush(stdout);
+			pvm_exit();
+			return 0;
+		}
 		run_checks();
 		for (int i = 1; i < n; i++) {
 			int f[K_N], c[K_N];
@@ -497,11 +560,22 @@ int main(int argc, char **argv)
 		int h = 0;
 
 		pvm_upkint(&h, 1, 1);
-		how = h == G_FROZEN ? G_FROZEN : h == G_DYNAMIC ? G_DYNAMIC : G_TEST;
+		how = h == G_FROZEN ? G_FROZEN : h == G_DYNAMIC ? G_DYNAMIC
+		                           : h == G_KILL    ? G_KILL
+		                                            : G_TEST;
 	}
 	for (int i = 0; i < n; i++)
 		if (tids[i] == mytid)
 			me = i;
+	if (how == G_KILL) {
+		pvm_setopt(PvmAutoErr, 0);
+		kill_test(parent);
+		pvm_initsend(PvmDataDefault);
+		pvm_pkint(kill_results, 2, 1);
+		pvm_send(parent, TAG_REPORT);
+		pvm_exit();
+		return 0;
+	}
 	run_checks();
 	pvm_initsend(PvmDataDefault);
 	pvm_pkint(nfail, K_N, 1);
