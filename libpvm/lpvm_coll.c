@@ -410,14 +410,12 @@ static void queue_take(int i, struct coll_msg *m)
 	nqueue--;
 }
 
-/* Operation seq of the view fails: every other member that is not gone
- * hears so, whatever it waits for in it. */
-static void abort_all(const struct lpvm_coll_view *v, uint32_t seq)
+void lpvm_coll_abort(const struct lpvm_coll_view *v, uint32_t seq, int status)
 {
 	for (int i = 0; i < v->ninst; i++)
 		if (v->tids[i] > 0 && i != v->myinst && !tid_in(gone, ngone, v->tids[i]))
 			(void)coll_send(v, i, COLL_ABORT,
-			                coll_msg_new(v, seq, COLL_ABORT, 0, 0, 0, PvmNoTask, 0));
+			                coll_msg_new(v, seq, COLL_ABORT, 0, 0, 0, status, 0));
 }
 
 /* Waits (blocking) for the message of kind k of operation seq from
@@ -448,10 +446,12 @@ static int coll_wait(const struct lpvm_coll_view *v, uint32_t seq, enum lpvm_col
 				continue;
 			if (q->hdr[H_KIND] == COLL_ABORT) {
 				struct coll_msg ab;
+				int why;
 
 				queue_take(i, &ab);
+				why = ab.hdr[H_STATUS] < 0 ? ab.hdr[H_STATUS] : PvmNoTask;
 				coll_msg_free(&ab);
-				return PvmNoTask;
+				return why;
 			}
 			if (q->src == v->tids[inst] && q->hdr[H_KIND] == (int)k) {
 				queue_take(i, m);
@@ -467,7 +467,7 @@ static int coll_wait(const struct lpvm_coll_view *v, uint32_t seq, enum lpvm_col
 					return PvmSysErr;
 				continue;
 			}
-			abort_all(v, seq);
+			lpvm_coll_abort(v, seq, PvmNoTask);
 			return PvmNoTask;
 		}
 		int r = lpvm_pump(-1);

@@ -55,6 +55,7 @@ struct lpvm_coll_view {
 	int myinst;   /* ours, or -1 when this task is not a member */
 	uint32_t seq; /* next collective's number: 1, 2, ... */
 	int source;   /* LPVM_COLL_VIEW_*: who made it */
+	int broken;   /* a frozen group's collective failed: the group is gone */
 };
 /* A view installed by the test entry point (kept until replaced), one
  * of a group that was not frozen when its daemon answered (asked again
@@ -104,6 +105,9 @@ void lpvm_coll_reset(void);
  * fails (PvmNoTask) instead of waiting for ever, and tells the others
  * (COLL_ABORT).  0 or a PVM error code. */
 int lpvm_coll_watch(const int *tids, int n);
+/* Tells every other member that operation seq of v fails with status
+ * (a member found another gone; a member leaves a frozen group). */
+void lpvm_coll_abort(const struct lpvm_coll_view *v, uint32_t seq, int status);
 
 /* The views by group name (lpvm_coll_api.c), for pvm_barrier & co., made
  * from the membership's (lpvm_group.h) or by the test entry point.
@@ -112,5 +116,9 @@ int lpvm_coll_view_install(struct lpvm_coll_view *v);
 struct lpvm_coll_view *lpvm_coll_view_find(const char *group);
 /* Forgets the view of group (the task left it). */
 void lpvm_coll_view_drop(const char *group);
+/* The task leaves group: if it is frozen, the other members' next (or
+ * current) collective fails with PvmNoGroup, as PVM answers a barrier of
+ * a frozen group a member left; then the view is dropped. */
+void lpvm_coll_leaving(const char *group);
 
 #endif

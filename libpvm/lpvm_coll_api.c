@@ -128,6 +128,19 @@ int pvmx_coll_test_view(const char *group, const int *tids, int ntids)
 	return v->myinst >= 0 ? v->myinst : PvmNotInGroup;
 }
 
+void lpvm_coll_leaving(const char *group)
+{
+	const struct lpvm_gview *g;
+	struct lpvm_coll_view *v;
+
+	/* (a frozen group's view is held: no daemon round trip) */
+	if (group != NULL && lpvm_group_view(group, &g) == 0 && g->frozen &&
+	    ((v = lpvm_coll_view_find(group)) != NULL || view_from_membership(group, &v) == 0) &&
+	    !v->broken)
+		lpvm_coll_abort(v, v->seq, PvmNoGroup);
+	lpvm_coll_view_drop(group);
+}
+
 /* The view of group for fn, or an error code (reported). */
 static int view_of(const char *fn, const char *group, struct lpvm_coll_view **v)
 {
@@ -143,10 +156,21 @@ static int view_of(const char *fn, const char *group, struct lpvm_coll_view **v)
 		if (r < 0)
 			return lpvm_error(fn, r);
 	}
+	if ((*v)->broken)
+		return lpvm_error(fn, PvmNoGroup);
 	/* messages held for handlers while a send waited: theirs first, as
 	 * a receive does */
 	lpvm_mhf_run();
 	return 0;
+}
+
+/* A collective's answer; a frozen group's view whose collective failed
+ * (a member gone, or leaving) is broken: the group is. */
+static int result_of(const char *fn, struct lpvm_coll_view *v, int r)
+{
+	if (r < 0 && v->source == LPVM_COLL_VIEW_FROZEN && (r == PvmNoTask || r == PvmNoGroup))
+		v->broken = 1;
+	return r < 0 ? lpvm_error(fn, r) : PvmOk;
 }
 
 static int result(const char *fn, int r)
@@ -167,19 +191,40 @@ static int barrier_daemon(const char *group, int count)
 	return r;
 }
 
-/* count: -1 (all) or a number of members.  The group's home daemon
- * counts arrivals: it knows who has come, who left or died meanwhile
- * (PVM's answers: PvmNoGroup to the waiters of a frozen group a member
- * left), and a barrier of only some of the members.  The tree barrier
- * (lpvm_coll_barrier) runs only on a test view: among members it cannot
- * yet hear of a member that leaves while the others wait. */
+/* count: -1 (all) or a number of members.  All the members of a frozen
+ * group (whose view each holds) meet along the tree: cross-host messages
+ * grow with log(hosts).  A member that leaves it or exits meanwhile fails
+ * the barrier with PvmNoGroup, as PVM answers it, and every later one (the
+ * group is gone).  Any other barrier - a dynamic group, some of the
+ * members - is counted by the group's home daemon. */
 int pvm_barrier(char *group, int count)
 {
 	struct lpvm_coll_view *v = group != NULL ? lpvm_coll_view_find(group) : NULL;
+	const struct lpvm_gview *g;
 	int r;
 
-	if (v == NULL || v->source != LPVM_COLL_VIEW_TEST)
-		return barrier_daemon(group, count);
+	if (v == NULL || v->source == LPVM_COLL_VIEW_DYNAMIC) {
+		if (group == NULL || group[0] == '\0' || lpvm_group_view(group, &g) < 0 ||
+		    !g->frozen)
+			return barrier_daemon(group, count);
+		if ((r = view_from_membership(group, &v)) < 0)
+			return barrier_daemon(group, count);
+	}
+	if (v->source == LPVM_COLL_VIEW_FROZEN) {
+		if (v->myinst < 0 || (count != -1 && count != v->nmembers))
+			return barrier_daemon(group, count);
+		if (v->broken) {
+			pvm_errno = PvmNoGroup;
+			return PvmNoGroup;
+		}
+		lpvm_mhf_run();
+		if ((r = lpvm_coll_barrier(v)) < 0) {
+			v->broken = 1;
+			pvm_errno = PvmNoGroup;
+			return PvmNoGroup;
+		}
+		return PvmOk;
+	}
 	if ((r = view_of("pvm_barrier", group, &v)) < 0)
 		return r;
 	if (count < 1 && count != -1)
@@ -201,7 +246,7 @@ int pvm_bcast(char *group, int tag)
 
 	if (r < 0)
 		return r;
-	return result("pvm_bcast", lpvm_coll_bcast(v, tag));
+	return result_of("pvm_bcast", v, lpvm_coll_bcast(v, tag));
 }
 
 int pvm_reduce(void (*f)(int *, void *, void *, int *, int *), void *data, int count,
@@ -212,7 +257,7 @@ int pvm_reduce(void (*f)(int *, void *, void *, int *, int *), void *data, int c
 
 	if (r < 0)
 		return r;
-	return result("pvm_reduce", lpvm_coll_reduce(v, f, data, count, type, tag, root));
+	return result_of("pvm_reduce", v, lpvm_coll_reduce(v, f, data, count, type, tag, root));
 }
 
 int pvm_gather(void *res, void *data, int count, int type, int tag, char *group, int root)
@@ -222,8 +267,8 @@ int pvm_gather(void *res, void *data, int count, int type, int tag, char *group,
 
 	if (r < 0)
 		return r;
-	return result("pvm_gather",
-	              lpvm_coll_gather(v, res, data, count, type, tag, root));
+	return result_of("pvm_gather", v,
+	                 lpvm_coll_gather(v, res, data, count, type, tag, root));
 }
 
 int pvm_scatter(void *res, void *data, int count, int type, int tag, char *group,
@@ -234,6 +279,6 @@ int pvm_scatter(void *res, void *data, int count, int type, int tag, char *group
 
 	if (r < 0)
 		return r;
-	return result("pvm_scatter",
-	              lpvm_coll_scatter(v, res, data, count, type, tag, root));
+	return result_of("pvm_scatter", v,
+	                 lpvm_coll_scatter(v, res, data, count, type, tag, root));
 }

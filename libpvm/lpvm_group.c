@@ -235,8 +235,9 @@ int pvm_joingroup(char *group)
 int pvm_lvgroup(char *group)
 {
 	if (group != NULL) {
+		/* (the collectives first: they need the frozen view held) */
+		lpvm_coll_leaving(group);
 		lpvm_group_forget(group);
-		lpvm_coll_view_drop(group); /* and the collectives' count */
 	}
 	return group_fail(group_status(GROUP_OP_LEAVE, group, 0));
 }
