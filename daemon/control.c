@@ -301,47 +301,30 @@ int control_forward(int tid, int host_tid, const Pvmx__Control *ctl)
  * the master for the mailbox and host changes; 0 when that is this
  * daemon's to decide (a tid of ours, or a malformed one), -1 for the
  * kinds only ever served where the task is. */
+/* Which daemon serves ctl (request_kinds): -1 the one its task talks to,
+ * always; 0 this one; else that daemon's tid. */
 static int serving_daemon(const Pvmx__Control *ctl)
 {
-	int tid = 0;
+	const struct request_kind *k = request_kind_of(ctl->body_case);
+	int tid;
 
-	switch (ctl->body_case) {
-	case PVMX__CONTROL__BODY_TASKS:
-		tid = ctl->tasks->where;
-		break;
-	case PVMX__CONTROL__BODY_KILL:
-		tid = ctl->kill->tid;
-		break;
-	case PVMX__CONTROL__BODY_PSTAT:
-		tid = tid_is_daemon(ctl->pstat->tid) ? 0 : ctl->pstat->tid;
-		break;
-	case PVMX__CONTROL__BODY_SENDSIG:
-		tid = ctl->sendsig->tid;
-		break;
-	case PVMX__CONTROL__BODY_HOSTSYNC:
-		tid = ctl->hostsync->host;
-		break;
-	case PVMX__CONTROL__BODY_GROUP:
-		return group_serving_daemon(ctl->group);
-	case PVMX__CONTROL__BODY_FABRIC_LOOKUP:
-		tid = ctl->fabric_lookup->tid;
-		if (tid_is_daemon(tid))
-			return 0; /* only our own daemon's is answered */
-		break;
-	case PVMX__CONTROL__BODY_MBOX_PUT:
-	case PVMX__CONTROL__BODY_MBOX_GET:
-	case PVMX__CONTROL__BODY_MBOX_DEL:
-	case PVMX__CONTROL__BODY_MBOX_INFO:
-	case PVMX__CONTROL__BODY_MBOX_RESET:
-	case PVMX__CONTROL__BODY_ADD_HOSTS:
-	case PVMX__CONTROL__BODY_DEL_HOSTS:
+	if (k == NULL)
+		return -1;
+	switch (k->at) {
+	case SERVE_MASTER:
 		return pvmd.master_tid;
+	case SERVE_GROUP_HOME:
+		return group_serving_daemon(ctl->group);
+	case SERVE_TID_HOST:
+		tid = k->tid_of(ctl);
+		if (tid == 0)
+			return 0;
+		if (!tid_is_valid(tid) || route_is_local(tid))
+			return 0;
+		return tid_host(tid);
 	default:
 		return -1; /* always served where the task is */
 	}
-	if (!tid_is_valid(tid) || route_is_local(tid))
-		return 0;
-	return tid_host(tid);
 }
 
 static void control_serve(const struct reply_addr *to, struct task *local,
@@ -388,38 +371,14 @@ int control_dispatch(struct conn *c, Pvmx__Control *ctl)
 	if (server > 0 && server != pvmd.host_tid &&
 	    control_forward(c->task->tid, server, ctl) == 0)
 		return 0;
-	switch (ctl->body_case) {
-	case PVMX__CONTROL__BODY_REG:
-		/* one registration per connection */
-		reply_register(c, ctl->seq, NULL, PvmDenied);
-		return -1;
-	case PVMX__CONTROL__BODY_HALT:
-		log_info("t%x asks to halt", (unsigned)c->task->tid);
-		reply_status(&to, PvmOk);
-		if (pvmd.host_tid != pvmd.master_tid) {
-			/* the master halts the whole machine, us included */
-			Pvmx__Control h = PVMX__CONTROL__INIT;
-			Pvmx__Empty e = PVMX__EMPTY__INIT;
+	{
+		const struct request_kind *k = request_kind_of(ctl->body_case);
 
-			h.body_case = PVMX__CONTROL__BODY_PEER_HALT;
-			h.peer_halt = &e;
-			peer_send_control(tid_host_index(pvmd.master_tid), pvmd.host_tid,
-			                  pvmd.master_tid, &h);
-			return 0;
-		}
-		pvmd_halt(c);
-		return 0;
-	case PVMX__CONTROL__BODY_LEAVE:
-		/* the connection stays open for the reply; it may register
-		 * again, as a new task */
-		log_info("t%x leaves", (unsigned)c->task->tid);
-		reply_status(&to, PvmOk);
-		task_detach(c->task);
-		return 0;
-	default:
-		control_serve(&to, c->task, ctl);
-		return 0;
+		if (k != NULL && k->conn != NULL)
+			return k->conn(c, &to, ctl);
 	}
+	control_serve(&to, c->task, ctl);
+	return 0;
 }
 
 /* Every request of a registered task: from local, its task here, or
@@ -435,96 +394,197 @@ static void control_serve(const struct reply_addr *to, struct task *local,
 		reply_status(to, PvmNotImpl);
 		return;
 	}
-	switch (ctl->body_case) {
-	case PVMX__CONTROL__BODY_SPAWN:
-		spawn_request(to, ctl->spawn);
-		break;
-	case PVMX__CONTROL__BODY_CONFIG:
-		handle_config(to);
-		break;
-	case PVMX__CONTROL__BODY_TASKS:
-		handle_tasks(to, ctl->tasks->where);
-		break;
-	case PVMX__CONTROL__BODY_KILL:
-		reply_status(to, handle_kill(to->tid, ctl->kill));
-		break;
-	case PVMX__CONTROL__BODY_NOTIFY:
-		reply_status(to, notify_request(local, ctl->notify));
-		break;
-	case PVMX__CONTROL__BODY_PSTAT:
-		reply_status(to, handle_pstat(ctl->pstat->tid));
-		break;
-	case PVMX__CONTROL__BODY_MSTAT:
-		reply_status(to, hosttab_by_name(ctl->mstat->host) != NULL ? PvmOk
-		                                                           : PvmNoHost);
-		break;
-	case PVMX__CONTROL__BODY_ADD_HOSTS:
-		boot_add_hosts(to->tid, to->seq, ctl->add_hosts);
-		break;
-	case PVMX__CONTROL__BODY_GROUP:
-		group_request(to, ctl->group);
-		break;
-	case PVMX__CONTROL__BODY_FABRIC_PUBLISH:
-		reply_status(to, fabricreg_publish(local, ctl->fabric_publish));
-		break;
-	case PVMX__CONTROL__BODY_FABRIC_LOOKUP:
-		fabricreg_lookup(to, ctl->fabric_lookup->tid);
-		break;
-	case PVMX__CONTROL__BODY_DEL_HOSTS:
-		boot_del_hosts(to->tid, to->seq, ctl->del_hosts);
-		break;
-	case PVMX__CONTROL__BODY_BOOT_WAIT:
-		/* only the master boots from a host file */
-		if (pvmd.host_tid == pvmd.master_tid)
-			boot_wait(to->tid, to->seq);
-		else
-			reply_status(to, hosttab_count());
-		break;
-	case PVMX__CONTROL__BODY_NEWCONTEXT:
-		reply_status(to, context_new(to->tid));
-		break;
-	case PVMX__CONTROL__BODY_FREECONTEXT:
-		reply_status(to, context_free(to->tid, ctl->freecontext->ctx));
-		break;
-	case PVMX__CONTROL__BODY_MBOX_PUT:
-		reply_status(to, mbox_put(to->tid, ctl->mbox_put));
-		break;
-	case PVMX__CONTROL__BODY_MBOX_GET:
-		mbox_get(to, ctl->mbox_get);
-		break;
-	case PVMX__CONTROL__BODY_MBOX_DEL:
-		reply_status(to, mbox_del(to->tid, ctl->mbox_del));
-		break;
-	case PVMX__CONTROL__BODY_MBOX_INFO:
-		mbox_info(to);
-		break;
-	case PVMX__CONTROL__BODY_MBOX_RESET:
-		reply_status(to, mbox_reset(to->tid, ctl->mbox_reset));
-		break;
-	case PVMX__CONTROL__BODY_SENDSIG:
-		reply_status(to, sysreq_sendsig(to->tid, ctl->sendsig));
-		break;
-	case PVMX__CONTROL__BODY_HOSTSYNC:
-		sysreq_hostsync(to, ctl->hostsync->host);
-		break;
-	case PVMX__CONTROL__BODY_TICKLE:
-		sysreq_tickle(to, ctl->tickle);
-		break;
-	case PVMX__CONTROL__BODY_NORESET:
-		local->noreset = ctl->noreset->on;
-		reply_status(to, PvmOk);
-		break;
-	case PVMX__CONTROL__BODY_GETNORESETS:
-		sysreq_getnoresets(to);
-		break;
-	case PVMX__CONTROL__BODY_SELF_OUTPUT:
-		reply_status(to, sysreq_self_output(local, ctl->self_output));
-		break;
-	case PVMX__CONTROL__BODY_REG_ROLE:
-		reply_status(to, sysreq_role(local, ctl->reg_role->role));
-		break;
-	default:
-		reply_status(to, PvmNotImpl);
-		break;
+	{
+		const struct request_kind *k = request_kind_of(ctl->body_case);
+
+		if (k == NULL || k->serve == NULL || (local == NULL && !k->relayed_ok)) {
+			reply_status(to, PvmNotImpl);
+			return;
+		}
+		k->serve(to, local, ctl);
 	}
+}
+
+/* ---- the request kinds: what each does (the table below says where) ---- */
+
+static int conn_register(struct conn *c, const struct reply_addr *to, Pvmx__Control *ctl)
+{
+	(void)to;
+	/* one registration per connection */
+	reply_register(c, ctl->seq, NULL, PvmDenied);
+	return -1;
+}
+
+static int conn_halt(struct conn *c, const struct reply_addr *to, Pvmx__Control *ctl)
+{
+	(void)ctl;
+	log_info("t%x asks to halt", (unsigned)c->task->tid);
+	reply_status(to, PvmOk);
+	if (pvmd.host_tid != pvmd.master_tid) {
+		/* the master halts the whole machine, us included */
+		Pvmx__Control h = PVMX__CONTROL__INIT;
+		Pvmx__Empty e = PVMX__EMPTY__INIT;
+
+		h.body_case = PVMX__CONTROL__BODY_PEER_HALT;
+		h.peer_halt = &e;
+		peer_send_control(tid_host_index(pvmd.master_tid), pvmd.host_tid,
+		                  pvmd.master_tid, &h);
+		return 0;
+	}
+	pvmd_halt(c);
+	return 0;
+}
+
+static int conn_leave(struct conn *c, const struct reply_addr *to, Pvmx__Control *ctl)
+{
+	(void)ctl;
+	/* the connection stays open for the reply; it may register again,
+	 * as a new task */
+	log_info("t%x leaves", (unsigned)c->task->tid);
+	reply_status(to, PvmOk);
+	task_detach(c->task);
+	return 0;
+}
+
+#define SERVE(name) \
+	static void name(const struct reply_addr *to, struct task *local, Pvmx__Control *ctl)
+#define UNUSED_LOCAL (void)local
+#define UNUSED_CTL (void)ctl
+
+SERVE(serve_spawn) { UNUSED_LOCAL; spawn_request(to, ctl->spawn); }
+SERVE(serve_config) { UNUSED_LOCAL; UNUSED_CTL; handle_config(to); }
+SERVE(serve_tasks) { UNUSED_LOCAL; handle_tasks(to, ctl->tasks->where); }
+SERVE(serve_kill) { UNUSED_LOCAL; reply_status(to, handle_kill(to->tid, ctl->kill)); }
+SERVE(serve_notify) { reply_status(to, notify_request(local, ctl->notify)); }
+SERVE(serve_pstat) { UNUSED_LOCAL; reply_status(to, handle_pstat(ctl->pstat->tid)); }
+SERVE(serve_mstat)
+{
+	UNUSED_LOCAL;
+	reply_status(to, hosttab_by_name(ctl->mstat->host) != NULL ? PvmOk : PvmNoHost);
+}
+SERVE(serve_add_hosts) { UNUSED_LOCAL; boot_add_hosts(to->tid, to->seq, ctl->add_hosts); }
+SERVE(serve_del_hosts) { UNUSED_LOCAL; boot_del_hosts(to->tid, to->seq, ctl->del_hosts); }
+SERVE(serve_group) { UNUSED_LOCAL; group_request(to, ctl->group); }
+SERVE(serve_fabric_publish)
+{
+	reply_status(to, fabricreg_publish(local, ctl->fabric_publish));
+}
+SERVE(serve_fabric_lookup) { UNUSED_LOCAL; fabricreg_lookup(to, ctl->fabric_lookup->tid); }
+SERVE(serve_boot_wait)
+{
+	UNUSED_LOCAL;
+	UNUSED_CTL;
+	/* only the master boots from a host file */
+	if (pvmd.host_tid == pvmd.master_tid)
+		boot_wait(to->tid, to->seq);
+	else
+		reply_status(to, hosttab_count());
+}
+SERVE(serve_newcontext) { UNUSED_LOCAL; UNUSED_CTL; reply_status(to, context_new(to->tid)); }
+SERVE(serve_freecontext)
+{
+	UNUSED_LOCAL;
+	reply_status(to, context_free(to->tid, ctl->freecontext->ctx));
+}
+SERVE(serve_mbox_put) { UNUSED_LOCAL; reply_status(to, mbox_put(to->tid, ctl->mbox_put)); }
+SERVE(serve_mbox_get) { UNUSED_LOCAL; mbox_get(to, ctl->mbox_get); }
+SERVE(serve_mbox_del) { UNUSED_LOCAL; reply_status(to, mbox_del(to->tid, ctl->mbox_del)); }
+SERVE(serve_mbox_info) { UNUSED_LOCAL; UNUSED_CTL; mbox_info(to); }
+SERVE(serve_mbox_reset)
+{
+	UNUSED_LOCAL;
+	reply_status(to, mbox_reset(to->tid, ctl->mbox_reset));
+}
+SERVE(serve_sendsig) { UNUSED_LOCAL; reply_status(to, sysreq_sendsig(to->tid, ctl->sendsig)); }
+SERVE(serve_hostsync) { UNUSED_LOCAL; sysreq_hostsync(to, ctl->hostsync->host); }
+SERVE(serve_tickle) { UNUSED_LOCAL; sysreq_tickle(to, ctl->tickle); }
+SERVE(serve_noreset)
+{
+	local->noreset = ctl->noreset->on;
+	reply_status(to, PvmOk);
+}
+SERVE(serve_getnoresets) { UNUSED_LOCAL; UNUSED_CTL; sysreq_getnoresets(to); }
+SERVE(serve_self_output) { reply_status(to, sysreq_self_output(local, ctl->self_output)); }
+SERVE(serve_reg_role) { reply_status(to, sysreq_role(local, ctl->reg_role->role)); }
+
+/* the tid whose host serves a request */
+static int tid_tasks(const Pvmx__Control *c) { return c->tasks->where; }
+static int tid_kill(const Pvmx__Control *c) { return c->kill->tid; }
+static int tid_pstat(const Pvmx__Control *c)
+{
+	return tid_is_daemon(c->pstat->tid) ? 0 : c->pstat->tid;
+}
+static int tid_sendsig(const Pvmx__Control *c) { return c->sendsig->tid; }
+static int tid_hostsync(const Pvmx__Control *c) { return c->hostsync->host; }
+static int tid_fabric_lookup(const Pvmx__Control *c)
+{
+	/* only our own daemon's address is answered */
+	return tid_is_daemon(c->fabric_lookup->tid) ? 0 : c->fabric_lookup->tid;
+}
+
+#define B(x) PVMX__CONTROL__BODY_##x
+/* Every kind of control frame, once: where it is served and by what.
+ *   SERVE_HERE        the daemon the task talks to, for its own tasks only
+ *   SERVE_TID_HOST    the daemon of the tid the request names (relayed)
+ *   SERVE_MASTER      the master (relayed)
+ *   SERVE_GROUP_HOME  the group's home daemon (relayed; group.c)
+ *   SERVE_CONN        the daemon the task talks to, with its connection
+ *   SERVE_PEER        a message between daemons (peermsg.c)
+ * relayed_ok: a task of another host may ask it through its daemon. */
+static const struct request_kind request_kinds[] = {
+    {B(REG), "register", SERVE_CONN, NULL, NULL, NULL, conn_register, 0},
+    {B(HALT), "halt", SERVE_CONN, NULL, NULL, NULL, conn_halt, 0},
+    {B(LEAVE), "leave", SERVE_CONN, NULL, NULL, NULL, conn_leave, 0},
+    {B(SPAWN), "spawn", SERVE_HERE, NULL, serve_spawn, NULL, NULL, 0},
+    {B(CONFIG), "config", SERVE_HERE, NULL, serve_config, NULL, NULL, 0},
+    {B(TASKS), "tasks", SERVE_TID_HOST, tid_tasks, serve_tasks, NULL, NULL, 1},
+    {B(KILL), "kill", SERVE_TID_HOST, tid_kill, serve_kill, NULL, NULL, 1},
+    {B(NOTIFY), "notify", SERVE_HERE, NULL, serve_notify, NULL, NULL, 0},
+    {B(PSTAT), "pstat", SERVE_TID_HOST, tid_pstat, serve_pstat, NULL, NULL, 1},
+    {B(MSTAT), "mstat", SERVE_HERE, NULL, serve_mstat, NULL, NULL, 0},
+    {B(ADD_HOSTS), "add hosts", SERVE_MASTER, NULL, serve_add_hosts, NULL, NULL, 1},
+    {B(DEL_HOSTS), "delete hosts", SERVE_MASTER, NULL, serve_del_hosts, NULL, NULL, 1},
+    {B(GROUP), "group", SERVE_GROUP_HOME, NULL, serve_group, NULL, NULL, 1},
+    {B(FABRIC_PUBLISH), "fabric publish", SERVE_HERE, NULL, serve_fabric_publish, NULL,
+     NULL, 0},
+    {B(FABRIC_LOOKUP), "fabric lookup", SERVE_TID_HOST, tid_fabric_lookup,
+     serve_fabric_lookup, NULL, NULL, 1},
+    {B(BOOT_WAIT), "boot wait", SERVE_HERE, NULL, serve_boot_wait, NULL, NULL, 0},
+    {B(NEWCONTEXT), "new context", SERVE_HERE, NULL, serve_newcontext, NULL, NULL, 0},
+    {B(FREECONTEXT), "free context", SERVE_HERE, NULL, serve_freecontext, NULL, NULL, 0},
+    {B(MBOX_PUT), "mailbox put", SERVE_MASTER, NULL, serve_mbox_put, NULL, NULL, 1},
+    {B(MBOX_GET), "mailbox get", SERVE_MASTER, NULL, serve_mbox_get, NULL, NULL, 1},
+    {B(MBOX_DEL), "mailbox delete", SERVE_MASTER, NULL, serve_mbox_del, NULL, NULL, 1},
+    {B(MBOX_INFO), "mailbox info", SERVE_MASTER, NULL, serve_mbox_info, NULL, NULL, 1},
+    {B(MBOX_RESET), "mailbox reset", SERVE_MASTER, NULL, serve_mbox_reset, NULL, NULL, 1},
+    {B(SENDSIG), "send signal", SERVE_TID_HOST, tid_sendsig, serve_sendsig, NULL, NULL, 1},
+    {B(HOSTSYNC), "host sync", SERVE_TID_HOST, tid_hostsync, serve_hostsync, NULL, NULL, 1},
+    {B(TICKLE), "tickle", SERVE_HERE, NULL, serve_tickle, NULL, NULL, 0},
+    {B(NORESET), "no reset", SERVE_HERE, NULL, serve_noreset, NULL, NULL, 0},
+    {B(GETNORESETS), "get no-resets", SERVE_HERE, NULL, serve_getnoresets, NULL, NULL, 0},
+    {B(SELF_OUTPUT), "own output", SERVE_HERE, NULL, serve_self_output, NULL, NULL, 0},
+    {B(REG_ROLE), "register role", SERVE_HERE, NULL, serve_reg_role, NULL, NULL, 0},
+    {B(HEARTBEAT), "heartbeat", SERVE_PEER, NULL, NULL, peermsg_heartbeat, NULL, 0},
+    {B(HOST_TABLE), "host table", SERVE_PEER, NULL, NULL, peermsg_host_table, NULL, 0},
+    {B(HOST_CHANGE), "host change", SERVE_PEER, NULL, NULL, peermsg_host_change, NULL, 0},
+    {B(SPAWN_FWD), "spawn share", SERVE_PEER, NULL, NULL, peermsg_spawn_fwd, NULL, 0},
+    {B(SPAWN_REPLY), "spawn share's answer", SERVE_PEER, NULL, NULL, peermsg_spawn_reply,
+     NULL, 0},
+    {B(SIBLINGS), "siblings", SERVE_PEER, NULL, NULL, peermsg_siblings, NULL, 0},
+    {B(WATCH), "exit watch", SERVE_PEER, NULL, NULL, peermsg_watch, NULL, 0},
+    {B(TASK_EXITED), "task exited", SERVE_PEER, NULL, NULL, peermsg_task_exited, NULL, 0},
+    {B(GROUP_GONE), "group member gone", SERVE_PEER, NULL, NULL, peermsg_group_gone, NULL,
+     0},
+    {B(GROUP_HANDOFF), "group handoff", SERVE_PEER, NULL, NULL, peermsg_group_handoff,
+     NULL, 0},
+    {B(PEER_HALT), "halt the machine", SERVE_PEER, NULL, NULL, peermsg_halt, NULL, 0},
+};
+#undef B
+
+const struct request_kind *request_kind_of(int body_case)
+{
+	for (size_t i = 0; i < sizeof(request_kinds) / sizeof(request_kinds[0]); i++)
+		if (request_kinds[i].body == body_case)
+			return &request_kinds[i];
+	return NULL;
 }

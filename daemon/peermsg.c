@@ -64,80 +64,110 @@ static int from_master(int from_host, const char *what)
 	return 0;
 }
 
+/* ---- the daemons' messages to each other (control.c's table of
+ * request kinds points here) ---- */
+
+void peermsg_heartbeat(int from_host, Pvmx__Control *ctl)
+{
+	(void)from_host;
+	(void)ctl; /* any frame is a sign of life (peer.c) */
+}
+
+void peermsg_host_table(int from_host, Pvmx__Control *ctl)
+{
+	if (!from_master(from_host, "a host table"))
+		return;
+	for (size_t i = 0; i < ctl->host_table->n_hosts; i++)
+		host_upsert(ctl->host_table->hosts[i], 0);
+	group_hosts_changed();
+	boot_slave_ready();
+}
+
+void peermsg_host_change(int from_host, Pvmx__Control *ctl)
+{
+	if (!from_master(from_host, "a host change") || ctl->host_change->host == NULL)
+		return;
+	if (ctl->host_change->deleted) {
+		int index = tid_host_index(ctl->host_change->host->tid);
+
+		if (index == pvmd.host_index) {
+			log_info("the master deleted this host: halting");
+			pvmd_halt(NULL);
+		} else {
+			hosttab_remove(index, "deleted by the master");
+		}
+	} else {
+		host_upsert(ctl->host_change->host, 1);
+		group_hosts_changed();
+	}
+}
+
+void peermsg_spawn_fwd(int from_host, Pvmx__Control *ctl)
+{
+	spawn_forwarded(from_host, ctl->seq, ctl->spawn_fwd);
+}
+
+void peermsg_spawn_reply(int from_host, Pvmx__Control *ctl)
+{
+	spawn_forward_reply(from_host, ctl->seq, ctl->spawn_reply);
+}
+
+void peermsg_siblings(int from_host, Pvmx__Control *ctl)
+{
+	(void)from_host;
+	spawn_siblings(ctl->siblings);
+}
+
+void peermsg_watch(int from_host, Pvmx__Control *ctl)
+{
+	notify_watch(from_host, ctl->watch->tid);
+}
+
+void peermsg_task_exited(int from_host, Pvmx__Control *ctl)
+{
+	if (tid_host_index(ctl->task_exited->tid) != from_host)
+		return;
+	notify_remote_exit(ctl->task_exited->tid, ctl->task_exited->status);
+	/* what it waits for here (a held mailbox read) is dropped */
+	pending_task_gone(ctl->task_exited->tid);
+	if (pvmd.host_tid == pvmd.master_tid)
+		mbox_task_exit(ctl->task_exited->tid);
+}
+
+void peermsg_group_gone(int from_host, Pvmx__Control *ctl)
+{
+	/* a task of that host that used groups is gone */
+	if (tid_host_index(ctl->group_gone->tid) != from_host)
+		return;
+	pending_task_gone(ctl->group_gone->tid);
+	group_task_gone(ctl->group_gone->tid);
+}
+
+void peermsg_group_handoff(int from_host, Pvmx__Control *ctl)
+{
+	group_handoff(from_host, ctl->group_handoff);
+}
+
+void peermsg_halt(int from_host, Pvmx__Control *ctl)
+{
+	(void)ctl;
+	if (pvmd.host_tid == pvmd.master_tid)
+		log_info("t%x asks to halt the virtual machine",
+		         (unsigned)tid_make(from_host, 0));
+	else if (!from_master(from_host, "a halt"))
+		return;
+	pvmd_halt(NULL);
+}
+
 int peer_daemon_message(int from_host, Pvmx__Control *ctl)
 {
-	switch (ctl->body_case) {
-	case PVMX__CONTROL__BODY_HEARTBEAT:
-		break;
-	case PVMX__CONTROL__BODY_HOST_TABLE:
-		if (!from_master(from_host, "a host table"))
-			break;
-		for (size_t i = 0; i < ctl->host_table->n_hosts; i++)
-			host_upsert(ctl->host_table->hosts[i], 0);
-		group_hosts_changed();
-		boot_slave_ready();
-		break;
-	case PVMX__CONTROL__BODY_HOST_CHANGE:
-		if (!from_master(from_host, "a host change") ||
-		    ctl->host_change->host == NULL)
-			break;
-		if (ctl->host_change->deleted) {
-			int index = tid_host_index(ctl->host_change->host->tid);
+	const struct request_kind *k = request_kind_of(ctl->body_case);
 
-			if (index == pvmd.host_index) {
-				log_info("the master deleted this host: halting");
-				pvmd_halt(NULL);
-			} else {
-				hosttab_remove(index, "deleted by the master");
-			}
-		} else {
-			host_upsert(ctl->host_change->host, 1);
-			group_hosts_changed();
-		}
-		break;
-	case PVMX__CONTROL__BODY_SPAWN_FWD:
-		spawn_forwarded(from_host, ctl->seq, ctl->spawn_fwd);
-		break;
-	case PVMX__CONTROL__BODY_SPAWN_REPLY:
-		spawn_forward_reply(from_host, ctl->seq, ctl->spawn_reply);
-		break;
-	case PVMX__CONTROL__BODY_SIBLINGS:
-		spawn_siblings(ctl->siblings);
-		break;
-	case PVMX__CONTROL__BODY_WATCH:
-		notify_watch(from_host, ctl->watch->tid);
-		break;
-	case PVMX__CONTROL__BODY_TASK_EXITED:
-		if (tid_host_index(ctl->task_exited->tid) != from_host)
-			break;
-		notify_remote_exit(ctl->task_exited->tid, ctl->task_exited->status);
-		/* what it waits for here (a held mailbox read) is dropped */
-		pending_task_gone(ctl->task_exited->tid);
-		if (pvmd.host_tid == pvmd.master_tid)
-			mbox_task_exit(ctl->task_exited->tid);
-		break;
-	case PVMX__CONTROL__BODY_GROUP_GONE:
-		/* a task of that host that used groups is gone */
-		if (tid_host_index(ctl->group_gone->tid) != from_host)
-			break;
-		pending_task_gone(ctl->group_gone->tid);
-		group_task_gone(ctl->group_gone->tid);
-		break;
-	case PVMX__CONTROL__BODY_GROUP_HANDOFF:
-		group_handoff(from_host, ctl->group_handoff);
-		break;
-	case PVMX__CONTROL__BODY_PEER_HALT:
-		if (pvmd.host_tid == pvmd.master_tid)
-			log_info("t%x asks to halt the virtual machine",
-			         (unsigned)tid_make(from_host, 0));
-		else if (!from_master(from_host, "a halt"))
-			break;
-		pvmd_halt(NULL);
-		break;
-	default:
+	if (k == NULL || k->peer == NULL) {
 		log_warn("t%x sent an unexpected message (kind %d): ignored",
 		         (unsigned)tid_make(from_host, 0), (int)ctl->body_case);
-		break;
+		return 0;
 	}
+	k->peer(from_host, ctl);
 	return 0;
 }

@@ -230,6 +230,40 @@ void peer_drop_host(struct host *h);
 void peer_flush_all(void);
 /* peermsg.c: a message from the daemon of from_host */
 int peer_daemon_message(int from_host, Pvmx__Control *ctl);
+/* the daemons' messages to each other, as control.c's table serves them */
+void peermsg_heartbeat(int from_host, Pvmx__Control *ctl);
+void peermsg_host_table(int from_host, Pvmx__Control *ctl);
+void peermsg_host_change(int from_host, Pvmx__Control *ctl);
+void peermsg_spawn_fwd(int from_host, Pvmx__Control *ctl);
+void peermsg_spawn_reply(int from_host, Pvmx__Control *ctl);
+void peermsg_siblings(int from_host, Pvmx__Control *ctl);
+void peermsg_watch(int from_host, Pvmx__Control *ctl);
+void peermsg_task_exited(int from_host, Pvmx__Control *ctl);
+void peermsg_group_gone(int from_host, Pvmx__Control *ctl);
+void peermsg_group_handoff(int from_host, Pvmx__Control *ctl);
+void peermsg_halt(int from_host, Pvmx__Control *ctl);
+
+/* Every kind of control frame is listed once, in control.c's table:
+ * where it is served and by what (one of serve, peer, conn). */
+enum serve_at {
+	SERVE_HERE,       /* the daemon a task talks to, for its own tasks */
+	SERVE_TID_HOST,   /* the daemon of the tid it names (tid_of) */
+	SERVE_MASTER,     /* the master */
+	SERVE_GROUP_HOME, /* the group's home daemon (group.c) */
+	SERVE_CONN,       /* the task's daemon, with its connection */
+	SERVE_PEER        /* a message between daemons */
+};
+struct request_kind {
+	int body; /* Pvmx__Control's body case */
+	const char *name;
+	enum serve_at at;
+	int (*tid_of)(const Pvmx__Control *ctl);
+	void (*serve)(const struct reply_addr *to, struct task *local, Pvmx__Control *ctl);
+	void (*peer)(int from_host, Pvmx__Control *ctl);
+	int (*conn)(struct conn *c, const struct reply_addr *to, Pvmx__Control *ctl);
+	int relayed_ok; /* a task of another host may ask it through its daemon */
+};
+const struct request_kind *request_kind_of(int body_case);
 size_t peer_backlog(int host_index);
 void peer_heartbeat_start(void);
 void peer_free_all(void);
