@@ -4,11 +4,14 @@
  * the same thing and print the same lines:
  *   GROUPS impl=I mode=M layout=L tasks=N op=O ints=K iters=R us=V
  *          errors=E [ethpkts=P] [dframes=F]
- * us: microseconds per operation at the root (instance/rank 0) over R
- * back-to-back operations, then one closing barrier (whose cost is
- * spread over R); ethpkts: packets sent on eth0 per operation, summed
+ * us: microseconds per operation: each task times each of R operations
+ * alone, with an untimed barrier between two (as the OSU benchmarks do),
+ * and the slowest task's mean is printed (a bcast's is a receiver's, a
+ * reduce's or gather's the root's); ethpkts: packets sent on eth0 per operation, summed
  * over the tasks (one per host: the cross-host packets, acks included);
- * dframes: frames the daemons sent to other daemons per operation
+ * counted over PLAN_COUNTED more operations back to back, then one
+ * barrier; dframes: frames the daemons sent to other daemons per
+ * operation, counted alike
  * (pvmx's pvm_tickle 7; PVM 3.4.6 and MPI have no such counter).
  */
 #ifndef GROUPS_PLAN_H
@@ -38,6 +41,7 @@ static const struct plan_op plan_ops[] = {
 #define PLAN_MAX_TASKS 64
 #define PLAN_WARMUP 5        /* untimed operations before the calibration */
 #define PLAN_CALIBRATE 10    /* operations timed to choose the count */
+#define PLAN_COUNTED 100     /* operations counted (-c), back to back */
 #define PLAN_MIN_ITERS 10
 #define PLAN_MAX_ITERS 200000
 

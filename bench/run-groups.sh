@@ -26,7 +26,8 @@
 # Every system runs RUNS times per scenario, the runs interleaved (run 1
 # of every system, then run 2, ...).  Each run boots its own virtual
 # machine (or mpirun) and every operation's timed loop aims at BUDGET
-# seconds (back-to-back operations timed at the root, then a barrier).
+# seconds (each operation timed alone by every task, an untimed barrier
+# between two; the slowest task's mean is reported).
 # Printed: each run's barrier figure, then per scenario a table of
 # medians (us per operation) with the ratios pvmx / PVM 3.4.6 and pvmx /
 # Open MPI, for hosts-H the eth0 packets sent per operation (all hosts;
