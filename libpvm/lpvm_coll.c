@@ -477,6 +477,36 @@ static int coll_wait(const struct lpvm_coll_view *v, uint32_t seq, enum lpvm_col
 	}
 }
 
+/* Reduce and gather do not wait for their root, so a member calling them
+ * back to back could run ahead of it without end, its messages piling up
+ * at the root.  Every COLL_WINDOW operations, each sender waits until
+ * the one it sends to has taken that operation's contributions in: no
+ * member is more than COLL_WINDOW operations ahead of the one above it. */
+#define COLL_WINDOW 16
+
+static int credit_give(const struct lpvm_coll_view *v, uint32_t seq, const int *from, int n)
+{
+	int r = 0;
+
+	if (seq % COLL_WINDOW != 0)
+		return 0;
+	for (int k = 0; k < n && r == 0; k++)
+		r = coll_send(v, from[k], COLL_CREDIT, coll_msg_new(v, seq, COLL_CREDIT, 0, 0, 0, 0, 0));
+	return r;
+}
+
+static int credit_take(const struct lpvm_coll_view *v, uint32_t seq, int to)
+{
+	struct coll_msg m;
+	int r;
+
+	if (seq % COLL_WINDOW != 0)
+		return 0;
+	if ((r = coll_wait(v, seq, COLL_CREDIT, to, &m)) == 0)
+		coll_msg_free(&m);
+	return r;
+}
+
 /* The first error wins. */
 static void note(int *status, int r)
 {
@@ -636,6 +666,8 @@ int lpvm_coll_reduce(struct lpvm_coll_view *v,
 			msgbuf_free(mb);
 		else
 			r = coll_send(v, t.leader[t.mypos], COLL_REDUCE, mb);
+		if (r == 0)
+			r = credit_take(v, seq, t.leader[t.mypos]);
 		topo_free(&t);
 		return r;
 	}
@@ -666,6 +698,7 @@ int lpvm_coll_reduce(struct lpvm_coll_view *v,
 		}
 		coll_msg_free(&m);
 	}
+	note(&status, credit_give(v, seq, from, nfrom));
 	if (t.mypos != 0) {
 		struct msgbuf *mb =
 		    coll_msg_new(v, seq, COLL_REDUCE, tag, type, count, status, 0);
@@ -675,6 +708,8 @@ int lpvm_coll_reduce(struct lpvm_coll_view *v,
 			msgbuf_free(mb);
 		else
 			r = coll_send(v, t.leader[parent_pos(t.mypos)], COLL_REDUCE, mb);
+		if (r == 0)
+			r = credit_take(v, seq, t.leader[parent_pos(t.mypos)]);
 		note(&status, r);
 	}
 	r = status;
@@ -726,6 +761,8 @@ int lpvm_coll_gather(struct lpvm_coll_view *v, void *result, void *data, int cou
 			msgbuf_free(mb);
 		else
 			r = coll_send(v, t.leader[t.mypos], COLL_GATHER, mb);
+		if (r == 0)
+			r = credit_take(v, seq, t.leader[t.mypos]);
 		topo_free(&t);
 		return r;
 	}
@@ -773,6 +810,7 @@ int lpvm_coll_gather(struct lpvm_coll_view *v, void *result, void *data, int cou
 		}
 		coll_msg_free(&m);
 	}
+	note(&status, credit_give(v, seq, from, nfrom));
 	if (t.mypos == 0) {
 		for (int k = 0; k < nb; k++)
 			memcpy((char *)result + bytes * (size_t)insts[k],
@@ -788,6 +826,8 @@ int lpvm_coll_gather(struct lpvm_coll_view *v, void *result, void *data, int cou
 			msgbuf_free(mb);
 		else
 			r = coll_send(v, t.leader[parent_pos(t.mypos)], COLL_GATHER, mb);
+		if (r == 0)
+			r = credit_take(v, seq, t.leader[parent_pos(t.mypos)]);
 		note(&status, r);
 	}
 	r = status;

@@ -30,7 +30,8 @@ enum lpvm_coll_kind {
 	COLL_GATHER,         /* a subtree's contributions, by instance */
 	COLL_SCATTER,        /* the pieces for a subtree, by instance */
 	COLL_ABORT,          /* a member is gone: the operation fails */
-	COLL_KIND_MAX = COLL_ABORT
+	COLL_CREDIT,         /* rooted operations: senders may run further ahead */
+	COLL_KIND_MAX = COLL_CREDIT
 };
 /* The tag of the PvmTaskExit notifies the collectives ask for their
  * members (in LPVM_COLL_CTX), outside the kinds' range. */

@@ -430,6 +430,32 @@ static int kill_test(int master)
 	return tids[victim];
 }
 
+/* Many reductions to one root, back to back, nothing else between them:
+ * the other members must not run ahead of it without bound (their
+ * contributions would pile up, and once past the library's queue limit
+ * be lost: the root would wait for ever).  (Not on a dynamic group:
+ * each of its collectives asks the daemon, too slow for this many.) */
+#define ROUNDS_AHEAD 20000
+
+static void check_runahead(void)
+{
+	int bad = 0, first_bad = -1;
+
+	if (how == G_DYNAMIC)
+		return;
+	for (int round = 0; round < ROUNDS_AHEAD; round++) {
+		int v = round + me;
+		int r = pvm_reduce(PvmSum, &v, 1, PVM_INT, TAG_STRAY, "g", 0);
+
+		if (r != PvmOk || (me == 0 && v != round * n + n * (n - 1) / 2)) {
+			if (bad++ == 0)
+				first_bad = round;
+		}
+	}
+	CHECK(K_ROUNDS, bad == 0, "%d back-to-back reductions to instance 0: %d wrong, the "
+	      "first at round %d", ROUNDS_AHEAD, bad, first_bad);
+}
+
 static void run_checks(void)
 {
 	int r = make_group();
@@ -444,6 +470,7 @@ static void run_checks(void)
 	check_reduce();
 	check_gather_scatter();
 	check_rounds();
+	check_runahead();
 	check_bcast();
 	check_barriers();
 	check_errors();
