@@ -598,27 +598,50 @@ static int compare_ints(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* bcast sends to at most this many members of other hosts one by one
+ * (the direct route), to more with the daemons' multicast */
+#define COLL_BCAST_DIRECT_MAX 8
+
 int lpvm_coll_bcast(struct lpvm_coll_view *v, int tag)
 {
 	struct msgbuf *mb = lpvm_buf(lpvm.sbuf);
-	int *dst, n = 0, r;
+	int *dst, n = 0, r = 0, ctx;
 
 	if (tag < 0)
 		return PvmBadParam;
 	if (mb == NULL)
 		return PvmNoBuf;
+	ctx = mb->ctx_set ? mb->ctx : lpvm.ctx;
 	dst = malloc(sizeof(int) * (size_t)(v->ninst > 0 ? v->ninst : 1));
 	if (dst == NULL)
 		return PvmNoMem;
-	for (int i = 0; i < v->ninst; i++)
-		if (v->tids[i] != 0 && v->tids[i] != lpvm.mytid)
-			dst[n++] = v->tids[i];
-	qsort(dst, (size_t)n, sizeof(int), compare_ints);
-	/* one frame: the daemons copy it once per host, then per task */
-	r = n == 0 ? 0
-	           : lpvm_send_mcast(dst, n, tag, mb->ctx_set ? mb->ctx : lpvm.ctx, mb);
+	/* members of our host: one direct send each (shared memory, a
+	 * microsecond; the daemons' multicast costs tens) */
+	for (int i = 0; i < v->ninst; i++) {
+		int t = v->tids[i];
+
+		if (t == 0 || t == lpvm.mytid)
+			continue;
+		if (tid_host_index(t) == tid_host_index(lpvm.mytid)) {
+			if ((r = lpvm_send_data(t, tag, ctx, mb)) < 0) {
+				free(dst);
+				return r;
+			}
+		} else {
+			dst[n++] = t;
+		}
+	}
+	/* the others: a few, directly too; many, one frame that the daemons
+	 * copy once per host, then per task */
+	if (n > 0 && n <= COLL_BCAST_DIRECT_MAX) {
+		for (int k = 0; k < n && r >= 0; k++)
+			r = lpvm_send_data(dst[k], tag, ctx, mb);
+	} else if (n > 0) {
+		qsort(dst, (size_t)n, sizeof(int), compare_ints);
+		r = lpvm_send_mcast(dst, n, tag, ctx, mb);
+	}
 	free(dst);
-	return r;
+	return r < 0 ? r : 0;
 }
 
 /* ------------------------------------------------- reduce, gather, scatter */
