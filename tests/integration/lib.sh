@@ -11,7 +11,18 @@ BIN=$PVMX_BUILD/bin
 PROGS=$PVMX_BUILD/tests/progs
 EXAMPLES=$PVMX_BUILD/examples
 TEST_NAME=$(basename "$0" .sh)
-TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/pvmx-test.XXXXXX")
+# What a test killed by the runner's timeout (SIGKILL: no EXIT trap) left
+# behind - its temporary directory and its VM's shared-memory regions,
+# both named after its shell's pid - goes when the next test starts.
+for _stale in "${TMPDIR:-/tmp}"/pvmx-test.*.* /dev/shm/pvmx."$(id -u)".t*.*; do
+	_pid=${_stale##*/pvmx-test.}
+	case $_stale in /dev/shm/*) _pid=${_stale#/dev/shm/pvmx.*.t} ;; esac
+	_pid=${_pid%%.*}
+	case $_pid in '' | *[!0-9]*) continue ;; esac
+	[ "$_pid" != "$$" ] && ! kill -0 "$_pid" 2>/dev/null && rm -rf "$_stale"
+done
+unset _stale _pid
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/pvmx-test.$$.XXXXXX")
 export PVM_TMP=$TEST_TMP
 export PVM_VMID=t$$
 export HOME=$TEST_TMP/home
