@@ -74,6 +74,19 @@ static long daemon_frames(void)
 }
 
 /* One operation; returns 1 if the root saw a wrong answer. */
+/* pvm_bcast of data[0..k) from instance 0; the others receive it. */
+static void bcast_data(int tag, int k)
+{
+	if (inst == 0) {
+		pvm_initsend(PvmDataDefault);
+		pvm_pkint(data, k, 1);
+		check("pvm_bcast", pvm_bcast(GROUP, tag));
+	} else {
+		check("pvm_recv", pvm_recv(roottid, tag));
+		check("pvm_upkint", pvm_upkint(data, k, 1));
+	}
+}
+
 static int one_op(const struct plan_op *op, int iter)
 {
 	int tag = TAG_BASE + (iter & 15), k = op->ints, i, bad = 0;
@@ -83,30 +96,15 @@ static int one_op(const struct plan_op *op, int iter)
 		check("pvm_barrier", pvm_barrier(GROUP, ntasks));
 		break;
 	case OP_BCAST:
-		if (inst == 0) {
-			pvm_initsend(PvmDataDefault);
-			pvm_pkint(data, k, 1);
-			check("pvm_bcast", pvm_bcast(GROUP, tag));
-		} else {
-			check("pvm_recv", pvm_recv(roottid, tag));
-			check("pvm_upkint", pvm_upkint(data, k, 1));
-		}
+		bcast_data(tag, k);
 		break;
 	case OP_REDUCE:
 	case OP_ALLREDUCE:
 		memcpy(data, start, (size_t)k * sizeof(int));
 		check("pvm_reduce",
 		      pvm_reduce(PvmSum, data, k, PVM_INT, tag, GROUP, 0));
-		if (op->kind == OP_ALLREDUCE) {
-			if (inst == 0) {
-				pvm_initsend(PvmDataDefault);
-				pvm_pkint(data, k, 1);
-				check("pvm_bcast", pvm_bcast(GROUP, tag));
-			} else {
-				check("pvm_recv", pvm_recv(roottid, tag));
-				check("pvm_upkint", pvm_upkint(data, k, 1));
-			}
-		}
+		if (op->kind == OP_ALLREDUCE)
+			bcast_data(tag, k);
 		if (inst == 0)
 			bad = data[0] != plan_sum(ntasks, 0) ||
 			      data[k - 1] != plan_sum(ntasks, k - 1);

@@ -174,6 +174,19 @@ static int view_fill(struct lpvm_gview *v, const Pvmx__GroupInfo *gi)
 	return 0;
 }
 
+/* A view or list request's answer: 0 when it is the members, else the
+ * code it carries (PvmSysErr for anything but a Status), rep freed. */
+static int members_reply(Pvmx__Control *rep)
+{
+	int r;
+
+	if (rep->body_case == PVMX__CONTROL__BODY_GROUP_MEMBERS)
+		return 0;
+	r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code : PvmSysErr;
+	wire_control_free(rep);
+	return r < 0 ? r : PvmSysErr;
+}
+
 int lpvm_group_view(const char *group, const struct lpvm_gview **out)
 {
 	Pvmx__Control *rep = NULL;
@@ -193,12 +206,8 @@ int lpvm_group_view(const char *group, const struct lpvm_gview **out)
 	r = group_ask(GROUP_OP_VIEW, group, 0, &rep);
 	if (r < 0)
 		return r;
-	if (rep->body_case != PVMX__CONTROL__BODY_GROUP_MEMBERS) {
-		r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code
-		                                                 : PvmSysErr;
-		wire_control_free(rep);
-		return r < 0 ? r : PvmSysErr;
-	}
+	if ((r = members_reply(rep)) < 0)
+		return r;
 	r = rep->group_members->code;
 	if (r == 0 && rep->group_members->n_groups != 1)
 		r = PvmNoGroup;
@@ -319,12 +328,8 @@ static int list_host(int host_tid)
 
 	if (r < 0)
 		return r;
-	if (rep->body_case != PVMX__CONTROL__BODY_GROUP_MEMBERS) {
-		r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code
-		                                                 : PvmSysErr;
-		wire_control_free(rep);
-		return r < 0 ? r : PvmSysErr;
-	}
+	if ((r = members_reply(rep)) < 0)
+		return r;
 	gm = rep->group_members;
 	n = gm->code == 0 ? realloc(listed, (size_t)(nlisted + (int)gm->n_groups + 1) *
 	                                        sizeof(*listed))

@@ -149,13 +149,42 @@ static int progress_all(void)
 	return n;
 }
 
+/* Sleeps on the descriptors of routes[0..n), after the m the caller put
+ * in pfd, until one is ready or *wait_ms passes; *wait_ms is first capped
+ * by the routes' prepare (the time actually allowed: 0, no sleep at
+ * all).  polled[i]: route i's place in pfd, or -1 (no descriptor, or the
+ * route that sleeps: it polls the others' descriptors itself).  poll's
+ * result. */
+static int wait_routes(size_t n, struct pollfd *pfd, nfds_t m, int *polled, int *wait_ms)
+{
+	const struct lpvm_route *sleeper = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		int fd = routes[i]->fd(), cap;
+
+		polled[i] = -1;
+		if (routes[i]->prepare != NULL && (cap = routes[i]->prepare()) >= 0 &&
+		    (*wait_ms < 0 || cap < *wait_ms))
+			*wait_ms = cap;
+		if (fd < 0)
+			continue;
+		if (routes[i]->wait != NULL && sleeper == NULL) {
+			sleeper = routes[i];
+		} else {
+			polled[i] = (int)m;
+			pfd[m++] = (struct pollfd){.fd = fd, .events = POLLIN};
+		}
+	}
+	if (*wait_ms == 0)
+		return 0;
+	return sleeper != NULL ? sleeper->wait(pfd, (int)m, *wait_ms) : poll(pfd, m, *wait_ms);
+}
+
 int lpvm_wait_daemon(void)
 {
 	for (;;) {
 		struct pollfd pfd[NROUTES];
-		const struct lpvm_route *sleeper = NULL;
-		int wait_ms = -1, r;
-		nfds_t m = 1;
+		int wait_ms = -1, polled[NROUTES], r;
 
 		/* (no handlers run here: a request is under way) */
 		for (size_t i = 0; i + 1 < NROUTES; i++)
@@ -164,20 +193,8 @@ int lpvm_wait_daemon(void)
 		pfd[0] = (struct pollfd){.fd = lpvm.fd, .events = POLLIN};
 		if (poll(pfd, 1, 0) != 0)
 			return 0;
-		for (size_t i = 0; i + 1 < NROUTES; i++) {
-			int fd = routes[i]->fd(), cap;
-
-			if (routes[i]->prepare != NULL && (cap = routes[i]->prepare()) >= 0 &&
-			    (wait_ms < 0 || cap < wait_ms))
-				wait_ms = cap;
-			if (fd < 0)
-				continue;
-			if (routes[i]->wait != NULL && sleeper == NULL)
-				sleeper = routes[i];
-			else
-				pfd[m++] = (struct pollfd){.fd = fd, .events = POLLIN};
-		}
-		r = sleeper != NULL ? sleeper->wait(pfd, (int)m, wait_ms) : poll(pfd, m, wait_ms);
+		/* the direct routes, and the daemon's socket in pfd[0] */
+		r = wait_routes(NROUTES - 1, pfd, 1, polled, &wait_ms);
 		if (r < 0 && errno != EINTR)
 			return PvmSysErr;
 		if (r > 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0)
@@ -267,30 +284,9 @@ int lpvm_pump(int timeout_ms)
 	if (n != 0 || timeout_ms == 0)
 		return n;
 	for (;;) {
-		const struct lpvm_route *sleeper = NULL;
 		int wait_ms = timeout_ms, polled[NROUTES];
-		nfds_t m = 0;
 
-		for (size_t i = 0; i < NROUTES; i++) {
-			int fd = routes[i]->fd(), cap;
-
-			polled[i] = -1;
-			if (routes[i]->prepare != NULL && (cap = routes[i]->prepare()) >= 0 &&
-			    (wait_ms < 0 || cap < wait_ms))
-				wait_ms = cap;
-
-			if (fd < 0)
-				continue;
-			if (routes[i]->wait != NULL && sleeper == NULL) {
-				sleeper = routes[i]; /* it polls the others' fds */
-			} else {
-				polled[i] = (int)m;
-				pfd[m++] = (struct pollfd){.fd = fd, .events = POLLIN};
-			}
-		}
-		r = wait_ms == 0 ? 0
-		    : sleeper != NULL ? sleeper->wait(pfd, (int)m, wait_ms)
-		                      : poll(pfd, m, wait_ms);
+		r = wait_routes(NROUTES, pfd, 0, polled, &wait_ms);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
