@@ -368,6 +368,10 @@ int control_dispatch(struct conn *c, Pvmx__Control *ctl)
 	server = serving_daemon(ctl);
 	if (ctl->body_case == PVMX__CONTROL__BODY_GROUP)
 		c->task->grouped = 1;
+	/* a group's reads may be answered by our view of it */
+	if (server > 0 && server != pvmd.host_tid &&
+	    ctl->body_case == PVMX__CONTROL__BODY_GROUP && groupview_serve(&to, ctl->group))
+		return 0;
 	if (server > 0 && server != pvmd.host_tid &&
 	    control_forward(c->task->tid, server, ctl) == 0)
 		return 0;
@@ -577,6 +581,14 @@ static const struct request_kind request_kinds[] = {
      0},
     {B(GROUP_HANDOFF), "group handoff", SERVE_PEER, NULL, NULL, peermsg_group_handoff,
      NULL, 0},
+    {B(GROUP_VIEW_SUB), "group view request", SERVE_PEER, NULL, NULL,
+     peermsg_group_view_sub, NULL, 0},
+    {B(GROUP_VIEW_FILL), "group view", SERVE_PEER, NULL, NULL, peermsg_group_view_fill,
+     NULL, 0},
+    {B(GROUP_VIEW_DROP), "group view drop", SERVE_PEER, NULL, NULL,
+     peermsg_group_view_drop, NULL, 0},
+    {B(GROUP_VIEW_ACK), "group view dropped", SERVE_PEER, NULL, NULL,
+     peermsg_group_view_ack, NULL, 0},
     {B(PEER_HALT), "halt the machine", SERVE_PEER, NULL, NULL, peermsg_halt, NULL, 0},
 };
 #undef B

@@ -46,10 +46,15 @@ struct group {
 	int count[2];               /* WAIT_BARRIER, WAIT_FREEZE: -1 none */
 	struct gwait_list waits[2]; /* the calls of each, in arrival order */
 	int nwaits[2];
+	int *viewers; /* host indices keeping a view of it (groupview.c) */
+	int nviewers, capviewers;
 };
 TAILQ_HEAD(group_list, group);
 
 static struct group_list groups = TAILQ_HEAD_INITIALIZER(groups);
+
+static void group_changed(struct group *g);
+static void group_reply(const struct reply_addr *to, int code);
 
 /* ---------------------------------------------------------------- homes */
 
@@ -163,6 +168,7 @@ static int group_put(struct group *g, int tid, int inst)
 	}
 	g->tids[inst] = tid;
 	g->ntids++;
+	group_changed(g);
 	return inst;
 }
 
@@ -173,7 +179,7 @@ static void group_answer_all(struct group *g, enum wait_kind k, int code)
 
 	while ((w = TAILQ_FIRST(&g->waits[k])) != NULL) {
 		TAILQ_REMOVE(&g->waits[k], w, entry);
-		reply_status(&w->p->to, code);
+		group_reply(&w->p->to, code);
 		pending_done(w->p);
 		free(w);
 	}
@@ -185,7 +191,9 @@ static void group_free(struct group *g)
 {
 	group_answer_all(g, WAIT_BARRIER, PvmNoGroup);
 	group_answer_all(g, WAIT_FREEZE, PvmNoGroup);
+	group_changed(g);
 	TAILQ_REMOVE(&groups, g, entry);
+	free(g->viewers);
 	free(g->tids);
 	free(g->name);
 	free(g);
@@ -200,6 +208,7 @@ static int group_remove_inst(struct group *g, int inst)
 	          inst);
 	g->tids[inst] = -1;
 	g->ntids--;
+	group_changed(g);
 	if (g->state == GROUP_STATIC) {
 		g->state = GROUP_DEAD;
 		group_answer_all(g, WAIT_BARRIER, PvmNoGroup);
@@ -282,6 +291,7 @@ static void group_sync(const struct reply_addr *to, const char *name, enum wait_
 		return;
 	if (k == WAIT_FREEZE) {
 		g->state = GROUP_STATIC;
+		group_changed(g);
 		log_debug("group %s frozen at %d members", g->name, g->ntids);
 	}
 	/* a freeze answers its size, as PVM 3.4.6's server does */
@@ -339,6 +349,223 @@ static int group_getinst(const char *name, int tid)
 		return PvmNoGroup;
 	inst = group_inst_of(g, tid);
 	return inst >= 0 ? inst : PvmNotInGroup;
+}
+
+/* ------------------------------------------------- the daemons' views */
+
+/* A daemon that keeps a view of a group for its tasks' reads (gsize,
+ * gettid, getinst, the collectives' view: groupview.c) is told to forget
+ * it whenever the group changes.  The answers to the request that made
+ * the change wait until every such daemon has said it forgot (or is
+ * gone): a task that hears of a join or leave from the task that made it
+ * then never reads the old group from its own daemon.  The drops of one
+ * request and the answers they hold are a round. */
+struct vround {
+	TAILQ_ENTRY(vround) entry;
+	uint32_t id;
+	int *hosts; /* that have not said yet */
+	int nhosts, caphosts;
+	struct reply_addr *to; /* the answers held, with their codes */
+	int *codes;
+	int nreplies, capreplies;
+	struct event *timer;
+	int listed; /* in vrounds (it waits) */
+};
+TAILQ_HEAD(vround_list, vround);
+
+/* A daemon that has not answered a drop by then is not waited for (its
+ * view may stay stale until it does: logged). */
+#define VROUND_MAX_MS 10000
+
+static struct vround_list vrounds = TAILQ_HEAD_INITIALIZER(vrounds);
+static struct vround *open_round; /* the request being served's */
+static int serving;               /* a request is being served */
+static uint32_t next_round;
+
+/* Appends v to the n-long array *a of capacity *cap; 0 or -1. */
+static int int_push(int **a, int *n, int *cap, int v)
+{
+	if (*n == *cap) {
+		int ncap = *cap ? *cap * 2 : 4;
+		int *na = realloc(*a, (size_t)ncap * sizeof(**a));
+
+		if (na == NULL)
+			return -1;
+		*a = na;
+		*cap = ncap;
+	}
+	(*a)[(*n)++] = v;
+	return 0;
+}
+
+/* Removes v from the n-long array a (order not kept); 1 when it was there. */
+static int int_remove(int *a, int *n, int v)
+{
+	for (int i = 0; i < *n; i++) {
+		if (a[i] == v) {
+			a[i] = a[--*n];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Every answer r holds sent; r freed. */
+static void vround_end(struct vround *r)
+{
+	if (r->listed)
+		TAILQ_REMOVE(&vrounds, r, entry);
+	for (int i = 0; i < r->nreplies; i++)
+		reply_status(&r->to[i], r->codes[i]);
+	if (r->timer != NULL)
+		event_free(r->timer);
+	free(r->hosts);
+	free(r->to);
+	free(r->codes);
+	free(r);
+}
+
+static void vround_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct vround *r = arg;
+
+	(void)fd;
+	(void)what;
+	log_warn("group views: %d daemon(s) (first t%x) did not say they dropped a view "
+	         "in %d ms: answering without them",
+	         r->nhosts, (unsigned)tid_make(r->hosts[0], 0), VROUND_MAX_MS);
+	vround_end(r);
+}
+
+/* g changed: every daemon keeping a view of it is told to drop it, in
+ * the round of the request being served (if any). */
+static void group_changed(struct group *g)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__GroupRequest gr = PVMX__GROUP_REQUEST__INIT;
+
+	if (g->nviewers == 0)
+		return;
+	if (serving && open_round == NULL) {
+		open_round = calloc(1, sizeof(*open_round));
+		if (open_round == NULL)
+			log_error("out of memory for a round of group view drops");
+		else
+			open_round->id = ++next_round;
+	}
+	gr.name = g->name;
+	gr.arg = open_round != NULL ? (int32_t)open_round->id : 0;
+	ctl.body_case = PVMX__CONTROL__BODY_GROUP_VIEW_DROP;
+	ctl.group_view_drop = &gr;
+	for (int i = 0; i < g->nviewers; i++) {
+		int h = g->viewers[i];
+
+		if (peer_send_control(h, pvmd.host_tid, tid_make(h, 0), &ctl) != 0)
+			continue; /* gone: nothing to wait for */
+		if (open_round != NULL &&
+		    int_push(&open_round->hosts, &open_round->nhosts, &open_round->caphosts,
+		             h) != 0)
+			log_error("out of memory for a round of group view drops");
+	}
+	g->nviewers = 0;
+}
+
+/* The answer to a request: now, or when the round of the drops its
+ * change caused is over. */
+static void group_reply(const struct reply_addr *to, int code)
+{
+	struct vround *r = open_round;
+
+	if (r == NULL || r->nhosts == 0) {
+		reply_status(to, code);
+		return;
+	}
+	if (r->nreplies == r->capreplies) {
+		int ncap = r->capreplies ? r->capreplies * 2 : 2;
+		struct reply_addr *nt = realloc(r->to, (size_t)ncap * sizeof(*nt));
+		int *nc = nt != NULL ? realloc(r->codes, (size_t)ncap * sizeof(*nc)) : NULL;
+
+		if (nt != NULL)
+			r->to = nt;
+		if (nc == NULL) {
+			reply_status(to, code); /* out of memory: not held */
+			return;
+		}
+		r->codes = nc;
+		r->capreplies = ncap;
+	}
+	r->to[r->nreplies] = *to;
+	r->codes[r->nreplies++] = code;
+}
+
+/* The request is served: its round waits for the daemons, or ends. */
+static void vround_close(void)
+{
+	static const struct timeval max = {VROUND_MAX_MS / 1000, 0};
+	struct vround *r = open_round;
+
+	serving = 0;
+	if (r == NULL)
+		return;
+	open_round = NULL;
+	if (r->nhosts == 0 || r->nreplies == 0) {
+		vround_end(r);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&vrounds, r, entry);
+	r->listed = 1;
+	r->timer = evtimer_new(pvmd.base, vround_timeout, r);
+	if (r->timer == NULL || evtimer_add(r->timer, &max) != 0) {
+		log_error("no timer for a round of group view drops: answering now");
+		vround_end(r);
+	}
+}
+
+/* Host index will not answer drops (ack) or is gone: not waited for. */
+static void vround_host_done(int index, uint32_t id)
+{
+	struct vround *r, *next;
+
+	for (r = TAILQ_FIRST(&vrounds); r != NULL; r = next) {
+		next = TAILQ_NEXT(r, entry);
+		if ((id == 0 || r->id == id) && int_remove(r->hosts, &r->nhosts, index) &&
+		    r->nhosts == 0)
+			vround_end(r);
+	}
+}
+
+static void group_send_view(int host, const char *name, const struct group *g, int code);
+
+/* Host from_host's daemon asks for a view of group name and to be told
+ * when it changes. */
+void group_view_sub(int from_host, const Pvmx__GroupRequest *req)
+{
+	struct group *g;
+	int code = 0;
+
+	if (req->name == NULL || req->name[0] == '\0' || strlen(req->name) > GROUP_NAME_MAX)
+		return;
+	g = group_find(req->name);
+	if (group_home(req->name) != pvmd.host_tid)
+		code = GROUP_MOVED;
+	else if (g == NULL)
+		code = PvmNoGroup;
+	else {
+		int known = 0;
+
+		for (int i = 0; i < g->nviewers; i++)
+			known |= g->viewers[i] == from_host;
+		if (!known && int_push(&g->viewers, &g->nviewers, &g->capviewers, from_host) != 0)
+			code = PvmNoMem;
+	}
+	group_send_view(from_host, req->name, code == 0 ? g : NULL, code);
+}
+
+/* Host from_host's daemon dropped its view (round req->arg). */
+void group_view_ack(int from_host, const Pvmx__GroupRequest *req)
+{
+	if (req->arg > 0)
+		vround_host_done(from_host, (uint32_t)req->arg);
 }
 
 /* ------------------------------------------------------------- messages */
@@ -465,6 +692,29 @@ send:
 	free(ptrs);
 }
 
+/* The view of group name (g; NULL with a code) for host's daemon. */
+static void group_send_view(int host, const char *name, const struct group *g, int code)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__GroupMembers gm = PVMX__GROUP_MEMBERS__INIT;
+	Pvmx__GroupInfo gi = PVMX__GROUP_INFO__INIT, *ptr = &gi;
+
+	if (g != NULL && group_info(g, &gi, 0) != 0) {
+		group_info_release(&gi);
+		pvmx__group_info__init(&gi);
+		code = PvmNoMem;
+	}
+	gi.name = (char *)name;
+	gm.code = code;
+	gm.groups = &ptr;
+	gm.n_groups = 1;
+	ctl.body_case = PVMX__CONTROL__BODY_GROUP_VIEW_FILL;
+	ctl.group_view_fill = &gm;
+	peer_send_control(host, pvmd.host_tid, tid_make(host, 0), &ctl);
+	if (g != NULL && code == 0)
+		group_info_release(&gi);
+}
+
 /* A task's group request (control.c): to->tid asks, here or through its
  * daemon.  Served only by the group's home daemon; any other answers
  * GROUP_MOVED (the host table is changing). */
@@ -490,12 +740,13 @@ void group_request(const struct reply_addr *to, const Pvmx__GroupRequest *req)
 		reply_status(to, GROUP_MOVED);
 		return;
 	}
+	serving = 1;
 	switch (req->op) {
 	case GROUP_OP_JOIN:
-		reply_status(to, group_join(to->tid, name));
+		group_reply(to, group_join(to->tid, name));
 		break;
 	case GROUP_OP_LEAVE:
-		reply_status(to, group_leave(to->tid, name));
+		group_reply(to, group_leave(to->tid, name));
 		break;
 	case GROUP_OP_GETINST:
 		reply_status(to, group_getinst(name, req->arg));
@@ -522,6 +773,7 @@ void group_request(const struct reply_addr *to, const Pvmx__GroupRequest *req)
 		reply_status(to, PvmBadParam);
 		break;
 	}
+	vround_close();
 }
 
 /* Which daemon serves req (control.c's serving_daemon). */
@@ -573,6 +825,10 @@ void group_host_gone(int index)
 {
 	struct group *g, *next;
 
+	TAILQ_FOREACH(g, &groups, entry)
+	int_remove(g->viewers, &g->nviewers, index);
+	vround_host_done(index, 0);
+	groupview_host_gone(index);
 	for (g = TAILQ_FIRST(&groups); g != NULL; g = next) {
 		next = TAILQ_NEXT(g, entry);
 		for (int i = 0; i < g->cap; i++) {
@@ -592,6 +848,7 @@ void group_hosts_changed(void)
 	struct group *g, *next;
 	int moved[TID_MAX_HOST + 1] = {0};
 
+	groupview_hosts_changed();
 	TAILQ_FOREACH(g, &groups, entry)
 	{
 		int home = tid_host_index(group_home(g->name));
@@ -637,8 +894,10 @@ static void group_take_waits(struct group *g, enum wait_kind k, const int32_t *t
 	if (g->nwaits[k] > 0)
 		g->count[k] = count;
 	if (g->nwaits[k] > 0 && g->nwaits[k] >= count) {
-		if (k == WAIT_FREEZE)
+		if (k == WAIT_FREEZE) {
 			g->state = GROUP_STATIC;
+			group_changed(g);
+		}
 		group_answer_all(g, k, k == WAIT_FREEZE ? count : 0);
 	}
 }
@@ -692,20 +951,28 @@ void group_dump(void)
 
 	TAILQ_FOREACH(g, &groups, entry)
 	{
-		tickle_log("group %s: %d members, %s, barrier %d/%d, freeze %d/%d",
+		tickle_log("group %s: %d members, %s, barrier %d/%d, freeze %d/%d, "
+		           "viewed by %d daemon(s)",
 		           g->name, g->ntids,
 		           g->state == GROUP_DYNAMIC  ? "dynamic"
 		           : g->state == GROUP_STATIC ? "frozen"
 		                                      : "dead",
-		           g->nwaits[0], g->count[0], g->nwaits[1], g->count[1]);
+		           g->nwaits[0], g->count[0], g->nwaits[1], g->count[1], g->nviewers);
 	}
 }
 
-/* Teardown: the waits were ended by pending_free_all. */
+/* Teardown: the waits were ended by pending_free_all; held answers are
+ * not sent. */
 void group_free_all(void)
 {
 	struct group *g;
+	struct vround *r;
 
+	while ((r = TAILQ_FIRST(&vrounds)) != NULL) {
+		r->nreplies = 0;
+		vround_end(r);
+	}
 	while ((g = TAILQ_FIRST(&groups)) != NULL)
 		group_free(g);
+	groupview_free_all();
 }

@@ -148,6 +148,26 @@ void peermsg_group_handoff(int from_host, Pvmx__Control *ctl)
 	group_handoff(from_host, ctl->group_handoff);
 }
 
+void peermsg_group_view_sub(int from_host, Pvmx__Control *ctl)
+{
+	group_view_sub(from_host, ctl->group_view_sub);
+}
+
+void peermsg_group_view_fill(int from_host, Pvmx__Control *ctl)
+{
+	groupview_fill(from_host, ctl->group_view_fill);
+}
+
+void peermsg_group_view_drop(int from_host, Pvmx__Control *ctl)
+{
+	groupview_drop(from_host, ctl->group_view_drop);
+}
+
+void peermsg_group_view_ack(int from_host, Pvmx__Control *ctl)
+{
+	group_view_ack(from_host, ctl->group_view_ack);
+}
+
 void peermsg_halt(int from_host, Pvmx__Control *ctl)
 {
 	(void)ctl;

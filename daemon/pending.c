@@ -43,6 +43,9 @@ static const struct pending_kind_info {
                                PENDING_REQUESTER_GONE},
     [PENDING_GROUP_FREEZE] = {"group freeze", "the group's home daemon (group.c)",
                               PENDING_REQUESTER_GONE},
+    /* the home's host going answers PvmHostFail (groupview.c) */
+    [PENDING_GROUP_VIEW] = {"group view", "the group's home daemon (groupview.c)",
+                            PENDING_REQUESTER_GONE | PENDING_HOST_GONE},
     [PENDING_TEST] = {"test", "tests/unit/test_pending.c",
                       PENDING_REQUESTER_GONE | PENDING_HOST_GONE},
 };

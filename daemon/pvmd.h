@@ -241,6 +241,10 @@ void peermsg_watch(int from_host, Pvmx__Control *ctl);
 void peermsg_task_exited(int from_host, Pvmx__Control *ctl);
 void peermsg_group_gone(int from_host, Pvmx__Control *ctl);
 void peermsg_group_handoff(int from_host, Pvmx__Control *ctl);
+void peermsg_group_view_sub(int from_host, Pvmx__Control *ctl);
+void peermsg_group_view_fill(int from_host, Pvmx__Control *ctl);
+void peermsg_group_view_drop(int from_host, Pvmx__Control *ctl);
+void peermsg_group_view_ack(int from_host, Pvmx__Control *ctl);
 void peermsg_halt(int from_host, Pvmx__Control *ctl);
 
 /* Every kind of control frame is listed once, in control.c's table:
@@ -418,8 +422,21 @@ void group_task_exit(const struct task *t);
 void group_host_gone(int index);
 void group_hosts_changed(void);
 void group_handoff(int from_host, const Pvmx__GroupMembers *gm);
+void group_view_sub(int from_host, const Pvmx__GroupRequest *req);
+void group_view_ack(int from_host, const Pvmx__GroupRequest *req);
 void group_dump(void);
 void group_free_all(void);
+
+/* groupview.c: this daemon's views of groups homed elsewhere */
+/* A read of our task answered from (or waiting for) a view: 1; 0 when
+ * the home is to be asked. */
+int groupview_serve(const struct reply_addr *to, const Pvmx__GroupRequest *req);
+void groupview_fill(int from_host, const Pvmx__GroupMembers *gm);
+void groupview_drop(int from_host, const Pvmx__GroupRequest *req);
+void groupview_hosts_changed(void);
+void groupview_host_gone(int index);
+void groupview_dump(void);
+void groupview_free_all(void);
 
 /* sysreq.c */
 void tickle_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

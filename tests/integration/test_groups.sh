@@ -5,8 +5,9 @@
 # their errors as PVM 3.4.6 returns them, barriers with a count and -1,
 # a waiter or a member killed with -9; on four loopback hosts, groups
 # homed on different daemons, concurrent barriers, a host's daemon
-# killed; and hosts added while groups exist (their home moves).  Also
-# the console's groups command.
+# killed; hosts added while groups exist (their home moves); and
+# members reading a group from their own daemon's view while it changes
+# on another host.  Also the console's groups command.
 . "$(dirname "$0")/lib.sh"
 
 export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
@@ -49,6 +50,22 @@ expect_match "and its members by instance, with their hosts" '^ +1 +[0-9a-f]+ +4
 expect_match "groups NAME of no group says so" '^groups: no group nosuch$' "$out"
 kill -KILL "$h1" "$h2" 2>/dev/null
 wait "$h1" "$h2" 2>/dev/null
+vm_stop
+
+# reads answered by the members' own daemon (daemon/groupview.c)
+vm_start
+out=$(tmo 60 "$PROGS/mh_t" add 127.0.0.2)
+expect_match "a loopback host added" "^add 1 " "$out"
+run "views" "$GT" views 127.0.0.2
+log2=$PVM_TMP/lo-127.0.0.2/pvmx-$(id -u)/pvmd.$PVM_VMID.log
+dump=$(grep 'tickle: group view' "$log2")
+printf '%s\n' "$dump" | sed 's/^/    [127.0.0.2] /'
+# 2 x 200 rounds of 3 reads, all but the first from the view
+reads=$(printf '%s\n' "$dump" | sed -n 's/.*group view view[0-9]*: home t40000, held, \([0-9]*\) reads answered.*/\1/p')
+[ -n "$reads" ] && [ "$reads" -ge 1190 ] &&
+	pass "127.0.0.2's daemon answered $reads of the 1200 reads from its view" ||
+	fail "127.0.0.2's daemon's view answered [${reads}] reads"
+expect_match "it asked the home daemon once" "group views: 1 came from home daemons" "$dump"
 vm_stop
 
 vm_start

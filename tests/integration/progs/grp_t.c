@@ -12,6 +12,9 @@
  *   grp_t add H2 H3              groups made on one host, then hosts
  *                                added: groups moved to a new home keep
  *                                their members and a waiting barrier
+ *   grp_t views H2               two members on H2 of a group homed here
+ *                                read it from their daemon's view; joins
+ *                                and leaves here are seen there at once
  *   grp_t hold NAME SECS         joins NAME ("hold INST"), then sleeps
  */
 #include "check.h"
@@ -28,7 +31,22 @@
 #define TAG_RES 42
 extern int pvm_errno; /* libpvm3 (PVM 3.4.6 exports it; its pvm3.h does not declare it) */
 
-enum { OP_JOIN, OP_LEAVE, OP_BARRIER, OP_FREEZE, OP_GSIZE, OP_EXIT };
+enum { OP_JOIN, OP_LEAVE, OP_BARRIER, OP_FREEZE, OP_GSIZE, OP_EXIT, OP_READS, OP_TICKLE };
+
+/* arg rounds of gsize, gettid of instance 0 and getinst of ourselves
+ * on g: the size, or -1 when a round disagreed with the first. */
+static int reads(const char *g, int rounds)
+{
+	int size = pvm_gsize((char *)g), tid0 = pvm_gettid((char *)g, 0);
+	int me = pvm_getinst((char *)g, pvm_mytid());
+
+	for (int i = 1; i < rounds; i++) {
+		if (pvm_gsize((char *)g) != size || pvm_gettid((char *)g, 0) != tid0 ||
+		    pvm_getinst((char *)g, pvm_mytid()) != me)
+			return -1;
+	}
+	return size;
+}
 
 static int child(void)
 {
@@ -59,6 +77,15 @@ static int child(void)
 		case OP_GSIZE:
 			r = pvm_gsize(g);
 			break;
+		case OP_READS:
+			r = reads(g, arg);
+			break;
+		case OP_TICKLE: {
+			int what = arg, nres = 0, res[16];
+
+			r = pvm_tickle(1, &what, &nres, res);
+			break;
+		}
 		case OP_EXIT:
 			pvm_exit();
 			return 0;
@@ -425,6 +452,52 @@ static int add(char **hv)
 	return 0;
 }
 
+static int views(const char *h2)
+{
+	int k[2], kid, r, bad = 0, me = pvm_mytid(), here = pvm_tidtohost(me);
+	char g[32] = "";
+
+	if (!spawn_kids(h2, 2, k))
+		return 1;
+	/* a group homed on this host, so the members on h2 are not home */
+	for (int i = 0; i < 64 && g[0] == '\0'; i++) {
+		char n[32];
+
+		snprintf(n, sizeof(n), "view%d", i);
+		if (pvm_joingroup(n) != 0)
+			continue;
+		if (home_of(n) == here)
+			snprintf(g, sizeof(g), "%s", n);
+		pvm_lvgroup(n);
+	}
+	CHECK(g[0] != '\0', "a group homed on this host: %s", g);
+	CHECK(cmd(k[0], OP_JOIN, g, 0) == 0 && cmd(k[1], OP_JOIN, g, 0) == 1,
+	      "the two members on %s are instances 0 and 1", h2);
+	CHECK((r = cmd(k[0], OP_READS, g, 200)) == 2,
+	      "200 rounds of gsize, gettid and getinst agree there (%d)", r);
+	CHECK((r = cmd(k[1], OP_READS, g, 200)) == 2, "and for the other member (%d)", r);
+	/* for the test's look at that daemon's dump */
+	CHECK(cmd(k[0], OP_TICKLE, "", 8) == 0, "%s's daemon dumps its groups", h2);
+	/* a join and a leave here: the members there see each at once */
+	for (int round = 0; round < 20; round++) {
+		r = pvm_joingroup(g);
+		kid = cmd(k[round % 2], OP_GSIZE, g, 0);
+		bad |= r != 2 || kid != 3;
+		r = pvm_lvgroup(g);
+		kid = cmd(k[(round + 1) % 2], OP_GSIZE, g, 0);
+		bad |= r != 0 || kid != 2;
+	}
+	CHECK(!bad, "20 joins and leaves here: each seen at once on %s", h2);
+	CHECK((r = cmd(k[0], OP_LEAVE, g, 0)) == 0 && (kid = cmd(k[1], OP_READS, g, 3)) == 1,
+	      "a member there leaves: the other sees 1 member (%d, %d)", r, kid);
+	CHECK((r = cmd(k[1], OP_LEAVE, g, 0)) == 0 && pvm_gsize(g) == PvmNoGroup &&
+	          cmd(k[0], OP_GSIZE, g, 0) == PvmNoGroup,
+	      "the last leaves: no group, here and there (%d)", r);
+	for (int i = 0; i < 2; i++)
+		cmd_send(k[i], OP_EXIT, "", 0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int r = 1;
@@ -439,6 +512,8 @@ int main(int argc, char **argv)
 		r = hosts(argv + 2, atoi(argv[5]));
 	else if (argc == 4 && strcmp(argv[1], "add") == 0)
 		r = add(argv + 2);
+	else if (argc == 3 && strcmp(argv[1], "views") == 0)
+		r = views(argv[2]);
 	else if (argc == 4 && strcmp(argv[1], "hold") == 0) {
 		/* a member for the console to show, until killed */
 		printf("hold %d\n", pvm_joingroup(argv[2]));
@@ -447,7 +522,7 @@ int main(int argc, char **argv)
 		r = 0;
 	}
 	else
-		fprintf(stderr, "usage: grp_t basic | hosts H2 H3 H4 PID3 | add H2 H3\n");
+		fprintf(stderr, "usage: grp_t basic | hosts H2 H3 H4 PID3 | add H2 H3 | views H2\n");
 	pvm_exit();
 	printf("grp_t: %d failure(s)\n", fails);
 	return r != 0 || fails != 0;
