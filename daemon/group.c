@@ -463,8 +463,8 @@ static void group_changed(struct group *g)
 		if (peer_send_control(h, pvmd.host_tid, tid_make(h, 0), &ctl) != 0)
 			continue; /* gone: nothing to wait for */
 		if (open_round != NULL &&
-		    int_push(&open_round->hosts, &open_round->nhosts, &open_round->caphosts,
-		             h) != 0)
+		    int_push(&open_round->hosts, &open_round->nhosts,
+		             &open_round->caphosts, h) != 0)
 			log_error("out of memory for a round of group view drops");
 	}
 	g->nviewers = 0;
@@ -483,7 +483,8 @@ static void group_reply(const struct reply_addr *to, int code)
 	if (r->nreplies == r->capreplies) {
 		int ncap = r->capreplies ? r->capreplies * 2 : 2;
 		struct reply_addr *nt = realloc(r->to, (size_t)ncap * sizeof(*nt));
-		int *nc = nt != NULL ? realloc(r->codes, (size_t)ncap * sizeof(*nc)) : NULL;
+		int *nc =
+		    nt != NULL ? realloc(r->codes, (size_t)ncap * sizeof(*nc)) : NULL;
 
 		if (nt != NULL)
 			r->to = nt;
@@ -543,7 +544,8 @@ void group_view_sub(int from_host, const Pvmx__GroupRequest *req)
 	struct group *g;
 	int code = 0;
 
-	if (req->name == NULL || req->name[0] == '\0' || strlen(req->name) > GROUP_NAME_MAX)
+	if (req->name == NULL || req->name[0] == '\0' ||
+	    strlen(req->name) > GROUP_NAME_MAX)
 		return;
 	g = group_find(req->name);
 	if (group_home(req->name) != pvmd.host_tid)
@@ -555,7 +557,8 @@ void group_view_sub(int from_host, const Pvmx__GroupRequest *req)
 
 		for (int i = 0; i < g->nviewers; i++)
 			known |= g->viewers[i] == from_host;
-		if (!known && int_push(&g->viewers, &g->nviewers, &g->capviewers, from_host) != 0)
+		if (!known &&
+		    int_push(&g->viewers, &g->nviewers, &g->capviewers, from_host) != 0)
 			code = PvmNoMem;
 	}
 	group_send_view(from_host, req->name, code == 0 ? g : NULL, code);
@@ -957,7 +960,8 @@ void group_dump(void)
 		           g->state == GROUP_DYNAMIC  ? "dynamic"
 		           : g->state == GROUP_STATIC ? "frozen"
 		                                      : "dead",
-		           g->nwaits[0], g->count[0], g->nwaits[1], g->count[1], g->nviewers);
+		           g->nwaits[0], g->count[0], g->nwaits[1], g->count[1],
+		           g->nviewers);
 	}
 }
 

@@ -35,8 +35,8 @@ TAILQ_HEAD(gvwait_list, gvwait);
 struct gview {
 	TAILQ_ENTRY(gview) entry;
 	char *name;
-	int home;    /* the host index asked */
-	int held;    /* the group came: tids, frozen, dead are its */
+	int home;      /* the host index asked */
+	int held;      /* the group came: tids, frozen, dead are its */
 	int32_t *tids; /* by instance; -1 a free one */
 	size_t ntids;
 	int frozen, dead;
@@ -90,8 +90,9 @@ static void gview_answer(struct gview *v, const struct reply_addr *to, int op, i
 			r += v->tids[i] != -1;
 		break;
 	case GROUP_OP_GETTID:
-		r = arg >= 0 && (size_t)arg < v->ntids && v->tids[arg] != -1 ? v->tids[arg]
-		                                                             : PvmNoInst;
+		r = arg >= 0 && (size_t)arg < v->ntids && v->tids[arg] != -1
+		        ? v->tids[arg]
+		        : PvmNoInst;
 		break;
 	case GROUP_OP_GETINST:
 		r = PvmNotInGroup;
