@@ -368,7 +368,8 @@ int control_dispatch(struct conn *c, Pvmx__Control *ctl)
 	server = serving_daemon(ctl);
 	if (ctl->body_case == PVMX__CONTROL__BODY_GROUP)
 		c->task->grouped = 1;
-	/* a group's reads may be answered by our view of it */
+	/* a group's reads may be answered by our view of it, its barrier
+	 * calls held to go together */
 	if (server > 0 && server != pvmd.host_tid &&
 	    ctl->body_case == PVMX__CONTROL__BODY_GROUP && groupview_serve(&to, ctl->group))
 		return 0;
@@ -589,6 +590,10 @@ static const struct request_kind request_kinds[] = {
      peermsg_group_view_drop, NULL, 0},
     {B(GROUP_VIEW_ACK), "group view dropped", SERVE_PEER, NULL, NULL,
      peermsg_group_view_ack, NULL, 0},
+    {B(GROUP_BARRIER_CALLS), "group barrier calls", SERVE_PEER, NULL, NULL,
+     peermsg_group_barrier_calls, NULL, 0},
+    {B(GROUP_BARRIER_ANSWERS), "group barrier answers", SERVE_PEER, NULL, NULL,
+     peermsg_group_barrier_answers, NULL, 0},
     {B(PEER_HALT), "halt the machine", SERVE_PEER, NULL, NULL, peermsg_halt, NULL, 0},
 };
 #undef B

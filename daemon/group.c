@@ -172,19 +172,73 @@ static int group_put(struct group *g, int tid, int inst)
 	return inst;
 }
 
-/* Every waiting call of kind k answered with code. */
+static int by_host(const void *a, const void *b)
+{
+	int ha = tid_host_index(((const struct reply_addr *)a)->tid);
+	int hb = tid_host_index(((const struct reply_addr *)b)->tid);
+
+	return (ha > hb) - (ha < hb);
+}
+
+/* The answer code to n calls of a group: one message to each other
+ * host's daemon with its tasks' (groupview_answers: that daemon learns
+ * which of its tasks wait no more), ours one by one. */
+static void answer_calls(const char *name, struct reply_addr *to, size_t n, int code)
+{
+	qsort(to, n, sizeof(*to), by_host);
+	for (size_t i = 0, j; i < n; i = j) {
+		int host = tid_host_index(to[i].tid);
+		Pvmx__Control ctl = PVMX__CONTROL__INIT;
+		Pvmx__GroupCalls gc = PVMX__GROUP_CALLS__INIT;
+
+		for (j = i + 1; j < n && tid_host_index(to[j].tid) == host; j++)
+			;
+		gc.tids = calloc(j - i, sizeof(*gc.tids));
+		gc.seqs = calloc(j - i, sizeof(*gc.seqs));
+		if (host == pvmd.host_index || gc.tids == NULL || gc.seqs == NULL) {
+			for (size_t k = i; k < j; k++)
+				reply_status(&to[k], code);
+		} else {
+			for (size_t k = i; k < j; k++) {
+				gc.tids[k - i] = to[k].tid;
+				gc.seqs[k - i] = to[k].seq;
+			}
+			gc.name = (char *)name;
+			gc.arg = code;
+			gc.n_tids = gc.n_seqs = j - i;
+			ctl.body_case = PVMX__CONTROL__BODY_GROUP_BARRIER_ANSWERS;
+			ctl.group_barrier_answers = &gc;
+			peer_send_control(host, pvmd.host_tid, tid_make(host, 0), &ctl);
+		}
+		free(gc.tids);
+		free(gc.seqs);
+	}
+}
+
+/* Every waiting call of kind k answered with code: a barrier's by host
+ * (answer_calls), a freeze's when its round of view drops is over. */
 static void group_answer_all(struct group *g, enum wait_kind k, int code)
 {
+	struct reply_addr *to = NULL;
 	struct gwait *w;
+	size_t n = 0;
 
+	if (k == WAIT_BARRIER && g->nwaits[k] > 1)
+		to = calloc((size_t)g->nwaits[k], sizeof(*to));
 	while ((w = TAILQ_FIRST(&g->waits[k])) != NULL) {
 		TAILQ_REMOVE(&g->waits[k], w, entry);
-		group_reply(&w->p->to, code);
+		if (to != NULL)
+			to[n++] = w->p->to;
+		else
+			group_reply(&w->p->to, code);
 		pending_done(w->p);
 		free(w);
 	}
 	g->nwaits[k] = 0;
 	g->count[k] = -1;
+	if (to != NULL)
+		answer_calls(g->name, to, n, code);
+	free(to);
 }
 
 static void group_free(struct group *g)
@@ -383,7 +437,7 @@ static int serving;               /* a request is being served */
 static uint32_t next_round;
 
 /* Appends v to the n-long array *a of capacity *cap; 0 or -1. */
-static int int_push(int **a, int *n, int *cap, int v)
+int ints_push(int **a, int *n, int *cap, int v)
 {
 	if (*n == *cap) {
 		int ncap = *cap ? *cap * 2 : 4;
@@ -399,7 +453,7 @@ static int int_push(int **a, int *n, int *cap, int v)
 }
 
 /* Removes v from the n-long array a (order not kept); 1 when it was there. */
-static int int_remove(int *a, int *n, int v)
+int ints_remove(int *a, int *n, int v)
 {
 	for (int i = 0; i < *n; i++) {
 		if (a[i] == v) {
@@ -463,8 +517,8 @@ static void group_changed(struct group *g)
 		if (peer_send_control(h, pvmd.host_tid, tid_make(h, 0), &ctl) != 0)
 			continue; /* gone: nothing to wait for */
 		if (open_round != NULL &&
-		    int_push(&open_round->hosts, &open_round->nhosts,
-		             &open_round->caphosts, h) != 0)
+		    ints_push(&open_round->hosts, &open_round->nhosts,
+		              &open_round->caphosts, h) != 0)
 			log_error("out of memory for a round of group view drops");
 	}
 	g->nviewers = 0;
@@ -529,8 +583,8 @@ static void vround_host_done(int index, uint32_t id)
 
 	for (r = TAILQ_FIRST(&vrounds); r != NULL; r = next) {
 		next = TAILQ_NEXT(r, entry);
-		if ((id == 0 || r->id == id) && int_remove(r->hosts, &r->nhosts, index) &&
-		    r->nhosts == 0)
+		if ((id == 0 || r->id == id) &&
+		    ints_remove(r->hosts, &r->nhosts, index) && r->nhosts == 0)
 			vround_end(r);
 	}
 }
@@ -558,10 +612,36 @@ void group_view_sub(int from_host, const Pvmx__GroupRequest *req)
 		for (int i = 0; i < g->nviewers; i++)
 			known |= g->viewers[i] == from_host;
 		if (!known &&
-		    int_push(&g->viewers, &g->nviewers, &g->capviewers, from_host) != 0)
+		    ints_push(&g->viewers, &g->nviewers, &g->capviewers, from_host) != 0)
 			code = PvmNoMem;
 	}
 	group_send_view(from_host, req->name, code == 0 ? g : NULL, code);
+}
+
+/* Barrier calls of from_host's tasks, held by their daemon and sent
+ * together: each counted as if it had come alone. */
+void group_barrier_calls(int from_host, const Pvmx__GroupCalls *gc)
+{
+	const char *name = gc->name;
+	int moved;
+
+	if (name == NULL || name[0] == '\0' || strlen(name) > GROUP_NAME_MAX ||
+	    gc->n_tids != gc->n_seqs)
+		return;
+	moved = group_home(name) != pvmd.host_tid;
+	for (size_t i = 0; i < gc->n_tids; i++) {
+		struct reply_addr to = {gc->tids[i], gc->seqs[i]};
+
+		if (tid_host_index(to.tid) != from_host || tid_is_daemon(to.tid)) {
+			log_warn("t%x sent a barrier call of t%x, not its own: ignored",
+			         (unsigned)tid_make(from_host, 0), (unsigned)to.tid);
+			continue;
+		}
+		if (moved)
+			reply_status(&to, GROUP_MOVED);
+		else
+			group_sync(&to, name, WAIT_BARRIER, gc->arg);
+	}
 }
 
 /* Host from_host's daemon dropped its view (round req->arg). */
@@ -702,7 +782,8 @@ static void group_send_view(int host, const char *name, const struct group *g, i
 	Pvmx__GroupMembers gm = PVMX__GROUP_MEMBERS__INIT;
 	Pvmx__GroupInfo gi = PVMX__GROUP_INFO__INIT, *ptr = &gi;
 
-	if (g != NULL && group_info(g, &gi, 0) != 0) {
+	/* with the waiting calls: which of its tasks' barrier calls are here */
+	if (g != NULL && group_info(g, &gi, 1) != 0) {
 		group_info_release(&gi);
 		pvmx__group_info__init(&gi);
 		code = PvmNoMem;
@@ -829,7 +910,7 @@ void group_host_gone(int index)
 	struct group *g, *next;
 
 	TAILQ_FOREACH(g, &groups, entry)
-	int_remove(g->viewers, &g->nviewers, index);
+	ints_remove(g->viewers, &g->nviewers, index);
 	vround_host_done(index, 0);
 	groupview_host_gone(index);
 	for (g = TAILQ_FIRST(&groups); g != NULL; g = next) {

@@ -23,7 +23,8 @@
 
 struct gview;
 
-/* A read waiting for the group to come from its home. */
+/* A read waiting for the group to come from its home, or a barrier call
+ * held here (op GROUP_OP_BARRIER, arg its count). */
 struct gvwait {
 	TAILQ_ENTRY(gvwait) entry;
 	struct gview *v;
@@ -36,17 +37,22 @@ struct gview {
 	TAILQ_ENTRY(gview) entry;
 	char *name;
 	int home;      /* the host index asked */
-	int held;      /* the group came: tids, frozen, dead are its */
+	int have;      /* the group came: tids, frozen, dead are its */
 	int32_t *tids; /* by instance; -1 a free one */
 	size_t ntids;
 	int frozen, dead;
 	struct gvwait_list waits; /* reads until it comes */
-	uint64_t reads;           /* answered from this view */
+	struct gvwait_list calls; /* barrier calls of our members, held */
+	int ncalls;
+	int *out; /* our tasks whose barrier call may be waiting at the home */
+	int nout, capout;
 };
 TAILQ_HEAD(gview_list, gview);
 
 static struct gview_list views = TAILQ_HEAD_INITIALIZER(views);
-static uint64_t fills; /* views that came, since the start (tickle 8) */
+/* Since the start (tickle 8): views that came, reads answered from
+ * them, barrier calls held and the messages they then went in. */
+static uint64_t fills, reads, held, batches;
 
 static struct gview *gview_find(const char *name)
 {
@@ -60,11 +66,27 @@ static struct gview *gview_find(const char *name)
 	return NULL;
 }
 
-/* v forgotten; its waiting reads (if any) answered code. */
+static void gview_flush(struct gview *v);
+
+/* Our task tid's barrier call may be at the home now (sent there, or
+ * waiting there when the group came). */
+static void gview_out(struct gview *v, int tid)
+{
+	for (int i = 0; i < v->nout; i++) {
+		if (v->out[i] == tid)
+			return;
+	}
+	if (ints_push(&v->out, &v->nout, &v->capout, tid) != 0)
+		log_error("out of memory for a barrier call of group %s", v->name);
+}
+
+/* v forgotten; its waiting reads (if any) answered code, its held
+ * barrier calls sent to the home. */
 static void gview_free(struct gview *v, int code)
 {
 	struct gvwait *w;
 
+	gview_flush(v);
 	while ((w = TAILQ_FIRST(&v->waits)) != NULL) {
 		TAILQ_REMOVE(&v->waits, w, entry);
 		reply_status(&w->p->to, code);
@@ -72,6 +94,7 @@ static void gview_free(struct gview *v, int code)
 		free(w);
 	}
 	TAILQ_REMOVE(&views, v, entry);
+	free(v->out);
 	free(v->tids);
 	free(v->name);
 	free(v);
@@ -82,7 +105,7 @@ static void gview_answer(struct gview *v, const struct reply_addr *to, int op, i
 {
 	int r = PvmBadParam;
 
-	v->reads++;
+	reads++;
 	switch (op) {
 	case GROUP_OP_GSIZE:
 		r = 0;
@@ -145,11 +168,16 @@ static void gvwait_cancel(const struct pending *p, enum pending_why why, void *a
 	struct gvwait *w = arg;
 	struct gview *v = w->v;
 
-	TAILQ_REMOVE(&v->waits, w, entry);
+	if (w->op == GROUP_OP_BARRIER) {
+		TAILQ_REMOVE(&v->calls, w, entry);
+		v->ncalls--;
+	} else {
+		TAILQ_REMOVE(&v->waits, w, entry);
+	}
 	free(w);
 	if (why == PENDING_HOST_GONE)
 		reply_status(&p->to, PvmHostFail);
-	if (!v->held && TAILQ_EMPTY(&v->waits))
+	if (!v->have && TAILQ_EMPTY(&v->waits))
 		gview_free(v, 0);
 }
 
@@ -165,15 +193,157 @@ static void gview_ask(struct gview *v)
 	peer_send_control(v->home, pvmd.host_tid, tid_make(v->home, 0), &ctl);
 }
 
+/* A new view of name, asked of home; NULL when out of memory. */
+static struct gview *gview_new(const char *name, int home)
+{
+	struct gview *v = calloc(1, sizeof(*v));
+
+	if (v == NULL || (v->name = strdup(name)) == NULL) {
+		free(v);
+		return NULL;
+	}
+	v->home = home;
+	TAILQ_INIT(&v->waits);
+	TAILQ_INIT(&v->calls);
+	TAILQ_INSERT_TAIL(&views, v, entry);
+	gview_ask(v);
+	return v;
+}
+
+/* A wait of our task to in v's list (reads or calls); 0, or -1 when out
+ * of memory (nothing added). */
+static int gview_wait(struct gview *v, const struct reply_addr *to, int op, int arg)
+{
+	struct gvwait *w = calloc(1, sizeof(*w));
+
+	if (w == NULL)
+		return -1;
+	w->v = v;
+	w->op = op;
+	w->arg = arg;
+	w->p =
+	    pending_add(op == GROUP_OP_BARRIER ? PENDING_GROUP_CALL : PENDING_GROUP_VIEW,
+	                to, v->home, 0, gvwait_cancel, w);
+	if (w->p == NULL) {
+		free(w);
+		return -1;
+	}
+	if (op == GROUP_OP_BARRIER) {
+		TAILQ_INSERT_TAIL(&v->calls, w, entry);
+		v->ncalls++;
+	} else {
+		TAILQ_INSERT_TAIL(&v->waits, w, entry);
+	}
+	return 0;
+}
+
+/* The held barrier calls go to the home in one message; each then waits
+ * there as a relayed request of its task (PvmHostFail if the home's
+ * host goes). */
+static void gview_flush(struct gview *v)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__GroupCalls gc = PVMX__GROUP_CALLS__INIT;
+	struct gvwait *w;
+	size_t n = 0;
+
+	if (v->ncalls == 0)
+		return;
+	gc.tids = calloc((size_t)v->ncalls, sizeof(*gc.tids));
+	gc.seqs = calloc((size_t)v->ncalls, sizeof(*gc.seqs));
+	if (gc.tids == NULL || gc.seqs == NULL) {
+		log_error("out of memory for %d barrier calls of group %s", v->ncalls,
+		          v->name);
+		while ((w = TAILQ_FIRST(&v->calls)) != NULL) {
+			TAILQ_REMOVE(&v->calls, w, entry);
+			reply_status(&w->p->to, PvmNoMem);
+			pending_done(w->p);
+			free(w);
+		}
+	}
+	while ((w = TAILQ_FIRST(&v->calls)) != NULL) {
+		TAILQ_REMOVE(&v->calls, w, entry);
+		gc.tids[n] = w->p->to.tid;
+		gc.seqs[n] = w->p->to.seq;
+		gc.arg = w->arg;
+		n++;
+		relay_track(w->p->to.tid, w->p->to.seq, v->home);
+		gview_out(v, w->p->to.tid);
+		pending_done(w->p);
+		free(w);
+	}
+	v->ncalls = 0;
+	if (n > 0) {
+		gc.name = v->name;
+		gc.n_tids = gc.n_seqs = n;
+		ctl.body_case = PVMX__CONTROL__BODY_GROUP_BARRIER_CALLS;
+		ctl.group_barrier_calls = &gc;
+		peer_send_control(v->home, pvmd.host_tid, tid_make(v->home, 0), &ctl);
+		batches++;
+	}
+	free(gc.tids);
+	free(gc.seqs);
+}
+
+/* Members of v: all, on this host, and those of this host whose call
+ * may be at the home. */
+static void gview_count(const struct gview *v, int *all, int *here, int *away)
+{
+	*all = *here = *away = 0;
+	for (size_t i = 0; i < v->ntids; i++) {
+		if (v->tids[i] == -1)
+			continue;
+		++*all;
+		if (tid_host(v->tids[i]) != pvmd.host_tid)
+			continue;
+		++*here;
+		for (int k = 0; k < v->nout; k++) {
+			if (v->out[k] == v->tids[i]) {
+				++*away;
+				break;
+			}
+		}
+	}
+}
+
+/* A barrier call of our task to: held when it is a barrier of all the
+ * members (count -1 or the size) by our view, and sent to the home with
+ * those of our other members once each of them has called — here, or
+ * before, to the home (a call there we did not see, made when this
+ * daemon was the home, came with the group) — or when the view is
+ * dropped (the group changed: the home counts them then).  Every member
+ * must call for such a barrier to end, so holding never keeps it from
+ * ending.  1 when held. */
+static int gview_barrier(struct gview *v, const struct reply_addr *to, int count)
+{
+	int all, here, away, member = 0;
+
+	if (!v->have || v->dead)
+		return 0;
+	for (size_t i = 0; i < v->ntids; i++)
+		member |= v->tids[i] == to->tid;
+	gview_count(v, &all, &here, &away);
+	if (!member || (count != -1 && count != all))
+		return 0;
+	if (v->ncalls > 0 && TAILQ_FIRST(&v->calls)->arg != count)
+		gview_flush(v); /* one count per message: the home sees both */
+	if (gview_wait(v, to, GROUP_OP_BARRIER, count) != 0)
+		return 0;
+	held++;
+	if (v->ncalls + away >= here)
+		gview_flush(v);
+	return 1;
+}
+
 int groupview_serve(const struct reply_addr *to, const Pvmx__GroupRequest *req)
 {
 	const char *name = req->name;
 	struct gview *v;
-	struct gvwait *w;
 	int home;
 
 	if (req->op != GROUP_OP_GSIZE && req->op != GROUP_OP_GETTID &&
-	    req->op != GROUP_OP_GETINST && req->op != GROUP_OP_VIEW)
+	    req->op != GROUP_OP_GETINST && req->op != GROUP_OP_VIEW &&
+	    req->op != GROUP_OP_BARRIER)
 		return 0;
 	if (name == NULL || name[0] == '\0' || strlen(name) > GROUPVIEW_NAME_MAX)
 		return 0;
@@ -183,37 +353,50 @@ int groupview_serve(const struct reply_addr *to, const Pvmx__GroupRequest *req)
 	v = gview_find(name);
 	if (v != NULL && v->home != home)
 		return 0; /* the table changed under it: groupview_hosts_changed */
-	if (v != NULL && v->held) {
+	if (req->op == GROUP_OP_BARRIER) {
+		/* the first goes as it is; its group comes for the next */
+		if (v == NULL && (v = gview_new(name, home)) == NULL)
+			return 0;
+		if (gview_barrier(v, to, req->arg))
+			return 1;
+		gview_out(v, to->tid);
+		return 0;
+	}
+	if (v != NULL && v->have) {
 		gview_answer(v, to, req->op, req->arg);
 		return 1;
 	}
-	if (v == NULL) {
-		v = calloc(1, sizeof(*v));
-		if (v == NULL || (v->name = strdup(name)) == NULL) {
-			free(v);
-			return 0; /* the home answers it */
-		}
-		v->home = home;
-		TAILQ_INIT(&v->waits);
-		TAILQ_INSERT_TAIL(&views, v, entry);
-		gview_ask(v);
-	}
-	w = calloc(1, sizeof(*w));
-	if (w != NULL) {
-		w->v = v;
-		w->op = req->op;
-		w->arg = req->arg;
-		w->p = pending_add(PENDING_GROUP_VIEW, to, home, 0, gvwait_cancel, w);
-	}
-	if (w == NULL || w->p == NULL) {
-		free(w);
+	if (v == NULL && (v = gview_new(name, home)) == NULL)
+		return 0; /* the home answers it */
+	if (gview_wait(v, to, req->op, req->arg) != 0) {
 		reply_status(to, PvmNoMem);
-		if (TAILQ_EMPTY(&v->waits))
+		if (!v->have && TAILQ_EMPTY(&v->waits))
 			gview_free(v, 0);
-		return 1;
 	}
-	TAILQ_INSERT_TAIL(&v->waits, w, entry);
 	return 1;
+}
+
+/* The home's answers to barrier calls of our tasks (any that reached it,
+ * held here or not). */
+void groupview_answers(int from_host, const Pvmx__GroupCalls *gc)
+{
+	struct gview *v = gc->name != NULL ? gview_find(gc->name) : NULL;
+
+	if (gc->n_tids != gc->n_seqs)
+		return;
+	for (size_t i = 0; i < gc->n_tids; i++) {
+		struct reply_addr to = {gc->tids[i], gc->seqs[i]};
+
+		if (!route_is_local(to.tid)) {
+			log_warn("t%x answered a barrier call of t%x, not ours: ignored",
+			         (unsigned)tid_make(from_host, 0), (unsigned)to.tid);
+			continue;
+		}
+		if (v != NULL && v->home == from_host)
+			ints_remove(v->out, &v->nout, to.tid);
+		relay_done(to.tid, to.seq);
+		reply_status(&to, gc->arg);
+	}
 }
 
 void groupview_fill(int from_host, const Pvmx__GroupMembers *gm)
@@ -222,7 +405,7 @@ void groupview_fill(int from_host, const Pvmx__GroupMembers *gm)
 	struct gview *v = gi != NULL && gi->name != NULL ? gview_find(gi->name) : NULL;
 	struct gvwait *w;
 
-	if (v == NULL || v->held || v->home != from_host)
+	if (v == NULL || v->have || v->home != from_host)
 		return; /* not asked of that host (any more) */
 	if (gm->code != 0) {
 		gview_free(v, gm->code); /* PvmNoGroup, GROUP_MOVED: not kept */
@@ -237,9 +420,13 @@ void groupview_fill(int from_host, const Pvmx__GroupMembers *gm)
 	for (size_t i = 0; i < gi->n_tids; i++)
 		v->tids[i] = tid_is_valid(gi->tids[i]) ? gi->tids[i] : -1;
 	v->ntids = gi->n_tids;
+	for (size_t i = 0; i < gi->n_barrier_tids; i++) {
+		if (route_is_local(gi->barrier_tids[i]))
+			gview_out(v, gi->barrier_tids[i]);
+	}
 	v->frozen = gi->frozen;
 	v->dead = gi->dead;
-	v->held = 1;
+	v->have = 1;
 	fills++;
 	while ((w = TAILQ_FIRST(&v->waits)) != NULL) {
 		TAILQ_REMOVE(&v->waits, w, entry);
@@ -256,7 +443,7 @@ void groupview_drop(int from_host, const Pvmx__GroupRequest *req)
 	struct gview *v = req->name != NULL ? gview_find(req->name) : NULL;
 
 	/* a view still being asked for is the group after this change */
-	if (v != NULL && v->held && v->home == from_host)
+	if (v != NULL && v->have && v->home == from_host)
 		gview_free(v, 0);
 	ack.name = req->name;
 	ack.arg = req->arg;
@@ -296,12 +483,15 @@ void groupview_dump(void)
 {
 	const struct gview *v;
 
-	tickle_log("group views: %llu came from home daemons", (unsigned long long)fills);
+	tickle_log("group views: %llu came from home daemons, %llu reads answered, "
+	           "%llu barrier calls held and sent in %llu messages",
+	           (unsigned long long)fills, (unsigned long long)reads,
+	           (unsigned long long)held, (unsigned long long)batches);
 	TAILQ_FOREACH(v, &views, entry)
 	{
-		tickle_log("group view %s: home t%x, %s, %llu reads answered", v->name,
-		           (unsigned)tid_make(v->home, 0), v->held ? "held" : "asked for",
-		           (unsigned long long)v->reads);
+		tickle_log("group view %s: home t%x, %s", v->name,
+		           (unsigned)tid_make(v->home, 0),
+		           v->have ? "held" : "asked for");
 	}
 }
 
@@ -312,6 +502,8 @@ void groupview_free_all(void)
 
 	while ((v = TAILQ_FIRST(&views)) != NULL) {
 		TAILQ_INIT(&v->waits);
+		TAILQ_INIT(&v->calls);
+		v->ncalls = 0;
 		gview_free(v, 0);
 	}
 }

@@ -168,6 +168,16 @@ void peermsg_group_view_ack(int from_host, Pvmx__Control *ctl)
 	group_view_ack(from_host, ctl->group_view_ack);
 }
 
+void peermsg_group_barrier_calls(int from_host, Pvmx__Control *ctl)
+{
+	group_barrier_calls(from_host, ctl->group_barrier_calls);
+}
+
+void peermsg_group_barrier_answers(int from_host, Pvmx__Control *ctl)
+{
+	groupview_answers(from_host, ctl->group_barrier_answers);
+}
+
 void peermsg_halt(int from_host, Pvmx__Control *ctl)
 {
 	(void)ctl;

@@ -46,6 +46,9 @@ static const struct pending_kind_info {
     /* the home's host going answers PvmHostFail (groupview.c) */
     [PENDING_GROUP_VIEW] = {"group view", "the group's home daemon (groupview.c)",
                             PENDING_REQUESTER_GONE | PENDING_HOST_GONE},
+    [PENDING_GROUP_CALL] = {"group barrier call",
+                            "the caller's daemon, then the group's home (groupview.c)",
+                            PENDING_REQUESTER_GONE | PENDING_HOST_GONE},
     [PENDING_TEST] = {"test", "tests/unit/test_pending.c",
                       PENDING_REQUESTER_GONE | PENDING_HOST_GONE},
 };

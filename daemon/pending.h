@@ -35,6 +35,7 @@ enum pending_kind {
 	PENDING_GROUP_BARRIER, /* pvm_barrier, at the group's home daemon */
 	PENDING_GROUP_FREEZE,  /* pvm_freezegroup, at the group's home daemon */
 	PENDING_GROUP_VIEW,    /* a group read until the group comes from its home */
+	PENDING_GROUP_CALL,    /* a barrier call held by the caller's daemon */
 	PENDING_TEST,        /* for tests/unit/test_pending.c only */
 	PENDING_NKINDS
 };

@@ -245,6 +245,8 @@ void peermsg_group_view_sub(int from_host, Pvmx__Control *ctl);
 void peermsg_group_view_fill(int from_host, Pvmx__Control *ctl);
 void peermsg_group_view_drop(int from_host, Pvmx__Control *ctl);
 void peermsg_group_view_ack(int from_host, Pvmx__Control *ctl);
+void peermsg_group_barrier_calls(int from_host, Pvmx__Control *ctl);
+void peermsg_group_barrier_answers(int from_host, Pvmx__Control *ctl);
 void peermsg_halt(int from_host, Pvmx__Control *ctl);
 
 /* Every kind of control frame is listed once, in control.c's table:
@@ -424,6 +426,11 @@ void group_hosts_changed(void);
 void group_handoff(int from_host, const Pvmx__GroupMembers *gm);
 void group_view_sub(int from_host, const Pvmx__GroupRequest *req);
 void group_view_ack(int from_host, const Pvmx__GroupRequest *req);
+void group_barrier_calls(int from_host, const Pvmx__GroupCalls *gc);
+/* small arrays of ints: append (0, or -1 out of memory), remove (1 when
+ * it was there; order not kept) */
+int ints_push(int **a, int *n, int *cap, int v);
+int ints_remove(int *a, int *n, int v);
 void group_dump(void);
 void group_free_all(void);
 
@@ -433,6 +440,7 @@ void group_free_all(void);
 int groupview_serve(const struct reply_addr *to, const Pvmx__GroupRequest *req);
 void groupview_fill(int from_host, const Pvmx__GroupMembers *gm);
 void groupview_drop(int from_host, const Pvmx__GroupRequest *req);
+void groupview_answers(int from_host, const Pvmx__GroupCalls *gc);
 void groupview_hosts_changed(void);
 void groupview_host_gone(int index);
 void groupview_dump(void);

@@ -61,11 +61,20 @@ log2=$PVM_TMP/lo-127.0.0.2/pvmx-$(id -u)/pvmd.$PVM_VMID.log
 dump=$(grep 'tickle: group view' "$log2")
 printf '%s\n' "$dump" | sed 's/^/    [127.0.0.2] /'
 # 2 x 200 rounds of 3 reads, all but the first from the view
-reads=$(printf '%s\n' "$dump" | sed -n 's/.*group view view[0-9]*: home t40000, held, \([0-9]*\) reads answered.*/\1/p')
+reads=$(printf '%s\n' "$dump" | sed -n 's/.*group views: [0-9]* came from home daemons, \([0-9]*\) reads answered.*/\1/p')
 [ -n "$reads" ] && [ "$reads" -ge 1190 ] &&
 	pass "127.0.0.2's daemon answered $reads of the 1200 reads from its view" ||
 	fail "127.0.0.2's daemon's view answered [${reads}] reads"
-expect_match "it asked the home daemon once" "group views: 1 came from home daemons" "$dump"
+# the joins and leaves drop the view: it came a few times, not per read
+fills=$(printf '%s\n' "$dump" | sed -n 's/.*group views: \([0-9]*\) came from home daemons.*/\1/p')
+[ -n "$fills" ] && [ "$fills" -le 8 ] && pass "it asked the home daemon $fills times" ||
+	fail "it asked the home daemon [${fills}] times"
+# 51 barriers with two members there: their calls held and sent together
+calls=$(printf '%s\n' "$dump" | sed -n 's/.* \([0-9]*\) barrier calls held and sent in \([0-9]*\) messages.*/\1 \2/p')
+set -- $calls
+[ "${1:-0}" -ge 96 ] && [ "$((${2:-999} * 2))" -eq "$1" ] &&
+	pass "$1 barrier calls of the members there went to the home in $2 messages" ||
+	fail "barrier calls held and messages: [$calls]"
 vm_stop
 
 vm_start

@@ -476,6 +476,27 @@ static int views(const char *h2)
 	CHECK((r = cmd(k[0], OP_READS, g, 200)) == 2,
 	      "200 rounds of gsize, gettid and getinst agree there (%d)", r);
 	CHECK((r = cmd(k[1], OP_READS, g, 200)) == 2, "and for the other member (%d)", r);
+	/* barriers of all three, the two there held by their daemon */
+	CHECK(pvm_joingroup(g) == 2, "this task joins as instance 2");
+	for (int round = 0; round < 50; round++) {
+		int count = round % 2 ? -1 : 3;
+
+		cmd_send(k[0], OP_BARRIER, g, count);
+		cmd_send(k[1], OP_BARRIER, g, count);
+		r = pvm_barrier(g, count);
+		bad |= r != 0 || cmd_wait(k[0], 20000) != 0 || cmd_wait(k[1], 20000) != 0;
+	}
+	CHECK(!bad, "50 barriers of the three members pass");
+	bad = 0;
+	/* one that cannot pass, its two calls held there: a leave ends it */
+	cmd_send(k[0], OP_BARRIER, g, 3);
+	cmd_send(k[1], OP_BARRIER, g, 3);
+	CHECK(cmd_wait(k[0], 300) == -9999, "a barrier this task does not call waits");
+	CHECK(pvm_lvgroup(g) == 0, "this task leaves");
+	CHECK(pvm_joingroup(g) == 2 && pvm_barrier(g, 3) == 0 && cmd_wait(k[0], 20000) == 0 &&
+	          cmd_wait(k[1], 20000) == 0,
+	      "and joins and calls it: all three pass");
+	CHECK(pvm_lvgroup(g) == 0 && cmd(k[0], OP_READS, g, 3) == 2, "this task leaves again");
 	/* for the test's look at that daemon's dump */
 	CHECK(cmd(k[0], OP_TICKLE, "", 8) == 0, "%s's daemon dumps its groups", h2);
 	/* a join and a leave here: the members there see each at once */
