@@ -132,6 +132,12 @@ int tls_cred_issue(const struct tls_ca *ca, int host_tid, struct tls_cred *cred)
 	char cn[32];
 
 	memset(cred, 0, sizeof(*cred));
+	if (ca->key == NULL || ca->cert == NULL) {
+		log_error(
+		    "tls: no CA to issue a credential for t%x (only the master has one)",
+		    (unsigned)host_tid);
+		return -1;
+	}
 	snprintf(cn, sizeof(cn), TLS_HOST_PREFIX "%x", (unsigned)host_tid);
 	cred->key = key_new();
 	if (cred->key != NULL)
