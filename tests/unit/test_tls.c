@@ -247,6 +247,15 @@ static struct bufferevent *foreign_bufferevent_new(int fd, SSL_CTX *ctx, int is_
 	                                      BEV_OPT_CLOSE_ON_FREE);
 }
 
+/* Both sides saw ERROR, neither read a byte. */
+static void expect_both_failed(void)
+{
+	CHECK_EQ("server failed with BEV_EVENT_ERROR", 1, srv.error);
+	CHECK_EQ("client failed with BEV_EVENT_ERROR", 1, cli.error);
+	CHECK_EQ("server read callback never called", 0, srv.read_calls);
+	CHECK_EQ("client read callback never called", 0, cli.read_calls);
+}
+
 /* The server refused the client: in TLS 1.3 the client has finished its
  * side before the server checks its certificate, so it may have seen
  * CONNECTED; it then fails on the server's alert, and nothing it sent
@@ -258,10 +267,7 @@ static void expect_client_refused(const char *what)
 		side_report(&srv);
 		failures++;
 	}
-	CHECK_EQ("server failed with BEV_EVENT_ERROR", 1, srv.error);
-	CHECK_EQ("client failed with BEV_EVENT_ERROR", 1, cli.error);
-	CHECK_EQ("server read callback never called", 0, srv.read_calls);
-	CHECK_EQ("client read callback never called", 0, cli.read_calls);
+	expect_both_failed();
 }
 
 static void expect_refused(const char *what)
@@ -272,10 +278,7 @@ static void expect_refused(const char *what)
 		side_report(&cli);
 		failures++;
 	}
-	CHECK_EQ("server failed with BEV_EVENT_ERROR", 1, srv.error);
-	CHECK_EQ("client failed with BEV_EVENT_ERROR", 1, cli.error);
-	CHECK_EQ("server read callback never called", 0, srv.read_calls);
-	CHECK_EQ("client read callback never called", 0, cli.read_calls);
+	expect_both_failed();
 }
 
 /* ---- credentials ---- */

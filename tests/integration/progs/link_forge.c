@@ -16,6 +16,7 @@
  * It speaks the link protocol with the daemon's own code (tls.c, frames,
  * wire.c), blocking, one link at a time.
  */
+#include "dial.h"
 #include "dsig.h"
 #include "frame.h"
 #include "tid.h"
@@ -296,32 +297,14 @@ static const struct known_host *host_at(const char *addr)
 	return NULL;
 }
 
-static int dial(const char *addr, int port)
-{
-	struct sockaddr_in sa = {.sin_family = AF_INET}, from = {.sin_family = AF_INET};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (fd < 0)
-		return -1;
-	/* from our own loopback address, as a daemon of this host would */
-	inet_pton(AF_INET, bind_addr, &from.sin_addr);
-	bind(fd, (struct sockaddr *)&from, sizeof(from));
-	sa.sin_port = htons((unsigned short)port);
-	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1 ||
-	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* A link to h with ctx, its hello claiming claim: the link if the other
  * side answered with its hello (logged "what: accepted"), else NULL
  * (logged "what: refused"). */
 static struct link *try_link(const struct known_host *h, SSL_CTX *ctx, int claim,
                              const char *what)
 {
-	int fd = dial(h->addr, h->port);
+	/* from our own loopback address, as a daemon of this host would */
+	int fd = dial(h->addr, h->port, bind_addr);
 	struct link *l = fd >= 0 ? link_new(fd, 0, ctx, what) : NULL;
 
 	if (l != NULL) {
