@@ -1,15 +1,17 @@
 /*
- * tls.c - TLS 1.3 with an external PSK for daemon links: the per-VM secret
- * and its hex form, the PSK derived from it, SSL_CTXs that accept nothing
- * else, and bufferevents that run the handshake.
+ * tls.c - TLS 1.3 with certificates for daemon links: the master's CA, the
+ * per-host credentials it issues and their boot-line form, SSL_CTXs that
+ * accept only a certificate of the VM's CA, and bufferevents that run the
+ * handshake.
  */
 #include "tls.h"
 
 #include "log.h"
+#include "tid.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -19,46 +21,187 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/kdf.h>
 #include <openssl/rand.h>
+#include <openssl/x509v3.h>
 
-/* TLS_AES_128_GCM_SHA256: the PSK's hash must be the suite's (SHA-256, as
- * the HKDF), and the suite must be the only one both sides offer, or a
- * server could pick another and silently skip the PSK. */
+/* The one suite both sides offer: nothing to negotiate down to. */
 #define TLS_CIPHER_NAME "TLS_AES_128_GCM_SHA256"
-#define TLS_CIPHER_BYTE0 0x13
-#define TLS_CIPHER_BYTE1 0x01
+#define TLS_CA_NAME "pvmx VM CA"
+#define TLS_HOST_PREFIX "pvmx t"
+/* Certificates are valid for the VM's life: hosts' clocks are not
+ * trusted to agree, so times are not checked (X509_V_FLAG_NO_CHECK_TIME),
+ * but X.509 wants some. */
+#define TLS_CERT_DAYS (365 * 100)
 
-/* psk_key_exchange_modes value psk_dhe_ke (RFC 8446 4.2.9). */
-#define PSK_DHE_KE 1
+void tls_wipe(void *buf, size_t len)
+{
+	OPENSSL_cleanse(buf, len);
+}
 
-/* SSL_CTX ex_data slot holding the context's PSK session; freed with it. */
-static int session_index = -1;
-static pthread_once_t session_index_once = PTHREAD_ONCE_INIT;
-
-int tls_secret_new(uint8_t secret[TLS_SECRET_LEN])
+static void log_tls_error(const char *what)
 {
 	char why[TLS_ERROR_TEXT_LEN];
 
-	if (RAND_bytes(secret, TLS_SECRET_LEN) != 1) {
-		log_error("tls: RAND_bytes for the VM secret: %s",
-		          tls_error_text(why, sizeof(why)));
+	log_error("tls: %s: %s", what, tls_error_text(why, sizeof(why)));
+}
+
+static EVP_PKEY *key_new(void)
+{
+	EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+
+	if (key == NULL)
+		log_tls_error("Ed25519 key");
+	return key;
+}
+
+static int add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
+{
+	X509V3_CTX v3;
+	X509_EXTENSION *ext;
+	int ok;
+
+	X509V3_set_ctx(&v3, issuer, cert, NULL, NULL, 0);
+	ext = X509V3_EXT_conf_nid(NULL, &v3, nid, value);
+	ok = ext != NULL && X509_add_ext(cert, ext, -1);
+	X509_EXTENSION_free(ext);
+	return ok;
+}
+
+/* A certificate for key named cn, signed by issuer_key (self-signed when
+ * issuer is NULL), a CA's or a daemon's.  NULL on failure (logged). */
+static X509 *cert_new(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key,
+                      int is_ca)
+{
+	X509 *cert = X509_new();
+	uint64_t serial;
+	int ok;
+
+	ok = cert != NULL && RAND_bytes((unsigned char *)&serial, sizeof(serial)) == 1 &&
+	     X509_set_version(cert, X509_VERSION_3) &&
+	     ASN1_INTEGER_set_uint64(X509_get_serialNumber(cert), serial >> 1) &&
+	     X509_gmtime_adj(X509_getm_notBefore(cert), -24L * 3600) != NULL &&
+	     X509_time_adj_ex(X509_getm_notAfter(cert), TLS_CERT_DAYS, 0, NULL) != NULL &&
+	     X509_NAME_add_entry_by_NID(X509_get_subject_name(cert), NID_commonName,
+	                                MBSTRING_ASC, (const unsigned char *)cn, -1, -1,
+	                                0) &&
+	     X509_set_issuer_name(
+	         cert, X509_get_subject_name(issuer != NULL ? issuer : cert)) &&
+	     X509_set_pubkey(cert, key);
+	if (ok && is_ca)
+		ok = add_ext(cert, cert, NID_basic_constraints,
+		             "critical,CA:TRUE,pathlen:0") &&
+		     add_ext(cert, cert, NID_key_usage, "critical,keyCertSign") &&
+		     add_ext(cert, cert, NID_subject_key_identifier, "hash");
+	else if (ok)
+		ok = add_ext(cert, issuer, NID_basic_constraints, "critical,CA:FALSE") &&
+		     add_ext(cert, issuer, NID_key_usage, "critical,digitalSignature") &&
+		     add_ext(cert, issuer, NID_authority_key_identifier, "keyid:always");
+	/* Ed25519 signs without a separate digest */
+	ok = ok && X509_sign(cert, issuer_key, NULL) > 0;
+	if (!ok) {
+		log_tls_error("making a certificate");
+		X509_free(cert);
+		return NULL;
+	}
+	return cert;
+}
+
+int tls_ca_new(struct tls_ca *ca)
+{
+	ca->cert = NULL;
+	ca->key = key_new();
+	if (ca->key != NULL)
+		ca->cert = cert_new(ca->key, TLS_CA_NAME, NULL, ca->key, 1);
+	if (ca->cert == NULL) {
+		tls_ca_free(ca);
 		return -1;
 	}
 	return 0;
 }
 
-void tls_secret_to_hex(const uint8_t secret[TLS_SECRET_LEN],
-                       char hex[TLS_SECRET_HEX_LEN + 1])
+void tls_ca_free(struct tls_ca *ca)
+{
+	EVP_PKEY_free(ca->key);
+	X509_free(ca->cert);
+	ca->key = NULL;
+	ca->cert = NULL;
+}
+
+int tls_cred_issue(const struct tls_ca *ca, int host_tid, struct tls_cred *cred)
+{
+	char cn[32];
+
+	memset(cred, 0, sizeof(*cred));
+	if (ca->key == NULL || ca->cert == NULL) {
+		log_error(
+		    "tls: no CA to issue a credential for t%x (only the master has one)",
+		    (unsigned)host_tid);
+		return -1;
+	}
+	snprintf(cn, sizeof(cn), TLS_HOST_PREFIX "%x", (unsigned)host_tid);
+	cred->key = key_new();
+	if (cred->key != NULL)
+		cred->cert = cert_new(cred->key, cn, ca->cert, ca->key, 0);
+	if (cred->cert == NULL || !X509_up_ref(ca->cert)) {
+		tls_cred_free(cred);
+		return -1;
+	}
+	cred->ca = ca->cert;
+	return 0;
+}
+
+void tls_cred_free(struct tls_cred *cred)
+{
+	EVP_PKEY_free(cred->key);
+	X509_free(cred->cert);
+	X509_free(cred->ca);
+	memset(cred, 0, sizeof(*cred));
+}
+
+/* "name HEX\n" of der (n bytes) at buf + *used; -1 if it does not fit. */
+static int put_hex_line(char *buf, size_t len, size_t *used, const char *name,
+                        const unsigned char *der, int n)
 {
 	static const char digits[] = "0123456789abcdef";
-	size_t i;
+	size_t name_len = strlen(name), need = name_len + 1 + 2 * (size_t)n + 1;
+	char *o = buf + *used;
 
-	for (i = 0; i < TLS_SECRET_LEN; i++) {
-		hex[2 * i] = digits[secret[i] >> 4];
-		hex[2 * i + 1] = digits[secret[i] & 0xf];
+	if (n <= 0 || need >= len - *used)
+		return -1;
+	memcpy(o, name, name_len);
+	o += name_len;
+	*o++ = ' ';
+	for (int i = 0; i < n; i++) {
+		*o++ = digits[der[i] >> 4];
+		*o++ = digits[der[i] & 0xf];
 	}
-	hex[TLS_SECRET_HEX_LEN] = '\0';
+	*o++ = '\n';
+	*o = '\0';
+	*used += need;
+	return 0;
+}
+
+int tls_cred_to_lines(const struct tls_cred *cred, char *buf, size_t len)
+{
+	unsigned char *key = NULL, *cert = NULL, *ca = NULL;
+	int nkey = i2d_PrivateKey(cred->key, &key), ncert = i2d_X509(cred->cert, &cert),
+	    nca = i2d_X509(cred->ca, &ca);
+	size_t used = 0;
+	int r = -1;
+
+	if (len > 0)
+		buf[0] = '\0';
+	if (len > 0 && put_hex_line(buf, len, &used, "key", key, nkey) == 0 &&
+	    put_hex_line(buf, len, &used, "cert", cert, ncert) == 0 &&
+	    put_hex_line(buf, len, &used, "ca", ca, nca) == 0)
+		r = (int)used;
+	if (key != NULL)
+		OPENSSL_clear_free(key, (size_t)nkey);
+	OPENSSL_free(cert);
+	OPENSSL_free(ca);
+	if (r < 0 && len > 0)
+		OPENSSL_cleanse(buf, len);
+	return r;
 }
 
 static int hex_digit(char c)
@@ -72,55 +215,117 @@ static int hex_digit(char c)
 	return -1;
 }
 
-int tls_secret_from_hex(const char *hex, uint8_t secret[TLS_SECRET_LEN])
+/* hex into a new buffer of *n bytes (free with OPENSSL_clear_free), or
+ * NULL when it is not an even number of hex digits. */
+static unsigned char *from_hex(const char *hex, size_t *n)
 {
-	uint8_t out[TLS_SECRET_LEN];
-	size_t i;
+	size_t len = strlen(hex);
+	unsigned char *out;
 
-	if (hex == NULL || strnlen(hex, TLS_SECRET_HEX_LEN + 1) != TLS_SECRET_HEX_LEN)
-		return -1;
-	for (i = 0; i < TLS_SECRET_LEN; i++) {
+	if (len == 0 || len % 2 != 0 || (out = OPENSSL_malloc(len / 2)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < len / 2; i++) {
 		int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0) {
-			OPENSSL_cleanse(out, sizeof(out));
-			return -1;
+			OPENSSL_clear_free(out, len / 2);
+			return NULL;
 		}
-		out[i] = (uint8_t)(hi << 4 | lo);
+		out[i] = (unsigned char)(hi << 4 | lo);
 	}
-	memcpy(secret, out, TLS_SECRET_LEN);
-	OPENSSL_cleanse(out, sizeof(out));
-	return 0;
+	*n = len / 2;
+	return out;
 }
 
-void tls_secret_wipe(void *buf, size_t len)
+int tls_cred_set_line(struct tls_cred *cred, const char *name, const char *hex)
 {
-	OPENSSL_cleanse(buf, len);
-}
+	int is_key = strcmp(name, "key") == 0, is_cert = strcmp(name, "cert") == 0,
+	    is_ca = strcmp(name, "ca") == 0;
+	const unsigned char *p;
+	unsigned char *der;
+	size_t n;
+	int ok = 0;
 
-int tls_psk_from_secret(const uint8_t secret[TLS_SECRET_LEN], uint8_t psk[TLS_PSK_LEN])
-{
-	static const char label[] = TLS_PSK_LABEL;
-	char why[TLS_ERROR_TEXT_LEN];
-	EVP_PKEY_CTX *pctx;
-	size_t len = TLS_PSK_LEN;
-	int ok;
-
-	pctx = EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, NULL);
-	ok = pctx != NULL && EVP_PKEY_derive_init(pctx) > 0 &&
-	     EVP_PKEY_CTX_set_hkdf_md(pctx, EVP_sha256()) > 0 &&
-	     EVP_PKEY_CTX_set1_hkdf_key(pctx, secret, TLS_SECRET_LEN) > 0 &&
-	     EVP_PKEY_CTX_add1_hkdf_info(pctx, (const unsigned char *)label,
-	                                 (int)sizeof(label) - 1) > 0 &&
-	     EVP_PKEY_derive(pctx, psk, &len) > 0 && len == TLS_PSK_LEN;
-	EVP_PKEY_CTX_free(pctx);
-	if (!ok) {
-		OPENSSL_cleanse(psk, TLS_PSK_LEN);
-		log_error("tls: HKDF of the VM secret: %s",
-		          tls_error_text(why, sizeof(why)));
+	if (!is_key && !is_cert && !is_ca)
+		return 0;
+	der = from_hex(hex, &n);
+	if (der == NULL || n > INT32_MAX) {
+		if (der != NULL)
+			OPENSSL_clear_free(der, n);
 		return -1;
 	}
-	return 0;
+	p = der;
+	if (is_key) {
+		EVP_PKEY *k = d2i_AutoPrivateKey(NULL, &p, (long)n);
+
+		if ((ok = k != NULL && p == der + n)) {
+			EVP_PKEY_free(cred->key);
+			cred->key = k;
+		} else {
+			EVP_PKEY_free(k);
+		}
+	} else {
+		X509 *x = d2i_X509(NULL, &p, (long)n),
+		     **slot = is_cert ? &cred->cert : &cred->ca;
+
+		if ((ok = x != NULL && p == der + n)) {
+			X509_free(*slot);
+			*slot = x;
+		} else {
+			X509_free(x);
+		}
+	}
+	OPENSSL_clear_free(der, n);
+	ERR_clear_error();
+	return ok ? 1 : -1;
+}
+
+int tls_cert_tid(const X509 *cert)
+{
+	char cn[64], *end;
+	unsigned long v;
+	int n;
+
+	if (cert == NULL)
+		return -1;
+	n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn,
+	                              sizeof(cn));
+	if (n <= (int)strlen(TLS_HOST_PREFIX) || (size_t)n >= sizeof(cn) - 1 ||
+	    strncmp(cn, TLS_HOST_PREFIX, strlen(TLS_HOST_PREFIX)) != 0)
+		return -1;
+	errno = 0;
+	v = strtoul(cn + strlen(TLS_HOST_PREFIX), &end, 16);
+	if (errno != 0 || *end != '\0' || v > INT32_MAX || !tid_is_daemon((int)v))
+		return -1;
+	return (int)v;
+}
+
+int tls_cred_check(const struct tls_cred *cred)
+{
+	EVP_PKEY *ca_key;
+	int ok;
+
+	if (cred->key == NULL || cred->cert == NULL || cred->ca == NULL)
+		return -1;
+	ca_key = X509_get0_pubkey(cred->ca);
+	ok = ca_key != NULL && X509_check_private_key(cred->cert, cred->key) == 1 &&
+	     X509_verify(cred->cert, ca_key) == 1 && tls_cert_tid(cred->cert) > 0;
+	ERR_clear_error();
+	return ok ? 0 : -1;
+}
+
+int tls_peer_tid(struct bufferevent *bev)
+{
+	SSL *ssl = bufferevent_openssl_get_ssl(bev);
+	X509 *cert;
+	int tid;
+
+	if (ssl == NULL || SSL_get_verify_result(ssl) != X509_V_OK)
+		return -1;
+	cert = SSL_get1_peer_certificate(ssl);
+	tid = tls_cert_tid(cert);
+	X509_free(cert);
+	return tid;
 }
 
 const char *tls_error_text(char *buf, size_t len)
@@ -152,241 +357,50 @@ const char *tls_error_text(char *buf, size_t len)
 	return used > 0 ? buf : "no OpenSSL error reported";
 }
 
-static void session_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
-                         void *argp)
+SSL_CTX *tls_ctx_new(int is_server, const struct tls_cred *cred)
 {
-	(void)parent;
-	(void)ad;
-	(void)idx;
-	(void)argl;
-	(void)argp;
-	/* SSL_SESSION_free cleanses the master key. */
-	SSL_SESSION_free(ptr);
-}
-
-static void session_index_init(void)
-{
-	session_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, session_free);
-}
-
-/* The context's session, or NULL. */
-static SSL_SESSION *ctx_session(SSL *ssl)
-{
-	return SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), session_index);
-}
-
-/*
- * Client: offer our one PSK.  After a HelloRetryRequest md is the hash of
- * the suite the server chose; with one suite it always matches, but a
- * mismatched PSK must not be offered (OpenSSL would fail the binder).
- */
-static int use_session_cb(SSL *ssl, const EVP_MD *md, const unsigned char **id,
-                          size_t *idlen, SSL_SESSION **sess)
-{
-	SSL_SESSION *session = ctx_session(ssl);
-	const EVP_MD *ours;
-
-	*sess = NULL;
-	*id = NULL;
-	*idlen = 0;
-	if (session == NULL)
-		return 0;
-	ours = SSL_CIPHER_get_handshake_digest(SSL_SESSION_get0_cipher(session));
-	if (md != NULL && (ours == NULL || EVP_MD_get_type(md) != EVP_MD_get_type(ours)))
-		return 1;
-	/* Each connection gets (and OpenSSL frees) its own copy: the
-	 * client makes the PSK session its current one and may change it. */
-	*sess = SSL_SESSION_dup(session);
-	if (*sess == NULL)
-		return 0;
-	*id = (const unsigned char *)TLS_PSK_IDENTITY;
-	*idlen = sizeof(TLS_PSK_IDENTITY) - 1;
-	return 1;
-}
-
-/* Server: our identity maps to our PSK; any other maps to none (the
- * ClientHello callback has already made sure ours is among them). */
-static int find_session_cb(SSL *ssl, const unsigned char *identity, size_t identity_len,
-                           SSL_SESSION **sess)
-{
-	SSL_SESSION *session = ctx_session(ssl);
-
-	*sess = NULL;
-	if (session == NULL)
-		return 0;
-	if (identity_len != sizeof(TLS_PSK_IDENTITY) - 1 ||
-	    memcmp(identity, TLS_PSK_IDENTITY, identity_len) != 0)
-		return 1;
-	/* OpenSSL takes the reference we hand over (and works on a copy). */
-	if (!SSL_SESSION_up_ref(session))
-		return 0;
-	*sess = session;
-	return 1;
-}
-
-static uint32_t get_u16(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 8 | p[1];
-}
-
-/* 1 if the pre_shared_key extension's identity list names ours. */
-static int offers_our_identity(const unsigned char *ext, size_t len)
-{
-	size_t list_len, pos, id_len;
-
-	if (len < 2)
-		return 0;
-	list_len = get_u16(ext);
-	if (list_len > len - 2)
-		return 0;
-	ext += 2;
-	for (pos = 0; pos + 2 <= list_len; pos += 2 + id_len + 4) {
-		id_len = get_u16(ext + pos);
-		if (id_len > list_len - pos - 2 || list_len - pos - 2 - id_len < 4)
-			return 0;
-		if (id_len == sizeof(TLS_PSK_IDENTITY) - 1 &&
-		    memcmp(ext + pos + 2, TLS_PSK_IDENTITY, id_len) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* 1 if the psk_key_exchange_modes extension includes psk_dhe_ke. */
-static int offers_psk_dhe(const unsigned char *ext, size_t len)
-{
-	size_t i;
-
-	if (len < 1 || ext[0] > len - 1)
-		return 0;
-	for (i = 1; i <= ext[0]; i++)
-		if (ext[i] == PSK_DHE_KE)
-			return 1;
-	return 0;
-}
-
-/*
- * Server: refuse at once, with an alert naming why, a ClientHello that
- * does not offer our identity with (EC)DHE: a certificate-only client, an
- * old-protocol client, a stranger.  Runs before anything else is parsed.
- */
-static int client_hello_cb(SSL *ssl, int *alert, void *arg)
-{
-	const unsigned char *ext;
-	size_t len;
-
-	(void)arg;
-	if (!SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_psk, &ext, &len) ||
-	    !offers_our_identity(ext, len)) {
-		ERR_raise_data(ERR_LIB_SSL, SSL_R_PSK_IDENTITY_NOT_FOUND,
-		               "peer did not offer the VM's PSK identity");
-		*alert = SSL_AD_UNKNOWN_PSK_IDENTITY;
-		return SSL_CLIENT_HELLO_ERROR;
-	}
-	if (!SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_psk_kex_modes, &ext, &len) ||
-	    !offers_psk_dhe(ext, len)) {
-		ERR_raise_data(ERR_LIB_SSL, SSL_R_MISSING_PSK_KEX_MODES_EXTENSION,
-		               "peer did not offer psk_dhe_ke");
-		*alert = SSL_AD_HANDSHAKE_FAILURE;
-		return SSL_CLIENT_HELLO_ERROR;
-	}
-	return SSL_CLIENT_HELLO_SUCCESS;
-}
-
-/* Client: a server that answers with a certificate instead of the PSK does
- * not know the secret; no certificate is ever acceptable. */
-static int refuse_certificate_cb(int preverify_ok, X509_STORE_CTX *store)
-{
-	(void)preverify_ok;
-	X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
-	return 0;
-}
-
-/* The external PSK as OpenSSL wants it: a TLS 1.3 session. */
-static SSL_SESSION *psk_session_new(SSL_CTX *ctx, const uint8_t secret[TLS_SECRET_LEN])
-{
-	static const unsigned char cipher_id[2] = {TLS_CIPHER_BYTE0, TLS_CIPHER_BYTE1};
-	uint8_t psk[TLS_PSK_LEN];
-	char why[TLS_ERROR_TEXT_LEN];
-	const SSL_CIPHER *cipher;
-	SSL_SESSION *session;
-	SSL *ssl;
-
-	/* SSL_CIPHER_find needs an SSL; a throwaway one from ctx will do. */
-	ssl = SSL_new(ctx);
-	cipher = ssl != NULL ? SSL_CIPHER_find(ssl, cipher_id) : NULL;
-	SSL_free(ssl);
-	if (cipher == NULL) {
-		log_error("tls: cipher suite %s unavailable: %s", TLS_CIPHER_NAME,
-		          tls_error_text(why, sizeof(why)));
-		return NULL;
-	}
-	if (tls_psk_from_secret(secret, psk) < 0)
-		return NULL;
-	session = SSL_SESSION_new();
-	if (session == NULL || !SSL_SESSION_set1_master_key(session, psk, sizeof(psk)) ||
-	    !SSL_SESSION_set_cipher(session, cipher) ||
-	    !SSL_SESSION_set_protocol_version(session, TLS1_3_VERSION)) {
-		log_error("tls: PSK session: %s", tls_error_text(why, sizeof(why)));
-		SSL_SESSION_free(session);
-		session = NULL;
-	}
-	OPENSSL_cleanse(psk, sizeof(psk));
-	return session;
-}
-
-SSL_CTX *tls_ctx_new(int is_server, const uint8_t secret[TLS_SECRET_LEN])
-{
-	char why[TLS_ERROR_TEXT_LEN];
-	SSL_SESSION *session;
+	X509_STORE *store;
 	SSL_CTX *ctx;
 
-	pthread_once(&session_index_once, session_index_init);
-	if (session_index < 0) {
-		log_error("tls: SSL_CTX ex_data index: %s",
-		          tls_error_text(why, sizeof(why)));
+	if (tls_cred_check(cred) != 0) {
+		log_error("tls: %s context: not a complete credential",
+		          is_server ? "server" : "client");
 		return NULL;
 	}
 	ctx = SSL_CTX_new(is_server ? TLS_server_method() : TLS_client_method());
 	if (ctx == NULL) {
-		log_error("tls: SSL_CTX_new: %s", tls_error_text(why, sizeof(why)));
+		log_tls_error("SSL_CTX_new");
 		return NULL;
 	}
+	store = SSL_CTX_get_cert_store(ctx);
 	if (!SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) ||
 	    !SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) ||
-	    !SSL_CTX_set_ciphersuites(ctx, TLS_CIPHER_NAME))
+	    !SSL_CTX_set_ciphersuites(ctx, TLS_CIPHER_NAME) ||
+	    !SSL_CTX_use_certificate(ctx, cred->cert) ||
+	    !SSL_CTX_use_PrivateKey(ctx, cred->key) || !SSL_CTX_check_private_key(ctx) ||
+	    store == NULL || !X509_STORE_add_cert(store, cred->ca) ||
+	    !X509_STORE_set_flags(store,
+	                          X509_V_FLAG_NO_CHECK_TIME | X509_V_FLAG_X509_STRICT))
 		goto fail;
-	/* (EC)DHE with the PSK, always: forward secrecy.  OpenSSL's default,
-	 * made explicit. */
+	/* the peer's certificate, then the CA: no intermediate */
+	SSL_CTX_set_verify_depth(ctx, 1);
+	/* Both ends prove who they are; a peer without a certificate of
+	 * our CA fails the handshake. */
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	/* (EC)DHE always: OpenSSL's default, made explicit. */
 	SSL_CTX_clear_options(ctx, SSL_OP_ALLOW_NO_DHE_KEX);
 	/* Unexpected EOF stays an error: a truncated link must not look like
 	 * an orderly close. */
 	SSL_CTX_clear_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
-	/* Every connection authenticates with the PSK afresh: no tickets, no
-	 * resumption, no early data. */
+	/* Every connection authenticates afresh: no tickets, no resumption,
+	 * no early data. */
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
-	if (is_server) {
-		if (!SSL_CTX_set_num_tickets(ctx, 0))
-			goto fail;
-		SSL_CTX_set_client_hello_cb(ctx, client_hello_cb, NULL);
-		SSL_CTX_set_psk_find_session_callback(ctx, find_session_cb);
-	} else {
-		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, refuse_certificate_cb);
-		SSL_CTX_set_psk_use_session_callback(ctx, use_session_cb);
-	}
-	session = psk_session_new(ctx, secret);
-	if (session == NULL) {
-		SSL_CTX_free(ctx);
-		return NULL;
-	}
-	if (!SSL_CTX_set_ex_data(ctx, session_index, session)) {
-		SSL_SESSION_free(session);
+	if (is_server && !SSL_CTX_set_num_tickets(ctx, 0))
 		goto fail;
-	}
 	return ctx;
 fail:
-	log_error("tls: %s context: %s", is_server ? "server" : "client",
-	          tls_error_text(why, sizeof(why)));
+	log_tls_error(is_server ? "server context" : "client context");
 	SSL_CTX_free(ctx);
 	return NULL;
 }

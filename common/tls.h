@@ -1,7 +1,7 @@
 /*
- * tls.h - TLS 1.3 for daemon-to-daemon links: the per-VM secret, contexts
- * authenticated by nothing but a PSK derived from it, and libevent
- * bufferevents doing the handshake on a connected socket.
+ * tls.h - TLS 1.3 for daemon-to-daemon links: the master's small CA, the
+ * per-host credentials it issues, contexts accepting nothing else, and
+ * libevent bufferevents doing the handshake on a connected socket.
  */
 #ifndef PVMX_TLS_H
 #define PVMX_TLS_H
@@ -14,41 +14,70 @@
 struct bufferevent;
 struct event_base;
 
-#define TLS_SECRET_LEN 32
-#define TLS_SECRET_HEX_LEN (2 * TLS_SECRET_LEN)
-/* The external PSK: HKDF-SHA256 of the secret, TLS_PSK_LABEL as info. */
-#define TLS_PSK_LEN 32
-#define TLS_PSK_LABEL "pvmx 1 daemon link TLS 1.3 external PSK"
-/* The only PSK identity a server accepts (not secret). */
-#define TLS_PSK_IDENTITY "pvmx-vm"
+/*
+ * Identity: the master is the VM's certificate authority.  It makes an
+ * Ed25519 key and a self-signed CA certificate at its start and keeps the
+ * CA key to itself; for each daemon it starts it makes a key and a
+ * certificate naming that daemon's tid (CN "pvmx t<hex tid>"), and hands
+ * them with the CA certificate over the boot channel.  A link is mutual
+ * TLS 1.3 with these certificates, so a handshake proves which host is at
+ * the other end; a daemon cannot issue a certificate for another host.
+ */
+struct tls_ca {
+	EVP_PKEY *key;
+	X509 *cert;
+};
 
-/* 32 random bytes for a new VM: 0, or -1 (RAND_bytes failed, logged). */
-int tls_secret_new(uint8_t secret[TLS_SECRET_LEN]);
+/* One daemon's credential: its key, its certificate, the CA it trusts. */
+struct tls_cred {
+	EVP_PKEY *key;
+	X509 *cert;
+	X509 *ca;
+};
 
-/* Lower-case hex, NUL-terminated. */
-void tls_secret_to_hex(const uint8_t secret[TLS_SECRET_LEN],
-                       char hex[TLS_SECRET_HEX_LEN + 1]);
+/* A new CA for a new VM: 0, or -1 (logged).  Free with tls_ca_free. */
+int tls_ca_new(struct tls_ca *ca);
+void tls_ca_free(struct tls_ca *ca);
 
-/* 0, or -1 if hex is not exactly 64 hex digits (either case) followed by
- * its NUL: strip a line's newline first.  secret is untouched on failure. */
-int tls_secret_from_hex(const char *hex, uint8_t secret[TLS_SECRET_LEN]);
+/* A credential for the daemon host_tid, issued by ca: 0, or -1 (logged).
+ * Free with tls_cred_free. */
+int tls_cred_issue(const struct tls_ca *ca, int host_tid, struct tls_cred *cred);
+void tls_cred_free(struct tls_cred *cred);
+
+/* The boot lines carrying a credential: "key HEX\ncert HEX\nca HEX\n"
+ * (DER, lower-case hex), written into buf.  Their length, or -1 if buf is
+ * too small.  The key is secret: wipe buf after use (tls_wipe). */
+#define TLS_CRED_LINES_MAX 4096
+int tls_cred_to_lines(const struct tls_cred *cred, char *buf, size_t len);
+
+/* One boot line's name and value: 1 if it was a credential part (taken),
+ * 0 if name is not one, -1 if its value is bad. */
+int tls_cred_set_line(struct tls_cred *cred, const char *name, const char *hex);
+
+/* 0 if cred has all three parts, its key is its certificate's and the
+ * certificate is the CA's and names a daemon; else -1. */
+int tls_cred_check(const struct tls_cred *cred);
+
+/* The daemon tid a certificate names, or -1 if it names none. */
+int tls_cert_tid(const X509 *cert);
+
+/* The daemon tid the verified certificate of bev's peer names, or -1
+ * (no certificate, or not one of ours). */
+int tls_peer_tid(struct bufferevent *bev);
 
 /* Overwrites len bytes in a way the compiler keeps (OPENSSL_cleanse): for
- * the secret, its hex form, and any buffer that held either. */
-void tls_secret_wipe(void *buf, size_t len);
-
-/* The PSK both sides use; 0, or -1 (logged).  Exposed for tests. */
-int tls_psk_from_secret(const uint8_t secret[TLS_SECRET_LEN], uint8_t psk[TLS_PSK_LEN]);
+ * any buffer that held a key. */
+void tls_wipe(void *buf, size_t len);
 
 /*
  * A context for one side of daemon links: TLS 1.3 only, authenticated by
- * the secret only (no certificates; a certificate-authenticated peer is
- * refused), (EC)DHE always mixed in.  NULL on failure (the reason is
- * logged).  The context keeps its own copy of the derived key and wipes it
- * when freed; the caller may wipe secret at once.  Free with SSL_CTX_free:
- * each connection holds a reference, so that is safe at any time.
+ * cred's certificate, accepting only a peer whose certificate cred's CA
+ * issued (no PSK, no anonymous peer), (EC)DHE always.  NULL on failure
+ * (the reason is logged).  The context takes its own references; the
+ * caller may free cred at once.  Free with SSL_CTX_free: each connection
+ * holds a reference, so that is safe at any time.
  */
-SSL_CTX *tls_ctx_new(int is_server, const uint8_t secret[TLS_SECRET_LEN]);
+SSL_CTX *tls_ctx_new(int is_server, const struct tls_cred *cred);
 
 /* Room for the texts below; longer ones are cut. */
 #define TLS_ERROR_TEXT_LEN 512
@@ -65,9 +94,9 @@ const char *tls_error_text(char *buf, size_t len);
  * (logged) means it has been closed already.
  *
  * The handshake runs by itself: BEV_EVENT_CONNECTED arrives on success,
- * BEV_EVENT_ERROR on failure (wrong secret, plaintext or garbage, no PSK,
- * TLS <= 1.2); nothing reaches the read callback before CONNECTED.  A peer
- * that stalls mid-handshake is only caught by a timeout: set one with
+ * BEV_EVENT_ERROR on failure (a certificate of another CA or none,
+ * plaintext or garbage, TLS <= 1.2); nothing reaches the read callback before CONNECTED.
+ * A peer that stalls mid-handshake is only caught by a timeout: set one with
  * bufferevent_set_timeouts() now (it arrives as BEV_EVENT_TIMEOUT) and
  * clear it on CONNECTED.  A peer that dies or closes without a TLS
  * close_notify (SIGKILL, or a peer that just frees its bufferevent) is

@@ -1,7 +1,8 @@
 /*
  * boot.c - growing and shrinking the virtual machine.  The master starts
  * a daemon on a new host through the remote shell ($PVM_RSH, default
- * ssh), hands it the VM secret and its identity on the shell's stdin,
+ * ssh), hands it its identity and the credential proving it (tls.h) on
+ * the shell's stdin,
  * reads back the port it listens on, dials it over TLS and tells everyone.
  * A daemon started that way (`pvmd -s`) reads those lines, listens, says
  * where, and detaches from the shell.
@@ -338,7 +339,8 @@ static char **rsh_argv(const struct boot_one *o, const char *dx, char *buf, size
 static int one_start(struct boot_one *o)
 {
 	static char self[4096];
-	char words[1024], boot[8192], hex[TLS_SECRET_HEX_LEN + 1];
+	char words[1024], boot[8192], cred_lines[TLS_CRED_LINES_MAX];
+	struct tls_cred cred;
 	char name[LOG_PRINTABLE_LEN];
 	const char *dx = o->e.dx;
 	int in[2], out[2], len;
@@ -383,19 +385,26 @@ static int one_start(struct boot_one *o)
 		close(out[0]);
 		return PvmOutOfRes;
 	}
-	tls_secret_to_hex(pvmd.secret, hex);
-	len = snprintf(boot, sizeof(boot),
-	               "pvmx-boot 1\nsecret %s\nvmid %s\ntid %d\nmaster %d\nbind %s\n"
-	               "name %s\nsp %d\nep %s\nwd %s\nlog %d\nend\n",
-	               hex, pvmd.vmid, tid_make(o->index, 0), pvmd.host_tid, o->addr,
-	               o->e.name, o->e.speed, o->e.ep, o->e.wd, log_current_level());
-	OPENSSL_cleanse(hex, sizeof(hex));
+	/* its own credential only: the CA's key never leaves the master */
+	len = -1;
+	if (tls_cred_issue(&pvmd.ca, tid_make(o->index, 0), &cred) == 0) {
+		if (tls_cred_to_lines(&cred, cred_lines, sizeof(cred_lines)) > 0)
+			len = snprintf(
+			    boot, sizeof(boot),
+			    "pvmx-boot 2\n%svmid %s\ntid %d\nmaster %d\nbind %s\n"
+			    "name %s\nsp %d\nep %s\nwd %s\nlog %d\nend\n",
+			    cred_lines, pvmd.vmid, tid_make(o->index, 0), pvmd.host_tid,
+			    o->addr, o->e.name, o->e.speed, o->e.ep, o->e.wd,
+			    log_current_level());
+		tls_cred_free(&cred);
+	}
+	tls_wipe(cred_lines, sizeof(cred_lines));
 	/* small enough for the pipe: never blocks */
 	if (len <= 0 || (size_t)len >= sizeof(boot) ||
 	    write(in[1], boot, (size_t)len) != len)
 		log_error("add %s: cannot write the boot lines",
 		          log_printable(name, sizeof(name), o->e.name));
-	OPENSSL_cleanse(boot, sizeof(boot));
+	tls_wipe(boot, sizeof(boot));
 	close(in[1]);
 	o->out = out[0];
 	fcntl(o->out, F_SETFL, O_NONBLOCK);
@@ -696,7 +705,7 @@ static void slave_fail(const char *fmt, const char *arg)
 int boot_slave_read(char *bind_addr, size_t bind_len)
 {
 	char line[BOOT_LINE_MAX * 4];
-	int have_secret = 0, seen_end = 0;
+	int r, bad_cred = 0, seen_end = 0;
 
 	while (fgets(line, sizeof(line), stdin) != NULL) {
 		char *v;
@@ -710,8 +719,8 @@ int boot_slave_read(char *bind_addr, size_t bind_len)
 		if (strcmp(line, "end") == 0) {
 			seen_end = 1;
 			break;
-		} else if (strcmp(line, "secret") == 0) {
-			have_secret = tls_secret_from_hex(v, pvmd.secret) == 0;
+		} else if ((r = tls_cred_set_line(&pvmd.cred, line, v)) != 0) {
+			bad_cred |= r < 0;
 		} else if (strcmp(line, "vmid") == 0) {
 			snprintf(pvmd.vmid, sizeof(pvmd.vmid), "%s", v);
 		} else if (strcmp(line, "tid") == 0) {
@@ -733,12 +742,13 @@ int boot_slave_read(char *bind_addr, size_t bind_len)
 			if (l > log_current_level() && l <= LOG_DEBUG)
 				log_set_level((enum log_level)l);
 		}
-		OPENSSL_cleanse(line, sizeof(line));
+		tls_wipe(line, sizeof(line));
 	}
-	OPENSSL_cleanse(line, sizeof(line));
-	if (!seen_end || !have_secret || !tid_is_daemon(pvmd.host_tid) ||
-	    !tid_is_daemon(pvmd.master_tid) || pvmd.vmid[0] == '\0' ||
-	    pvmd.host_tid == pvmd.master_tid) {
+	tls_wipe(line, sizeof(line));
+	if (!seen_end || bad_cred || tls_cred_check(&pvmd.cred) != 0 ||
+	    tls_cert_tid(pvmd.cred.cert) != pvmd.host_tid ||
+	    !tid_is_daemon(pvmd.host_tid) || !tid_is_daemon(pvmd.master_tid) ||
+	    pvmd.vmid[0] == '\0' || pvmd.host_tid == pvmd.master_tid) {
 		slave_fail("%s", "incomplete or bad boot lines on stdin");
 		return -1;
 	}

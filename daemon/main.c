@@ -402,7 +402,8 @@ static void teardown(void)
 		SSL_CTX_free(pvmd.tls_server);
 	if (pvmd.tls_client != NULL)
 		SSL_CTX_free(pvmd.tls_client);
-	OPENSSL_cleanse(pvmd.secret, sizeof(pvmd.secret));
+	tls_cred_free(&pvmd.cred);
+	tls_ca_free(&pvmd.ca);
 	notify_free_all();
 	mbox_free_all();
 	group_free_all();
@@ -492,9 +493,10 @@ int main(int argc, char **argv)
 		pvmd.host_index = PVMD_MASTER_INDEX;
 		pvmd.host_tid = tid_make(PVMD_MASTER_INDEX, 0);
 		pvmd.master_tid = pvmd.host_tid;
-		if (tls_secret_new(pvmd.secret) != 0) {
+		if (tls_ca_new(&pvmd.ca) != 0 ||
+		    tls_cred_issue(&pvmd.ca, pvmd.host_tid, &pvmd.cred) != 0) {
 			fprintf(stderr,
-			        "pvmd: cannot make the virtual machine's secret\n");
+			        "pvmd: cannot make the virtual machine's credentials\n");
 			return 1;
 		}
 	}
@@ -547,8 +549,8 @@ int main(int argc, char **argv)
 	pvmd.next_local = 1;
 	pvmd.max_frame = frame_max_len();
 
-	pvmd.tls_server = tls_ctx_new(1, pvmd.secret);
-	pvmd.tls_client = tls_ctx_new(0, pvmd.secret);
+	pvmd.tls_server = tls_ctx_new(1, &pvmd.cred);
+	pvmd.tls_client = tls_ctx_new(0, &pvmd.cred);
 	if (pvmd.tls_server == NULL || pvmd.tls_client == NULL) {
 		if (slave)
 			boot_slave_say("%s", "cannot set up TLS");

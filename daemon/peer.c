@@ -1,10 +1,14 @@
 /*
- * peer.c - links between daemons: TCP with TLS 1.3, authenticated by the
- * virtual machine's secret (common/tls.c), carrying the same frames as the
- * Unix socket.  A link is usable once each side has sent a PeerHello the
- * other accepts; until then nothing else is read.  Frames to a host wait
- * in its queue until a link to it is up, then always go on that one link,
- * so per-pair order holds.  Heartbeats find dead hosts.
+ * peer.c - links between daemons: TCP with mutual TLS 1.3, each end
+ * proving its host with the certificate the master issued it
+ * (common/tls.c), carrying the same frames as the Unix socket.  A link is
+ * usable once each side has sent a PeerHello the other accepts (naming
+ * the host its certificate proves); until then nothing else is read.  A
+ * peer speaks only for its own host: every frame on its link must come
+ * from one of that host's tids and be for one of ours (no second hop).
+ * Frames to a host wait in its queue until a link to it is up, then always
+ * go on that one link, so per-pair order holds.  Heartbeats find dead
+ * hosts.
  */
 #include "pvmd.h"
 
@@ -340,10 +344,20 @@ static int peer_hello(struct peer *p, const struct frame_header *hdr,
 {
 	const Pvmx__PeerHello *hello = ctl->peer_hello;
 	struct host *h;
-	int index;
+	int index, proven;
 
 	if (ctl->body_case != PVMX__CONTROL__BODY_PEER_HELLO)
 		return -1;
+	/* the one claim the TLS handshake proved */
+	proven = tls_peer_tid(p->bev);
+	if (hello->host_tid != proven) {
+		log_warn("%s: refused: its hello claims t%x%s, its certificate proves "
+		         "t%x",
+		         p->what, (unsigned)hello->host_tid,
+		         hello->host_tid == pvmd.master_tid ? " (the master)" : "",
+		         (unsigned)proven);
+		return -1;
+	}
 	if (hello->protocol_version != PVMX_PROTOCOL_VERSION ||
 	    !tid_is_daemon(hello->host_tid) || hdr->src != hello->host_tid ||
 	    strcmp(hello->vmid, pvmd.vmid) != 0 || hello->host_tid == pvmd.host_tid)
@@ -374,7 +388,8 @@ static int peer_hello(struct peer *p, const struct frame_header *hdr,
 	return 0;
 }
 
-/* A control frame on an accepted link.  -1: the link was closed. */
+/* A control frame on a link (peer_check_header has checked its tids).
+ * -1: the link was closed. */
 static int peer_control(struct peer *p, const struct frame_header *hdr,
                         Pvmx__Control *ctl)
 {
@@ -387,8 +402,9 @@ static int peer_control(struct peer *p, const struct frame_header *hdr,
 		}
 		return 0;
 	}
-	/* the reply to a request a task of ours made of that daemon */
-	if (hdr->dst != 0 && !tid_is_daemon(hdr->dst)) {
+	/* the reply to a request a task of ours made of that daemon, or an
+	 * event for it */
+	if (!tid_is_daemon(hdr->dst)) {
 		size_t len;
 		uint8_t *frame = wire_control_frame(ctl, hdr->src, hdr->dst, &len);
 
@@ -399,10 +415,6 @@ static int peer_control(struct peer *p, const struct frame_header *hdr,
 		}
 		return 0;
 	}
-	if (tid_host_index(hdr->src) != p->host_index) {
-		peer_free(p, "control frame from a tid of another host");
-		return -1;
-	}
 	if (hdr->src != peer_tid) {
 		control_relayed(hdr->src, ctl);
 		return 0;
@@ -411,18 +423,36 @@ static int peer_control(struct peer *p, const struct frame_header *hdr,
 }
 
 /* What a link may carry, checked on each header before its payload is
- * waited for (the framer checks lengths): a hello first, then frames of
- * the other host's tids only. */
+ * waited for (the framer checks lengths): a hello first, then frames
+ * from the other host's tids only (its daemon's included), each for a
+ * tid of ours: a daemon speaks only for its own host, and nothing is
+ * passed on a second hop.  A multicast's destinations are in its payload
+ * (route_mcast takes only ours). */
 static int peer_check_header(void *arg, const struct frame_header *h, const char **why)
 {
 	const struct peer *p = arg;
+	int mcast = h->kind == FRAME_DATA && (h->flags & FRAME_FLAG_MCAST);
 
-	if (!p->up && (h->kind != FRAME_CONTROL || h->len > 4096)) {
-		*why = "first frame is not a hello";
+	if (!p->up) {
+		if (h->kind != FRAME_CONTROL || h->len > 4096) {
+			*why = "first frame is not a hello";
+			return -1;
+		}
+		return 0;
+	}
+	if (tid_host_index(h->src) != p->host_index) {
+		log_warn("%s: refused a %s frame from t%x: not a tid of that host",
+		         p->what, h->kind == FRAME_CONTROL ? "control" : "data",
+		         (unsigned)h->src);
+		*why = "frame from a tid of another host";
 		return -1;
 	}
-	if (h->kind == FRAME_DATA && tid_host_index(h->src) != p->host_index) {
-		*why = "data frame from a tid of another host";
+	if (!mcast && !route_is_local(h->dst)) {
+		log_warn("%s: refused a %s frame from t%x for t%x: not a tid of this "
+		         "host (no second hop)",
+		         p->what, h->kind == FRAME_CONTROL ? "control" : "data",
+		         (unsigned)h->src, (unsigned)h->dst);
+		*why = "frame for a tid of another host";
 		return -1;
 	}
 	return 0;
@@ -467,10 +497,7 @@ static void peer_read_cb(struct bufferevent *bev, void *arg)
 		} else if (fh->flags & FRAME_FLAG_MCAST) {
 			route_mcast(fh, in);
 		} else {
-			if (route_is_local(fh->dst))
-				route_data(fh, in);
-			else
-				evbuffer_drain(in, fh->len);
+			route_data(fh, in);
 		}
 	}
 }

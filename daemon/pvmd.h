@@ -10,6 +10,7 @@
 #include "frame.h"
 #include "pending.h"
 #include "pvmx.pb-c.h"
+#include "tls.h"
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -148,7 +149,8 @@ struct pvmd {
 
 	/* daemon links */
 	char vmid[64];
-	uint8_t secret[32];
+	struct tls_ca ca;     /* the master's only: it issues the credentials */
+	struct tls_cred cred; /* ours: the certificate naming host_tid */
 	SSL_CTX *tls_server, *tls_client;
 	struct evconnlistener *tcp_listener;
 	int tcp_port;

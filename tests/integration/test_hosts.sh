@@ -74,21 +74,23 @@ if [ -n "$port" ]; then
 	# plaintext and garbage: refused at the TLS handshake
 	(exec 3<>"/dev/tcp/127.0.0.2/$port" && printf 'GET / HTTP/1.0\r\n\r\n' >&3 && timeout 2 cat <&3 >/dev/null) 2>/dev/null
 	(exec 3<>"/dev/tcp/127.0.0.2/$port" && head -c 4096 /dev/urandom >&3 && timeout 2 cat <&3 >/dev/null) 2>/dev/null
-	# a TLS 1.3 client with a pre-shared key that is not the VM's
+	# a TLS 1.3 client with a certificate that is not of the VM's CA
 	# (openssl: Debian package openssl, in scripts/install-deps.sh)
 	command -v openssl >/dev/null || fail "no openssl command for the wrong-key client (Debian package openssl)"
+	openssl req -x509 -newkey ed25519 -nodes -subj "/CN=pvmx t40000" -days 1 \
+		-keyout "$TEST_TMP/stranger.key" -out "$TEST_TMP/stranger.crt" >/dev/null 2>&1
 	echo x | timeout 5 openssl s_client -connect "127.0.0.2:$port" -tls1_3 \
-		-psk_identity pvmx-vm -psk "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+		-cert "$TEST_TMP/stranger.crt" -key "$TEST_TMP/stranger.key" \
 		-ciphersuites TLS_AES_128_GCM_SHA256 >/dev/null 2>&1
 	# the daemon logs each refusal once it has handled it: wait for all three
 	refusals() { log_of 127.0.0.2 | grep -c 'TLS handshake or authentication failed'; }
-	logged() { [ "$(refusals)" -ge 3 ] && log_of 127.0.0.2 | grep -q 'binder\|psk'; }
+	logged() { [ "$(refusals)" -ge 3 ] && log_of 127.0.0.2 | grep -q 'certificate verify failed'; }
 	wait_until 5 logged
 	n=$(refusals)
 	[ "$n" -ge 3 ] && pass "plaintext, garbage and a wrong key are refused and logged ($n)" ||
 		fail "expected 3 refusals in 127.0.0.2's log, found $n"
-	log_of 127.0.0.2 | grep -q 'binder\|psk' && pass "the wrong key is named in the log" ||
-		fail "no PSK failure line in 127.0.0.2's log"
+	log_of 127.0.0.2 | grep -q 'certificate verify failed' && pass "the wrong key is named in the log" ||
+		fail "no certificate failure line in 127.0.0.2's log"
 	out=$(tmo 10 "$MH" conf)
 	expect_match "the VM is unchanged after the strangers" "conf 4" "$out"
 else
@@ -97,7 +99,8 @@ fi
 
 # --- a started daemon the master never reaches ends by itself ------------
 mkdir -m 700 "$TEST_TMP/lo-orphan"
-line=$(printf 'pvmx-boot 1\nsecret %064d\nvmid %s\ntid 524288\nmaster 262144\nbind 127.0.0.9\nend\n' 0 "$PVM_VMID" |
+# (a credential for t80000 from a CA of link_forge's own: no master has it)
+line=$({ printf 'pvmx-boot 2\n'; "$PROGS/link_forge" creds 0x80000; printf 'vmid %s\ntid 524288\nmaster 262144\nbind 127.0.0.9\nend\n' "$PVM_VMID"; } |
 	PVM_TMP=$TEST_TMP/lo-orphan PVMX_BOOT_TIMEOUT=1 tmo 10 "$BIN/pvmd" -s)
 expect_match "pvmd -s answers its port on stdout" "^pvmx-slave 1 port=[0-9]+ arch=[A-Z0-9]+ dsig=0x" "$line"
 po=$(daemon_pid orphan)
@@ -107,7 +110,7 @@ else
 	fail "the orphan pvmd -s still runs (pid ${po:-none found})"
 fi
 log_of orphan | grep -q "did not link up within 1 s" && pass "and says why" || fail "no reason in the orphan's log"
-line=$(printf 'pvmx-boot 1\nsecret 12\nend\n' | PVM_TMP=$TEST_TMP/lo-orphan tmo 10 "$BIN/pvmd" -s)
+line=$(printf 'pvmx-boot 2\ncert 12\nend\n' | PVM_TMP=$TEST_TMP/lo-orphan tmo 10 "$BIN/pvmd" -s)
 expect_match "bad boot lines: pvmx-slave-error" "^pvmx-slave-error " "$line"
 
 # --- a host dies -------------------------------------------------------------

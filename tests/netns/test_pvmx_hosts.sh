@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # pvmx on 3 hosts made of network namespaces (scripts/vhosts): the master
 # pvmd on h1 starts h2 and h3 from a host file through scripts/vhost-rsh,
-# with the secret on the shell's stdin; each daemon runs in its own host
+# with its credential on the shell's stdin; each daemon runs in its own host
 # (own address, hostname, PVM_TMP).  Then the cross-host checks of
 # test_hosts (tests/integration/progs/mh_t.c) run from h1, and h3's
 # network is taken away: the task watching it hears PvmHostDelete and

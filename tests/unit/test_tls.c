@@ -1,8 +1,9 @@
 /*
- * test_tls.c - daemon-link TLS: the secret's hex form, the PSK derivation,
- * and handshakes in one event loop between our contexts and every kind of
- * peer that must be refused (wrong secret or identity, plaintext, garbage,
- * cut-off or stalled ClientHello, TLS 1.2, certificates, a killed peer).
+ * test_tls.c - daemon-link TLS: the CA and the credentials it issues, their
+ * boot-line form, and handshakes in one event loop between our contexts
+ * and every kind of peer that must be refused (another VM's CA, a
+ * self-made certificate, no certificate, plaintext, garbage, cut-off or
+ * stalled ClientHello, TLS 1.2, a killed peer).
  */
 #include "tls.h"
 
@@ -51,11 +52,12 @@ static struct side srv, cli;
 static int (*done_pred)(void);
 static int timed_out;
 
-static const uint8_t secret_a[TLS_SECRET_LEN] = {
-    0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a,
-    0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15,
-    0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f};
-static uint8_t secret_b[TLS_SECRET_LEN];
+/* VM a: its CA, the master's credential (t40000) and a host's (t80000);
+ * VM b: another CA, and its own t80000 */
+#define TID_MASTER 0x40000
+#define TID_HOST2 0x80000
+static struct tls_ca ca_a, ca_b;
+static struct tls_cred master_a, host_a, host_b;
 
 static void maybe_stop(void)
 {
@@ -245,6 +247,29 @@ static struct bufferevent *foreign_bufferevent_new(int fd, SSL_CTX *ctx, int is_
 	                                      BEV_OPT_CLOSE_ON_FREE);
 }
 
+/* Both sides saw ERROR, neither read a byte. */
+static void expect_both_failed(void)
+{
+	CHECK_EQ("server failed with BEV_EVENT_ERROR", 1, srv.error);
+	CHECK_EQ("client failed with BEV_EVENT_ERROR", 1, cli.error);
+	CHECK_EQ("server read callback never called", 0, srv.read_calls);
+	CHECK_EQ("client read callback never called", 0, cli.read_calls);
+}
+
+/* The server refused the client: in TLS 1.3 the client has finished its
+ * side before the server checks its certificate, so it may have seen
+ * CONNECTED; it then fails on the server's alert, and nothing it sent
+ * is ever read. */
+static void expect_client_refused(const char *what)
+{
+	if (srv.connected) {
+		fprintf(stderr, "%s: the server completed the handshake\n", what);
+		side_report(&srv);
+		failures++;
+	}
+	expect_both_failed();
+}
+
 static void expect_refused(const char *what)
 {
 	if (srv.connected || cli.connected) {
@@ -253,84 +278,67 @@ static void expect_refused(const char *what)
 		side_report(&cli);
 		failures++;
 	}
-	CHECK_EQ("server failed with BEV_EVENT_ERROR", 1, srv.error);
-	CHECK_EQ("client failed with BEV_EVENT_ERROR", 1, cli.error);
-	CHECK_EQ("server read callback never called", 0, srv.read_calls);
-	CHECK_EQ("client read callback never called", 0, cli.read_calls);
+	expect_both_failed();
 }
 
-/* ---- the secret ---- */
+/* ---- credentials ---- */
 
-static void test_hex(void)
+static void test_credentials(void)
 {
-	uint8_t secret[TLS_SECRET_LEN], back[TLS_SECRET_LEN], other[TLS_SECRET_LEN];
-	char hex[TLS_SECRET_HEX_LEN + 1], bad[TLS_SECRET_HEX_LEN + 2];
+	char lines[TLS_CRED_LINES_MAX], name[8], *v, *line, *save = NULL;
+	struct tls_cred back = {0}, mixed = {0};
+	int parts = 0;
 
-	CHECK_EQ("tls_secret_new", 0, tls_secret_new(secret));
-	CHECK_EQ("tls_secret_new again", 0, tls_secret_new(other));
-	CHECK_EQ("two secrets differ", 1, memcmp(secret, other, sizeof(secret)) != 0);
-
-	tls_secret_to_hex(secret_a, hex);
-	CHECK_STR("hex of 00..1f",
-	          "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
-	          hex);
-	tls_secret_to_hex(secret, hex);
-	CHECK_EQ("hex length", TLS_SECRET_HEX_LEN, strlen(hex));
-	CHECK_EQ("from hex", 0, tls_secret_from_hex(hex, back));
-	CHECK_BYTES("round trip", secret, back, TLS_SECRET_LEN);
-
-	memcpy(bad, "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F",
-	       65);
-	CHECK_EQ("upper case accepted", 0, tls_secret_from_hex(bad, back));
-	CHECK_BYTES("upper case value", secret_a, back, TLS_SECRET_LEN);
-
-	/* Each rejection leaves the output as it was. */
-	memcpy(back, secret, sizeof(back));
-	CHECK_EQ("NULL", -1, tls_secret_from_hex(NULL, back));
-	CHECK_EQ("empty", -1, tls_secret_from_hex("", back));
-	CHECK_EQ("63 digits", -1, tls_secret_from_hex(hex + 1, back));
-	snprintf(bad, sizeof(bad), "%s0", hex);
-	CHECK_EQ("65 digits", -1, tls_secret_from_hex(bad, back));
-	snprintf(bad, sizeof(bad), "%s\n", hex);
-	CHECK_EQ("trailing newline", -1, tls_secret_from_hex(bad, back));
-	memcpy(bad, hex, sizeof(hex));
-	bad[TLS_SECRET_HEX_LEN - 1] = 'g';
-	CHECK_EQ("non-hex last digit", -1, tls_secret_from_hex(bad, back));
-	bad[TLS_SECRET_HEX_LEN - 1] = hex[TLS_SECRET_HEX_LEN - 1];
-	bad[0] = ' ';
-	CHECK_EQ("leading space", -1, tls_secret_from_hex(bad, back));
-	CHECK_BYTES("output untouched by rejections", secret, back, TLS_SECRET_LEN);
-
-	tls_secret_wipe(hex, sizeof(hex));
-	tls_secret_wipe(secret, sizeof(secret));
-	memset(other, 0, sizeof(other));
-	CHECK_BYTES("wiped", other, secret, TLS_SECRET_LEN);
-}
-
-/* The derivation is part of the protocol: daemons of one VM must agree.
- * Expected value from `openssl kdf ... HKDF` and Python's hmac alike. */
-static void test_psk_known_answer(void)
-{
-	static const uint8_t expected[TLS_PSK_LEN] = {
-	    0x94, 0xd8, 0xb9, 0xfb, 0xd3, 0x40, 0xc7, 0x86, 0x53, 0xa2, 0xbd,
-	    0x7f, 0x54, 0xb4, 0xd7, 0xab, 0x3f, 0x53, 0xb5, 0xdc, 0xc4, 0x16,
-	    0xed, 0xf3, 0x61, 0x90, 0xc2, 0xa2, 0x5d, 0xc4, 0x0d, 0x3a};
-	uint8_t psk[TLS_PSK_LEN];
-
-	CHECK_EQ("derive", 0, tls_psk_from_secret(secret_a, psk));
-	CHECK_BYTES("HKDF-SHA256(secret 00..1f, label)", expected, psk, TLS_PSK_LEN);
-	CHECK_EQ("PSK is not the raw secret", 1, memcmp(psk, secret_a, TLS_PSK_LEN) != 0);
-	CHECK_EQ("derive other", 0, tls_psk_from_secret(secret_b, psk));
-	CHECK_EQ("other secret, other PSK", 1, memcmp(psk, expected, TLS_PSK_LEN) != 0);
+	CHECK_EQ("the master's names its tid", TID_MASTER, tls_cert_tid(master_a.cert));
+	CHECK_EQ("a host's names its tid", TID_HOST2, tls_cert_tid(host_a.cert));
+	CHECK_EQ("the CA's names none", -1, tls_cert_tid(ca_a.cert));
+	CHECK_EQ("complete", 0, tls_cred_check(&host_a));
+	CHECK_EQ("to lines", 1, tls_cred_to_lines(&host_a, lines, sizeof(lines)) > 0);
+	CHECK_EQ("too small a buffer", -1,
+	         tls_cred_to_lines(&host_a, name, sizeof(name)));
+	for (line = strtok_r(lines, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		v = strchr(line, ' ');
+		if (v == NULL)
+			break;
+		*v++ = '\0';
+		parts += tls_cred_set_line(&back, line, v);
+		/* the same parts, but the certificate of another VM */
+		tls_cred_set_line(&mixed, line, v);
+	}
+	CHECK_EQ("three parts", 3, parts);
+	CHECK_EQ("round trip complete", 0, tls_cred_check(&back));
+	CHECK_EQ("round trip names the tid", TID_HOST2, tls_cert_tid(back.cert));
+	CHECK_EQ("not a part", 0, tls_cred_set_line(&back, "vmid", "00"));
+	CHECK_EQ("odd hex", -1, tls_cred_set_line(&back, "cert", "123"));
+	CHECK_EQ("not hex", -1, tls_cred_set_line(&back, "ca", "zz"));
+	CHECK_EQ("not DER", -1, tls_cred_set_line(&back, "key", "0011"));
+	CHECK_EQ("a bad line leaves the part", 0, tls_cred_check(&back));
+	X509_free(mixed.cert);
+	X509_up_ref(host_b.cert);
+	mixed.cert = host_b.cert;
+	CHECK_EQ("a key not the certificate's", -1, tls_cred_check(&mixed));
+	X509_free(mixed.ca);
+	X509_up_ref(ca_b.cert);
+	mixed.ca = ca_b.cert;
+	EVP_PKEY_free(mixed.key);
+	EVP_PKEY_up_ref(host_a.key);
+	mixed.key = host_a.key;
+	CHECK_EQ("a certificate of another CA", -1, tls_cred_check(&mixed));
+	CHECK_EQ("no context from it", 1, tls_ctx_new(1, &mixed) == NULL);
+	tls_cred_free(&mixed);
+	tls_cred_free(&back);
+	tls_wipe(lines, sizeof(lines));
 }
 
 /* ---- handshakes ---- */
 
-/* Same secret: TLS 1.3, the PSK with (EC)DHE, no certificate, and 1 MiB
- * each way byte-exact, queued before the handshake has finished. */
-static void test_same_secret(void)
+/* One CA: TLS 1.3 with (EC)DHE, each side proving its host by its
+ * certificate, and 1 MiB each way byte-exact, queued before the handshake
+ * has finished. */
+static void test_same_ca(void)
 {
-	SSL_CTX *sctx = tls_ctx_new(1, secret_a), *cctx = tls_ctx_new(0, secret_a);
+	SSL_CTX *sctx = tls_ctx_new(1, &master_a), *cctx = tls_ctx_new(0, &host_a);
 	uint8_t *to_server = malloc(MIB), *to_client = malloc(MIB);
 	int fds[2];
 	size_t i;
@@ -350,12 +358,14 @@ static void test_same_secret(void)
 		CHECK_STR("server version", "TLSv1.3", srv.version);
 		CHECK_STR("client version", "TLSv1.3", cli.version);
 		CHECK_STR("server cipher", "TLS_AES_128_GCM_SHA256", srv.cipher);
-		CHECK_EQ("server authenticated the client by the PSK", 1, srv.reused);
-		CHECK_EQ("client authenticated the server by the PSK", 1, cli.reused);
+		CHECK_EQ("no resumption (server)", 0, srv.reused);
+		CHECK_EQ("no resumption (client)", 0, cli.reused);
 		CHECK_EQ("server: (EC)DHE group mixed in", 1, srv.group != 0);
 		CHECK_EQ("client: (EC)DHE group mixed in", 1, cli.group != 0);
-		CHECK_EQ("server saw no certificate", 0, srv.peer_cert);
-		CHECK_EQ("client saw no certificate", 0, cli.peer_cert);
+		CHECK_EQ("the server proved the client's host", TID_HOST2,
+		         tls_peer_tid(srv.bev));
+		CHECK_EQ("the client proved the server's host", TID_MASTER,
+		         tls_peer_tid(cli.bev));
 	}
 	if (WAIT_FOR(both_got_mib, "1 MiB each way")) {
 		CHECK_EQ("server got 1 MiB", MIB, srv.got_len);
@@ -374,11 +384,11 @@ static void test_same_secret(void)
 	SSL_CTX_free(cctx);
 }
 
-/* Wrong secret: the server's binder check fails; both sides see ERROR and
- * the data the client queued never reaches the server's read callback. */
-static void test_wrong_secret(void)
+/* A certificate of another VM's CA: refused both ways, and the data the
+ * client queued never reaches the server's read callback. */
+static void other_ca_test(const struct tls_cred *server, const struct tls_cred *client)
 {
-	SSL_CTX *sctx = tls_ctx_new(1, secret_a), *cctx = tls_ctx_new(0, secret_b);
+	SSL_CTX *sctx = tls_ctx_new(1, server), *cctx = tls_ctx_new(0, client);
 	int fds[2];
 
 	setup(4096);
@@ -388,86 +398,18 @@ static void test_wrong_secret(void)
 	bufferevent_write(cli.bev, "frame", 5);
 	bufferevent_write(srv.bev, "frame", 5);
 	WAIT_FOR(both_finished, "both sides to fail");
-	expect_refused("wrong secret");
-	fprintf(stderr, "  (wrong secret: server said \"%s\", client \"%s\")\n",
-	        srv.reason, cli.reason);
+	expect_client_refused("another VM's CA");
+	fprintf(stderr, "  (another CA: server said \"%s\", client \"%s\")\n", srv.reason,
+	        cli.reason);
 	teardown();
 	SSL_CTX_free(sctx);
 	SSL_CTX_free(cctx);
 }
 
-static SSL_SESSION *foreign_session;
-static const char *foreign_identity;
-
-static int foreign_use_session_cb(SSL *ssl, const EVP_MD *md, const unsigned char **id,
-                                  size_t *idlen, SSL_SESSION **sess)
+static void test_other_ca(void)
 {
-	(void)ssl;
-	(void)md;
-	SSL_SESSION_up_ref(foreign_session);
-	*sess = foreign_session;
-	*id = (const unsigned char *)foreign_identity;
-	*idlen = strlen(foreign_identity);
-	return 1;
-}
-
-/* A TLS 1.3 client context offering the right key under another name. */
-static SSL_CTX *foreign_psk_ctx_new(const char *identity)
-{
-	static const unsigned char aes128gcm[2] = {0x13, 0x01};
-	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-	uint8_t psk[TLS_PSK_LEN];
-	SSL *ssl;
-
-	SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
-	SSL_CTX_set_ciphersuites(ctx, "TLS_AES_128_GCM_SHA256");
-	ssl = SSL_new(ctx);
-	tls_psk_from_secret(secret_a, psk);
-	foreign_session = SSL_SESSION_new();
-	SSL_SESSION_set1_master_key(foreign_session, psk, sizeof(psk));
-	SSL_SESSION_set_cipher(foreign_session, SSL_CIPHER_find(ssl, aes128gcm));
-	SSL_SESSION_set_protocol_version(foreign_session, TLS1_3_VERSION);
-	SSL_free(ssl);
-	foreign_identity = identity;
-	SSL_CTX_set_psk_use_session_callback(ctx, foreign_use_session_cb);
-	return ctx;
-}
-
-/* The right key under another identity is still refused. */
-static void test_wrong_identity(void)
-{
-	SSL_CTX *sctx = tls_ctx_new(1, secret_a),
-	        *cctx = foreign_psk_ctx_new("pvmx-other");
-	int fds[2];
-
-	setup(4096);
-	socket_pair(fds);
-	attach(&srv, tls_bufferevent_new(base, fds[0], sctx, 1));
-	attach(&cli, foreign_bufferevent_new(fds[1], cctx, 0));
-	bufferevent_write(cli.bev, "frame", 5);
-	WAIT_FOR(both_finished, "both sides to fail");
-	expect_refused("wrong identity");
-	fprintf(stderr, "  (wrong identity: server said \"%s\")\n", srv.reason);
-	CHECK_EQ("refused up front, for the identity", 1,
-	         strstr(srv.reason, "psk identity not found") != NULL);
-	teardown();
-	SSL_SESSION_free(foreign_session);
-	SSL_CTX_free(sctx);
-	SSL_CTX_free(cctx);
-
-	/* Control: the same foreign client under our identity gets in, so
-	 * the refusal above was the identity's doing. */
-	sctx = tls_ctx_new(1, secret_a);
-	cctx = foreign_psk_ctx_new(TLS_PSK_IDENTITY);
-	setup(4096);
-	socket_pair(fds);
-	attach(&srv, tls_bufferevent_new(base, fds[0], sctx, 1));
-	attach(&cli, foreign_bufferevent_new(fds[1], cctx, 0));
-	WAIT_FOR(both_connected, "control: right identity connects");
-	teardown();
-	SSL_SESSION_free(foreign_session);
-	SSL_CTX_free(sctx);
-	SSL_CTX_free(cctx);
+	other_ca_test(&master_a, &host_b);
+	other_ca_test(&host_b, &master_a);
 }
 
 /* A raw peer writes bytes (and stays connected unless told to close). */
@@ -475,7 +417,7 @@ static void raw_peer_test(const char *what, struct side *ours, int ours_is_serve
                           const void *bytes, size_t len, int then_close,
                           int (*pred)(void))
 {
-	SSL_CTX *ctx = tls_ctx_new(ours_is_server, secret_a);
+	SSL_CTX *ctx = tls_ctx_new(ours_is_server, &master_a);
 	int fds[2];
 
 	socket_pair(fds);
@@ -543,7 +485,7 @@ static void test_garbage_peer(void)
 /* A genuine ClientHello from our client context, by memory BIOs. */
 static size_t client_hello(uint8_t *out, size_t cap)
 {
-	SSL_CTX *ctx = tls_ctx_new(0, secret_a);
+	SSL_CTX *ctx = tls_ctx_new(0, &host_a);
 	SSL *ssl = SSL_new(ctx);
 	BIO *rbio = BIO_new(BIO_s_mem()), *wbio = BIO_new(BIO_s_mem());
 	int n;
@@ -577,7 +519,7 @@ static void test_partial_hello_then_close(void)
 static void test_partial_hello_stalls(void)
 {
 	struct timeval handshake_limit = {0, 300 * 1000};
-	SSL_CTX *ctx = tls_ctx_new(1, secret_a);
+	SSL_CTX *ctx = tls_ctx_new(1, &master_a);
 	uint8_t hello[2048];
 	size_t len = client_hello(hello, sizeof(hello));
 	int fds[2];
@@ -597,10 +539,11 @@ static void test_partial_hello_stalls(void)
 	SSL_CTX_free(ctx);
 }
 
-/* Foreign clients: TLS 1.2 only, and TLS 1.3 with certificates, no PSK. */
+/* Foreign clients: TLS 1.2 only, TLS 1.3 without a certificate, and
+ * one with a certificate of its own making naming the master. */
 static void foreign_client_test(const char *what, SSL_CTX *cctx)
 {
-	SSL_CTX *sctx = tls_ctx_new(1, secret_a);
+	SSL_CTX *sctx = tls_ctx_new(1, &master_a);
 	int fds[2];
 
 	setup(4096);
@@ -609,11 +552,8 @@ static void foreign_client_test(const char *what, SSL_CTX *cctx)
 	attach(&cli, foreign_bufferevent_new(fds[1], cctx, 0));
 	bufferevent_write(cli.bev, "frame", 5);
 	WAIT_FOR(both_finished, what);
-	expect_refused(what);
+	expect_client_refused(what);
 	fprintf(stderr, "  (%s: server said \"%s\")\n", what, srv.reason);
-	/* Refused at the ClientHello, not merely for want of a certificate. */
-	CHECK_EQ("refused up front, for want of our PSK", 1,
-	         strstr(srv.reason, "psk identity not found") != NULL);
 	teardown();
 	SSL_CTX_free(sctx);
 }
@@ -627,20 +567,21 @@ static void test_tls12_client(void)
 	SSL_CTX_free(cctx);
 }
 
-static void test_no_psk_client(void)
+static void test_no_certificate_client(void)
 {
 	SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
 
 	SSL_CTX_set_min_proto_version(cctx, TLS1_3_VERSION);
 	SSL_CTX_set_verify(cctx, SSL_VERIFY_NONE, NULL);
-	foreign_client_test("TLS 1.3 client without a PSK", cctx);
+	foreign_client_test("TLS 1.3 client without a certificate", cctx);
 	SSL_CTX_free(cctx);
 }
 
-/* A server that does not know the secret but has a certificate. */
-static SSL_CTX *impostor_ctx_new(void)
+/* A peer without the CA's key, with a certificate it made itself: the
+ * name is right (the master's), the issuer is not. */
+static SSL_CTX *impostor_ctx_new(int is_server)
 {
-	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	SSL_CTX *ctx = SSL_CTX_new(is_server ? TLS_server_method() : TLS_client_method());
 	EVP_PKEY *key = EVP_EC_gen("P-256");
 	X509 *cert = X509_new();
 	X509_NAME *name = X509_get_subject_name(cert);
@@ -650,7 +591,7 @@ static SSL_CTX *impostor_ctx_new(void)
 	X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
 	X509_set_pubkey(cert, key);
 	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-	                           (const unsigned char *)"impostor", -1, -1, 0);
+	                           (const unsigned char *)"pvmx t40000", -1, -1, 0);
 	X509_set_issuer_name(cert, name);
 	X509_sign(cert, key, EVP_sha256());
 	if (SSL_CTX_use_certificate(ctx, cert) != 1 ||
@@ -662,13 +603,23 @@ static SSL_CTX *impostor_ctx_new(void)
 	}
 	X509_free(cert);
 	EVP_PKEY_free(key);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	return ctx;
 }
 
-/* Our client refuses a server that authenticates by certificate. */
+static void test_impostor_client(void)
+{
+	SSL_CTX *cctx = impostor_ctx_new(0);
+
+	foreign_client_test("client with a self-made certificate naming the master",
+	                    cctx);
+	SSL_CTX_free(cctx);
+}
+
+/* Our client refuses a server whose certificate is not of our CA. */
 static void test_certificate_server(void)
 {
-	SSL_CTX *impostor = impostor_ctx_new(), *cctx = tls_ctx_new(0, secret_a);
+	SSL_CTX *impostor = impostor_ctx_new(1), *cctx = tls_ctx_new(0, &host_a);
 	SSL_CTX *plain = SSL_CTX_new(TLS_client_method());
 	int fds[2];
 
@@ -700,7 +651,7 @@ static void test_certificate_server(void)
 /* A peer that frees its bufferevent (no close_notify): ERROR, at once. */
 static void test_peer_drops_link(void)
 {
-	SSL_CTX *sctx = tls_ctx_new(1, secret_a), *cctx = tls_ctx_new(0, secret_a);
+	SSL_CTX *sctx = tls_ctx_new(1, &master_a), *cctx = tls_ctx_new(0, &host_a);
 	int fds[2];
 
 	setup(4096);
@@ -722,7 +673,7 @@ static void test_peer_drops_link(void)
 /* The child: a blocking client that says "ping" and waits to be killed. */
 static void killed_peer_child(int fd)
 {
-	SSL_CTX *ctx = tls_ctx_new(0, secret_a);
+	SSL_CTX *ctx = tls_ctx_new(0, &host_a);
 	SSL *ssl = ctx != NULL ? SSL_new(ctx) : NULL;
 	int flags = fcntl(fd, F_GETFL);
 
@@ -737,7 +688,7 @@ static void killed_peer_child(int fd)
 /* A peer daemon killed by SIGKILL: ERROR promptly, never a hang. */
 static void test_peer_killed(void)
 {
-	SSL_CTX *sctx = tls_ctx_new(1, secret_a);
+	SSL_CTX *sctx = tls_ctx_new(1, &master_a);
 	int fds[2], status = 0;
 	pid_t child;
 
@@ -813,7 +764,7 @@ static int tcp_connect_started(const struct sockaddr_in *addr)
  * contexts freed before the handshake (each connection holds its own). */
 static void test_tcp(void)
 {
-	SSL_CTX *sctx = tls_ctx_new(1, secret_a), *cctx = tls_ctx_new(0, secret_a);
+	SSL_CTX *sctx = tls_ctx_new(1, &master_a), *cctx = tls_ctx_new(0, &host_a);
 	struct sockaddr_in addr;
 	int listener = tcp_listener(&addr);
 	int cfd = tcp_connect_started(&addr);
@@ -826,7 +777,8 @@ static void test_tcp(void)
 	SSL_CTX_free(cctx);
 	bufferevent_write(cli.bev, "hello", 5);
 	WAIT_FOR(both_connected, "TCP handshakes");
-	CHECK_EQ("server used the PSK over TCP", 1, srv.reused);
+	CHECK_EQ("server proved the client's host over TCP", TID_HOST2,
+	         tls_peer_tid(srv.bev));
 	WAIT_FOR(server_finished_or_got_4, "data over TCP");
 	CHECK_EQ("data over TCP", 0, memcmp(srv.got, "hell", 4));
 	teardown();
@@ -836,7 +788,7 @@ static void test_tcp(void)
 /* A refused connect surfaces as ERROR on the client. */
 static void test_tcp_refused(void)
 {
-	SSL_CTX *cctx = tls_ctx_new(0, secret_a);
+	SSL_CTX *cctx = tls_ctx_new(0, &host_a);
 	struct sockaddr_in addr;
 	/* bound, never listening, and kept until the end: nothing listens on
 	 * that port, and no other process (a parallel test) can take it, as
@@ -887,27 +839,34 @@ int main(void)
 {
 	/* A daemon must ignore SIGPIPE too: OpenSSL writes with write(2). */
 	signal(SIGPIPE, SIG_IGN);
-	if (tls_secret_new(secret_b) < 0)
+	if (tls_ca_new(&ca_a) != 0 || tls_ca_new(&ca_b) != 0 ||
+	    tls_cred_issue(&ca_a, TID_MASTER, &master_a) != 0 ||
+	    tls_cred_issue(&ca_a, TID_HOST2, &host_a) != 0 ||
+	    tls_cred_issue(&ca_b, TID_HOST2, &host_b) != 0)
 		return 2;
 
-	test_hex();
-	test_psk_known_answer();
+	test_credentials();
 	test_ctx_rejects_nothing_silently();
-	test_same_secret();
-	test_wrong_secret();
-	test_wrong_identity();
+	test_same_ca();
+	test_other_ca();
 	test_plaintext_peer();
 	test_garbage_peer();
 	test_partial_hello_then_close();
 	test_partial_hello_stalls();
 	test_tls12_client();
-	test_no_psk_client();
+	test_no_certificate_client();
+	test_impostor_client();
 	test_certificate_server();
 	test_peer_drops_link();
 	test_peer_killed();
 	test_tcp();
 	test_tcp_refused();
 
+	tls_cred_free(&master_a);
+	tls_cred_free(&host_a);
+	tls_cred_free(&host_b);
+	tls_ca_free(&ca_a);
+	tls_ca_free(&ca_b);
 	if (failures != 0)
 		fprintf(stderr, "test_tls: %d failure(s)\n", failures);
 	return failures != 0;

@@ -25,33 +25,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dial.h"
+
 static long long now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int dial(const char *addr, int port, const char *src)
-{
-	struct sockaddr_in sa = {.sin_family = AF_INET}, from = {.sin_family = AF_INET};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (fd < 0)
-		return -1;
-	if (inet_pton(AF_INET, src, &from.sin_addr) != 1 ||
-	    bind(fd, (struct sockaddr *)&from, sizeof(from)) != 0) {
-		close(fd);
-		return -1;
-	}
-	sa.sin_port = htons((unsigned short)port);
-	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1 ||
-	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
 }
 
 /* Has the other side closed fd (or reset it)? */
