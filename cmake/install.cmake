@@ -17,6 +17,8 @@ install(FILES include/pvm3.h include/pvmtev.h include/pvmx.h include/fpvm3.h
 file(RELATIVE_PATH PVMX_PC_TO_PREFIX ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig
   ${CMAKE_INSTALL_PREFIX})
 file(RELATIVE_PATH PVMX_BIN_TO_PREFIX ${CMAKE_INSTALL_FULL_BINDIR} ${CMAKE_INSTALL_PREFIX})
+string(REGEX REPLACE "/$" "" PVMX_PC_TO_PREFIX "${PVMX_PC_TO_PREFIX}")
+string(REGEX REPLACE "/$" "" PVMX_BIN_TO_PREFIX "${PVMX_BIN_TO_PREFIX}")
 set(PVMX_PKG_OUT ${CMAKE_BINARY_DIR}/pkg)
 
 foreach(pc pvm3 fpvm3)
@@ -37,6 +39,10 @@ install(FILES ${PVMX_PKG_OUT}/pvmxConfig.cmake ${PVMX_PKG_OUT}/pvmxConfigVersion
 get_filename_component(PVMX_WRAP_CC ${CMAKE_C_COMPILER} NAME)
 if(PVMX_HAVE_FORTRAN)
   get_filename_component(PVMX_WRAP_FC ${CMAKE_Fortran_COMPILER} NAME)
+  # CMake may have found gfortran as f95: name it as users know it
+  if(CMAKE_Fortran_COMPILER_ID STREQUAL GNU)
+    set(PVMX_WRAP_FC gfortran)
+  endif()
   string(REPLACE ";" " " PVMX_WRAP_FFLAGS "${PVMX_FORTRAN_FLAGS}")
 else()
   set(PVMX_WRAP_FC gfortran)
