@@ -9,6 +9,8 @@
 #   make check-hetero  only that: build both, run integration.test_hetero
 #   make fuzz   the libFuzzer harnesses, FUZZ_SECONDS each (docs/fuzzing.md);
 #               FUZZ_TARGETS picks some (default: all)
+#   make install PREFIX=dir  build, then cmake --install into dir
+#               (default /usr/local; docs/install.md)
 # `make` / `make demo` build as a user would: RelWithDebInfo, no -Werror.
 BUILD ?= build
 CHECK_BUILD ?= build-check
@@ -19,11 +21,12 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 300
 FUZZ_CHECK_SECONDS ?= 9
 FUZZ_TARGETS ?=
+PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR := -DPVMX_WERROR=ON
 
 .PHONY: all deps build build-check build-clang build-s390x build-fuzz demo check \
-	check-asan check-fuzz check-hetero fuzz clean
+	check-asan check-fuzz check-hetero fuzz install clean
 
 all: build
 
@@ -84,6 +87,9 @@ check-fuzz: build-fuzz
 
 fuzz: build-fuzz
 	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD) $(CHECK_BUILD) $(CLANG_BUILD) $(ASAN_BUILD) $(S390X_BUILD) $(FUZZ_BUILD)
