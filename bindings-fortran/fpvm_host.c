@@ -53,38 +53,35 @@ void pvmfconfig_(int *nhost, int *narch, int *dtid, char *name, char *arch, int 
 		count = 0;
 }
 
+/* pvm_addhosts or pvm_delhosts on the one host named by the Fortran
+ * string host: *info is its result for that host (a daemon tid, 0 when
+ * deleted) or the error. */
+static void one_host(int (*op)(char **, int, int *), const char *host, fstrlen len, int *info)
+{
+	char chost[FPVM_HOST_MAX + 1];
+	char *names[1] = {chost};
+	int result;
+
+	if (fpvm_cstr(chost, sizeof(chost), host, len) != 0) {
+		*info = PvmBadParam;
+		return;
+	}
+	*info = op(names, 1, &result);
+	if (*info >= 0)
+		*info = result;
+}
+
 /* pvmfaddhost(host, info): info is the new host's daemon tid, or an
  * error */
 void pvmfaddhost_(char *host, int *info, fstrlen host_len)
 {
-	char chost[FPVM_HOST_MAX + 1];
-	char *names[1] = {chost};
-	int dtid;
-
-	if (fpvm_cstr(chost, sizeof(chost), host, host_len) != 0) {
-		*info = PvmBadParam;
-		return;
-	}
-	*info = pvm_addhosts(names, 1, &dtid);
-	if (*info >= 0)
-		*info = dtid;
+	one_host(pvm_addhosts, host, host_len, info);
 }
 
-/* pvmfdelhost(host, info): info is that host's status (0 when it went),
- * or an error */
+/* pvmfdelhost(host, info): info is 0 when the host went, or an error */
 void pvmfdelhost_(char *host, int *info, fstrlen host_len)
 {
-	char chost[FPVM_HOST_MAX + 1];
-	char *names[1] = {chost};
-	int status;
-
-	if (fpvm_cstr(chost, sizeof(chost), host, host_len) != 0) {
-		*info = PvmBadParam;
-		return;
-	}
-	*info = pvm_delhosts(names, 1, &status);
-	if (*info >= 0)
-		*info = status;
+	one_host(pvm_delhosts, host, host_len, info);
 }
 
 void pvmfmstat_(char *host, int *status, fstrlen host_len)

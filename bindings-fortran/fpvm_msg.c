@@ -57,74 +57,39 @@ void pvmfbufinfo_(int *bufid, int *bytes, int *msgtag, int *tid, int *info)
  * argument's hidden length cannot be read here, since xp may as well be
  * a number (PVM 3.4.6 does the same).  INTEGER8 is a C long.
  */
-void pvmfpack_(int *what, void *xp, int *nitem, int *stride, int *info)
+static int pack_or_unpack(int unpack, int what, void *xp, int n, int s)
 {
-	int n = *nitem, s = *stride;
-
-	switch (*what) {
+	switch (what) {
 	case PVM_STR:
 	case PVM_BYTE:
-		*info = pvm_pkbyte(xp, n, s);
-		break;
+		return unpack ? pvm_upkbyte(xp, n, s) : pvm_pkbyte(xp, n, s);
 	case PVM_SHORT:
-		*info = pvm_pkshort(xp, n, s);
-		break;
+		return unpack ? pvm_upkshort(xp, n, s) : pvm_pkshort(xp, n, s);
 	case PVM_INT:
-		*info = pvm_pkint(xp, n, s);
-		break;
+		return unpack ? pvm_upkint(xp, n, s) : pvm_pkint(xp, n, s);
 	case PVM_LONG:
-		*info = pvm_pklong(xp, n, s);
-		break;
+		return unpack ? pvm_upklong(xp, n, s) : pvm_pklong(xp, n, s);
 	case PVM_FLOAT:
-		*info = pvm_pkfloat(xp, n, s);
-		break;
+		return unpack ? pvm_upkfloat(xp, n, s) : pvm_pkfloat(xp, n, s);
 	case PVM_CPLX:
-		*info = pvm_pkcplx(xp, n, s);
-		break;
+		return unpack ? pvm_upkcplx(xp, n, s) : pvm_pkcplx(xp, n, s);
 	case PVM_DOUBLE:
-		*info = pvm_pkdouble(xp, n, s);
-		break;
+		return unpack ? pvm_upkdouble(xp, n, s) : pvm_pkdouble(xp, n, s);
 	case PVM_DCPLX:
-		*info = pvm_pkdcplx(xp, n, s);
-		break;
+		return unpack ? pvm_upkdcplx(xp, n, s) : pvm_pkdcplx(xp, n, s);
 	default:
-		*info = PvmBadParam;
+		return PvmBadParam;
 	}
+}
+
+void pvmfpack_(int *what, void *xp, int *nitem, int *stride, int *info)
+{
+	*info = pack_or_unpack(0, *what, xp, *nitem, *stride);
 }
 
 void pvmfunpack_(int *what, void *xp, int *nitem, int *stride, int *info)
 {
-	int n = *nitem, s = *stride;
-
-	switch (*what) {
-	case PVM_STR:
-	case PVM_BYTE:
-		*info = pvm_upkbyte(xp, n, s);
-		break;
-	case PVM_SHORT:
-		*info = pvm_upkshort(xp, n, s);
-		break;
-	case PVM_INT:
-		*info = pvm_upkint(xp, n, s);
-		break;
-	case PVM_LONG:
-		*info = pvm_upklong(xp, n, s);
-		break;
-	case PVM_FLOAT:
-		*info = pvm_upkfloat(xp, n, s);
-		break;
-	case PVM_CPLX:
-		*info = pvm_upkcplx(xp, n, s);
-		break;
-	case PVM_DOUBLE:
-		*info = pvm_upkdouble(xp, n, s);
-		break;
-	case PVM_DCPLX:
-		*info = pvm_upkdcplx(xp, n, s);
-		break;
-	default:
-		*info = PvmBadParam;
-	}
+	*info = pack_or_unpack(1, *what, xp, *nitem, *stride);
 }
 
 void pvmfsend_(int *tid, int *msgtag, int *info)
