@@ -106,7 +106,8 @@ void pvmfgather_(void *result, void *data, int *count, int *datatype, int *msgta
 	char g[FPVM_GROUP_MAX + 1];
 
 	if (group_name(g, group, group_len, info))
-		*info = pvm_gather(result, data, *count, *datatype, *msgtag, g, *rootginst);
+		*info =
+		    pvm_gather(result, data, *count, *datatype, *msgtag, g, *rootginst);
 }
 
 void pvmfscatter_(void *result, void *data, int *count, int *datatype, int *msgtag,
@@ -115,7 +116,8 @@ void pvmfscatter_(void *result, void *data, int *count, int *datatype, int *msgt
 	char g[FPVM_GROUP_MAX + 1];
 
 	if (group_name(g, group, group_len, info))
-		*info = pvm_scatter(result, data, *count, *datatype, *msgtag, g, *rootginst);
+		*info =
+		    pvm_scatter(result, data, *count, *datatype, *msgtag, g, *rootginst);
 }
 
 void pvmsum_(int *datatype, void *x, void *y, int *num, int *info)

@@ -56,7 +56,8 @@ void pvmfconfig_(int *nhost, int *narch, int *dtid, char *name, char *arch, int 
 /* pvm_addhosts or pvm_delhosts on the one host named by the Fortran
  * string host: *info is its result for that host (a daemon tid, 0 when
  * deleted) or the error. */
-static void one_host(int (*op)(char **, int, int *), const char *host, fstrlen len, int *info)
+static void one_host(int (*op)(char **, int, int *), const char *host, fstrlen len,
+                     int *info)
 {
 	char chost[FPVM_HOST_MAX + 1];
 	char *names[1] = {chost};
@@ -151,7 +152,8 @@ void pvmfstartpvmd_(char *args, int *block, int *info, fstrlen args_len)
 		*info = PvmNoMem;
 		return;
 	}
-	for (word = strtok_r(line, " \t", &save); word != NULL; word = strtok_r(NULL, " \t", &save))
+	for (word = strtok_r(line, " \t", &save); word != NULL;
+	     word = strtok_r(NULL, " \t", &save))
 		argv[argc++] = word;
 	*info = pvm_start_pvmd(argc, argc > 0 ? argv : NULL, *block);
 	free(argv);

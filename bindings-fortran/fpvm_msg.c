@@ -142,7 +142,8 @@ void pvmfprecv_(int *tid, int *msgtag, void *buf, int *len, int *datatype, int *
  * handler fifth, after an argument it never reads, and calls it as a C
  * function of the message id (by value).
  */
-void pvmfaddmhf_(int *src, int *tag, int *ctx, int *unused, int (*handler)(int), int *info)
+void pvmfaddmhf_(int *src, int *tag, int *ctx, int *unused, int (*handler)(int),
+                 int *info)
 {
 	(void)unused;
 	*info = pvm_addmhf(*src, *tag, *ctx, handler);

@@ -72,8 +72,8 @@ void pvmfpstat_(int *tid, int *status)
  * task, and the list is taken afresh after its last task, or when the
  * caller passes ntask = -1.  aout is cut or blank-padded to its length.
  */
-void pvmftasks_(int *where, int *ntask, int *tid, int *ptid, int *dtid, int *flag, char *aout,
-                int *info, fstrlen aout_len)
+void pvmftasks_(int *where, int *ntask, int *tid, int *ptid, int *dtid, int *flag,
+                char *aout, int *info, fstrlen aout_len)
 {
 	static struct pvmtaskinfo *list;
 	static int count, next;

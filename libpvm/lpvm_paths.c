@@ -137,7 +137,8 @@ static int library_dir(char *buf, size_t len)
 	char *slash;
 
 	if (dladdr((void *)library_dir, &info) == 0 || info.dli_fname == NULL ||
-	    realpath(info.dli_fname, path) == NULL || (slash = strrchr(path, '/')) == NULL)
+	    realpath(info.dli_fname, path) == NULL ||
+	    (slash = strrchr(path, '/')) == NULL)
 		return -1;
 	*slash = '\0';
 	snprintf(buf, len, "%s", path);
