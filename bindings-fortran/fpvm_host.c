@@ -21,12 +21,11 @@ void pvmfconfig_(int *nhost, int *narch, int *dtid, char *name, char *arch, int 
 {
 	static struct pvmhostinfo *list;
 	static int count, archs, next;
-	int cc;
 
 	if (count > 0 && nhost != NULL && *nhost == -1)
 		count = 0;
 	if (count == 0) {
-		cc = pvm_config(&count, &archs, &list);
+		int cc = pvm_config(&count, &archs, &list);
 		if (cc < 0) {
 			count = 0;
 			*info = cc;

@@ -56,13 +56,14 @@ void pvmfgetmboxinfo_(char *pattern, char *name, int *nclasses, int *nentries, i
 {
 	static struct pvmmboxinfo *list;
 	static int count, next, taken;
-	char cpattern[FPVM_MBOX_MAX + 1];
 	const struct pvmmboxinfo *c;
-	int cc;
 
 	if (taken && nclasses != NULL && *nclasses == -1)
 		taken = 0;
 	if (!taken) {
+		char cpattern[FPVM_MBOX_MAX + 1];
+		int cc;
+
 		if (fpvm_cstr(cpattern, sizeof(cpattern), pattern, pattern_len) != 0) {
 			*info = PvmBadParam;
 			return;

@@ -119,7 +119,7 @@ void pvmfnrecv_(int *tid, int *msgtag, int *bufid)
 }
 
 /* pvmftrecv(tid, msgtag, sec, usec, bufid): sec = -1 waits for ever */
-void pvmftrecv_(int *tid, int *msgtag, int *sec, int *usec, int *bufid)
+void pvmftrecv_(int *tid, int *msgtag, const int *sec, const int *usec, int *bufid)
 {
 	struct timeval tmout = {.tv_sec = *sec, .tv_usec = *usec};
 

@@ -77,12 +77,11 @@ void pvmftasks_(int *where, int *ntask, int *tid, int *ptid, int *dtid, int *fla
 {
 	static struct pvmtaskinfo *list;
 	static int count, next;
-	int cc;
 
 	if (count > 0 && ntask != NULL && *ntask == -1)
 		count = 0;
 	if (count == 0) {
-		cc = pvm_tasks(*where, &count, &list);
+		int cc = pvm_tasks(*where, &count, &list);
 		if (cc < 0) {
 			count = 0;
 			*info = cc;
@@ -115,7 +114,7 @@ void pvmftasks_(int *where, int *ntask, int *tid, int *ptid, int *dtid, int *fla
  * the spawn that started this one, and the tid of the one at index
  * (from 0; PvmNoTask out of range).  The list is taken once.
  */
-void pvmfsiblings_(int *nsiblings, int *index, int *stid)
+void pvmfsiblings_(int *nsiblings, const int *index, int *stid)
 {
 	static int count = -1;
 	static int *tids;
