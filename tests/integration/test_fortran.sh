@@ -128,6 +128,10 @@ out=$(tmo 60 "$BIN/pvmrun" -np 4 fgsum 2>&1)
 expect_eq "pvmrun -np 4 fgsum exits 0" 0 "$?"
 expect_match "fgsum: PvmSum over 4 members" 'fgsum: 4 members: sum 10, sum of squares 30' "$out"
 expect_match "fgsum: PvmMax over 4 members" 'fgsum: max 4, max of negatives -1' "$out"
+expect_match "fgsum: PvmProduct and PvmMin (REAL8) over 4 members" \
+	'fgsum: product 24, min 1.0, min of negatives -4.0' "$out"
+expect_match "fgsum: a reduce function written in Fortran" \
+	'fgsum: addup \(a Fortran reduce function\): 10 20' "$out"
 expect_match "fgsum: checked" 'fgsum: OK' "$out"
 
 vm_stop
