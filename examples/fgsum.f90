@@ -53,7 +53,7 @@ program fgsum
           & sums(2) .ne. n * (n + 1) * (2 * n + 1) / 6 .or. &
           & maxs(1) .ne. n .or. maxs(2) .ne. -1 .or. &
           & prod .ne. product((/ (i, i = 1, n) /)) .or. &
-          & mins(1) .ne. 1 .or. mins(2) .ne. -n .or. &
+          & nint(mins(1)) .ne. 1 .or. nint(mins(2)) .ne. -n .or. &
           & own(1) .ne. sums(1) .or. own(2) .ne. 2 * sums(1)) then
         print '(a)', 'fgsum: WRONG'
         call pvmfexit(info)
