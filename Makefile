@@ -9,7 +9,7 @@
 #   make check-hetero  only that: build both, run integration.test_hetero
 #   make fuzz   the libFuzzer harnesses, FUZZ_SECONDS each (docs/fuzzing.md);
 #               FUZZ_TARGETS picks some (default: all)
-#   make install PREFIX=dir  build, then cmake --install into dir
+#   make install PREFIX=dir  build/ configured for dir, then cmake --install
 #               (default /usr/local; docs/install.md)
 # `make` / `make demo` build as a user would: RelWithDebInfo, no -Werror.
 BUILD ?= build
@@ -88,8 +88,13 @@ check-fuzz: build-fuzz
 fuzz: build-fuzz
 	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-install: build
-	cmake --install $(BUILD) --prefix $(PREFIX)
+# configured for PREFIX, so that the libraries' fallback path to pvmd and
+# GNU's directory names (lib/<multiarch> under /usr) are the prefix's
+install: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPVMX_WERROR=OFF \
+	  -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	cmake --install $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(CHECK_BUILD) $(CLANG_BUILD) $(ASAN_BUILD) $(S390X_BUILD) $(FUZZ_BUILD)
