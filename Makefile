@@ -9,6 +9,8 @@
 #   make check-hetero  only that: build both, run integration.test_hetero
 #   make fuzz   the libFuzzer harnesses, FUZZ_SECONDS each (docs/fuzzing.md);
 #               FUZZ_TARGETS picks some (default: all)
+#   make install PREFIX=dir  build/ configured for dir, then cmake --install
+#               (default /usr/local; docs/install.md)
 # `make` / `make demo` build as a user would: RelWithDebInfo, no -Werror.
 BUILD ?= build
 CHECK_BUILD ?= build-check
@@ -19,11 +21,12 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 300
 FUZZ_CHECK_SECONDS ?= 9
 FUZZ_TARGETS ?=
+PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR := -DPVMX_WERROR=ON
 
 .PHONY: all deps build build-check build-clang build-s390x build-fuzz demo check \
-	check-asan check-fuzz check-hetero fuzz clean
+	check-asan check-fuzz check-hetero fuzz install clean
 
 all: build
 
@@ -84,6 +87,14 @@ check-fuzz: build-fuzz
 
 fuzz: build-fuzz
 	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# configured for PREFIX, so that the libraries' fallback path to pvmd and
+# GNU's directory names (lib/<multiarch> under /usr) are the prefix's
+install: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPVMX_WERROR=OFF \
+	  -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	cmake --install $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(CHECK_BUILD) $(CLANG_BUILD) $(ASAN_BUILD) $(S390X_BUILD) $(FUZZ_BUILD)

@@ -125,26 +125,60 @@ char *pvmgethome(void)
 	return home != NULL ? home : (char *)"/";
 }
 
-/* The directory holding the directory this library was loaded from
- * (build/lib -> build, /usr/local/lib -> /usr/local), else the install
- * prefix. */
-static void library_prefix(char *buf, size_t len)
+#ifndef PVMX_LIB_TO_BIN
+#define PVMX_LIB_TO_BIN "../bin"
+#endif
+
+/* The directory this library was loaded from, into buf; -1 if unknown. */
+static int library_dir(char *buf, size_t len)
 {
 	char path[PATH_MAX];
 	Dl_info info;
 	char *slash;
 
-	if (dladdr((void *)library_prefix, &info) != 0 && info.dli_fname != NULL &&
-	    realpath(info.dli_fname, path) != NULL &&
-	    (slash = strrchr(path, '/')) != NULL) {
-		*slash = '\0';
-		if ((slash = strrchr(path, '/')) != NULL && slash != path) {
-			*slash = '\0';
-			snprintf(buf, len, "%s", path);
-			return;
+	if (dladdr((void *)library_dir, &info) == 0 || info.dli_fname == NULL ||
+	    realpath(info.dli_fname, path) == NULL ||
+	    (slash = strrchr(path, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	snprintf(buf, len, "%s", path);
+	return 0;
+}
+
+/*
+ * The bin directory of the pvmx this library belongs to, into buf: as
+ * installed (the library's directory, then PVMX_LIB_TO_BIN: ../bin, or
+ * ../../bin under lib/<multiarch>), else in a build tree (build/lib ->
+ * build/bin), else the install prefix's bin.  Only the first that holds
+ * an executable pvmd counts; the last is taken without one.
+ */
+static void program_dir(char *buf, size_t len)
+{
+	const char *rel[] = {PVMX_LIB_TO_BIN, "../bin"};
+	char dir[PATH_MAX], bin[PATH_MAX + 16], real[PATH_MAX], pvmd[PATH_MAX + 8];
+
+	if (library_dir(dir, sizeof(dir)) == 0) {
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			snprintf(bin, sizeof(bin), "%s/%s", dir, rel[i]);
+			if (realpath(bin, real) == NULL)
+				continue;
+			snprintf(pvmd, sizeof(pvmd), "%s/pvmd", real);
+			if (access(pvmd, X_OK) == 0 && strlen(real) < len) {
+				memcpy(buf, real, strlen(real) + 1);
+				return;
+			}
 		}
 	}
 	snprintf(buf, len, "%s", PVMX_INSTALL_BINDIR);
+}
+
+/* The prefix pvmx is installed under (or the build tree): the directory
+ * above program_dir. */
+static void library_prefix(char *buf, size_t len)
+{
+	char *slash;
+
+	program_dir(buf, len);
 	slash = strrchr(buf, '/');
 	if (slash != NULL && slash != buf)
 		*slash = '\0';
@@ -197,17 +231,14 @@ char *pvmdsockfile(void)
 int lpvm_pvmd_path(char *buf, size_t len)
 {
 	const char *env = getenv("PVMX_PVMD");
-	char prefix[PATH_MAX];
+	char dir[PATH_MAX];
 
-	if (env != NULL && *env != '\0') {
+	if (env != NULL && *env != '\0')
 		snprintf(buf, len, "%s", env);
-		return access(buf, X_OK) == 0 ? 0 : -1;
+	else {
+		program_dir(dir, sizeof(dir));
+		snprintf(buf, len, "%s/pvmd", dir);
 	}
-	library_prefix(prefix, sizeof(prefix));
-	snprintf(buf, len, "%s/bin/pvmd", prefix);
-	if (access(buf, X_OK) == 0)
-		return 0;
-	snprintf(buf, len, "%s/pvmd", PVMX_INSTALL_BINDIR);
 	return access(buf, X_OK) == 0 ? 0 : -1;
 }
 

@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
 	build-essential cmake pkg-config
 	clang                  # make check compiles with clang too (README, "Builds")
+	gfortran               # the Fortran examples and tests (docs/fortran.md); the build works without
 	libclang-rt-14-dev     # clang's libFuzzer and sanitizer runtimes (make fuzz, docs/fuzzing.md)
 	libevent-dev libprotobuf-c-dev protobuf-c-compiler
 	libfabric-dev libhwloc-dev libssl-dev
