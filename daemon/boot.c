@@ -386,9 +386,10 @@ static int one_start(struct boot_one *o)
 	tls_secret_to_hex(pvmd.secret, hex);
 	len = snprintf(boot, sizeof(boot),
 	               "pvmx-boot 1\nsecret %s\nvmid %s\ntid %d\nmaster %d\nbind %s\n"
-	               "name %s\nsp %d\nep %s\nwd %s\nlog %d\nend\n",
+	               "name %s\nsp %d\nep %s\nwd %s\nlog %d\nhost-timeout %d\nend\n",
 	               hex, pvmd.vmid, tid_make(o->index, 0), pvmd.host_tid, o->addr,
-	               o->e.name, o->e.speed, o->e.ep, o->e.wd, log_current_level());
+	               o->e.name, o->e.speed, o->e.ep, o->e.wd, log_current_level(),
+	               pvmd.host_timeout_ms);
 	OPENSSL_cleanse(hex, sizeof(hex));
 	/* small enough for the pipe: never blocks */
 	if (len <= 0 || (size_t)len >= sizeof(boot) ||
@@ -726,6 +727,9 @@ int boot_slave_read(char *bind_addr, size_t bind_len)
 			snprintf(pvmd.ep, sizeof(pvmd.ep), "%s", v);
 		} else if (strcmp(line, "wd") == 0) {
 			snprintf(pvmd.wd, sizeof(pvmd.wd), "%s", v);
+		} else if (strcmp(line, "host-timeout") == 0) {
+			/* one timeout for the whole machine: the master's */
+			liveness_set_timeout(atoi(v));
 		} else if (strcmp(line, "log") == 0) {
 			/* the master's log level, unless ours is higher */
 			int l = atoi(v);

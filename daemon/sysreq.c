@@ -101,7 +101,9 @@ static void dump_tasks(void)
 /* pvm_tickle: args[0] is what to do.
  *   0 dump memory use to the log, 1 the host table, 2 the task table,
  *   3 the waiting requests (notifies, held mailbox reads), 4 the mailbox,
- *   5 get the log level (one result), 6 set the log level to args[1]. */
+ *   5 get the log level (one result), 6 set the log level to args[1],
+ *   7 frames and KiB sent to the daemon args[1], 8 the groups, 9 the
+ *   loop's longest stall in ms and the stalls logged (two results). */
 static void tickle_host(struct host *h, void *arg)
 {
 	char name[LOG_PRINTABLE_LEN];
@@ -171,6 +173,12 @@ void sysreq_tickle(const struct reply_addr *to, const Pvmx__TickleRequest *req)
 		res[1] =
 		    (int32_t)(h->sent_bytes / 1024 > INT32_MAX ? INT32_MAX
 		                                               : h->sent_bytes / 1024);
+		r.results = res;
+		r.n_results = 2;
+		break;
+	case 9:
+		liveness_stalls(&res[0], &res[1]);
+		tickle_log("the loop's longest stall: %d ms (%d logged)", res[0], res[1]);
 		r.results = res;
 		r.n_results = 2;
 		break;
