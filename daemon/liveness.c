@@ -13,6 +13,7 @@
 #include "log.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 /* The host timeout's default: a daemon stopped for 10 s (a debugger, a
  * SIGSTOP, a VM migrated, a machine swapping) with a margin of as much
@@ -31,7 +32,9 @@
 static struct event *beat_ev, *watch_ev;
 static int64_t beat_last_ms;   /* when the heartbeat last ran */
 static int64_t watch_due_ms;   /* when the watch should run next */
+static int64_t watch_cpu_ns;   /* the daemon's CPU time when armed */
 static int64_t stall_max_ms;   /* the longest lateness of the watch */
+static int64_t busy_max_ms;    /* the longest part of one it could have run */
 static unsigned stall_count;   /* lateness of LOOPWATCH_STALL_MS or more */
 
 static int beat_interval_ms(void)
@@ -127,6 +130,14 @@ static void beat_cb(evutil_socket_t fd, short what, void *arg)
 	hosttab_foreach(beat_host, &now);
 }
 
+static int64_t cpu_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 /* The loop's watch: its lateness is how long the loop was busy (or the
  * daemon did not run) when it was due. */
 static void watch_arm(void)
@@ -134,22 +145,32 @@ static void watch_arm(void)
 	struct timeval tv = {0, LOOPWATCH_PERIOD_MS * 1000};
 
 	watch_due_ms = clock_now_ms() + LOOPWATCH_PERIOD_MS;
+	watch_cpu_ns = cpu_now_ns();
 	evtimer_add(watch_ev, &tv);
 }
 
 static void watch_cb(evutil_socket_t fd, short what, void *arg)
 {
 	int64_t late = clock_now_ms() - watch_due_ms;
+	int64_t ran = (cpu_now_ns() - watch_cpu_ns) / 1000000;
+	/* the daemon cannot have been busy longer than it ran: the rest of
+	 * the lateness, the machine gave others (a loaded machine, or our
+	 * own children) */
+	int64_t busy = ran < late ? ran : late;
 
 	(void)fd;
 	(void)what;
 	(void)arg;
 	if (late > stall_max_ms)
 		stall_max_ms = late;
+	if (busy > busy_max_ms)
+		busy_max_ms = busy;
 	if (late >= LOOPWATCH_STALL_MS) {
 		stall_count++;
-		log_warn("the loop stalled %lld ms (longest so far %lld ms)",
-		         (long long)late, (long long)stall_max_ms);
+		log_warn("the loop stalled %lld ms (the daemon ran %lld ms of the last "
+		         "%lld; longest so far %lld ms)",
+		         (long long)late, (long long)ran,
+		         (long long)(late + LOOPWATCH_PERIOD_MS), (long long)stall_max_ms);
 	}
 	watch_arm();
 }
@@ -171,17 +192,25 @@ void liveness_start(void)
 	watch_arm();
 }
 
-void liveness_stalls(int32_t *longest_ms, int32_t *count)
+static int32_t clamp32(int64_t v)
 {
-	*longest_ms = (int32_t)(stall_max_ms > INT32_MAX ? INT32_MAX : stall_max_ms);
-	*count = (int32_t)(stall_count > INT32_MAX ? INT32_MAX : stall_count);
+	return (int32_t)(v > INT32_MAX ? INT32_MAX : v);
+}
+
+void liveness_stalls(int32_t *longest_ms, int32_t *busy_ms, int32_t *count)
+{
+	*longest_ms = clamp32(stall_max_ms);
+	*busy_ms = clamp32(busy_max_ms);
+	*count = clamp32(stall_count);
 }
 
 void liveness_free_all(void)
 {
 	if (watch_ev != NULL) {
-		log_info("the loop's longest stall: %lld ms (%u of %d ms or more)",
-		         (long long)stall_max_ms, stall_count, LOOPWATCH_STALL_MS);
+		log_info("the loop's longest stall: %lld ms, busy at most %lld ms (%u of "
+		         "%d ms or more)",
+		         (long long)stall_max_ms, (long long)busy_max_ms, stall_count,
+		         LOOPWATCH_STALL_MS);
 		event_free(watch_ev);
 	}
 	if (beat_ev != NULL)

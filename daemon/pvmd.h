@@ -273,8 +273,10 @@ void liveness_init(void);          /* the host timeout, from the environment */
 void liveness_set_timeout(int ms); /* the master's, from the boot lines */
 void liveness_start(void);
 void liveness_heard(struct host *h); /* a frame from h's daemon */
-/* The loop's longest stall (ms) and the stalls logged, since the start. */
-void liveness_stalls(int32_t *longest_ms, int32_t *count);
+/* Since the start: the loop's longest stall (ms), the longest part of
+ * one the daemon itself could have been busy (at most the CPU it ran),
+ * and the stalls logged. */
+void liveness_stalls(int32_t *longest_ms, int32_t *busy_ms, int32_t *count);
 void liveness_free_all(void);
 
 /* route.c: frames to any tid, here or on another host */

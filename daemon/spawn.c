@@ -254,7 +254,7 @@ static int errno_to_pvm(int e)
  * ordinary tasks.
  */
 #define SPAWN_SLICE_NS (1000 * 1000)
-#define SPAWN_INFLIGHT_MAX 128
+#define SPAWN_INFLIGHT_MAX 16
 
 struct spawn_run;
 

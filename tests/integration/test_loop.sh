@@ -5,15 +5,19 @@
 # while heartbeats and requests keep flowing.  Every tid is valid, no
 # host is deleted, and the longest stall each daemon's own loop watch
 # reports (pvm_tickle 9 on the master; each daemon's last log line on
-# halt) stays under STALL_BOUND_MS, far below the 1.5 s a spawn of 2000
-# used to block its daemon for.
+# halt) stays under bounds, where a spawn of 2000 used to block its
+# daemon for 1.5 s: the part of it the daemon could have been busy
+# (its own CPU time, which a loaded machine does not inflate) under
+# BUSY_BOUND_MS, and the whole lateness, the CPU given to others
+# included, under STALL_BOUND_MS.
 . "$(dirname "$0")/lib.sh"
 
 export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
 unset PVMX_HOST_TIMEOUT_MS # the default host timeout
-# generous: the watch's lateness also counts the CPU a loaded 2-core
-# machine gives others (the 2000 children among them)
-STALL_BOUND_MS=100
+# generous: on a loaded 2-core machine the daemon may wait 100 ms and
+# more for the CPU (the 2000 children compete for it too)
+BUSY_BOUND_MS=100
+STALL_BOUND_MS=1000
 N=2000
 LT=$PROGS/loop_t
 MH=$PROGS/mh_t
@@ -39,13 +43,17 @@ for where in "$master" 127.0.0.2 -; do
 	expect_eq "no host deleted after the spawn $what" "conf 3" "$(tmo 10 "$MH" conf | head -1)"
 done
 
+# within_bounds WHO LONGEST BUSY: the stalls of WHO are within the bounds
+within_bounds() {
+	if [ -n "$2" ] && [ -n "$3" ] && [ "$2" -lt "$STALL_BOUND_MS" ] && [ "$3" -lt "$BUSY_BOUND_MS" ]; then
+		pass "$1's longest loop stall: $2 ms, busy at most $3 ms (bounds $STALL_BOUND_MS, $BUSY_BOUND_MS)"
+	else
+		fail "$1's longest loop stall: [${2:-?}] ms, busy at most [${3:-?}] ms (bounds $STALL_BOUND_MS, $BUSY_BOUND_MS): ${4:-}"
+	fi
+}
 out=$(tmo 10 "$LT" stalls)
-ms=$(printf '%s\n' "$out" | sed -n 's/^stalls \([0-9]*\) .*/\1/p')
-if [ -n "$ms" ] && [ "$ms" -lt "$STALL_BOUND_MS" ]; then
-	pass "the master's longest loop stall: $ms ms (bound $STALL_BOUND_MS)"
-else
-	fail "the master's longest loop stall: [$out] (bound $STALL_BOUND_MS ms)"
-fi
+# shellcheck disable=SC2046  # (two numbers)
+within_bounds master $(printf '%s\n' "$out" | sed -n 's/^stalls \([0-9]*\) \([0-9]*\) .*/\1 \2/p') "$out"
 grep -q "silent for" "$(log_path)" && fail "the master found a host silent"
 
 # the other daemons say theirs when they exit
@@ -54,12 +62,8 @@ gone() { ! kill -0 "$PVMD_PID" 2>/dev/null && ! kill -0 "$p2" 2>/dev/null && ! k
 wait_until 15 gone || fail "the daemons did not exit on halt"
 for h in 127.0.0.2 127.0.0.3; do
 	line=$(log_of $h | grep "the loop's longest stall: " | tail -1)
-	ms=$(printf '%s\n' "$line" | sed -n "s/.*the loop's longest stall: \([0-9]*\) ms.*/\1/p")
-	if [ -n "$ms" ] && [ "$ms" -lt "$STALL_BOUND_MS" ]; then
-		pass "$h's longest loop stall: $ms ms"
-	else
-		fail "$h's longest loop stall: [${line:-no line in its log}]"
-	fi
+	# shellcheck disable=SC2046  # (two numbers)
+	within_bounds $h $(printf '%s\n' "$line" | sed -n "s/.*the loop's longest stall: \([0-9]*\) ms, busy at most \([0-9]*\) ms.*/\1 \2/p") "${line:-no line in its log}"
 	log_of $h | grep -q "halting" && ! log_of $h | grep -q "silent for" ||
 		fail "$h halted for another reason than the halt: $(log_of $h | grep -m1 'silent\|lost')"
 done

@@ -4,7 +4,7 @@
  *   loop_t spawn N PROG [HOST]  N instances of PROG (no arguments) on HOST,
  *                               or wherever the machine likes: "spawn RC
  *                               GOOD BAD FIRSTERR", exit 0 if all started
- *   loop_t stalls               pvm_tickle 9: "stalls LONGEST_MS COUNT"
+ *   loop_t stalls               pvm_tickle 9: "stalls LONGEST_MS BUSY_MS COUNT"
  *   loop_t hold HOST            spawns "loop_t echo" on HOST, checks it
  *                               answers, prints "ready TID", waits for a
  *                               line on stdin, then checks it still runs
@@ -101,7 +101,7 @@ static int hold(char *host)
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
-	int args[1] = {9}, res[2] = {0, 0}, nres = 2;
+	int args[1] = {9}, res[3] = {0, 0, 0}, nres = 3;
 
 	pvm_setopt(PvmAutoErr, 0);
 	if (strcmp(cmd, "echo") == 0)
@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "stalls") == 0) {
 		int rc = pvm_tickle(1, args, &nres, res);
 
-		printf("stalls %d %d\n", rc < 0 ? rc : res[0], res[1]);
+		printf("stalls %d %d %d\n", rc < 0 ? rc : res[0], res[1], res[2]);
 		pvm_exit();
 		return rc < 0;
 	}
