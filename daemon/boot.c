@@ -43,6 +43,7 @@ struct boot_one {
 	size_t linelen;
 	char arch[32];
 	int dsig, port;
+	int taken; /* its name is this add's: another add of it is a duplicate */
 	int done;
 };
 
@@ -424,7 +425,7 @@ static int name_taken(const char *name)
 		const struct boot_job *job = p->arg;
 
 		for (size_t i = 0; i < job->n; i++) {
-			if (job->ones[i].index > 0 && !job->ones[i].done &&
+			if (job->ones[i].taken && !job->ones[i].done &&
 			    strcasecmp(job->ones[i].e.name, name) == 0)
 				return 1;
 		}
@@ -432,13 +433,14 @@ static int name_taken(const char *name)
 	return 0;
 }
 
-static int resolve(const char *name, char *addr, size_t len)
+static int resolve(const char *name, char *addr, size_t len, int flags)
 {
 	struct addrinfo hints = {0}, *res = NULL;
 	int r;
 
 	hints.ai_family = AF_INET;
 	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = flags;
 	r = getaddrinfo(name, NULL, &hints, &res);
 	if (r != 0 || res == NULL) {
 		hints.ai_family = AF_UNSPEC;
@@ -452,8 +454,83 @@ static int resolve(const char *name, char *addr, size_t len)
 	return r == 0 ? 0 : -1;
 }
 
+/* The address is known: the host gets its index and its daemon starts. */
+static int one_begin(struct boot_one *o)
+{
+	o->index = hosttab_next_index();
+	if (o->index < 0)
+		return PvmOutOfRes;
+	return one_start(o);
+}
+
+/* The resolver's answer: a numeric address, or nothing. */
+static void one_resolved(evutil_socket_t fd, short what, void *arg)
+{
+	struct boot_one *o = arg;
+	char name[LOG_PRINTABLE_LEN], shown[LOG_PRINTABLE_LEN];
+	ssize_t n;
+	int r;
+
+	(void)what;
+	n = read(fd, o->addr, sizeof(o->addr) - 1);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	one_cleanup(o);
+	o->pid = 0; /* (it has exited: nothing to end if the add fails) */
+	o->addr[n > 0 ? n : 0] = '\0';
+	if (o->addr[0] == '\0') {
+		log_warn("add %s: cannot resolve %s",
+		         log_printable(name, sizeof(name), o->e.name),
+		         o->e.ip[0] != '\0' ? log_printable(shown, sizeof(shown), o->e.ip)
+		                            : "the name");
+		one_finish(o, PvmNoHost);
+		return;
+	}
+	if ((r = one_begin(o)) != 0)
+		one_finish(o, r);
+}
+
+/* A name that is not a numeric address may take the resolver seconds
+ * (DNS): a child of ours asks it, and the loop goes on meanwhile.  0 (its
+ * answer comes to one_resolved), or a PVM error. */
+static int one_resolve(struct boot_one *o)
+{
+	const char *name = o->e.ip[0] != '\0' ? o->e.ip : o->e.name;
+	int p[2];
+
+	if (resolve(name, o->addr, sizeof(o->addr), AI_NUMERICHOST) == 0)
+		return one_begin(o);
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return PvmOutOfRes;
+	o->pid = fork();
+	if (o->pid == 0) {
+		char addr[sizeof(o->addr)] = "";
+
+		close(p[0]);
+		setpgid(0, 0);
+		if (resolve(name, addr, sizeof(addr), 0) != 0)
+			addr[0] = '\0';
+		(void)!write(p[1], addr, strlen(addr));
+		_exit(0);
+	}
+	close(p[1]);
+	if (o->pid < 0) {
+		close(p[0]);
+		return PvmOutOfRes;
+	}
+	o->out = p[0];
+	fcntl(o->out, F_SETFL, O_NONBLOCK);
+	o->ev = event_new(pvmd.base, o->out, EV_READ | EV_PERSIST, one_resolved, o);
+	o->start = pending_add(PENDING_HOST_START, &o->job->to, 0, boot_timeout_s() * 1000,
+	                       one_timeout, o);
+	if (o->ev == NULL || o->start == NULL || event_add(o->ev, NULL) != 0)
+		return PvmOutOfRes;
+	return 0;
+}
+
 /* The options for name: its own, then its line of the boot host file,
- * then that file's last '*' line (PVM's rule). */
+ * then that file's last '*' line (PVM's rule); then its address, and its
+ * daemon is started. */
 static int one_prepare(struct boot_one *o, const char *line)
 {
 	char why[256], name[LOG_PRINTABLE_LEN], shown[LOG_PRINTABLE_LEN];
@@ -467,23 +544,13 @@ static int one_prepare(struct boot_one *o, const char *line)
 	}
 	if (name_taken(o->e.name))
 		return PvmDupHost;
+	o->taken = 1;
 	if (strcmp(o->e.so, "ms") == 0) {
 		log_warn("add %s: manual start-up (so=ms) is not supported",
 		         log_printable(name, sizeof(name), o->e.name));
 		return PvmCantStart;
 	}
-	if (resolve(o->e.ip[0] != '\0' ? o->e.ip : o->e.name, o->addr, sizeof(o->addr)) !=
-	    0) {
-		log_warn("add %s: cannot resolve %s",
-		         log_printable(name, sizeof(name), o->e.name),
-		         o->e.ip[0] != '\0' ? log_printable(shown, sizeof(shown), o->e.ip)
-		                            : "the name");
-		return PvmNoHost;
-	}
-	o->index = hosttab_next_index();
-	if (o->index < 0)
-		return PvmOutOfRes;
-	return 0;
+	return one_resolve(o);
 }
 
 /* An add ends unanswered only when the daemon exits. */
@@ -538,8 +605,6 @@ static struct boot_job *boot_add(const struct reply_addr *to,
 		struct boot_one *o = &job->ones[i];
 		int r = pvmd.halting ? PvmSysErr : one_prepare(o, req->names[i]);
 
-		if (r == 0)
-			r = one_start(o);
 		if (r != 0) {
 			if (job->waiting == 1) {
 				one_finish(o, r);
