@@ -43,7 +43,8 @@ struct boot_one {
 	size_t linelen;
 	char arch[32];
 	int dsig, port;
-	int taken; /* its name is this add's: another add of it is a duplicate */
+	int taken;    /* its name is this add's: another add of it is a duplicate */
+	int resolved; /* addr is known */
 	int done;
 };
 
@@ -454,13 +455,17 @@ static int resolve(const char *name, char *addr, size_t len, int flags)
 	return r == 0 ? 0 : -1;
 }
 
-/* The address is known: the host gets its index and its daemon starts. */
-static int one_begin(struct boot_one *o)
+static int job_start_resolved(struct boot_job *job);
+
+/* o failed: the hosts after it in its request no longer wait for it. */
+static void one_fail_in_order(struct boot_one *o, int info)
 {
-	o->index = hosttab_next_index();
-	if (o->index < 0)
-		return PvmOutOfRes;
-	return one_start(o);
+	struct boot_job *job = o->job;
+	int last = job->waiting == 1;
+
+	one_finish(o, info);
+	if (!last)
+		job_start_resolved(job);
 }
 
 /* The resolver's answer: a numeric address, or nothing. */
@@ -469,7 +474,6 @@ static void one_resolved(evutil_socket_t fd, short what, void *arg)
 	struct boot_one *o = arg;
 	char name[LOG_PRINTABLE_LEN], shown[LOG_PRINTABLE_LEN];
 	ssize_t n;
-	int r;
 
 	(void)what;
 	n = read(fd, o->addr, sizeof(o->addr) - 1);
@@ -483,23 +487,67 @@ static void one_resolved(evutil_socket_t fd, short what, void *arg)
 		         log_printable(name, sizeof(name), o->e.name),
 		         o->e.ip[0] != '\0' ? log_printable(shown, sizeof(shown), o->e.ip)
 		                            : "the name");
-		one_finish(o, PvmNoHost);
+		one_fail_in_order(o, PvmNoHost);
 		return;
 	}
-	if ((r = one_begin(o)) != 0)
-		one_finish(o, r);
+	o->resolved = 1;
+	job_start_resolved(o->job);
+}
+
+/* Hosts get their indices in the order of the request, whatever the
+ * order their names resolve in: each resolved one starts once those
+ * before it have started or failed.  0, or -1 when the job is gone
+ * (every host failed). */
+static int job_start_resolved(struct boot_job *job)
+{
+	for (size_t i = 0; i < job->n; i++) {
+		struct boot_one *o = &job->ones[i];
+		int r;
+
+		if (o->done || o->index > 0)
+			continue;
+		if (!o->resolved)
+			return 0; /* the later ones wait for it */
+		o->index = hosttab_next_index();
+		r = o->index < 0 ? PvmOutOfRes : one_start(o);
+		if (r != 0) {
+			int last = job->waiting == 1;
+
+			one_finish(o, r);
+			if (last)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* The resolution's deadline (or the daemon exits: the job frees it). */
+static void one_resolve_timeout(const struct pending *p, enum pending_why why, void *arg)
+{
+	struct boot_one *o = arg;
+	char name[LOG_PRINTABLE_LEN];
+
+	(void)p;
+	o->start = NULL;
+	if (why != PENDING_DEADLINE)
+		return;
+	log_error("add %s: its name did not resolve within %d s",
+	          log_printable(name, sizeof(name), o->e.name), boot_timeout_s());
+	one_fail_in_order(o, PvmNoHost);
 }
 
 /* A name that is not a numeric address may take the resolver seconds
- * (DNS): a child of ours asks it, and the loop goes on meanwhile.  0 (its
- * answer comes to one_resolved), or a PVM error. */
+ * (DNS): a child of ours asks it, and the loop goes on meanwhile.  0 (the
+ * address is known, or comes to one_resolved), or a PVM error. */
 static int one_resolve(struct boot_one *o)
 {
 	const char *name = o->e.ip[0] != '\0' ? o->e.ip : o->e.name;
 	int p[2];
 
-	if (resolve(name, o->addr, sizeof(o->addr), AI_NUMERICHOST) == 0)
-		return one_begin(o);
+	if (resolve(name, o->addr, sizeof(o->addr), AI_NUMERICHOST) == 0) {
+		o->resolved = 1;
+		return 0;
+	}
 	if (pipe2(p, O_CLOEXEC) != 0)
 		return PvmOutOfRes;
 	o->pid = fork();
@@ -522,7 +570,7 @@ static int one_resolve(struct boot_one *o)
 	fcntl(o->out, F_SETFL, O_NONBLOCK);
 	o->ev = event_new(pvmd.base, o->out, EV_READ | EV_PERSIST, one_resolved, o);
 	o->start = pending_add(PENDING_HOST_START, &o->job->to, 0, boot_timeout_s() * 1000,
-	                       one_timeout, o);
+	                       one_resolve_timeout, o);
 	if (o->ev == NULL || o->start == NULL || event_add(o->ev, NULL) != 0)
 		return PvmOutOfRes;
 	return 0;
@@ -613,7 +661,7 @@ static struct boot_job *boot_add(const struct reply_addr *to,
 			one_finish(o, r);
 		}
 	}
-	return job;
+	return job_start_resolved(job) == 0 ? job : NULL;
 }
 
 void boot_add_hosts(int requester, uint32_t seq, const Pvmx__HostsRequest *req)

@@ -106,14 +106,23 @@ static void beat_host(struct host *h, void *arg)
  * silence: it is forgiven every host, so that we do not take the others
  * for dead the moment we run again (frames they sent meanwhile wait in
  * our sockets).  Their links tell at once if we were dropped. */
+struct pause {
+	int64_t ms, now;
+};
+
 static void forgive(struct host *h, void *arg)
 {
-	h->last_heard_ms += *(const int64_t *)arg;
+	const struct pause *p = arg;
+
+	/* (never past now: a frame may have come since we run again) */
+	h->last_heard_ms =
+	    h->last_heard_ms + p->ms < p->now ? h->last_heard_ms + p->ms : p->now;
 }
 
 static void beat_cb(evutil_socket_t fd, short what, void *arg)
 {
-	int64_t now = clock_now_ms(), late = now - beat_last_ms - beat_interval_ms();
+	int64_t now = clock_now_ms();
+	struct pause p = {now - beat_last_ms - beat_interval_ms(), now};
 
 	(void)fd;
 	(void)what;
@@ -121,11 +130,11 @@ static void beat_cb(evutil_socket_t fd, short what, void *arg)
 	beat_last_ms = now;
 	if (pvmd.halting)
 		return;
-	if (late > beat_interval_ms()) {
+	if (p.ms > beat_interval_ms()) {
 		log_warn("this daemon did not run for %lld ms: the other hosts' silence "
 		         "meanwhile does not count",
-		         (long long)late);
-		hosttab_foreach(forgive, &late);
+		         (long long)p.ms);
+		hosttab_foreach(forgive, &p);
 	}
 	hosttab_foreach(beat_host, &now);
 }
