@@ -51,6 +51,11 @@ void liveness_init(void)
 	pvmd.host_timeout_ms = LIVENESS_TIMEOUT_MS;
 	if (s != NULL && *s != '\0')
 		liveness_set_timeout(atoi(s));
+	/* its older name meant a third of the timeout: say so, not guess */
+	if (getenv("PVMX_HEARTBEAT_MS") != NULL)
+		log_warn("PVMX_HEARTBEAT_MS is no longer read: the host timeout is "
+		         "PVMX_HOST_TIMEOUT_MS (now %d ms)",
+		         pvmd.host_timeout_ms);
 }
 
 void liveness_set_timeout(int ms)
