@@ -433,8 +433,9 @@ static void request_done(void *arg, const struct reply_addr *to, int32_t *tids,
 	(void)arg;
 	if (tids == NULL)
 		return;
-	spawn_siblings_done(tids, count);
+	/* the requester first, as a spawn over several hosts does */
 	spawn_reply(to, spawn_code(tids, count), tids, count);
+	spawn_siblings_done(tids, count);
 }
 
 void spawn_request(const struct reply_addr *to, const Pvmx__SpawnRequest *req)
