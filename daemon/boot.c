@@ -296,7 +296,10 @@ static void one_read(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* The start's deadline (or the daemon exits: the job frees it). */
+static void one_fail_in_order(struct boot_one *o, int info);
+
+/* The deadline of its name's resolution, or of its daemon's start (or
+ * the daemon exits: the job frees it). */
 static void one_timeout(const struct pending *p, enum pending_why why, void *arg)
 {
 	struct boot_one *o = arg;
@@ -306,9 +309,10 @@ static void one_timeout(const struct pending *p, enum pending_why why, void *arg
 	o->start = NULL;
 	if (why != PENDING_DEADLINE)
 		return;
-	log_error("add %s: no daemon started within %d s",
-	          log_printable(name, sizeof(name), o->e.name), boot_timeout_s());
-	one_finish(o, PvmCantStart);
+	log_error("add %s: %s within %d s", log_printable(name, sizeof(name), o->e.name),
+	          o->resolved ? "no daemon started" : "its name did not resolve",
+	          boot_timeout_s());
+	one_fail_in_order(o, o->resolved ? PvmCantStart : PvmNoHost);
 }
 
 /* Words of $PVM_RSH ("ssh -p 2222" is fine), the login, the host and the
@@ -521,21 +525,6 @@ static int job_start_resolved(struct boot_job *job)
 	return 0;
 }
 
-/* The resolution's deadline (or the daemon exits: the job frees it). */
-static void one_resolve_timeout(const struct pending *p, enum pending_why why, void *arg)
-{
-	struct boot_one *o = arg;
-	char name[LOG_PRINTABLE_LEN];
-
-	(void)p;
-	o->start = NULL;
-	if (why != PENDING_DEADLINE)
-		return;
-	log_error("add %s: its name did not resolve within %d s",
-	          log_printable(name, sizeof(name), o->e.name), boot_timeout_s());
-	one_fail_in_order(o, PvmNoHost);
-}
-
 /* A name that is not a numeric address may take the resolver seconds
  * (DNS): a child of ours asks it, and the loop goes on meanwhile.  0 (the
  * address is known, or comes to one_resolved), or a PVM error. */
@@ -570,7 +559,7 @@ static int one_resolve(struct boot_one *o)
 	fcntl(o->out, F_SETFL, O_NONBLOCK);
 	o->ev = event_new(pvmd.base, o->out, EV_READ | EV_PERSIST, one_resolved, o);
 	o->start = pending_add(PENDING_HOST_START, &o->job->to, 0, boot_timeout_s() * 1000,
-	                       one_resolve_timeout, o);
+	                       one_timeout, o);
 	if (o->ev == NULL || o->start == NULL || event_add(o->ev, NULL) != 0)
 		return PvmOutOfRes;
 	return 0;
