@@ -44,6 +44,8 @@ struct boot_one {
 	size_t linelen;
 	char arch[32];
 	int dsig, port;
+	int taken;    /* its name is this add's: another add of it is a duplicate */
+	int resolved; /* addr is known */
 	int done;
 };
 
@@ -295,7 +297,10 @@ static void one_read(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* The start's deadline (or the daemon exits: the job frees it). */
+static void one_fail_in_order(struct boot_one *o, int info);
+
+/* The deadline of its name's resolution, or of its daemon's start (or
+ * the daemon exits: the job frees it). */
 static void one_timeout(const struct pending *p, enum pending_why why, void *arg)
 {
 	struct boot_one *o = arg;
@@ -305,9 +310,10 @@ static void one_timeout(const struct pending *p, enum pending_why why, void *arg
 	o->start = NULL;
 	if (why != PENDING_DEADLINE)
 		return;
-	log_error("add %s: no daemon started within %d s",
-	          log_printable(name, sizeof(name), o->e.name), boot_timeout_s());
-	one_finish(o, PvmCantStart);
+	log_error("add %s: %s within %d s", log_printable(name, sizeof(name), o->e.name),
+	          o->resolved ? "no daemon started" : "its name did not resolve",
+	          boot_timeout_s());
+	one_fail_in_order(o, o->resolved ? PvmCantStart : PvmNoHost);
 }
 
 /* Words of $PVM_RSH ("ssh -p 2222" is fine), the login, the host and the
@@ -392,10 +398,10 @@ static int one_start(struct boot_one *o)
 			len = snprintf(
 			    boot, sizeof(boot),
 			    "pvmx-boot 2\n%svmid %s\ntid %d\nmaster %d\nbind %s\n"
-			    "name %s\nsp %d\nep %s\nwd %s\nlog %d\nend\n",
+			    "name %s\nsp %d\nep %s\nwd %s\nlog %d\nhost-timeout %d\nend\n",
 			    cred_lines, pvmd.vmid, tid_make(o->index, 0), pvmd.host_tid,
 			    o->addr, o->e.name, o->e.speed, o->e.ep, o->e.wd,
-			    log_current_level());
+			    log_current_level(), pvmd.host_timeout_ms);
 		tls_cred_free(&cred);
 	}
 	tls_wipe(cred_lines, sizeof(cred_lines));
@@ -432,7 +438,7 @@ static int name_taken(const char *name)
 		const struct boot_job *job = p->arg;
 
 		for (size_t i = 0; i < job->n; i++) {
-			if (job->ones[i].index > 0 && !job->ones[i].done &&
+			if (job->ones[i].taken && !job->ones[i].done &&
 			    strcasecmp(job->ones[i].e.name, name) == 0)
 				return 1;
 		}
@@ -440,13 +446,14 @@ static int name_taken(const char *name)
 	return 0;
 }
 
-static int resolve(const char *name, char *addr, size_t len)
+static int resolve(const char *name, char *addr, size_t len, int flags)
 {
 	struct addrinfo hints = {0}, *res = NULL;
 	int r;
 
 	hints.ai_family = AF_INET;
 	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = flags;
 	r = getaddrinfo(name, NULL, &hints, &res);
 	if (r != 0 || res == NULL) {
 		hints.ai_family = AF_UNSPEC;
@@ -460,8 +467,115 @@ static int resolve(const char *name, char *addr, size_t len)
 	return r == 0 ? 0 : -1;
 }
 
+static int job_start_resolved(struct boot_job *job);
+
+/* o failed: the hosts after it in its request no longer wait for it. */
+static void one_fail_in_order(struct boot_one *o, int info)
+{
+	struct boot_job *job = o->job;
+	int last = job->waiting == 1;
+
+	one_finish(o, info);
+	if (!last)
+		job_start_resolved(job);
+}
+
+/* The resolver's answer: a numeric address, or nothing. */
+static void one_resolved(evutil_socket_t fd, short what, void *arg)
+{
+	struct boot_one *o = arg;
+	char name[LOG_PRINTABLE_LEN], shown[LOG_PRINTABLE_LEN];
+	ssize_t n;
+
+	(void)what;
+	n = read(fd, o->addr, sizeof(o->addr) - 1);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	one_cleanup(o);
+	o->pid = 0; /* (it has exited: nothing to end if the add fails) */
+	o->addr[n > 0 ? n : 0] = '\0';
+	if (o->addr[0] == '\0') {
+		log_warn("add %s: cannot resolve %s",
+		         log_printable(name, sizeof(name), o->e.name),
+		         o->e.ip[0] != '\0' ? log_printable(shown, sizeof(shown), o->e.ip)
+		                            : "the name");
+		one_fail_in_order(o, PvmNoHost);
+		return;
+	}
+	o->resolved = 1;
+	job_start_resolved(o->job);
+}
+
+/* Hosts get their indices in the order of the request, whatever the
+ * order their names resolve in: each resolved one starts once those
+ * before it have started or failed.  0, or -1 when the job is gone
+ * (every host failed). */
+static int job_start_resolved(struct boot_job *job)
+{
+	for (size_t i = 0; i < job->n; i++) {
+		struct boot_one *o = &job->ones[i];
+		int r;
+
+		if (o->done || o->index > 0)
+			continue;
+		if (!o->resolved)
+			return 0; /* the later ones wait for it */
+		o->index = hosttab_next_index();
+		r = o->index < 0 ? PvmOutOfRes : one_start(o);
+		if (r != 0) {
+			int last = job->waiting == 1;
+
+			one_finish(o, r);
+			if (last)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* A name that is not a numeric address may take the resolver seconds
+ * (DNS): a child of ours asks it, and the loop goes on meanwhile.  0 (the
+ * address is known, or comes to one_resolved), or a PVM error. */
+static int one_resolve(struct boot_one *o)
+{
+	const char *name = o->e.ip[0] != '\0' ? o->e.ip : o->e.name;
+	int p[2];
+
+	if (resolve(name, o->addr, sizeof(o->addr), AI_NUMERICHOST) == 0) {
+		o->resolved = 1;
+		return 0;
+	}
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return PvmOutOfRes;
+	o->pid = fork();
+	if (o->pid == 0) {
+		char addr[sizeof(o->addr)] = "";
+
+		close(p[0]);
+		setpgid(0, 0);
+		if (resolve(name, addr, sizeof(addr), 0) != 0)
+			addr[0] = '\0';
+		(void)!write(p[1], addr, strlen(addr));
+		_exit(0);
+	}
+	close(p[1]);
+	if (o->pid < 0) {
+		close(p[0]);
+		return PvmOutOfRes;
+	}
+	o->out = p[0];
+	fcntl(o->out, F_SETFL, O_NONBLOCK);
+	o->ev = event_new(pvmd.base, o->out, EV_READ | EV_PERSIST, one_resolved, o);
+	o->start = pending_add(PENDING_HOST_START, &o->job->to, 0, boot_timeout_s() * 1000,
+	                       one_timeout, o);
+	if (o->ev == NULL || o->start == NULL || event_add(o->ev, NULL) != 0)
+		return PvmOutOfRes;
+	return 0;
+}
+
 /* The options for name: its own, then its line of the boot host file,
- * then that file's last '*' line (PVM's rule). */
+ * then that file's last '*' line (PVM's rule); then its address, and its
+ * daemon is started. */
 static int one_prepare(struct boot_one *o, const char *line)
 {
 	char why[256], name[LOG_PRINTABLE_LEN], shown[LOG_PRINTABLE_LEN];
@@ -475,23 +589,13 @@ static int one_prepare(struct boot_one *o, const char *line)
 	}
 	if (name_taken(o->e.name))
 		return PvmDupHost;
+	o->taken = 1;
 	if (strcmp(o->e.so, "ms") == 0) {
 		log_warn("add %s: manual start-up (so=ms) is not supported",
 		         log_printable(name, sizeof(name), o->e.name));
 		return PvmCantStart;
 	}
-	if (resolve(o->e.ip[0] != '\0' ? o->e.ip : o->e.name, o->addr, sizeof(o->addr)) !=
-	    0) {
-		log_warn("add %s: cannot resolve %s",
-		         log_printable(name, sizeof(name), o->e.name),
-		         o->e.ip[0] != '\0' ? log_printable(shown, sizeof(shown), o->e.ip)
-		                            : "the name");
-		return PvmNoHost;
-	}
-	o->index = hosttab_next_index();
-	if (o->index < 0)
-		return PvmOutOfRes;
-	return 0;
+	return one_resolve(o);
 }
 
 /* An add ends unanswered only when the daemon exits. */
@@ -546,8 +650,6 @@ static struct boot_job *boot_add(const struct reply_addr *to,
 		struct boot_one *o = &job->ones[i];
 		int r = pvmd.halting ? PvmSysErr : one_prepare(o, req->names[i]);
 
-		if (r == 0)
-			r = one_start(o);
 		if (r != 0) {
 			if (job->waiting == 1) {
 				one_finish(o, r);
@@ -556,7 +658,7 @@ static struct boot_job *boot_add(const struct reply_addr *to,
 			one_finish(o, r);
 		}
 	}
-	return job;
+	return job_start_resolved(job) == 0 ? job : NULL;
 }
 
 void boot_add_hosts(int requester, uint32_t seq, const Pvmx__HostsRequest *req)
@@ -735,6 +837,9 @@ int boot_slave_read(char *bind_addr, size_t bind_len)
 			snprintf(pvmd.ep, sizeof(pvmd.ep), "%s", v);
 		} else if (strcmp(line, "wd") == 0) {
 			snprintf(pvmd.wd, sizeof(pvmd.wd), "%s", v);
+		} else if (strcmp(line, "host-timeout") == 0) {
+			/* one timeout for the whole machine: the master's */
+			liveness_set_timeout(atoi(v));
 		} else if (strcmp(line, "log") == 0) {
 			/* the master's log level, unless ours is higher */
 			int l = atoi(v);

@@ -97,7 +97,7 @@ struct host *hosttab_add(int index, const char *name, const char *arch, int spee
 	h->dsig = dsig;
 	snprintf(h->addr, sizeof(h->addr), "%s", addr != NULL ? addr : "");
 	h->port = port;
-	evutil_gettimeofday(&h->last_heard, NULL);
+	liveness_heard(h);
 	hosts[index] = h;
 	nhosts++;
 	if (index >= next_index)

@@ -395,8 +395,10 @@ static void teardown(void)
 {
 	/* first, while everything a wait refers to still exists */
 	pending_free_all();
+	spawn_free_all();
 	boot_free_all();
 	peer_free_all();
+	liveness_free_all();
 	hosttab_free_all();
 	if (pvmd.tls_server != NULL)
 		SSL_CTX_free(pvmd.tls_server);
@@ -476,10 +478,7 @@ int main(int argc, char **argv)
 	host_init();
 	pvmd.dsig = dsig_native();
 	pvmd.speed = PVMD_SPEED;
-	pvmd.heartbeat_ms =
-	    getenv("PVMX_HEARTBEAT_MS") != NULL ? atoi(getenv("PVMX_HEARTBEAT_MS")) : 400;
-	if (pvmd.heartbeat_ms < 50)
-		pvmd.heartbeat_ms = 400;
+	liveness_init();
 	if (slave) {
 		if (hostfile != NULL) {
 			usage();
@@ -590,7 +589,7 @@ int main(int argc, char **argv)
 		event_reinit(pvmd.base);
 		boot_slave_watchdog();
 	}
-	peer_heartbeat_start();
+	liveness_start();
 	if (hostfile != NULL && boot_hostfile(hostfile) != 0)
 		return 1;
 

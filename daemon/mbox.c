@@ -19,11 +19,17 @@
 /* All entries together; one more is refused with PvmNoMem. */
 #define MBOX_BYTES_MAX (256u * 1024u * 1024u)
 #define MBOX_ENTRIES_MAX 100000
-/* Owners that a reset dooms: PVM keeps at most this many pending. */
-#define MBOX_RESET_PENDING_MAX 100000
+/* Owners are found by tid in this many lists (a power of 2). */
+#define MBOX_OWNER_BUCKETS 1024
+
+struct mbox_owner;
+struct mbox_class;
 
 struct mbox_entry {
 	TAILQ_ENTRY(mbox_entry) entry; /* in index order */
+	TAILQ_ENTRY(mbox_entry) owned; /* among its owner's */
+	struct mbox_class *cls;
+	struct mbox_owner *own; /* NULL once owner is 0 */
 	int index;
 	int owner; /* 0 once a persistent entry's owner has exited */
 	int flags;
@@ -32,6 +38,19 @@ struct mbox_entry {
 	size_t len;
 };
 TAILQ_HEAD(mbox_entries, mbox_entry);
+TAILQ_HEAD(mbox_owned, mbox_entry);
+
+/* A task that owns entries, so that its exit touches its own entries
+ * only, not the whole mailbox. */
+struct mbox_owner {
+	LIST_ENTRY(mbox_owner) bucket;
+	int tid;
+	int doomed;         /* a reset is killing it: its persistent entries
+	                       go when it exits (kept while it owns none) */
+	unsigned reset_gen; /* the last reset that looked at it */
+	struct mbox_owned entries;
+};
+LIST_HEAD(mbox_owner_list, mbox_owner);
 
 struct mbox_class {
 	TAILQ_ENTRY(mbox_class) entry;
@@ -50,10 +69,57 @@ struct mbox_waiter {
 
 static struct mbox_classes classes = TAILQ_HEAD_INITIALIZER(classes);
 static size_t mbox_bytes, mbox_entries;
-/* Tasks a reset is killing that own persistent entries: when one exits,
- * its persistent entries are deleted instead of left ownerless. */
-static int *reset_pending;
-static size_t nreset_pending, reset_pending_cap;
+static struct mbox_owner_list owners[MBOX_OWNER_BUCKETS];
+/* Owners a reset is killing: when one exits, its persistent entries are
+ * deleted instead of left ownerless. */
+static size_t ndoomed;
+static unsigned reset_gen;
+
+static struct mbox_owner_list *owner_bucket(int tid)
+{
+	return &owners[(unsigned)tid % MBOX_OWNER_BUCKETS];
+}
+
+/* The owner record of tid; with create, made when missing (NULL: out of
+ * memory). */
+static struct mbox_owner *owner_get(int tid, int create)
+{
+	struct mbox_owner_list *b = owner_bucket(tid);
+	struct mbox_owner *o;
+
+	LIST_FOREACH(o, b, bucket)
+	{
+		if (o->tid == tid)
+			return o;
+	}
+	if (!create || (o = calloc(1, sizeof(*o))) == NULL)
+		return NULL;
+	o->tid = tid;
+	TAILQ_INIT(&o->entries);
+	LIST_INSERT_HEAD(b, o, bucket);
+	return o;
+}
+
+/* Freed once it owns nothing and no reset awaits its exit. */
+static void owner_release(struct mbox_owner *o)
+{
+	if (o->doomed || !TAILQ_EMPTY(&o->entries))
+		return;
+	LIST_REMOVE(o, bucket);
+	free(o);
+}
+
+/* The entry is no longer o's (it goes, or its owner has exited). */
+static void entry_disown(struct mbox_entry *e)
+{
+	struct mbox_owner *o = e->own;
+
+	if (o == NULL)
+		return;
+	TAILQ_REMOVE(&o->entries, e, owned);
+	e->own = NULL;
+	owner_release(o);
+}
 
 static int name_ok(const char *name)
 {
@@ -113,6 +179,7 @@ static int lowest_free(struct mbox_class *k)
 
 static void entry_free(struct mbox_class *k, struct mbox_entry *e)
 {
+	entry_disown(e);
 	TAILQ_REMOVE(&k->entries, e, entry);
 	k->n--;
 	mbox_bytes -= e->len;
@@ -235,8 +302,20 @@ int mbox_put(int tid, const Pvmx__MboxPut *req)
 			TAILQ_INSERT_TAIL(&classes, k, entry);
 		}
 	}
+	if (e != NULL && (e->own = owner_get(tid, 1)) == NULL) {
+		free(e->data);
+		free(e);
+		e = NULL;
+		if (TAILQ_EMPTY(&k->entries)) { /* made for it */
+			TAILQ_REMOVE(&classes, k, entry);
+			free(k->name);
+			free(k);
+		}
+	}
 	if (e == NULL)
 		return PvmNoMem;
+	TAILQ_INSERT_TAIL(&e->own->entries, e, owned);
+	e->cls = k;
 	if (req->data.len > 0)
 		memcpy(e->data, req->data.data, req->data.len);
 	e->len = req->data.len;
@@ -472,37 +551,6 @@ void mbox_info(const struct reply_addr *to)
 	free(ints);
 }
 
-static int reset_pending_find(int tid)
-{
-	for (size_t i = 0; i < nreset_pending; i++) {
-		if (reset_pending[i] == tid)
-			return (int)i;
-	}
-	return -1;
-}
-
-/* Records that tid's persistent entries are to go when it exits; 0, or
- * PvmNoMem. */
-static int reset_pending_add(int tid)
-{
-	if (reset_pending_find(tid) >= 0)
-		return 0;
-	if (nreset_pending == reset_pending_cap) {
-		size_t cap = reset_pending_cap ? 2 * reset_pending_cap : 16;
-		int *n;
-
-		if (cap > MBOX_RESET_PENDING_MAX)
-			return PvmNoMem;
-		n = realloc(reset_pending, cap * sizeof(*n));
-		if (n == NULL)
-			return PvmNoMem;
-		reset_pending = n;
-		reset_pending_cap = cap;
-	}
-	reset_pending[nreset_pending++] = tid;
-	return 0;
-}
-
 static int tid_listed(int tid, const int32_t *tids, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -525,10 +573,11 @@ int mbox_reset(int tid, const Pvmx__MboxReset *req)
 {
 	char shown[LOG_PRINTABLE_LEN];
 	struct mbox_class *k, *knext;
-	int deleted = 0, r = 0;
+	int deleted = 0;
 
 	if (req->name == NULL || strlen(req->name) > MBOX_NAME_MAX || req->index < -1)
 		return PvmBadParam;
+	reset_gen++;
 	for (k = TAILQ_FIRST(&classes); k != NULL; k = knext) {
 		struct mbox_entry *e, *enext;
 
@@ -547,11 +596,16 @@ int mbox_reset(int tid, const Pvmx__MboxReset *req)
 				deleted++;
 				if (last)
 					break; /* the class is gone */
-			} else if (req->kill &&
-			           !tid_listed(e->owner, req->noresets,
-			                       req->n_noresets) &&
-			           r == 0) {
-				r = reset_pending_add(e->owner);
+			} else if (req->kill && e->own != NULL &&
+			           e->own->reset_gen != reset_gen) {
+				/* each owner once per reset, however many
+				 * entries it has */
+				e->own->reset_gen = reset_gen;
+				if (!e->own->doomed &&
+				    !tid_listed(e->owner, req->noresets, req->n_noresets)) {
+					e->own->doomed = 1;
+					ndoomed++;
+				}
 			}
 		}
 	}
@@ -559,7 +613,7 @@ int mbox_reset(int tid, const Pvmx__MboxReset *req)
 	         (unsigned)tid, log_printable(shown, sizeof(shown), req->name),
 	         req->index, req->kill ? " (tasks killed)" : "", deleted,
 	         deleted == 1 ? "y" : "ies");
-	return r < 0 ? r : deleted;
+	return deleted;
 }
 
 /* Task tid has exited: its entries go, unless persistent (they stay,
@@ -567,29 +621,27 @@ int mbox_reset(int tid, const Pvmx__MboxReset *req)
  * pending waits: pending_task_gone drops them.) */
 void mbox_task_exit(int tid)
 {
-	struct mbox_class *k, *knext;
-	int pending = reset_pending_find(tid);
+	struct mbox_owner *o = owner_get(tid, 0);
+	struct mbox_entry *e;
+	int doomed;
 
-	if (pending >= 0)
-		reset_pending[pending] = reset_pending[--nreset_pending];
-	for (k = TAILQ_FIRST(&classes); k != NULL; k = knext) {
-		struct mbox_entry *e, *enext;
-
-		knext = TAILQ_NEXT(k, entry);
-		for (e = TAILQ_FIRST(&k->entries); e != NULL; e = enext) {
-			enext = TAILQ_NEXT(e, entry);
-			if (e->owner != tid)
-				continue;
-			if ((e->flags & PvmMboxPersistent) && pending < 0) {
-				e->owner = 0;
-			} else if (k->n == 1) {
-				entry_free(k, e);
-				break; /* the class is gone */
-			} else {
-				entry_free(k, e);
-			}
+	if (o == NULL)
+		return;
+	doomed = o->doomed;
+	/* kept while we go through its entries */
+	o->doomed = 1;
+	while ((e = TAILQ_FIRST(&o->entries)) != NULL) {
+		if ((e->flags & PvmMboxPersistent) && !doomed) {
+			e->owner = 0;
+			entry_disown(e);
+		} else {
+			entry_free(e->cls, e);
 		}
 	}
+	if (doomed)
+		ndoomed--;
+	o->doomed = 0;
+	owner_release(o);
 }
 
 /* For pvm_tickle: one log line per class. */
@@ -601,7 +653,7 @@ void mbox_dump(void)
 	tickle_log(
 	    "mailbox: %zu entries, %zu bytes, %s waiters, %zu owners a reset awaits",
 	    mbox_entries, mbox_bytes,
-	    pending_count(PENDING_MBOX_WAIT) == 0 ? "no" : "some", nreset_pending);
+	    pending_count(PENDING_MBOX_WAIT) == 0 ? "no" : "some", ndoomed);
 	TAILQ_FOREACH(k, &classes, entry)
 	tickle_log("mailbox class \"%s\": %zu entries",
 	           log_printable(shown, sizeof(shown), k->name), k->n);
@@ -621,7 +673,13 @@ void mbox_free_all(void)
 				break;
 		}
 	}
-	free(reset_pending);
-	reset_pending = NULL;
-	nreset_pending = reset_pending_cap = 0;
+	for (size_t i = 0; i < MBOX_OWNER_BUCKETS; i++) {
+		struct mbox_owner *o;
+
+		while ((o = LIST_FIRST(&owners[i])) != NULL) {
+			LIST_REMOVE(o, bucket);
+			free(o);
+		}
+	}
+	ndoomed = 0;
 }

@@ -94,15 +94,16 @@ static void output_send(struct task *t, int sink, int count, const char *data)
 	free(m);
 }
 
+/* (flushed by the caller: once per chunk read, not once per line) */
 static void output_log_line(const struct task *t, const char *s, size_t n)
 {
 	fprintf(pvmd.logf, "[t%x] ", t->tid);
 	fwrite(s, 1, n, pvmd.logf);
 	fputc('\n', pvmd.logf);
-	fflush(pvmd.logf);
 }
 
-/* Splits into lines for the log; a line longer than the buffer is cut. */
+/* Splits into lines for the log; a line longer than the buffer is cut.
+ * A chunk of 64 KiB may hold 32768 lines: one write for all. */
 static void output_to_log(struct task_pipe *p, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -117,6 +118,7 @@ static void output_to_log(struct task_pipe *p, const char *s, size_t n)
 		}
 		p->line[p->linelen++] = s[i];
 	}
+	fflush(pvmd.logf);
 }
 
 static void output_resume(evutil_socket_t fd, short what, void *arg)
@@ -142,6 +144,7 @@ static void output_pipe_eof(struct task_pipe *p)
 	p->fd = -1;
 	if (p->linelen > 0) {
 		output_log_line(t, p->line, p->linelen);
+		fflush(pvmd.logf);
 		p->linelen = 0;
 	}
 	if (--t->open_pipes > 0)
@@ -249,6 +252,7 @@ void output_redirect(struct task *t, int tid, int code, int ctx)
 	for (int i = 0; i < 2 && old == 0; i++) {
 		if (t->out[i].linelen > 0) {
 			output_log_line(t, t->out[i].line, t->out[i].linelen);
+			fflush(pvmd.logf);
 			t->out[i].linelen = 0;
 		}
 	}

@@ -7,8 +7,8 @@
  * peer speaks only for its own host: every frame on its link must come
  * from one of that host's tids and be for one of ours (no second hop).
  * Frames to a host wait in its queue until a link to it is up, then always
- * go on that one link, so per-pair order holds.  Heartbeats find dead
- * hosts.
+ * go on that one link, so per-pair order holds.  A link that closes is a
+ * dead host at once; frames on it are signs of life (liveness.c).
  */
 #include "pvmd.h"
 
@@ -380,7 +380,7 @@ static int peer_hello(struct peer *p, const struct frame_header *hdr,
 	if (h == NULL && hello->host_tid == pvmd.master_tid)
 		h = hosttab_add(index, "master", "", 0, 0, "", 0);
 	if (h != NULL) {
-		evutil_gettimeofday(&h->last_heard, NULL);
+		liveness_heard(h);
 		peer_attach(p, h);
 	}
 	log_info("%s: up", p->what);
@@ -465,7 +465,7 @@ static void peer_read_cb(struct bufferevent *bev, void *arg)
 	struct host *h;
 
 	if (p->up && (h = hosttab_get(p->host_index)) != NULL)
-		evutil_gettimeofday(&h->last_heard, NULL);
+		liveness_heard(h);
 	for (;;) {
 		const struct frame_header *fh = &p->framer.hdr;
 		const char *why;
@@ -684,68 +684,6 @@ void peer_drop_host(struct host *h)
 	}
 }
 
-/* Heartbeats: the master and each daemon tell each other they live; a
- * host silent for three intervals is dead (the master deletes it), a
- * master silent as long ends the daemon. */
-static void heartbeat_host(struct host *h, void *arg)
-{
-	const struct timeval *now = arg;
-	Pvmx__Control ctl = PVMX__CONTROL__INIT;
-	Pvmx__Empty e = PVMX__EMPTY__INIT;
-	long silent_ms;
-
-	if (h->index == pvmd.host_index)
-		return;
-	/* only master <-> daemon pairs beat */
-	if (pvmd.host_tid != pvmd.master_tid && h->tid != pvmd.master_tid)
-		return;
-	silent_ms = (now->tv_sec - h->last_heard.tv_sec) * 1000 +
-	            (now->tv_usec - h->last_heard.tv_usec) / 1000;
-	if (silent_ms > 3L * pvmd.heartbeat_ms) {
-		char why[64];
-
-		snprintf(why, sizeof(why), "silent for %ld ms", silent_ms);
-		if (h->tid == pvmd.master_tid) {
-			log_error("master t%x %s: halting", (unsigned)h->tid, why);
-			pvmd_halt(NULL);
-		} else {
-			boot_host_failed(h->index, why);
-		}
-		return;
-	}
-	ctl.body_case = PVMX__CONTROL__BODY_HEARTBEAT;
-	ctl.heartbeat = &e;
-	if (h->link != NULL)
-		peer_send_control(h->index, pvmd.host_tid, h->tid, &ctl);
-}
-
-static void heartbeat_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct timeval now;
-
-	(void)fd;
-	(void)what;
-	(void)arg;
-	if (pvmd.halting)
-		return;
-	evutil_gettimeofday(&now, NULL);
-	hosttab_foreach(heartbeat_host, &now);
-}
-
-void peer_heartbeat_start(void)
-{
-	/* beats twice per interval: a silence of three intervals is seen
-	 * at most half an interval late */
-	int half = pvmd.heartbeat_ms / 2;
-	struct timeval tv = {half / 1000, (half % 1000) * 1000};
-
-	if (pvmd.heartbeat != NULL)
-		return;
-	pvmd.heartbeat = event_new(pvmd.base, -1, EV_PERSIST, heartbeat_cb, NULL);
-	if (pvmd.heartbeat != NULL)
-		event_add(pvmd.heartbeat, &tv);
-}
-
 /* Sends what is queued on every link now (halting). */
 void peer_flush_all(void)
 {
@@ -769,9 +707,6 @@ void peer_free_all(void)
 		p->dial_done = NULL;
 		peer_free(p, NULL);
 	}
-	if (pvmd.heartbeat != NULL)
-		event_free(pvmd.heartbeat);
-	pvmd.heartbeat = NULL;
 	if (pvmd.tcp_listener != NULL)
 		listener_free(pvmd.tcp_listener);
 	pvmd.tcp_listener = NULL;

@@ -31,6 +31,11 @@ static const struct pending_kind_info {
                              "the daemon of each host placed on (spawnhosts.c: "
                              "PvmHostFail for its instances when it goes)",
                              PENDING_HOST_GONE},
+    /* stops forking; the instances started are ordinary tasks */
+    [PENDING_SPAWN_RUN] = {"spawn run",
+                           "this daemon, in steps of its loop (spawn.c: no more "
+                           "instances once the requester or its host is gone)",
+                           PENDING_REQUESTER_GONE | PENDING_HOST_GONE},
     /* hosts being added are added whoever asked */
     [PENDING_ADD_HOSTS] = {"add hosts", "the master (boot.c)", 0},
     [PENDING_HOST_START] = {"host start",

@@ -29,6 +29,7 @@ enum pending_kind {
 	PENDING_RELAY,       /* our task's request that another daemon serves */
 	PENDING_MBOX_WAIT,   /* pvm_recvinfo with PvmMboxWaitForInfo (master) */
 	PENDING_SPAWN_SHARE, /* one other host's share of a spawn */
+	PENDING_SPAWN_RUN,   /* a spawn's instances here, forked in steps */
 	PENDING_ADD_HOSTS,   /* pvm_addhosts, until each host is in or failed */
 	PENDING_HOST_START,  /* one host of an add, until its daemon says where */
 	PENDING_BOOT_WAIT,   /* a wait for the master's host file adds */

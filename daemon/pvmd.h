@@ -88,6 +88,8 @@ struct task {
 	                                waits for the whole sibling list */
 	unsigned grouped : 1;        /* made a group request: its exit is
 	                                told to every daemon (group.c) */
+	unsigned starting : 1;       /* forked, its exec not known yet: it
+	                                does not exit before (spawn.c) */
 	struct conn *reg_conn;       /* a register waiting for it */
 	uint32_t reg_seq;
 	int sibs_from; /* the host index that will send them */
@@ -154,8 +156,7 @@ struct pvmd {
 	SSL_CTX *tls_server, *tls_client;
 	struct evconnlistener *tcp_listener;
 	int tcp_port;
-	int heartbeat_ms; /* a peer silent for 3 of these is dead */
-	struct event *heartbeat;
+	int host_timeout_ms; /* a host silent this long is dead (liveness.c) */
 	/* from the host file entry the master started us with */
 	char ep[4096]; /* executable search path (ep=) */
 	char wd[4096]; /* spawned tasks' working directory (wd=) */
@@ -186,7 +187,7 @@ struct host {
 	struct evbuffer *queue; /* frames waiting for a link */
 	size_t queued;
 	int dialing;
-	struct timeval last_heard;
+	int64_t last_heard_ms; /* monotonic (liveness.c) */
 	uint64_t sent_frames, sent_bytes; /* to it, since it joined (tickle 7) */
 };
 int hosttab_init_self(void);
@@ -273,8 +274,18 @@ struct request_kind {
 };
 const struct request_kind *request_kind_of(int body_case);
 size_t peer_backlog(int host_index);
-void peer_heartbeat_start(void);
 void peer_free_all(void);
+
+/* liveness.c: this daemon's loop and the other daemons' heartbeats */
+void liveness_init(void);          /* the host timeout, from the environment */
+void liveness_set_timeout(int ms); /* the master's, from the boot lines */
+void liveness_start(void);
+void liveness_heard(struct host *h); /* a frame from h's daemon */
+/* Since the start: the loop's longest stall (ms), the longest part of
+ * one the daemon itself could have been busy (at most the CPU it ran),
+ * and the stalls logged. */
+void liveness_stalls(int32_t *longest_ms, int32_t *busy_ms, int32_t *count);
+void liveness_free_all(void);
 
 /* route.c: frames to any tid, here or on another host */
 void route_data(const struct frame_header *h, struct evbuffer *src);
@@ -348,22 +359,27 @@ void task_reap_children(void);
 void task_free_all(void);
 void siblings_release(struct siblings *s);
 
-/* spawn.c */
+/* spawn.c: instances started on this host, in steps of the loop */
+/* A run's answer: tids (a tid or an error per instance, in order; the
+ * callee may keep nothing of them), or NULL when the daemon exits
+ * first.  to is who asked. */
+typedef void spawn_done_fn(void *arg, const struct reply_addr *to, int32_t *tids,
+                           size_t count);
+/* Starts count instances of req here for to (parent: their ptid).  Its
+ * tasks wait at register for their sibling list when sibs_from is not 0
+ * (that host index sends it).  It stops forking when to's task goes, or
+ * host (not 0: the host that asked) goes.  0, then done(arg, ...) later
+ * (never from within), or a PVM error when none can start. */
+int spawn_here(const Pvmx__SpawnRequest *req, const struct reply_addr *to, int host,
+               int parent, size_t count, int sibs_from, spawn_done_fn *done, void *arg);
+void spawn_free_all(void);
+/* spawnhosts.c: requests, placement, spawns over several hosts */
+#define SPAWN_MAX_COUNT 0x3ffff /* more instances than tids is a mistake */
 void spawn_request(const struct reply_addr *to, const Pvmx__SpawnRequest *req);
 void spawn_forwarded(int from_host, uint32_t seq, const Pvmx__SpawnForward *fwd);
 void spawn_forward_reply(int from_host, uint32_t seq, const Pvmx__SpawnReply *r);
 void spawn_siblings(const Pvmx__Siblings *s);
 void spawn_host_gone(int index);
-/* spawn.c's parts that spawnhosts.c (several hosts) builds on */
-#define SPAWN_MAX_COUNT 0x3ffff /* more instances than tids is a mistake */
-void spawn_reply(const struct reply_addr *to, int code, int32_t *tids, size_t n);
-void spawn_set_siblings(const int32_t *tids, size_t count);
-void spawn_here(const Pvmx__SpawnRequest *req, int parent, int32_t *tids, size_t count,
-                int sibs_from);
-int spawn_code(const int32_t *tids, size_t count);
-/* spawnhosts.c: takes idx */
-void spawn_multi(const struct reply_addr *to, const Pvmx__SpawnRequest *req, int parent,
-                 int *idx, size_t count);
 
 /* output.c */
 int output_start(struct task *t, int outfd, int errfd);

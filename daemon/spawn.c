@@ -5,6 +5,7 @@
  */
 #include "pvmd.h"
 
+#include "clock.h"
 #include "log.h"
 #include "tid.h"
 #include "wire.h"
@@ -241,15 +242,58 @@ static int errno_to_pvm(int e)
 	                                                                  : PvmOutOfRes;
 }
 
+/*
+ * A spawn's instances on this host start in steps of the loop, so that
+ * heartbeats, other requests and data keep flowing during a spawn of
+ * thousands: each step forks for at most SPAWN_SLICE_NS, with at most
+ * SPAWN_INFLIGHT_MAX children whose exec is not known yet; each child's
+ * close-on-exec report pipe is watched by an event.  The run answers
+ * (its done callback) once every instance has a tid or an error.  Its
+ * PENDING_SPAWN_RUN stops it when the requester or the requesting host
+ * goes: nothing more is forked, and the instances already forked are
+ * ordinary tasks.
+ */
+#define SPAWN_SLICE_NS (1000 * 1000)
+#define SPAWN_INFLIGHT_MAX 16
+
+struct spawn_run;
+
 /* One instance between its fork and the news of its exec. */
 struct spawn_inst {
+	struct spawn_run *run;
 	struct task *t;
-	pid_t pid;
 	int out, err, report; /* read ends */
+	struct event *ev;     /* on report */
 };
 
-static void spawn_inst_fail(struct spawn_inst *in)
+struct spawn_run {
+	TAILQ_ENTRY(spawn_run) entry;
+	Pvmx__SpawnRequest *req; /* our copy (protobuf-c's unpack) */
+	char path[4096];
+	char **argv;
+	struct spawn_env se;
+	struct reply_addr to;
+	int parent, sibs_from;
+	size_t count, next; /* instances, and those forked (or failed) so far */
+	size_t inflight;    /* forked, exec not known yet */
+	size_t left;        /* without a tid or an error yet */
+	int32_t *tids;
+	struct spawn_inst *in;
+	struct event *step;
+	struct pending *wait; /* NULL once cancelled */
+	int stopped;          /* forks no more: cancelled, or halting */
+	spawn_done_fn *done;
+	void *arg;
+};
+TAILQ_HEAD(spawn_runs, spawn_run);
+
+static struct spawn_runs runs = TAILQ_HEAD_INITIALIZER(runs);
+
+static void inst_close(struct spawn_inst *in)
 {
+	if (in->ev != NULL)
+		event_free(in->ev);
+	in->ev = NULL;
 	if (in->out >= 0)
 		close(in->out);
 	if (in->err >= 0)
@@ -257,25 +301,145 @@ static void spawn_inst_fail(struct spawn_inst *in)
 	if (in->report >= 0)
 		close(in->report);
 	in->out = in->err = in->report = -1;
-	in->t->reaped = 1; /* no process: the exit below is immediate */
-	task_check_exit(in->t);
-	in->t = NULL;
 }
 
-/* Forks one instance; 0, or a PVM error (nothing left behind). */
-static int spawn_fork(struct spawn_inst *in, const Pvmx__SpawnRequest *req,
-                      const char *path, char **argv, struct spawn_env *se)
+/* An instance that did not start: its task goes at once (a child, if
+ * any, is left to the reaper as no task's). */
+static void inst_fail(struct spawn_inst *in)
+{
+	struct task *t = in->t;
+
+	inst_close(in);
+	in->t = NULL;
+	if (t == NULL)
+		return;
+	t->starting = 0;
+	t->reaped = 1;
+	task_check_exit(t);
+}
+
+static void run_free(struct spawn_run *run)
+{
+	TAILQ_REMOVE(&runs, run, entry);
+	for (size_t i = 0; i < run->count; i++)
+		inst_close(&run->in[i]);
+	if (run->step != NULL)
+		event_free(run->step);
+	pending_done(run->wait);
+	pvmx__spawn_request__free_unpacked(run->req, NULL);
+	free(run->argv);
+	free(run->se.envp);
+	free(run->tids);
+	free(run->in);
+	free(run);
+}
+
+/* Every instance is accounted for: the answer, then the run goes. */
+static void run_check_done(struct spawn_run *run)
+{
+	spawn_done_fn *done = run->done;
+	void *arg = run->arg;
+	struct reply_addr to = run->to;
+	int32_t *tids = run->tids;
+	size_t count = run->count;
+
+	if (run->left > 0)
+		return;
+	run->tids = NULL;
+	run_free(run);
+	done(arg, &to, tids, count);
+	free(tids);
+}
+
+static void run_schedule(struct spawn_run *run)
+{
+	static const struct timeval now = {0, 0};
+
+	/* a timer, not event_active: the loop polls everything else first */
+	if (run->next < run->count && run->inflight < SPAWN_INFLIGHT_MAX &&
+	    !evtimer_pending(run->step, NULL))
+		evtimer_add(run->step, &now);
+}
+
+/* The exec of instance in is known: its report pipe closed (exec'd, or
+ * the child died first) or carries the errno. */
+static void inst_report_cb(evutil_socket_t fd, short what, void *arg)
 {
 	char shown[LOG_PRINTABLE_LEN];
+	struct spawn_inst *in = arg;
+	struct spawn_run *run = in->run;
+	struct task *t = in->t;
+	size_t i = (size_t)(in - run->in);
+	ssize_t n;
+	int e = 0;
+
+	(void)what;
+	n = read(fd, &e, sizeof(e));
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	event_free(in->ev);
+	in->ev = NULL;
+	close(in->report);
+	in->report = -1;
+	run->inflight--;
+	run->left--;
+	if (n != 0) {
+		if (n != sizeof(e))
+			e = n < 0 ? errno : EIO;
+		log_info("spawn %s: exec failed: %s",
+		         log_printable(shown, sizeof(shown), run->path), strerror(e));
+		run->tids[i] = errno_to_pvm(e);
+		inst_fail(in);
+	} else {
+		run->tids[i] = t->tid;
+		in->t = NULL;
+		t->starting = 0;
+		log_info("t%x pid %d spawned: %s (parent t%x)", t->tid, (int)t->pid,
+		         log_printable(shown, sizeof(shown), run->path),
+		         (unsigned)run->parent);
+		/* output_start takes both descriptors */
+		if (output_start(t, in->out, in->err) != 0) {
+			/* it runs, but unwatched output would block it: end it */
+			kill(-t->pid, SIGKILL);
+		}
+		in->out = in->err = -1;
+		task_check_exit(t); /* (it may have exited meanwhile) */
+	}
+	run_schedule(run);
+	run_check_done(run);
+}
+
+/* Forks instance i; 0, or a PVM error (nothing left behind). */
+static int run_fork(struct spawn_run *run, size_t i)
+{
+	char shown[LOG_PRINTABLE_LEN];
+	struct spawn_inst *in = &run->in[i];
+	const Pvmx__SpawnRequest *req = run->req;
+	const char *base = strrchr(req->file, '/');
 	int outp[2], errp[2], rep[2];
-	pid_t parent;
+	struct task *t;
+	pid_t parent, pid;
 	int e;
 
+	in->run = run;
 	in->out = in->err = in->report = -1;
-	in->t = task_new(1);
-	if (in->t == NULL)
+	t = in->t = task_new(1);
+	if (t == NULL)
 		return PvmOutOfRes;
-	snprintf(se->tid, sizeof(se->tid), "PVMX_TID=%d", in->t->tid);
+	/* a starting task does not exit before its exec is known */
+	t->starting = 1;
+	t->name = strdup(
+	    log_printable(shown, sizeof(shown), base != NULL ? base + 1 : req->file));
+	t->ptid = run->parent;
+	t->out_tid = req->out_tid;
+	t->out_code = req->out_code;
+	t->out_ctx = req->out_ctx;
+	t->ctx = req->ctx;
+	if (run->sibs_from != 0) {
+		t->sibs_wait = 1;
+		t->sibs_from = run->sibs_from;
+	}
+	snprintf(run->se.tid, sizeof(run->se.tid), "PVMX_TID=%d", t->tid);
 	if (pipe2(outp, O_CLOEXEC) != 0)
 		goto fail;
 	in->out = outp[0];
@@ -284,285 +448,170 @@ static int spawn_fork(struct spawn_inst *in, const Pvmx__SpawnRequest *req,
 		goto fail;
 	}
 	in->err = errp[0];
-	if (pipe2(rep, O_CLOEXEC) != 0) {
+	if (pipe2(rep, O_CLOEXEC | O_NONBLOCK) != 0) {
 		close(outp[1]);
 		close(errp[1]);
 		goto fail;
 	}
 	in->report = rep[0];
+	/* (the write end blocks, as the child expects) */
+	fcntl(rep[1], F_SETFL, 0);
+	in->ev = event_new(pvmd.base, in->report, EV_READ | EV_PERSIST, inst_report_cb, in);
+	if (in->ev == NULL || event_add(in->ev, NULL) != 0) {
+		close(outp[1]);
+		close(errp[1]);
+		close(rep[1]);
+		errno = ENOMEM;
+		goto fail;
+	}
 	parent = getpid();
-	in->pid = fork();
-	if (in->pid == 0)
-		spawn_child_exec(path, argv, se->envp, req->cwd, outp[1], errp[1],
-		                 rep[1], parent);
+	pid = fork();
+	if (pid == 0)
+		spawn_child_exec(run->path, run->argv, run->se.envp, req->cwd, outp[1],
+		                 errp[1], rep[1], parent);
 	e = errno;
 	close(outp[1]);
 	close(errp[1]);
 	close(rep[1]);
-	if (in->pid < 0) {
+	if (pid < 0) {
 		errno = e;
 		goto fail;
 	}
 	/* also here, so a kill of the group cannot race the child's own */
-	setpgid(in->pid, in->pid);
+	setpgid(pid, pid);
+	t->pid = pid;
 	return 0;
 fail:
 	e = errno;
-	log_error("spawn %s: %s", log_printable(shown, sizeof(shown), path), strerror(e));
-	spawn_inst_fail(in);
+	log_error("spawn %s: %s", log_printable(shown, sizeof(shown), run->path),
+	          strerror(e));
+	inst_fail(in);
 	return PvmOutOfRes;
 }
 
-/* Waits for the exec of a forked instance (its report pipe closes, or
- * carries the errno); returns its tid or a PVM error. */
-static int spawn_collect(struct spawn_inst *in, const Pvmx__SpawnRequest *req,
-                         const char *path, int parent)
+/* One step: forks for a time slice, or until enough children are on
+ * their way to exec; a stopped run fails what it has not forked. */
+static void run_step_cb(evutil_socket_t fd, short what, void *arg)
 {
-	char shown[LOG_PRINTABLE_LEN];
-	struct task *t = in->t;
-	const char *base;
-	ssize_t n;
-	int e = 0;
+	struct spawn_run *run = arg;
+	int64_t end = clock_now_ns() + SPAWN_SLICE_NS;
 
-	while ((n = read(in->report, &e, sizeof(e))) < 0 && errno == EINTR)
-		;
-	close(in->report);
-	in->report = -1;
-	if (n == sizeof(e)) {
-		log_info("spawn %s: exec failed: %s",
-		         log_printable(shown, sizeof(shown), path), strerror(e));
-		while (waitpid(in->pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		spawn_inst_fail(in);
-		return errno_to_pvm(e);
+	(void)fd;
+	(void)what;
+	if (pvmd.halting)
+		run->stopped = 1;
+	while (!run->stopped && run->next < run->count &&
+	       run->inflight < SPAWN_INFLIGHT_MAX) {
+		size_t i = run->next++;
+		int r = run_fork(run, i);
+
+		if (r == 0) {
+			run->inflight++;
+		} else {
+			run->tids[i] = r;
+			run->left--;
+		}
+		if (clock_now_ns() >= end)
+			break;
 	}
-	t->pid = in->pid;
-	base = strrchr(req->file, '/');
-	t->name = strdup(
-	    log_printable(shown, sizeof(shown), base != NULL ? base + 1 : req->file));
-	t->ptid = parent;
-	t->out_tid = req->out_tid;
-	t->out_code = req->out_code;
-	t->out_ctx = req->out_ctx;
-	t->ctx = req->ctx;
-	log_info("t%x pid %d spawned: %s (parent t%x)", t->tid, (int)t->pid,
-	         log_printable(shown, sizeof(shown), path), (unsigned)parent);
-	if (output_start(t, in->out, in->err) != 0) {
-		/* it runs, but unwatched output would block it: end it */
-		kill(-t->pid, SIGKILL);
-	}
-	return t->tid;
-}
-
-/* Starts count instances: all are forked first, then each one's exec is
- * awaited, so the children exec in parallel while we fork the next. */
-static void spawn_instances(const Pvmx__SpawnRequest *req, const char *path, char **argv,
-                            struct spawn_env *se, int parent, int32_t *tids, size_t count)
-{
-	struct spawn_inst *in = calloc(count, sizeof(*in));
-
-	if (in == NULL) {
-		for (size_t i = 0; i < count; i++)
-			tids[i] = PvmNoMem;
-		return;
-	}
-	for (size_t i = 0; i < count; i++)
-		tids[i] = spawn_fork(&in[i], req, path, argv, se);
-	for (size_t i = 0; i < count; i++) {
-		if (tids[i] == 0)
-			tids[i] = spawn_collect(&in[i], req, path, parent);
-	}
-	free(in);
-}
-
-void spawn_reply(const struct reply_addr *to, int code, int32_t *tids, size_t n)
-{
-	Pvmx__Control ctl = PVMX__CONTROL__INIT;
-	Pvmx__SpawnReply sr = PVMX__SPAWN_REPLY__INIT;
-
-	sr.code = code;
-	sr.tids = tids;
-	sr.n_tids = n;
-	ctl.body_case = PVMX__CONTROL__BODY_SPAWN_REPLY;
-	ctl.spawn_reply = &sr;
-	reply_control(to, &ctl);
-}
-
-/* Shares the started tids among the tasks of ours among them
- * (pvm_siblings); those waiting at register for the list get it now. */
-void spawn_set_siblings(const int32_t *tids, size_t count)
-{
-	struct siblings *s;
-	size_t n = 0;
-
-	for (size_t i = 0; i < count; i++)
-		n += tids[i] > 0;
-	if (n == 0)
-		return;
-	s = malloc(sizeof(*s) + n * sizeof(int32_t));
-	if (s == NULL) {
-		log_error("out of memory for a sibling list");
-		return;
-	}
-	s->refs = 0;
-	s->n = 0;
-	for (size_t i = 0; i < count; i++) {
-		if (tids[i] > 0)
-			s->tids[s->n++] = tids[i];
-	}
-	for (size_t i = 0; i < count; i++) {
-		struct task *t = tids[i] > 0 ? task_find(tids[i]) : NULL;
-
-		if (t == NULL || t->sibs != NULL)
-			continue;
-		t->sibs = s;
-		s->refs++;
-		if (t->sibs_wait)
-			control_register_reply(t);
-	}
-	if (s->refs == 0)
-		free(s);
-}
-
-void spawn_siblings(const Pvmx__Siblings *s)
-{
-	spawn_set_siblings(s->tids, s->n_tids);
-}
-
-/* Placement: the host index of each instance, round robin over the hosts
- * that flags and where allow.  0, or PvmNoHost when none does. */
-static int spawn_place(const Pvmx__SpawnRequest *req, int *idx, size_t count)
-{
-	static int cursor;
-	const char *where = req->where != NULL ? req->where : "";
-	int *cand = malloc(sizeof(int) * (size_t)(hosttab_count() + 1));
-	struct host *named = NULL;
-	int n = 0;
-
-	if (cand == NULL)
-		return PvmNoMem;
-	if (req->flags & PvmTaskHost) {
-		named = hosttab_by_name(where);
-		if (!(req->flags & PvmHostCompl)) {
-			free(cand);
-			if (named == NULL)
-				return PvmNoHost;
-			for (size_t i = 0; i < count; i++)
-				idx[i] = named->index;
-			return 0;
+	if (run->stopped) {
+		for (; run->next < run->count; run->next++) {
+			run->tids[run->next] = PvmSysErr;
+			run->left--;
 		}
 	}
-	for (int i = 1; i <= TID_MAX_HOST; i++) {
-		struct host *h = hosttab_get(i);
+	run_schedule(run);
+	run_check_done(run);
+}
 
-		if (h == NULL || (named != NULL && h == named))
-			continue;
-		if ((req->flags & PvmTaskArch) && strcmp(h->arch, where) != 0)
-			continue;
-		cand[n++] = i;
+/* The requester, or the host that asked, is gone: no more forks.  (Its
+ * answer still goes, to nobody, once what was forked is known.) */
+static void run_cancel(const struct pending *p, enum pending_why why, void *arg)
+{
+	static const struct timeval now = {0, 0};
+	struct spawn_run *run = arg;
+
+	(void)p;
+	run->wait = NULL;
+	if (why == PENDING_SHUTDOWN)
+		return; /* spawn_free_all frees it */
+	log_info("t%x: spawn %s: the requester is gone: no more instances (%zu of "
+	         "%zu started)",
+	         (unsigned)run->to.tid, run->req->file, run->next, run->count);
+	run->stopped = 1;
+	evtimer_add(run->step, &now);
+}
+
+int spawn_here(const Pvmx__SpawnRequest *req, const struct reply_addr *to, int host,
+               int parent, size_t count, int sibs_from, spawn_done_fn *done, void *arg)
+{
+	char shown[LOG_PRINTABLE_LEN];
+	struct spawn_run *run;
+	size_t len;
+	uint8_t *packed;
+	int err = 0;
+
+	if (pvmd.halting)
+		err = PvmSysErr;
+	run = err == 0 ? calloc(1, sizeof(*run)) : NULL;
+	if (err == 0 && run == NULL)
+		err = PvmNoMem;
+	if (err == 0 && spawn_resolve(req, run->path, sizeof(run->path)) != 0)
+		err = PvmNoFile;
+	if (err != 0) {
+		free(run);
+		log_info("t%x: spawn %s x%zu: error %d", (unsigned)parent,
+		         log_printable(shown, sizeof(shown), req->file), count, err);
+		return err;
 	}
-	if (n == 0) {
-		free(cand);
-		return PvmNoHost;
+	TAILQ_INSERT_TAIL(&runs, run, entry);
+	/* our own copy: the request is freed when its handler returns */
+	len = pvmx__spawn_request__get_packed_size(req);
+	packed = malloc(len ? len : 1);
+	if (packed != NULL) {
+		pvmx__spawn_request__pack(req, packed);
+		run->req = pvmx__spawn_request__unpack(NULL, len, packed);
+		free(packed);
 	}
+	run->to = *to;
+	run->parent = parent;
+	run->sibs_from = sibs_from;
+	run->count = run->left = count;
+	run->done = done;
+	run->arg = arg;
+	run->tids = calloc(count, sizeof(*run->tids));
+	run->in = calloc(count, sizeof(*run->in));
+	run->step = evtimer_new(pvmd.base, run_step_cb, run);
+	if (run->req != NULL)
+		run->argv = malloc(sizeof(char *) * (run->req->n_argv + 2));
+	if (run->req == NULL || run->tids == NULL || run->in == NULL || run->step == NULL ||
+	    run->argv == NULL || spawn_env_build(&run->se, run->req, parent) != 0 ||
+	    (run->wait = pending_add(PENDING_SPAWN_RUN, to, host, 0, run_cancel, run)) ==
+	        NULL) {
+		run_free(run);
+		return PvmNoMem;
+	}
+	run->argv[0] = run->path;
+	for (size_t i = 0; i < run->req->n_argv; i++)
+		run->argv[i + 1] = run->req->argv[i];
+	run->argv[run->req->n_argv + 1] = NULL;
 	for (size_t i = 0; i < count; i++)
-		idx[i] = cand[(cursor + (int)i) % n];
-	cursor = (int)((cursor + (int)(count % (size_t)n)) % n);
-	free(cand);
+		run->in[i].out = run->in[i].err = run->in[i].report = -1;
+	run_schedule(run);
 	return 0;
 }
 
-/* Starts count instances here; tids gets a tid or an error for each. */
-void spawn_here(const Pvmx__SpawnRequest *req, int parent, int32_t *tids, size_t count,
-                int sibs_from)
+/* The daemon exits: runs end unanswered (done gets no tids). */
+void spawn_free_all(void)
 {
-	struct spawn_env se = {0};
-	char path[4096], shown[LOG_PRINTABLE_LEN];
-	char **argv = NULL;
-	int err = 0;
+	struct spawn_run *run;
 
-	if (pvmd.halting || spawn_resolve(req, path, sizeof(path)) != 0)
-		err = pvmd.halting ? PvmSysErr : PvmNoFile;
-	if (err == 0) {
-		argv = malloc(sizeof(char *) * (req->n_argv + 2));
-		if (argv == NULL || spawn_env_build(&se, req, parent) != 0)
-			err = PvmNoMem;
-	}
-	if (err == 0) {
-		argv[0] = path;
-		for (size_t i = 0; i < req->n_argv; i++)
-			argv[i + 1] = req->argv[i];
-		argv[req->n_argv + 1] = NULL;
-		spawn_instances(req, path, argv, &se, parent, tids, count);
-	} else {
-		for (size_t i = 0; i < count; i++)
-			tids[i] = err;
-		log_info("t%x: spawn %s x%zu: error %d", (unsigned)parent,
-		         log_printable(shown, sizeof(shown), req->file), count, err);
-	}
-	for (size_t i = 0; sibs_from != 0 && i < count; i++) {
-		struct task *t = tids[i] > 0 ? task_find(tids[i]) : NULL;
+	while ((run = TAILQ_FIRST(&runs)) != NULL) {
+		spawn_done_fn *done = run->done;
+		void *arg = run->arg;
+		struct reply_addr to = run->to;
 
-		if (t != NULL) {
-			t->sibs_wait = 1;
-			t->sibs_from = sibs_from;
-		}
+		run_free(run);
+		done(arg, &to, NULL, 0);
 	}
-	free(argv);
-	free(se.envp);
-}
-
-int spawn_code(const int32_t *tids, size_t count)
-{
-	int started = 0;
-
-	for (size_t i = 0; i < count; i++)
-		started += tids[i] > 0;
-	for (size_t i = 0; i < count && started == 0; i++)
-		return tids[i];
-	return started;
-}
-
-void spawn_request(const struct reply_addr *to, const Pvmx__SpawnRequest *req)
-{
-	int parent = req->no_parent ? PvmNoParent : to->tid;
-	char shown[LOG_PRINTABLE_LEN];
-	int32_t *tids;
-	int *idx, err;
-	size_t count, nlocal = 0;
-
-	if (req->count < 1 || req->count > SPAWN_MAX_COUNT || req->file == NULL ||
-	    req->file[0] == '\0') {
-		spawn_reply(to, PvmBadParam, NULL, 0);
-		return;
-	}
-	count = (size_t)req->count;
-	tids = malloc(count * sizeof(*tids));
-	idx = malloc(count * sizeof(*idx));
-	if (tids == NULL || idx == NULL) {
-		free(tids);
-		free(idx);
-		spawn_reply(to, PvmNoMem, NULL, 0);
-		return;
-	}
-	err = spawn_place(req, idx, count);
-	for (size_t i = 0; err == 0 && i < count; i++)
-		nlocal += idx[i] == pvmd.host_index;
-	if (err == 0 && nlocal < count) {
-		free(tids);
-		spawn_multi(to, req, parent, idx, count); /* takes idx */
-		return;
-	}
-	if (err == 0) {
-		spawn_here(req, parent, tids, count, 0);
-	} else {
-		for (size_t i = 0; i < count; i++)
-			tids[i] = err;
-		log_info("t%x: spawn %s x%zu: error %d", (unsigned)to->tid,
-		         log_printable(shown, sizeof(shown), req->file), count, err);
-	}
-	spawn_set_siblings(tids, count);
-	spawn_reply(to, spawn_code(tids, count), tids, count);
-	free(tids);
-	free(idx);
 }

@@ -1,9 +1,11 @@
 /*
- * spawnhosts.c - pvm_spawn over several hosts: the requester's daemon
- * sends each other host its share of the instances, spawns its own,
- * gathers the replies into the task's one reply (in instance order) and
- * then gives every started task the whole sibling list; the other side
- * spawns for a task of another host.  A host that dies fails its share.
+ * spawnhosts.c - pvm_spawn's requests: placement over the hosts, the
+ * reply and the sibling lists.  A spawn over several hosts: the
+ * requester's daemon sends each other host its share of the instances,
+ * starts its own (spawn.c), gathers the replies into the task's one
+ * reply (in instance order) and then gives every started task the whole
+ * sibling list; the other side spawns for a task of another host.  A
+ * host that dies fails its share.
  */
 #include "pvmd.h"
 
@@ -14,6 +16,128 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+static void spawn_reply(const struct reply_addr *to, int code, int32_t *tids, size_t n)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__SpawnReply sr = PVMX__SPAWN_REPLY__INIT;
+
+	sr.code = code;
+	sr.tids = tids;
+	sr.n_tids = n;
+	ctl.body_case = PVMX__CONTROL__BODY_SPAWN_REPLY;
+	ctl.spawn_reply = &sr;
+	reply_control(to, &ctl);
+}
+
+/* Shares the started tids among the tasks of ours among them
+ * (pvm_siblings); those waiting at register for the list get it now. */
+static void spawn_set_siblings(const int32_t *tids, size_t count)
+{
+	struct siblings *s;
+	size_t n = 0;
+
+	for (size_t i = 0; i < count; i++)
+		n += tids[i] > 0;
+	if (n == 0)
+		return;
+	s = malloc(sizeof(*s) + n * sizeof(int32_t));
+	if (s == NULL) {
+		log_error("out of memory for a sibling list");
+		return;
+	}
+	s->refs = 0;
+	s->n = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (tids[i] > 0)
+			s->tids[s->n++] = tids[i];
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct task *t = tids[i] > 0 ? task_find(tids[i]) : NULL;
+
+		if (t == NULL || t->sibs != NULL)
+			continue;
+		t->sibs = s;
+		s->refs++;
+		if (t->sibs_wait)
+			control_register_reply(t);
+	}
+	if (s->refs == 0)
+		free(s);
+}
+
+void spawn_siblings(const Pvmx__Siblings *s)
+{
+	spawn_set_siblings(s->tids, s->n_tids);
+}
+
+/* Placement: the host index of each instance, round robin over the hosts
+ * that flags and where allow.  0, or PvmNoHost when none does. */
+static int spawn_place(const Pvmx__SpawnRequest *req, int *idx, size_t count)
+{
+	static int cursor;
+	const char *where = req->where != NULL ? req->where : "";
+	int *cand = malloc(sizeof(int) * (size_t)(hosttab_count() + 1));
+	struct host *named = NULL;
+	int n = 0;
+
+	if (cand == NULL)
+		return PvmNoMem;
+	if (req->flags & PvmTaskHost) {
+		named = hosttab_by_name(where);
+		if (!(req->flags & PvmHostCompl)) {
+			free(cand);
+			if (named == NULL)
+				return PvmNoHost;
+			for (size_t i = 0; i < count; i++)
+				idx[i] = named->index;
+			return 0;
+		}
+	}
+	for (int i = 1; i <= TID_MAX_HOST; i++) {
+		struct host *h = hosttab_get(i);
+
+		if (h == NULL || (named != NULL && h == named))
+			continue;
+		if ((req->flags & PvmTaskArch) && strcmp(h->arch, where) != 0)
+			continue;
+		cand[n++] = i;
+	}
+	if (n == 0) {
+		free(cand);
+		return PvmNoHost;
+	}
+	for (size_t i = 0; i < count; i++)
+		idx[i] = cand[(cursor + (int)i) % n];
+	cursor = (int)((cursor + (int)(count % (size_t)n)) % n);
+	free(cand);
+	return 0;
+}
+
+static int spawn_code(const int32_t *tids, size_t count)
+{
+	int started = 0;
+
+	for (size_t i = 0; i < count; i++)
+		started += tids[i] > 0;
+	for (size_t i = 0; i < count && started == 0; i++)
+		return tids[i];
+	return started;
+}
+
+/* Shares the tids among those of ours that a spawn started, then no
+ * task of them waits at register any more (pvm_siblings). */
+static void spawn_siblings_done(const int32_t *tids, size_t count)
+{
+	spawn_set_siblings(tids, count);
+	/* those that got no list (out of memory) must not wait for one */
+	for (size_t i = 0; i < count; i++) {
+		struct task *t = tids[i] > 0 ? task_find(tids[i]) : NULL;
+
+		if (t != NULL && t->sibs_wait)
+			control_register_reply(t);
+	}
+}
 
 /* A spawn over several hosts, waiting for the other daemons' replies:
  * one PENDING_SPAWN_SHARE per other host (its id is the seq of that
@@ -65,20 +189,16 @@ static void job_finish(struct spawn_job *j)
 		for (size_t w = 0; w < j->nwait; w++) {
 			int h = j->waiting[w] < 0 ? -j->waiting[w] : 0, any = 0;
 
+			if (h == pvmd.host_index)
+				continue; /* ours: spawn_siblings_done */
+
 			for (size_t i = 0; h != 0 && i < j->count; i++)
 				any |= j->tids[i] > 0 && tid_host_index(j->tids[i]) == h;
 			if (any)
 				peer_send_control(h, pvmd.host_tid, tid_make(h, 0), &sc);
 		}
-		spawn_set_siblings(good, ngood);
 	}
-	/* ours that got no list (none started) must not wait for one */
-	for (size_t i = 0; i < j->count; i++) {
-		struct task *t = j->tids[i] > 0 ? task_find(j->tids[i]) : NULL;
-
-		if (t != NULL && t->sibs_wait)
-			control_register_reply(t);
-	}
+	spawn_siblings_done(j->tids, j->count);
 	free(good);
 	job_free(j);
 }
@@ -105,6 +225,19 @@ static void job_answer(struct spawn_job *j, int host, const int32_t *tids, size_
 		job_finish(j);
 }
 
+/* Our own share is answered (tids NULL: the daemon exits). */
+static void share_here_done(void *arg, const struct reply_addr *to, int32_t *tids,
+                            size_t count)
+{
+	struct spawn_job *j = arg;
+
+	(void)to;
+	if (tids != NULL)
+		job_answer(j, pvmd.host_index, tids, count, 0);
+	else if (--j->left == 0)
+		job_free(j);
+}
+
 /* A share ended unanswered: its host went (its instances fail), or the
  * daemon exits. */
 static void share_cancel(const struct pending *p, enum pending_why why, void *arg)
@@ -118,7 +251,7 @@ static void share_cancel(const struct pending *p, enum pending_why why, void *ar
 	}
 }
 
-void spawn_multi(const struct reply_addr *to, const Pvmx__SpawnRequest *req, int parent,
+static void spawn_multi(const struct reply_addr *to, const Pvmx__SpawnRequest *req, int parent,
                  int *idx, size_t count)
 {
 	struct spawn_job *j = calloc(1, sizeof(*j));
@@ -182,68 +315,80 @@ void spawn_multi(const struct reply_addr *to, const Pvmx__SpawnRequest *req, int
 		ctl.seq = share->id;
 		peer_send_control(h, pvmd.host_tid, tid_make(h, 0), &ctl);
 	}
+	/* ours last: the others start meanwhile */
 	if (nlocal > 0) {
-		int32_t *mine = calloc(nlocal, sizeof(*mine));
-		size_t k = 0;
+		int err;
 
-		if (mine == NULL) {
-			for (size_t i = 0; i < count; i++) {
-				if (idx[i] == pvmd.host_index)
-					j->tids[i] = PvmNoMem;
-			}
-		} else {
-			spawn_here(req, parent, mine, nlocal, pvmd.host_index);
-			for (size_t i = 0; i < count; i++) {
-				if (idx[i] == pvmd.host_index)
-					j->tids[i] = mine[k++];
-			}
-			free(mine);
-		}
+		j->waiting[j->nwait++] = pvmd.host_index;
+		j->left++;
+		err = spawn_here(req, to, 0, parent, nlocal, pvmd.host_index,
+		                 share_here_done, j);
+		if (err != 0)
+			job_answer(j, pvmd.host_index, NULL, 0, err); /* may finish j */
+		return;
 	}
 	if (j->left == 0)
 		job_finish(j);
 }
 
-/* Another daemon's task spawns here. */
-void spawn_forwarded(int from_host, uint32_t seq, const Pvmx__SpawnForward *fwd)
+/* The answer to another daemon's request (to: that daemon, with the
+ * seq of its SpawnForward); tids NULL: none (the daemon exits). */
+static void forward_answer(const struct reply_addr *to, int code, int32_t *tids,
+                           size_t count)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
 	Pvmx__SpawnReply sr = PVMX__SPAWN_REPLY__INIT;
+
+	sr.code = code;
+	sr.tids = tids;
+	sr.n_tids = tids != NULL ? count : 0;
+	ctl.seq = to->seq;
+	ctl.body_case = PVMX__CONTROL__BODY_SPAWN_REPLY;
+	ctl.spawn_reply = &sr;
+	peer_send_control(tid_host_index(to->tid), pvmd.host_tid, to->tid, &ctl);
+}
+
+static void forward_done(void *arg, const struct reply_addr *to, int32_t *tids,
+                         size_t count)
+{
+	(void)arg;
+	if (tids != NULL)
+		forward_answer(to, spawn_code(tids, count), tids, count);
+}
+
+/* Another daemon's task spawns here.  The run stops if that host goes. */
+void spawn_forwarded(int from_host, uint32_t seq, const Pvmx__SpawnForward *fwd)
+{
+	struct reply_addr to = {tid_make(from_host, 0), seq};
 	Pvmx__SpawnRequest req;
-	int32_t *tids = NULL;
-	size_t count = 0;
+	int32_t *tids;
+	size_t count;
 	struct stat st;
+	int err;
 
 	if (fwd->req == NULL || fwd->req->count < 1 ||
 	    fwd->req->count > SPAWN_MAX_COUNT || fwd->req->file == NULL ||
 	    fwd->req->file[0] == '\0' ||
 	    (fwd->parent != PvmNoParent && tid_host_index(fwd->parent) != from_host)) {
-		sr.code = PvmBadParam;
-	} else {
-		req = *fwd->req;
-		count = (size_t)req.count;
-		/* wd= of this host, else the parent's directory if it exists
-		 * here, else our own */
-		if (pvmd.wd[0] != '\0')
-			req.cwd = pvmd.wd;
-		else if (req.cwd != NULL &&
-		         (stat(req.cwd, &st) != 0 || !S_ISDIR(st.st_mode)))
-			req.cwd = "";
-		tids = malloc(count * sizeof(*tids));
-		if (tids == NULL) {
-			sr.code = PvmNoMem;
-		} else {
-			spawn_here(&req, fwd->parent, tids, count,
-			           fwd->await_siblings ? from_host : 0);
-			sr.code = spawn_code(tids, count);
-			sr.tids = tids;
-			sr.n_tids = count;
-		}
+		forward_answer(&to, PvmBadParam, NULL, 0);
+		return;
 	}
-	ctl.seq = seq;
-	ctl.body_case = PVMX__CONTROL__BODY_SPAWN_REPLY;
-	ctl.spawn_reply = &sr;
-	peer_send_control(from_host, pvmd.host_tid, tid_make(from_host, 0), &ctl);
+	req = *fwd->req;
+	count = (size_t)req.count;
+	/* wd= of this host, else the parent's directory if it exists here,
+	 * else our own */
+	if (pvmd.wd[0] != '\0')
+		req.cwd = pvmd.wd;
+	else if (req.cwd != NULL && (stat(req.cwd, &st) != 0 || !S_ISDIR(st.st_mode)))
+		req.cwd = "";
+	err = spawn_here(&req, &to, from_host, fwd->parent, count,
+	                 fwd->await_siblings ? from_host : 0, forward_done, NULL);
+	if (err == 0)
+		return;
+	tids = malloc(count * sizeof(*tids));
+	for (size_t i = 0; tids != NULL && i < count; i++)
+		tids[i] = err;
+	forward_answer(&to, tids != NULL ? err : PvmNoMem, tids, count);
 	free(tids);
 }
 
@@ -279,4 +424,58 @@ void spawn_host_gone(int index)
 		if (t->sibs_wait && t->sibs_from == index)
 			control_register_reply(t);
 	}
+}
+
+/* A spawn on this host only is answered. */
+static void request_done(void *arg, const struct reply_addr *to, int32_t *tids,
+                         size_t count)
+{
+	(void)arg;
+	if (tids == NULL)
+		return;
+	/* the requester first, as a spawn over several hosts does */
+	spawn_reply(to, spawn_code(tids, count), tids, count);
+	spawn_siblings_done(tids, count);
+}
+
+void spawn_request(const struct reply_addr *to, const Pvmx__SpawnRequest *req)
+{
+	int parent = req->no_parent ? PvmNoParent : to->tid;
+	char shown[LOG_PRINTABLE_LEN];
+	int32_t *tids;
+	int *idx, err;
+	size_t count, nlocal = 0;
+
+	if (req->count < 1 || req->count > SPAWN_MAX_COUNT || req->file == NULL ||
+	    req->file[0] == '\0') {
+		spawn_reply(to, PvmBadParam, NULL, 0);
+		return;
+	}
+	count = (size_t)req->count;
+	idx = malloc(count * sizeof(*idx));
+	if (idx == NULL) {
+		spawn_reply(to, PvmNoMem, NULL, 0);
+		return;
+	}
+	err = spawn_place(req, idx, count);
+	for (size_t i = 0; err == 0 && i < count; i++)
+		nlocal += idx[i] == pvmd.host_index;
+	if (err == 0 && nlocal < count) {
+		spawn_multi(to, req, parent, idx, count); /* takes idx */
+		return;
+	}
+	free(idx);
+	if (err != 0)
+		log_info("t%x: spawn %s x%zu: error %d", (unsigned)to->tid,
+		         log_printable(shown, sizeof(shown), req->file), count, err);
+	else /* its tasks wait at register for the list of their siblings */
+		err = spawn_here(req, to, 0, parent, count, pvmd.host_index, request_done,
+		                 NULL);
+	if (err == 0)
+		return;
+	tids = malloc(count * sizeof(*tids));
+	for (size_t i = 0; tids != NULL && i < count; i++)
+		tids[i] = err;
+	spawn_reply(to, tids != NULL ? err : PvmNoMem, tids, tids != NULL ? count : 0);
+	free(tids);
 }

@@ -101,7 +101,10 @@ static void dump_tasks(void)
 /* pvm_tickle: args[0] is what to do.
  *   0 dump memory use to the log, 1 the host table, 2 the task table,
  *   3 the waiting requests (notifies, held mailbox reads), 4 the mailbox,
- *   5 get the log level (one result), 6 set the log level to args[1]. */
+ *   5 get the log level (one result), 6 set the log level to args[1],
+ *   7 frames and KiB sent to the daemon args[1], 8 the groups, 9 the
+ *   loop's longest stall in ms, the longest part of one the daemon could
+ *   have been busy, and the stalls logged (three results). */
 static void tickle_host(struct host *h, void *arg)
 {
 	char name[LOG_PRINTABLE_LEN];
@@ -120,7 +123,7 @@ void sysreq_tickle(const struct reply_addr *to, const Pvmx__TickleRequest *req)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
 	Pvmx__TickleReply r = PVMX__TICKLE_REPLY__INIT;
-	int32_t res[2];
+	int32_t res[3];
 	int how = req->n_args > 0 ? req->args[0] : -1;
 	struct host *h;
 
@@ -174,6 +177,13 @@ void sysreq_tickle(const struct reply_addr *to, const Pvmx__TickleRequest *req)
 		                                               : h->sent_bytes / 1024);
 		r.results = res;
 		r.n_results = 2;
+		break;
+	case 9:
+		liveness_stalls(&res[0], &res[1], &res[2]);
+		tickle_log("the loop's longest stall: %d ms, busy at most %d ms (%d logged)",
+		           res[0], res[1], res[2]);
+		r.results = res;
+		r.n_results = 3;
 		break;
 	default:
 		r.code = PvmBadParam;

@@ -138,7 +138,7 @@ void task_check_exit(struct task *t)
 {
 	int status;
 
-	if (t->conn != NULL)
+	if (t->conn != NULL || t->starting)
 		return;
 	if (t->spawned && (!t->reaped || t->open_pipes > 0))
 		return;

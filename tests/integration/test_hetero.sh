@@ -21,8 +21,9 @@ SYSROOT=$(cd "$SYSROOT" && pwd)
 . "$(dirname "$0")/lib.sh"
 
 export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
-# qemu is slow: give the emulated daemon time before it counts as dead
-export PVMX_HEARTBEAT_MS=1000
+# (qemu is slow: the default host timeout, 30 s, gives the emulated
+# daemon time before it counts as dead)
+unset PVMX_HOST_TIMEOUT_MS
 
 # No binfmt_misc here (or not assumed): the emulated pvmd starts tasks by
 # exec, so dx= and every ep= entry are scripts that exec qemu.

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
-export PVMX_HEARTBEAT_MS=200
+export PVMX_HOST_TIMEOUT_MS=600
 MH=$PROGS/mh_t
 
 # pids of the daemons of this test: the master and those below TEST_TMP

@@ -10,8 +10,8 @@
 . "$(dirname "$0")/lib.sh"
 
 export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
-# the forger beats as a daemon does; a loaded machine must not lose it
-export PVMX_HEARTBEAT_MS=1000
+# the forger beats as a daemon does; the default host timeout (30 s)
+# keeps a loaded machine from losing it
 MH=$PROGS/mh_t
 FORGE=$PROGS/link_forge
 [ -x "$FORGE" ] || { echo "FAIL: $FORGE not built"; exit 1; }

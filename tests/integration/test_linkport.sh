@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
-export PVMX_HEARTBEAT_MS=20000
+export PVMX_HOST_TIMEOUT_MS=60000
 export PVMX_HELLO_TIMEOUT_MS=1500
 LP=$PROGS/link_probe
 MH=$PROGS/mh_t

@@ -10,7 +10,7 @@
 export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
 # a killed daemon's link closes: its host is deleted at once, never by
 # a timeout on this loaded machine
-export PVMX_HEARTBEAT_MS=20000
+export PVMX_HOST_TIMEOUT_MS=60000
 ST=$PROGS/spawn_t
 MH=$PROGS/mh_t
 INHERITED=$TEST_TMP/inherited

@@ -11,7 +11,7 @@
 
 export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
 # a frozen daemon is killed or deleted by the test, never timed out
-export PVMX_HEARTBEAT_MS=20000
+export PVMX_HOST_TIMEOUT_MS=60000
 PT=$PROGS/pending_t
 MH=$PROGS/mh_t
 FROZEN=""
