@@ -38,10 +38,29 @@ for f in "$P"/bin/pvmd "$P"/bin/pvm "$P"/bin/pvmrun "$P"/lib/lib*.so.3; do
 	rp=$(readelf -d "$f" | sed -n 's/.*\(RUNPATH\|RPATH\).*\[\(.*\)\]/\2/p')
 	expect_eq "$(basename "$f"): RUNPATH" '$ORIGIN/../lib' "$rp"
 done
-if grep -rlaF "$PVMX_BUILD" "$P" >"$TEST_TMP/refs"; then
+# debug information (a RelWithDebInfo build, `make install`'s) names the
+# directory the compiler ran in: that is for a debugger, not a reference
+# the programs follow, so an ELF file is read without it
+: >"$TEST_TMP/refs"
+grep -rlaF "$PVMX_BUILD" "$P" | while read -r f; do
+	if head -c 4 "$f" | grep -q 'ELF' &&
+		objcopy --strip-debug "$f" "$TEST_TMP/nodebug" 2>/dev/null; then
+		grep -qaF "$PVMX_BUILD" "$TEST_TMP/nodebug" && echo "$f"
+		rm -f "$TEST_TMP/nodebug"
+	elif case $f in *.a) true ;; *) false ;; esac; then
+		# an archive: each member without its debug information
+		rm -rf "$TEST_TMP/ar" && mkdir "$TEST_TMP/ar" &&
+			(cd "$TEST_TMP/ar" && ar x "$f" && objcopy --strip-debug ./*.o) &&
+			grep -rqaF "$PVMX_BUILD" "$TEST_TMP/ar" && echo "$f"
+		rm -rf "$TEST_TMP/ar"
+	else
+		echo "$f"
+	fi
+done >"$TEST_TMP/refs"
+if [ -s "$TEST_TMP/refs" ]; then
 	fail "installed files name the build tree: $(tr '\n' ' ' <"$TEST_TMP/refs")"
 else
-	pass "no installed file names the build tree"
+	pass "no installed file names the build tree (but in debug information)"
 fi
 for m in pvmd pvm pvmrun; do
 	warn=$(groff -man -Tutf8 -ww -z "$P/share/man/man1/$m.1" 2>&1)
