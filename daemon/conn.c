@@ -30,6 +30,7 @@ static void conn_read_cb(struct bufferevent *bev, void *arg);
 static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
 static void conn_write_cb(struct bufferevent *bev, void *arg);
 static void conn_resume_cb(evutil_socket_t fd, short what, void *arg);
+static void conn_hold(struct conn *c);
 static int conn_check_header(void *arg, const struct frame_header *h, const char **why);
 
 static void conn_free(struct conn *c)
@@ -42,6 +43,8 @@ static void conn_free(struct conn *c)
 		event_free(c->reg_deadline);
 	if (c->resume != NULL)
 		event_free(c->resume);
+	if (c->gone != NULL)
+		event_free(c->gone);
 	TAILQ_REMOVE(&pvmd.conns, c, entry);
 	bufferevent_free(c->bev);
 	free(c);
@@ -317,16 +320,42 @@ static void conn_read_cb(struct bufferevent *bev, void *arg)
 				continue;
 			}
 		}
-		c->held_for = flow_blocker(&c->framer.hdr, in);
+		c->held_for = c->unbounded ? 0 : flow_blocker(&c->framer.hdr, in);
 		c->held = c->held_for != 0;
 		if (c->held) {
-			log_debug("conn fd %d pid %d: waits for the queue of t%x", c->fd,
-			          (int)c->pid, (unsigned)c->held_for);
-			bufferevent_disable(c->bev, EV_READ);
+			conn_hold(c);
 			return;
 		}
 		conn_data_frame(c, in);
 	}
+}
+
+/* A held task that exits (or is killed) must not linger until its
+ * receiver drains: its closing is watched without reading, and then
+ * what it sent is taken whatever the bound (no more than its socket
+ * buffer held: it sends nothing more). */
+static void conn_gone_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	log_debug("conn fd %d pid %d: closed by the peer while it waited", c->fd,
+	          (int)c->pid);
+	c->unbounded = 1;
+	conn_resume(c);
+}
+
+/* c's next frame waits for the queue of c->held_for (flow.c). */
+static void conn_hold(struct conn *c)
+{
+	log_debug("conn fd %d pid %d: waits for the queue of t%x", c->fd, (int)c->pid,
+	          (unsigned)c->held_for);
+	bufferevent_disable(c->bev, EV_READ);
+	if (c->gone == NULL)
+		c->gone = event_new(pvmd.base, c->fd, EV_CLOSED, conn_gone_cb, c);
+	if (c->gone != NULL)
+		event_add(c->gone, NULL);
 }
 
 static void conn_write_cb(struct bufferevent *bev, void *arg)
@@ -341,6 +370,8 @@ static void conn_write_cb(struct bufferevent *bev, void *arg)
 void conn_resume(struct conn *c)
 {
 	c->held_for = 0;
+	if (c->gone != NULL)
+		event_del(c->gone);
 	event_active(c->resume, EV_TIMEOUT, 1);
 }
 

@@ -220,10 +220,14 @@ void flow_link_drained(struct host *h)
 	flow_trim_soon();
 }
 
-/* The host is gone: nobody waits for it or its tasks any more. */
+/* The host is gone, or its link (what was on it is lost, a flow go
+ * with it): its stops are forgotten on both sides, and nobody waits for
+ * it or its tasks any more; a queue still over the bound stops its
+ * senders again. */
 void flow_host_gone(int index)
 {
 	struct conn *c;
+	struct task *t;
 
 	for (size_t i = 0; i < nstopped;) {
 		if (tid_host_index(stopped[i]) == index)
@@ -235,6 +239,15 @@ void flow_host_gone(int index)
 	{
 		if (c->held_for != 0 && tid_host_index(c->held_for) == index)
 			conn_resume(c);
+	}
+	TAILQ_FOREACH(t, &pvmd.tasks, entry)
+	{
+		for (size_t i = 0; i < t->ntold;) {
+			if (t->told[i] == index)
+				t->told[i] = t->told[--t->ntold];
+			else
+				i++;
+		}
 	}
 }
 

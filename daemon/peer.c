@@ -100,8 +100,10 @@ static void peer_free(struct peer *p, const char *why)
 	if (p->broken != NULL)
 		event_free(p->broken);
 	TAILQ_REMOVE(&peers, p, entry);
-	if (h != NULL && h->link == p)
+	if (h != NULL && h->link == p) {
 		h->link = NULL;
+		flow_host_gone(h->index);
+	}
 	if (p->outbound && !p->up) {
 		struct host *d = hosttab_get(p->host_index);
 

@@ -61,8 +61,10 @@ struct conn {
 	 * held_for, and the connection is not read */
 	int held_for;
 	unsigned held : 1;
-	unsigned broken : 1;  /* an append to its output failed: it closes */
-	struct event *resume; /* goes on (or closes, broken) from the loop */
+	unsigned broken : 1;    /* an append to its output failed: it closes */
+	unsigned unbounded : 1; /* its peer closed: what it sent is taken */
+	struct event *resume;   /* goes on (or closes, broken) from the loop */
+	struct event *gone;     /* while held: its peer closing (EV_CLOSED) */
 };
 TAILQ_HEAD(conn_list, conn);
 

@@ -44,12 +44,41 @@ start_recv() {
 	EXTRA_PIDS="$EXTRA_PIDS $!"
 }
 tid_of() { wait_until 15 test -s "$TEST_TMP/$1" && cat "$TEST_TMP/$1"; }
+COUNT=400 BYTES=262144 # 100 MiB for a 2 MiB bound
+# flood_start N RECV_PVM_TMP: receiver rN (the daemon of RECV_PVM_TMP's
+# host), reading nothing until goN exists, and sender sN, here, of COUNT
+# messages of BYTES bytes to it
+flood_start() {
+	PVM_TMP=$2 start_recv "r$1" recv $COUNT $BYTES "$TEST_TMP/go$1" "$TEST_TMP/tid$1"
+	local t
+	t=$(tid_of "tid$1") || fail "receiver $1 did not start"
+	tmo 150 "$FLOOD" send "$t" $COUNT $BYTES >"$TEST_TMP/s$1.out" 2>&1 &
+	EXTRA_PIDS="$EXTRA_PIDS $!"
+}
+# flood_waits N WHAT: sender sN has not finished
+flood_waits() {
+	if has "$TEST_TMP/s$1.out" "^sent"; then
+		fail "$2: the sender finished while its receiver did not read"
+	else
+		pass "$2: the sender waits while its receiver does not read"
+	fi
+}
+# flood_drain N WHAT: receiver rN reads: it gets all, sender sN finishes
+flood_drain() {
+	touch "$TEST_TMP/go$1"
+	wait_until 60 has "$TEST_TMP/r$1.out" "^recv" || true
+	expect_eq "$2: every message intact and in order" "recv ok $COUNT" \
+		"$(cat "$TEST_TMP/r$1.out")"
+	wait_until 30 has "$TEST_TMP/s$1.out" "^sent" || true
+	expect_eq "$2: the sender finished" "sent $COUNT" "$(grep '^sent' "$TEST_TMP/s$1.out")"
+}
 
 export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
 printf '127.0.0.2\n' >"$TEST_TMP/hosts"
 vm_start "$TEST_TMP/hosts"
 D=$PVMD_PID
-wait_until 20 test -n "$(daemon_pid 127.0.0.2)" || fail "host 127.0.0.2 did not come up"
+host2_up() { [ -n "$(daemon_pid 127.0.0.2)" ]; }
+wait_until 20 host2_up || fail "host 127.0.0.2 did not come up"
 sleep 1 # (its start-up allocations settle)
 LOG=$(log_path)
 idle=$(rss "$D")
@@ -70,34 +99,44 @@ touch "$TEST_TMP/go2"
 wait_until 30 has "$TEST_TMP/r2.out" "^count" || true
 expect_match "the receiver got one copy" "^count 1 " "$(cat "$TEST_TMP/r2.out")"
 
-# 2. a receiver that does not read: 100 MiB for a 2 MiB bound
-COUNT=400 BYTES=262144
-start_recv r1 recv $COUNT $BYTES "$TEST_TMP/go1" "$TEST_TMP/tid1"
-t1=$(tid_of tid1) || fail "receiver 1 did not start"
-tmo 150 "$FLOOD" send "$t1" $COUNT $BYTES >"$TEST_TMP/s1.out" 2>&1 &
-EXTRA_PIDS="$EXTRA_PIDS $!"
+# 2. a receiver that does not read
+flood_start 1 "$PVM_TMP"
 max=$(sample_max 3 "$D")
-if has "$TEST_TMP/s1.out" "^sent"; then
-	fail "the sender finished while its receiver did not read ($(cat "$TEST_TMP/s1.out"))"
-else
-	pass "the sender waits while its receiver does not read"
-fi
+flood_waits 1 "one host"
 if [ "$max" -le $((idle + BOUND / 1024 + MARGIN_KB)) ]; then
 	pass "daemon RSS bounded while the receiver sleeps (idle $idle kB, max $max kB)"
 else
 	fail "daemon RSS $max kB while the receiver sleeps: over idle $idle kB + bound + margin"
 fi
-touch "$TEST_TMP/go1"
-wait_until 60 has "$TEST_TMP/r1.out" "^recv" || true
-expect_eq "every message intact and in order" "recv ok $COUNT" "$(cat "$TEST_TMP/r1.out")"
-wait_until 30 has "$TEST_TMP/s1.out" "^sent" || true
-expect_eq "the sender finished" "sent $COUNT" "$(cat "$TEST_TMP/s1.out")"
+flood_drain 1 "one host"
 near_idle() { [ "$(rss "$D")" -le $((idle + 8 * 1024)) ]; }
 if wait_until 10 near_idle; then
 	pass "daemon RSS back near idle after the burst ($(rss "$D") kB, idle $idle kB)"
 else
 	fail "daemon RSS $(rss "$D") kB after the burst, idle was $idle kB"
 fi
+
+# a sender killed while it waits: its exit is seen at once (not when its
+# receiver drains), and what the daemon had taken of it is delivered
+start_recv r7 count "$TEST_TMP/go7" "$TEST_TMP/tid7" 2000
+t7=$(tid_of tid7) || fail "receiver 7 did not start"
+"$FLOOD" send "$t7" $COUNT $BYTES >"$TEST_TMP/s7.out" 2>&1 & # (killed here)
+s7pid=$!
+EXTRA_PIDS="$EXTRA_PIDS $s7pid"
+wait_until 10 has "$TEST_TMP/s7.out" "^sender" || fail "sender 7 did not start"
+sleep 1
+s7=$(sed -n 's/^sender 0x//p' "$TEST_TMP/s7.out")
+{ kill -KILL "$s7pid" && wait "$s7pid"; } 2>/dev/null
+s7_gone() { ! tmo 20 "$PROGS/pvmd_client" -s "$(sock_path)" tasks | grep -q "tid=0x$s7 "; }
+if wait_until 10 s7_gone; then
+	pass "a sender killed while it waits is seen to exit"
+else
+	fail "a sender killed while it waits (t$s7): still in the task table"
+fi
+touch "$TEST_TMP/go7"
+wait_until 30 has "$TEST_TMP/r7.out" "^count" || true
+expect_match "its receiver gets what was taken" "^count [1-9][0-9]* " \
+	"$(cat "$TEST_TMP/r7.out")"
 
 # 3. over a link: the receiver on 127.0.0.2, the sender here
 D2=$(daemon_pid 127.0.0.2)
@@ -106,16 +145,9 @@ if [ -z "$D2" ]; then
 else
 	idle2=$(rss "$D2")
 	idle=$(rss "$D")
-	PVM_TMP=$TEST_TMP/lo-127.0.0.2 start_recv r3 recv $COUNT $BYTES "$TEST_TMP/go3" "$TEST_TMP/tid3"
-	t3=$(tid_of tid3) || fail "receiver 3 did not start"
-	tmo 150 "$FLOOD" send "$t3" $COUNT $BYTES >"$TEST_TMP/s3.out" 2>&1 &
-	EXTRA_PIDS="$EXTRA_PIDS $!"
+	flood_start 3 "$TEST_TMP/lo-127.0.0.2"
 	read -r max max2 <<<"$(sample_max 4 "$D" "$D2")"
-	if has "$TEST_TMP/s3.out" "^sent"; then
-		fail "over a link: the sender finished while its receiver did not read"
-	else
-		pass "over a link: the sender waits while its receiver does not read"
-	fi
+	flood_waits 3 "over a link"
 	# the receiving daemon also takes what was on the link when it said stop
 	if [ "$max2" -le $((idle2 + 2 * BOUND / 1024 + MARGIN_KB)) ] &&
 		[ "$max" -le $((idle + BOUND / 1024 + MARGIN_KB)) ]; then
@@ -123,11 +155,7 @@ else
 	else
 		fail "over a link: sender daemon $idle -> $max kB, receiver daemon $idle2 -> $max2 kB"
 	fi
-	touch "$TEST_TMP/go3"
-	wait_until 60 has "$TEST_TMP/r3.out" "^recv" || true
-	expect_eq "over a link: every message intact and in order" "recv ok $COUNT" "$(cat "$TEST_TMP/r3.out")"
-	wait_until 30 has "$TEST_TMP/s3.out" "^sent" || true
-	expect_eq "over a link: the sender finished" "sent $COUNT" "$(cat "$TEST_TMP/s3.out")"
+	flood_drain 3 "over a link"
 	expect_match "the host stayed in the machine" "127.0.0.2" \
 		"$(tmo 30 "$PROGS/pvmd_client" -s "$(sock_path)" config 2>&1)"
 fi

@@ -1,8 +1,9 @@
 /*
  * flood_t.c - a sender and a slow receiver, for test_flow.sh (the
  * daemon's bound on what it holds for one receiver).
- *   flood_t send TID COUNT BYTES   COUNT messages of BYTES bytes (tag 1)
- *       to TID through the daemons (PvmDontRoute); prints "sent COUNT"
+ *   flood_t send TID COUNT BYTES   prints "sender TID", then sends COUNT
+ *       messages of BYTES bytes (tag 1) to TID through the daemons
+ *       (PvmDontRoute); prints "sent COUNT"
  *   flood_t recv COUNT BYTES GOFILE TIDFILE   writes its tid to TIDFILE,
  *       reads nothing until GOFILE exists, then takes COUNT messages and
  *       checks each one's number and bytes; prints "recv ok COUNT", or
@@ -49,6 +50,7 @@ static int do_send(int tid, int count, int bytes)
 
 	if (buf == NULL)
 		return 1;
+	printf("sender 0x%x\n", pvm_mytid());
 	pvm_setopt(PvmRoute, PvmDontRoute);
 	for (int i = 0; i < count; i++) {
 		for (int j = 0; j < bytes; j++)
