@@ -8,7 +8,8 @@
 #      RSS stays near the bound; then the receiver gets every message
 #      intact and in order, and the RSS falls back near idle;
 #   3. the same over a link: the receiving daemon tells the sending one to
-#      hold its senders; both stay bounded and the host stays up;
+#      hold its senders; both stay bounded and the host stays up; and
+#      with the receiving daemon stopped, the link's queue is bounded too;
 #   4. an append to a receiver's output that fails (malloc failure
 #      injected into pvmd, tests/integration/preload/failmalloc.c) closes
 #      that connection with a log line: the receiver sees an error, never
@@ -17,6 +18,7 @@ source "$PVMX_SRC/tests/integration/lib.sh"
 
 BOUND=$((2 * 1024 * 1024))
 export PVMX_QUEUE_MAX=$BOUND
+export PVMX_HEARTBEAT_MS=5000 # (part 3 stops a daemon for 3 s)
 FLOOD=$PROGS/flood_t
 MARGIN_KB=$((20 * 1024)) # on top of the bound: the daemon's buffers, heap
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -58,9 +60,9 @@ flood_start() {
 # flood_waits N WHAT: sender sN has not finished
 flood_waits() {
 	if has "$TEST_TMP/s$1.out" "^sent"; then
-		fail "$2: the sender finished while its receiver did not read"
+		fail "$2: the sender finished, its messages all taken"
 	else
-		pass "$2: the sender waits while its receiver does not read"
+		pass "$2: the sender waits"
 	fi
 }
 # flood_drain N WHAT: receiver rN reads: it gets all, sender sN finishes
@@ -156,6 +158,23 @@ else
 		fail "over a link: sender daemon $idle -> $max kB, receiver daemon $idle2 -> $max2 kB"
 	fi
 	flood_drain 3 "over a link"
+
+	# the link itself is bounded: its daemon stopped (SIGSTOP; the
+	# heartbeat allows 15 s), the sender here waits and ours stays bounded
+	idle=$(rss "$D")
+	flood_start 8 "$TEST_TMP/lo-127.0.0.2"
+	touch "$TEST_TMP/go8"
+	wait_until 10 has "$TEST_TMP/s8.out" "^sender" || fail "sender 8 did not start"
+	kill -STOP "$D2"
+	max=$(sample_max 3 "$D")
+	flood_waits 8 "link to a stopped daemon"
+	if [ "$max" -le $((idle + BOUND / 1024 + MARGIN_KB)) ]; then
+		pass "link to a stopped daemon: ours bounded ($idle -> $max kB)"
+	else
+		fail "link to a stopped daemon: ours $idle -> $max kB"
+	fi
+	kill -CONT "$D2"
+	flood_drain 8 "link to a stopped daemon"
 	expect_match "the host stayed in the machine" "127.0.0.2" \
 		"$(tmo 30 "$PROGS/pvmd_client" -s "$(sock_path)" config 2>&1)"
 fi
