@@ -7,6 +7,7 @@
 #      through the daemon (PvmDontRoute): the sender waits, the daemon's
 #      RSS stays near the bound; then the receiver gets every message
 #      intact and in order, and the RSS falls back near idle;
+#      two tasks flooding each other do not block each other;
 #   3. the same over a link: the receiving daemon tells the sending one to
 #      hold its senders; both stay bounded and the host stays up; and
 #      with the receiving daemon stopped, the link's queue is bounded too;
@@ -117,6 +118,18 @@ if wait_until 10 near_idle; then
 else
 	fail "daemon RSS $(rss "$D") kB after the burst, idle was $idle kB"
 fi
+
+# two tasks flooding each other at once (25 times the bound each way),
+# then reading: each, held by the daemon, takes in what comes meanwhile,
+# so neither blocks the other
+swap_done() { has "$TEST_TMP/swa.out" "^swap " && has "$TEST_TMP/swb.out" "^swap "; }
+tmo 60 "$FLOOD" swap 200 $BYTES "$TEST_TMP/swa" "$TEST_TMP/swb" >"$TEST_TMP/swa.out" 2>&1 &
+EXTRA_PIDS="$EXTRA_PIDS $!"
+tmo 60 "$FLOOD" swap 200 $BYTES "$TEST_TMP/swb" "$TEST_TMP/swa" >"$TEST_TMP/swb.out" 2>&1 &
+EXTRA_PIDS="$EXTRA_PIDS $!"
+wait_until 40 swap_done || true
+expect_eq "two tasks flooding each other: both get all" "swap ok 200,swap ok 200" \
+	"$(grep '^swap' "$TEST_TMP/swa.out"),$(grep '^swap' "$TEST_TMP/swb.out")"
 
 # a sender killed while it waits: its exit is seen at once (not when its
 # receiver drains), and what the daemon had taken of it is delivered
