@@ -103,7 +103,8 @@ int flow_blocker(const struct frame_header *h, struct evbuffer *in)
 
 		memcpy(&be, p + FRAME_MCAST_ENTRY * i, 4);
 		tid = (int)ntohl(be);
-		if (tid != h->src && tid_is_valid(tid) && (b = flow_tid_blocker(tid)) != 0)
+		if (tid != h->src && tid_is_valid(tid) &&
+		    (b = flow_tid_blocker(tid)) != 0)
 			return b;
 	}
 	return 0;
@@ -127,7 +128,8 @@ static void flow_send(int host_index, int tid, int stop)
 	Pvmx__Watch w = PVMX__WATCH__INIT;
 
 	w.tid = tid;
-	ctl.body_case = stop ? PVMX__CONTROL__BODY_FLOW_STOP : PVMX__CONTROL__BODY_FLOW_GO;
+	ctl.body_case =
+	    stop ? PVMX__CONTROL__BODY_FLOW_STOP : PVMX__CONTROL__BODY_FLOW_GO;
 	if (stop)
 		ctl.flow_stop = &w;
 	else
@@ -273,7 +275,8 @@ void flow_peer_stop(int from_host, Pvmx__Control *ctl)
 		int32_t *s = realloc(stopped, cap * sizeof(*s));
 
 		if (s == NULL) {
-			log_error("out of memory to hold the senders to t%x", (unsigned)tid);
+			log_error("out of memory to hold the senders to t%x",
+			          (unsigned)tid);
 			return;
 		}
 		stopped = s;

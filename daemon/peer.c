@@ -147,8 +147,9 @@ static struct peer *peer_new(struct bufferevent *bev, int outbound, const char *
 	int ms = peer_hello_timeout_ms();
 	struct timeval tmo = {ms / 1000, (ms % 1000) * 1000};
 
-	if (p != NULL && ((p->deadline = evtimer_new(pvmd.base, peer_deadline_cb, p)) == NULL ||
-	                  (p->broken = event_new(pvmd.base, -1, 0, peer_broken_cb, p)) == NULL)) {
+	if (p != NULL &&
+	    ((p->deadline = evtimer_new(pvmd.base, peer_deadline_cb, p)) == NULL ||
+	     (p->broken = event_new(pvmd.base, -1, 0, peer_broken_cb, p)) == NULL)) {
 		if (p->deadline != NULL)
 			event_free(p->deadline);
 		free(p);

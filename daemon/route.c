@@ -186,8 +186,8 @@ void route_mcast(const struct frame_header *h, struct evbuffer *src)
 			if (m == 0 || dsts[i].tid != dsts[m - 1].tid)
 				dsts[m++] = dsts[i];
 		if (m < n)
-			log_debug("t%x: a multicast names %u tids %u times", (unsigned)h->src,
-			          m, n);
+			log_debug("t%x: a multicast names %u tids %u times",
+			          (unsigned)h->src, m, n);
 		n = m;
 	}
 	one.flags = (uint16_t)(h->flags & ~FRAME_FLAG_MCAST);
@@ -235,7 +235,8 @@ void route_mcast(const struct frame_header *h, struct evbuffer *src)
 			} else {
 				log_error("t%x: out of memory for a multicast to host "
 				          "t%x: its %u destinations there miss it",
-				          (unsigned)h->src, (unsigned)tid_make(host, 0), cnt);
+				          (unsigned)h->src, (unsigned)tid_make(host, 0),
+				          cnt);
 			}
 		}
 		i = j;

@@ -39,7 +39,8 @@ static void unsolicited(Pvmx__Control *ctl);
 static int write_daemon(struct iovec *iov, int n)
 {
 	while (n > 0) {
-		struct msghdr mh = {.msg_iov = iov, .msg_iovlen = (size_t)(n > IOV_MAX ? IOV_MAX : n)};
+		struct msghdr mh = {.msg_iov = iov,
+		                    .msg_iovlen = (size_t)(n > IOV_MAX ? IOV_MAX : n)};
 		ssize_t w = sendmsg(lpvm.fd, &mh, MSG_DONTWAIT);
 
 		if (w < 0) {

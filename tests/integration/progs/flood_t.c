@@ -89,8 +89,8 @@ static int take_messages(const char *what, int count, int bytes)
 			return 1;
 		}
 		pvm_bufinfo(r, &len, NULL, NULL);
-		if (len != (int)sizeof(int) + bytes || pvm_upkint(&n, 1, 1) < 0 || n != i ||
-		    pvm_upkbyte(buf, bytes, 1) < 0) {
+		if (len != (int)sizeof(int) + bytes || pvm_upkint(&n, 1, 1) < 0 ||
+		    n != i || pvm_upkbyte(buf, bytes, 1) < 0) {
 			printf("%s bad at %d: number %d, %d bytes\n", what, i, n, len);
 			return 1;
 		}

@@ -346,8 +346,8 @@ static int send_mcast(int tag, size_t bytes, char *list)
 		off += (size_t)w;
 	}
 	free(buf);
-	printf("mcast %s: %u destinations, %zu bytes\n", off == len ? "sent" : "failed", n,
-	       bytes);
+	printf("mcast %s: %u destinations, %zu bytes\n", off == len ? "sent" : "failed",
+	       n, bytes);
 	return off == len ? 0 : -1;
 }
 
