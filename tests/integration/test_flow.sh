@@ -58,6 +58,14 @@ flood_start() {
 	tmo 150 "$FLOOD" send "$t" $COUNT $BYTES >"$TEST_TMP/s$1.out" 2>&1 &
 	EXTRA_PIDS="$EXTRA_PIDS $!"
 }
+# expect_bounded WHAT IDLE MAX: MAX (kB) within IDLE + the bound + margin
+expect_bounded() {
+	if [ "$3" -le $(($2 + BOUND / 1024 + MARGIN_KB)) ]; then
+		pass "$1 bounded ($2 -> $3 kB)"
+	else
+		fail "$1: $2 -> $3 kB, over the bound + margin"
+	fi
+}
 # flood_waits N WHAT: sender sN has not finished
 flood_waits() {
 	if has "$TEST_TMP/s$1.out" "^sent"; then
@@ -106,11 +114,7 @@ expect_match "the receiver got one copy" "^count 1 " "$(cat "$TEST_TMP/r2.out")"
 flood_start 1 "$PVM_TMP"
 max=$(sample_max 3 "$D")
 flood_waits 1 "one host"
-if [ "$max" -le $((idle + BOUND / 1024 + MARGIN_KB)) ]; then
-	pass "daemon RSS bounded while the receiver sleeps (idle $idle kB, max $max kB)"
-else
-	fail "daemon RSS $max kB while the receiver sleeps: over idle $idle kB + bound + margin"
-fi
+expect_bounded "one host: daemon RSS while the receiver sleeps" "$idle" "$max"
 flood_drain 1 "one host"
 near_idle() { [ "$(rss "$D")" -le $((idle + 8 * 1024)) ]; }
 if wait_until 10 near_idle; then
@@ -181,11 +185,7 @@ else
 	kill -STOP "$D2"
 	max=$(sample_max 3 "$D")
 	flood_waits 8 "link to a stopped daemon"
-	if [ "$max" -le $((idle + BOUND / 1024 + MARGIN_KB)) ]; then
-		pass "link to a stopped daemon: ours bounded ($idle -> $max kB)"
-	else
-		fail "link to a stopped daemon: ours $idle -> $max kB"
-	fi
+	expect_bounded "link to a stopped daemon: our RSS" "$idle" "$max"
 	kill -CONT "$D2"
 	flood_drain 8 "link to a stopped daemon"
 	expect_match "the host stayed in the machine" "127.0.0.2" \
