@@ -28,6 +28,9 @@
 
 static void conn_read_cb(struct bufferevent *bev, void *arg);
 static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
+static void conn_write_cb(struct bufferevent *bev, void *arg);
+static void conn_resume_cb(evutil_socket_t fd, short what, void *arg);
+static void conn_hold(struct conn *c);
 static int conn_check_header(void *arg, const struct frame_header *h, const char **why);
 
 static void conn_free(struct conn *c)
@@ -38,6 +41,10 @@ static void conn_free(struct conn *c)
 		task_detach(c->task);
 	if (c->reg_deadline != NULL)
 		event_free(c->reg_deadline);
+	if (c->resume != NULL)
+		event_free(c->resume);
+	if (c->gone != NULL)
+		event_free(c->gone);
 	TAILQ_REMOVE(&pvmd.conns, c, entry);
 	bufferevent_free(c->bev);
 	free(c);
@@ -80,15 +87,19 @@ void conn_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *
 		return;
 	}
 	c = calloc(1, sizeof(*c));
-	if (c != NULL)
+	if (c != NULL) {
 		c->reg_deadline = evtimer_new(pvmd.base, conn_reg_deadline_cb, c);
-	if (c != NULL && c->reg_deadline != NULL)
+		c->resume = event_new(pvmd.base, -1, 0, conn_resume_cb, c);
+	}
+	if (c != NULL && c->reg_deadline != NULL && c->resume != NULL)
 		c->bev = bufferevent_socket_new(pvmd.base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (c == NULL || c->bev == NULL) {
 		log_error("conn fd %d pid %d: closing: out of memory", (int)fd,
 		          (int)cred.pid);
 		if (c != NULL && c->reg_deadline != NULL)
 			event_free(c->reg_deadline);
+		if (c != NULL && c->resume != NULL)
+			event_free(c->resume);
 		free(c);
 		close(fd);
 		return;
@@ -106,7 +117,10 @@ void conn_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *
 	TAILQ_INSERT_TAIL(&pvmd.conns, c, entry);
 	bufferevent_set_max_single_read(c->bev, CONN_IO_CHUNK);
 	bufferevent_set_max_single_write(c->bev, CONN_IO_CHUNK);
-	bufferevent_setcb(c->bev, conn_read_cb, NULL, conn_event_cb, c);
+	/* the write callback runs when the output is down to the low mark:
+	 * senders held by this task's queue go on */
+	bufferevent_setwatermark(c->bev, EV_WRITE, flow_queue_low(), 0);
+	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	log_debug("conn fd %d pid %d: accepted", c->fd, (int)c->pid);
 }
@@ -150,6 +164,7 @@ static void conn_close_after_flush(struct conn *c)
 		return;
 	}
 	bufferevent_disable(c->bev, EV_READ);
+	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0); /* called once empty */
 	bufferevent_setcb(c->bev, NULL, conn_flushed_cb, conn_flush_event_cb, c);
 	bufferevent_set_timeouts(c->bev, NULL, &tv);
 }
@@ -175,7 +190,7 @@ void conn_send_control(struct conn *c, Pvmx__Control *ctl)
 		return;
 	}
 	if (bufferevent_write(c->bev, buf, len) != 0)
-		log_error("conn fd %d pid %d: cannot queue a reply", c->fd, (int)c->pid);
+		conn_fail(c, "a reply");
 	free(buf);
 }
 
@@ -281,29 +296,112 @@ int daemon_next_frame(struct framer *f, struct evbuffer *in, const char **why)
 	}
 }
 
+/* Frames in the order they came; a data frame for a queue over its
+ * bound stops the reading here (flow.c) until that queue drains. */
 static void conn_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	const char *why;
 
-	while (!c->closing) {
-		switch (daemon_next_frame(&c->framer, in, &why)) {
-		case FRAMER_NEED:
-			return;
-		case FRAMER_PAYLOAD:
+	while (!c->closing && c->held_for == 0) {
+		if (!c->held) {
+			int step = daemon_next_frame(&c->framer, in, &why);
+
+			if (step == FRAMER_NEED)
+				return;
+			if (step != FRAMER_PAYLOAD) {
+				conn_close(c, "%s", why);
+				return;
+			}
 			if (c->framer.hdr.kind == FRAME_CONTROL) {
 				if (conn_control_frame(c, in) != 0)
 					return;
-			} else {
-				conn_data_frame(c, in);
+				continue;
 			}
-			break;
-		default:
-			conn_close(c, "%s", why);
+		}
+		c->held_for = c->unbounded ? 0 : flow_blocker(&c->framer.hdr, in);
+		c->held = c->held_for != 0;
+		if (c->held) {
+			conn_hold(c);
 			return;
 		}
+		conn_data_frame(c, in);
 	}
+}
+
+/* A held task that exits (or is killed) must not linger until its
+ * receiver drains: its closing is watched without reading, and then
+ * what it sent is taken whatever the bound (no more than its socket
+ * buffer held: it sends nothing more). */
+static void conn_gone_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	log_debug("conn fd %d pid %d: closed by the peer while it waited", c->fd,
+	          (int)c->pid);
+	c->unbounded = 1;
+	conn_resume(c);
+}
+
+/* c's next frame waits for the queue of c->held_for (flow.c). */
+static void conn_hold(struct conn *c)
+{
+	log_debug("conn fd %d pid %d: waits for the queue of t%x", c->fd, (int)c->pid,
+	          (unsigned)c->held_for);
+	bufferevent_disable(c->bev, EV_READ);
+	if (c->gone == NULL)
+		c->gone = event_new(pvmd.base, c->fd, EV_CLOSED, conn_gone_cb, c);
+	if (c->gone != NULL)
+		event_add(c->gone, NULL);
+}
+
+static void conn_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)bev;
+	if (c->task != NULL)
+		flow_task_drained(c->task);
+}
+
+void conn_resume(struct conn *c)
+{
+	c->held_for = 0;
+	if (c->gone != NULL)
+		event_del(c->gone);
+	event_active(c->resume, EV_TIMEOUT, 1);
+}
+
+void conn_fail(struct conn *c, const char *what)
+{
+	if (c->broken)
+		return;
+	log_error("conn fd %d pid %d: cannot queue %s: out of memory", c->fd, (int)c->pid,
+	          what);
+	c->broken = 1;
+	c->closing = 1;
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	event_active(c->resume, EV_TIMEOUT, 1);
+}
+
+static void conn_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	if (c->broken) {
+		/* its stream may end inside a frame: it must end here */
+		conn_close(c, "its output is incomplete (out of memory)");
+		return;
+	}
+	if (c->closing || c->held_for != 0)
+		return;
+	bufferevent_enable(c->bev, EV_READ);
+	conn_read_cb(c->bev, c);
 }
 
 static void conn_event_cb(struct bufferevent *bev, short what, void *arg)

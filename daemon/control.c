@@ -595,6 +595,8 @@ static const struct request_kind request_kinds[] = {
     {B(GROUP_BARRIER_ANSWERS), "group barrier answers", SERVE_PEER, NULL, NULL,
      peermsg_group_barrier_answers, NULL, 0},
     {B(PEER_HALT), "halt the machine", SERVE_PEER, NULL, NULL, peermsg_halt, NULL, 0},
+    {B(FLOW_STOP), "flow stop", SERVE_PEER, NULL, NULL, flow_peer_stop, NULL, 0},
+    {B(FLOW_GO), "flow go", SERVE_PEER, NULL, NULL, flow_peer_go, NULL, 0},
 };
 #undef B
 

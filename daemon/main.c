@@ -412,6 +412,7 @@ static void teardown(void)
 	context_free_all();
 	task_free_all();
 	conn_free_all();
+	flow_free_all();
 	if (pvmd.listener != NULL)
 		listener_free(pvmd.listener);
 	if (pvmd.halt_timer != NULL)

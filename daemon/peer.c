@@ -57,6 +57,7 @@ struct peer {
 	struct framer framer; /* the link's frames (common/frame.h) */
 	void (*dial_done)(void *arg, struct peer *p, int code);
 	void *dial_arg;
+	struct event *broken; /* an append failed: the link closes from the loop */
 };
 TAILQ_HEAD(peer_list, peer);
 
@@ -65,6 +66,8 @@ static struct peer_list peers = TAILQ_HEAD_INITIALIZER(peers);
 static void peer_read_cb(struct bufferevent *bev, void *arg);
 static int peer_check_header(void *arg, const struct frame_header *h, const char **why);
 static void peer_event_cb(struct bufferevent *bev, short what, void *arg);
+static void peer_write_cb(struct bufferevent *bev, void *arg);
+static void peer_broken_cb(evutil_socket_t fd, short what, void *arg);
 static void peer_redial_cb(evutil_socket_t fd, short what, void *arg);
 
 static const struct timeval redial_delay = {0, 200 * 1000};
@@ -98,9 +101,13 @@ static void peer_free(struct peer *p, const char *why)
 		log_warn("%s: closing: %s", p->what, why);
 	if (p->deadline != NULL)
 		event_free(p->deadline);
+	if (p->broken != NULL)
+		event_free(p->broken);
 	TAILQ_REMOVE(&peers, p, entry);
-	if (h != NULL && h->link == p)
+	if (h != NULL && h->link == p) {
 		h->link = NULL;
+		flow_host_gone(h->index);
+	}
 	if (p->outbound && !p->up) {
 		struct host *d = hosttab_get(p->host_index);
 
@@ -144,7 +151,11 @@ static struct peer *peer_new(struct bufferevent *bev, int outbound, const char *
 	int ms = peer_hello_timeout_ms();
 	struct timeval tmo = {ms / 1000, (ms % 1000) * 1000};
 
-	if (p != NULL && (p->deadline = evtimer_new(pvmd.base, peer_deadline_cb, p)) == NULL) {
+	if (p != NULL &&
+	    ((p->deadline = evtimer_new(pvmd.base, peer_deadline_cb, p)) == NULL ||
+	     (p->broken = event_new(pvmd.base, -1, 0, peer_broken_cb, p)) == NULL)) {
+		if (p->deadline != NULL)
+			event_free(p->deadline);
 		free(p);
 		p = NULL;
 	}
@@ -160,9 +171,41 @@ static struct peer *peer_new(struct bufferevent *bev, int outbound, const char *
 	TAILQ_INSERT_TAIL(&peers, p, entry);
 	bufferevent_set_max_single_read(bev, PEER_IO_CHUNK);
 	bufferevent_set_max_single_write(bev, PEER_IO_CHUNK);
-	bufferevent_setcb(bev, peer_read_cb, NULL, peer_event_cb, p);
+	/* the write callback runs when the output is down to the low mark:
+	 * local senders held by this link go on (flow.c) */
+	bufferevent_setwatermark(bev, EV_WRITE, flow_queue_low(), 0);
+	bufferevent_setcb(bev, peer_read_cb, peer_write_cb, peer_event_cb, p);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 	return p;
+}
+
+static void peer_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct peer *p = arg;
+	struct host *h = p->up ? hosttab_get(p->host_index) : NULL;
+
+	(void)bev;
+	if (h != NULL && h->link == p)
+		flow_link_drained(h);
+}
+
+/* An append to the link's output failed: its stream may end inside a
+ * frame, so nothing more goes on it; it closes from the loop (the other
+ * daemon sees the link lost, as for any broken link). */
+static void peer_fail(struct peer *p, const char *what)
+{
+	if (!(bufferevent_get_enabled(p->bev) & EV_WRITE))
+		return;
+	log_error("%s: cannot queue %s: out of memory", p->what, what);
+	bufferevent_disable(p->bev, EV_READ | EV_WRITE);
+	event_active(p->broken, EV_TIMEOUT, 1);
+}
+
+static void peer_broken_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	peer_free(arg, "its output is incomplete (out of memory)");
 }
 
 static void peer_write_control(struct peer *p, int src, int dst, Pvmx__Control *ctl)
@@ -174,7 +217,8 @@ static void peer_write_control(struct peer *p, int src, int dst, Pvmx__Control *
 		log_error("%s: out of memory for a control frame", p->what);
 		return;
 	}
-	bufferevent_write(p->bev, buf, len);
+	if (bufferevent_write(p->bev, buf, len) != 0)
+		peer_fail(p, "a control frame");
 	free(buf);
 }
 
@@ -329,7 +373,8 @@ static void peer_attach(struct peer *p, struct host *h)
 	h->dialing = 0;
 	if (h->queue != NULL && h->queued > 0) {
 		log_debug("%s: sending %zu queued bytes", p->what, h->queued);
-		bufferevent_write_buffer(p->bev, h->queue);
+		if (bufferevent_write_buffer(p->bev, h->queue) != 0)
+			peer_fail(p, "the frames that waited for it");
 	}
 	h->queued = 0;
 }
@@ -605,15 +650,24 @@ int peer_send(int host_index, const uint8_t hdr[FRAME_HEADER_LEN], struct evbuff
 		}
 	}
 	if (hdr != NULL) {
-		evbuffer_add(dst, hdr, FRAME_HEADER_LEN);
 		h->sent_frames++;
 		h->sent_bytes += FRAME_HEADER_LEN;
 	}
 	h->sent_bytes += len;
-	if (src != NULL)
-		evbuffer_remove_buffer(src, dst, len);
-	else if (len > 0)
-		evbuffer_add(dst, bytes, len);
+	if (route_append(dst, hdr, src, bytes, len) != 0) {
+		if (h->link != NULL) {
+			peer_fail(h->link, "a frame");
+		} else {
+			/* (the link, once up, must not start inside a frame) */
+			log_error("host t%x: out of memory for a %zu-byte frame: the %zu "
+			          "bytes waiting for a link to it are dropped",
+			          (unsigned)h->tid, len, h->queued);
+			evbuffer_free(h->queue);
+			h->queue = NULL;
+			h->queued = 0;
+		}
+		return PvmNoMem;
+	}
 	return 0;
 }
 
@@ -675,6 +729,7 @@ void peer_drop_host(struct host *h)
 	struct peer *p, *next;
 
 	h->link = NULL;
+	flow_host_gone(h->index);
 	for (p = TAILQ_FIRST(&peers); p != NULL; p = next) {
 		next = TAILQ_NEXT(p, entry);
 		if (p->host_index == h->index) {

@@ -57,6 +57,15 @@ struct conn {
 	int closing;           /* output is being flushed, then the conn is freed */
 	struct task *reg_wait; /* its task waits for siblings to register */
 	struct event *reg_deadline; /* an unregistered connection's end */
+	/* back-pressure (flow.c): held, its next data frame (framer.hdr,
+	 * payload at the front of the input) waits for the queue of
+	 * held_for, and the connection is not read */
+	int held_for;
+	unsigned held : 1;
+	unsigned broken : 1;    /* an append to its output failed: it closes */
+	unsigned unbounded : 1; /* its peer closed: what it sent is taken */
+	struct event *resume;   /* goes on (or closes, broken) from the loop */
+	struct event *gone;     /* while held: its peer closing (EV_CLOSED) */
 };
 TAILQ_HEAD(conn_list, conn);
 
@@ -115,6 +124,13 @@ struct task {
 	uint8_t *fabric_blob;
 	size_t fabric_len;
 	int fabric_asked; /* told to open its endpoint (once) */
+
+	/* back-pressure (flow.c): its queue passed the bound; the hosts
+	 * whose daemons were told to stop sending to it */
+	unsigned over : 1;
+	unsigned pending_lost : 1; /* memory ran out while queueing for it */
+	int *told;
+	size_t ntold;
 };
 TAILQ_HEAD(task_list, task);
 
@@ -189,6 +205,7 @@ struct host {
 	int dialing;
 	int64_t last_heard_ms; /* monotonic (liveness.c) */
 	uint64_t sent_frames, sent_bytes; /* to it, since it joined (tickle 7) */
+	int link_full; /* local senders wait for its link to drain (flow.c) */
 };
 int hosttab_init_self(void);
 struct host *hosttab_get(int index);
@@ -293,6 +310,12 @@ void route_bytes(int dst, const uint8_t *frame, size_t len);
 void route_control(int dst, Pvmx__Control *ctl);
 void route_status(int dst, uint32_t seq, int code);
 size_t route_backlog(int dst);
+/* Appends a frame (hdr, then len bytes moved from src, or copied from
+ * bytes when src is NULL) to dst: 0, or -1 when memory ran out, and dst
+ * may then end inside the frame (the stream must be closed).  src loses
+ * its len bytes either way. */
+int route_append(struct evbuffer *dst, const uint8_t *hdr, struct evbuffer *src,
+                 const uint8_t *bytes, size_t len);
 int route_is_local(int tid);
 void route_mcast(const struct frame_header *h, struct evbuffer *src);
 /* The answer to the request of to: ctl->seq is set to to->seq. */
@@ -328,11 +351,34 @@ void conn_send_control(struct conn *c, Pvmx__Control *ctl);
 void conn_send_status(struct conn *c, uint32_t seq, int code);
 void conn_refuse(struct conn *c, Pvmx__Control *reply, const char *why);
 void conn_flush_now(struct conn *c);
+/* A held connection goes on from the loop (flow.c). */
+void conn_resume(struct conn *c);
+/* An append to c's output failed (what): c closes from the loop, and
+ * nothing more is queued for it. */
+void conn_fail(struct conn *c, const char *what);
 void conn_free_all(void);
 /* Reads the next frame of stream `in` through f (conn.c, also for the
  * links): FRAMER_PAYLOAD when f->hdr and its payload are at the front of
  * in, FRAMER_NEED, or FRAMER_ERROR with *why. */
 int daemon_next_frame(struct framer *f, struct evbuffer *in, const char **why);
+
+/* flow.c: back-pressure.  What the daemon queues for one receiver (and
+ * on one link) is bounded by flow_queue_max (PVMX_QUEUE_MAX); senders
+ * wait until it is down to flow_queue_low. */
+size_t flow_queue_max(void);
+size_t flow_queue_low(void);
+/* The tid whose queue the data frame h (payload at the front of in)
+ * must wait for, or 0. */
+int flow_blocker(const struct frame_header *h, struct evbuffer *in);
+void flow_delivered(struct task *t, int src);
+void flow_task_drained(struct task *t);
+void flow_task_gone(struct task *t);
+void flow_link_drained(struct host *h);
+void flow_host_gone(int index);
+void flow_peer_stop(int from_host, Pvmx__Control *ctl);
+void flow_peer_go(int from_host, Pvmx__Control *ctl);
+void flow_trim_soon(void);
+void flow_free_all(void);
 
 /* control.c: one handler per request; returns -1 if c was closed */
 int control_dispatch(struct conn *c, Pvmx__Control *ctl);

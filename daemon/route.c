@@ -100,6 +100,28 @@ size_t route_backlog(int dst)
 	return peer_backlog(tid_host_index(dst));
 }
 
+int route_append(struct evbuffer *dst, const uint8_t *hdr, struct evbuffer *src,
+                 const uint8_t *bytes, size_t len)
+{
+	int r = 0;
+
+	if (hdr != NULL && evbuffer_add(dst, hdr, FRAME_HEADER_LEN) != 0)
+		r = -1;
+	if (src != NULL) {
+		int moved = r == 0 ? evbuffer_remove_buffer(src, dst, len) : 0;
+
+		if (moved < 0)
+			moved = 0;
+		if ((size_t)moved < len) {
+			evbuffer_drain(src, len - (size_t)moved);
+			r = -1;
+		}
+	} else if (r == 0 && len > 0 && evbuffer_add(dst, bytes, len) != 0) {
+		r = -1;
+	}
+	return r;
+}
+
 /* One destination of a multicast: its tid, and the seq of its copy. */
 struct mcast_dst {
 	int32_t tid;
@@ -153,8 +175,21 @@ void route_mcast(const struct frame_header *h, struct evbuffer *src)
 		dsts[i].tid = (int32_t)ntohl(tid);
 		dsts[i].seq = ntohl(seq);
 	}
-	/* by host, so each host's destinations are contiguous */
+	/* by host, so each host's destinations are contiguous; a tid named
+	 * twice gets one copy, as from PVM's pvm_mcast (so one frame cannot
+	 * put more than one copy in a receiver's queue) */
 	qsort(dsts, n, sizeof(*dsts), cmp_mcast_dst);
+	{
+		uint32_t m = 0;
+
+		for (uint32_t i = 0; i < n; i++)
+			if (m == 0 || dsts[i].tid != dsts[m - 1].tid)
+				dsts[m++] = dsts[i];
+		if (m < n)
+			log_debug("t%x: a multicast names %u tids %u times",
+			          (unsigned)h->src, m, n);
+		n = m;
+	}
 	one.flags = (uint16_t)(h->flags & ~FRAME_FLAG_MCAST);
 	one.len = msglen;
 	for (uint32_t i = 0; i < n;) {
@@ -197,6 +232,11 @@ void route_mcast(const struct frame_header *h, struct evbuffer *src)
 				       msg, msglen);
 				peer_send(host, buf, NULL, buf + FRAME_HEADER_LEN, plen);
 				free(buf);
+			} else {
+				log_error("t%x: out of memory for a multicast to host "
+				          "t%x: its %u destinations there miss it",
+				          (unsigned)h->src, (unsigned)tid_make(host, 0),
+				          cnt);
 			}
 		}
 		i = j;

@@ -9,6 +9,7 @@
 #include "pvmx.h"
 #include "tid.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pvm3.h>
 #include <stdlib.h>
@@ -89,6 +90,7 @@ static void task_unlink(struct task *t)
 
 static void task_free(struct task *t)
 {
+	flow_task_gone(t);
 	output_close(t);
 	shmreg_task_gone(t);
 	fabricreg_task_gone(t);
@@ -99,6 +101,7 @@ static void task_free(struct task *t)
 			    "it dropped",
 			    t->tid, t->pending_bytes);
 		evbuffer_free(t->pending);
+		flow_trim_soon();
 	}
 	siblings_release(t->sibs);
 	free(t->name);
@@ -114,11 +117,14 @@ void task_attach(struct task *t, struct conn *c)
 	t->ever_connected = 1;
 	if (t->pending != NULL) {
 		log_debug("t%x: delivering %zu queued bytes", t->tid, t->pending_bytes);
-		bufferevent_write_buffer(c->bev, t->pending);
+		if (bufferevent_write_buffer(c->bev, t->pending) != 0)
+			conn_fail(c, "the messages that waited for it to connect");
 		evbuffer_free(t->pending);
 		t->pending = NULL;
 		t->pending_bytes = 0;
 	}
+	if (t->pending_lost)
+		conn_fail(c, "the messages that waited for it (lost)");
 }
 
 /* The task's connection is gone (closed, or pvm_exit). */
@@ -157,15 +163,19 @@ void task_check_exit(struct task *t)
 
 /* Frame (header + len bytes taken from src, or from bytes when src is
  * NULL) to task t: written to its connection, queued while a spawned task
- * has not connected yet, dropped otherwise. */
+ * has not connected yet, dropped otherwise.  When memory runs out half
+ * way, the stream to t is broken: its connection closes (conn_fail), or,
+ * queued, everything queued is dropped and its connection closes as soon
+ * as it comes; t never reads a part of a message. */
 static void task_put(struct task *t, const uint8_t hdr[FRAME_HEADER_LEN],
                      struct evbuffer *src, const uint8_t *bytes, size_t len)
 {
 	struct evbuffer *dst = NULL;
+	uint32_t be_src;
 
 	if (t->conn != NULL && !t->conn->closing) {
 		dst = bufferevent_get_output(t->conn->bev);
-	} else if (t->spawned && !t->ever_connected) {
+	} else if (t->spawned && !t->ever_connected && !t->pending_lost) {
 		if (t->pending_bytes + FRAME_HEADER_LEN + len > PVMD_PENDING_MAX) {
 			log_warn("t%x: dropping a %zu-byte message: %zu bytes already "
 			         "wait for it to connect",
@@ -185,12 +195,25 @@ static void task_put(struct task *t, const uint8_t hdr[FRAME_HEADER_LEN],
 			evbuffer_drain(src, len);
 		return;
 	}
-	if (hdr != NULL)
-		evbuffer_add(dst, hdr, FRAME_HEADER_LEN);
-	if (src != NULL)
-		evbuffer_remove_buffer(src, dst, len);
-	else
-		evbuffer_add(dst, bytes, len);
+	if (route_append(dst, hdr, src, bytes, len) != 0) {
+		if (t->conn != NULL) {
+			conn_fail(t->conn, "a message for its task");
+			return;
+		}
+		log_error("t%x: out of memory for a %zu-byte message: the %zu bytes "
+		          "queued for it to connect are dropped, and its connection will "
+		          "be closed",
+		          t->tid, len, t->pending_bytes);
+		evbuffer_free(t->pending);
+		t->pending = NULL;
+		t->pending_bytes = 0;
+		t->pending_lost = 1;
+		return;
+	}
+	if (hdr != NULL) {
+		memcpy(&be_src, hdr + 8, sizeof(be_src)); /* the header's src */
+		flow_delivered(t, (int)ntohl(be_src));
+	}
 }
 
 /* Bytes waiting to reach t: on its connection, or queued for it. */

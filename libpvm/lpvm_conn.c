@@ -29,15 +29,36 @@
 
 static int lpvm_daemon_progress(int timeout_ms);
 
-static int write_all_iov(int fd, struct iovec *iov, int n)
+static int lost_daemon(void);
+static int read_frame(Pvmx__Control **ctl);
+static void unsolicited(Pvmx__Control *ctl);
+
+/* Writes iov whole to the daemon: 0, or a negative code (the connection
+ * is then closed).  While the socket has no room, what the daemon sends
+ * is taken in and the direct routes make progress (lpvm_wait_daemon_for). */
+static int write_daemon(struct iovec *iov, int n)
 {
 	while (n > 0) {
-		ssize_t w = writev(fd, iov, n > IOV_MAX ? IOV_MAX : n);
+		struct msghdr mh = {.msg_iov = iov,
+		                    .msg_iovlen = (size_t)(n > IOV_MAX ? IOV_MAX : n)};
+		ssize_t w = sendmsg(lpvm.fd, &mh, MSG_DONTWAIT);
 
 		if (w < 0) {
+			Pvmx__Control *ctl = NULL;
+			int r;
+
 			if (errno == EINTR)
 				continue;
-			return -1;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				return lost_daemon();
+			r = lpvm_wait_daemon_for(POLLIN | POLLOUT);
+			if (r >= 0 && (r & POLLIN))
+				r = read_frame(&ctl);
+			if (r < 0)
+				return lpvm.fd >= 0 ? lost_daemon() : r;
+			if (ctl != NULL)
+				unsolicited(ctl);
+			continue;
 		}
 		while (n > 0 && (size_t)w >= iov->iov_len) {
 			w -= (ssize_t)iov->iov_len;
@@ -225,9 +246,9 @@ static int send_control(Pvmx__Control *req)
 		return PvmNoMem;
 	iov.iov_base = buf;
 	iov.iov_len = len;
-	r = write_all_iov(lpvm.fd, &iov, 1);
+	r = write_daemon(&iov, 1);
 	free(buf);
-	return r == 0 ? 0 : lost_daemon();
+	return r;
 }
 
 int lpvm_request(Pvmx__Control *req, Pvmx__Control **reply)
@@ -266,7 +287,7 @@ static int daemon_send(int tid, const uint8_t *hdr, struct iovec *iov, int niov)
 	(void)hdr; /* iov[0] is the header */
 	if (lpvm.fd < 0)
 		return PvmSysErr;
-	return write_all_iov(lpvm.fd, iov, niov) == 0 ? 0 : lost_daemon();
+	return write_daemon(iov, niov);
 }
 
 static int daemon_open(int tid)

@@ -180,26 +180,33 @@ static int wait_routes(size_t n, struct pollfd *pfd, nfds_t m, int *polled, int 
 	return sleeper != NULL ? sleeper->wait(pfd, (int)m, *wait_ms) : poll(pfd, m, *wait_ms);
 }
 
-int lpvm_wait_daemon(void)
+int lpvm_wait_daemon_for(short events)
 {
 	for (;;) {
 		struct pollfd pfd[NROUTES];
 		int wait_ms = -1, polled[NROUTES], r;
 
-		/* (no handlers run here: a request is under way) */
+		/* (no handlers run here: a request or a send is under way) */
 		for (size_t i = 0; i + 1 < NROUTES; i++)
 			if ((r = routes[i]->progress(0)) < 0)
 				return r;
-		pfd[0] = (struct pollfd){.fd = lpvm.fd, .events = POLLIN};
-		if (poll(pfd, 1, 0) != 0)
-			return 0;
+		pfd[0] = (struct pollfd){.fd = lpvm.fd, .events = events};
+		if (poll(pfd, 1, 0) > 0)
+			return pfd[0].revents;
 		/* the direct routes, and the daemon's socket in pfd[0] */
 		r = wait_routes(NROUTES - 1, pfd, 1, polled, &wait_ms);
 		if (r < 0 && errno != EINTR)
 			return PvmSysErr;
-		if (r > 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0)
-			return 0;
+		if (r > 0 && (pfd[0].revents & (events | POLLHUP | POLLERR)) != 0)
+			return pfd[0].revents;
 	}
+}
+
+int lpvm_wait_daemon(void)
+{
+	int r = lpvm_wait_daemon_for(POLLIN);
+
+	return r < 0 ? r : 0;
 }
 
 /* After a wait that found work: a route whose descriptor was polled and

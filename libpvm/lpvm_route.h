@@ -80,6 +80,12 @@ void lpvm_fabric_no_lazy_open(void);
  * the answer, which may depend on that peer: a group barrier) until the
  * daemon's socket is readable.  0, or a negative code. */
 int lpvm_wait_daemon(void);
+/* The same until the daemon's socket is ready for events (POLLIN, and
+ * POLLOUT for a write that waits for room: the daemon holds back a task
+ * whose receiver is over its bound, and the task must take in what comes
+ * meanwhile, or two tasks sending to each other would block each other):
+ * the socket's revents, or a negative code. */
+int lpvm_wait_daemon_for(short events);
 
 /* Non-zero while a frame is being sent: message handlers wait (a handler
  * that sent would nest in a send that is waiting for room). */

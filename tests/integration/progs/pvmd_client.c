@@ -8,6 +8,8 @@
  *   spawnout:TAG:FILE:COUNT:FLAGS:WHERE[:ARG...] (output to us, tag TAG)
  *   notify:KIND:TAG:TID[,TID...] | send:TID:TAG:INT[,INT...]
  *   sendseq:TID:TAG:SEQ:INT[,INT...] (a data frame with that pair seq)
+ *   mcast:TAG:BYTES:TID[*N][,TID[*N]...] (one multicast frame of BYTES
+ *     bytes naming each TID N times, as libpvm never sends it)
  *   recv:MS (one data frame, or "recv timeout") | recvall:MS | sleep:MS
  *   halt | leave | register (again, with claimed tid 0)
  * A TID may be @self or @last (the first tid of the last spawn).
@@ -291,6 +293,64 @@ static int do_register(int claim)
 	return mytid > 0 ? 0 : -1;
 }
 
+/* One multicast frame (frame.h) to the tids of list ("TID*N" names TID
+ * N times), with a payload of bytes zero bytes. */
+static int send_mcast(int tag, size_t bytes, char *list)
+{
+	struct frame_header h = {0};
+	uint32_t *ent = NULL, n = 0;
+	uint8_t *buf;
+	size_t len, off = 0;
+
+	for (char *tok = strtok(list, ","); tok != NULL; tok = strtok(NULL, ",")) {
+		char *star = strchr(tok, '*');
+		long times = star != NULL ? strtol(star + 1, NULL, 0) : 1;
+		int tid;
+		uint32_t *e;
+
+		if (star != NULL)
+			*star = '\0';
+		tid = tid_arg(tok);
+		e = realloc(ent, (n + (uint32_t)times) * 2 * sizeof(*ent));
+		if (e == NULL)
+			return -1;
+		ent = e;
+		for (long i = 0; i < times; i++, n++) {
+			ent[2 * n] = htonl((uint32_t)tid);
+			ent[2 * n + 1] = 0;
+		}
+	}
+	h.kind = FRAME_DATA;
+	h.flags = FRAME_FLAG_MCAST;
+	h.src = mytid;
+	h.dst = (int32_t)n;
+	h.tag = tag;
+	h.dsig = 0x00408c41;
+	h.len = (uint32_t)(n * FRAME_MCAST_ENTRY + bytes);
+	len = FRAME_HEADER_LEN + h.len;
+	buf = calloc(1, len);
+	if (buf == NULL) {
+		free(ent);
+		return -1;
+	}
+	frame_encode(&h, buf);
+	memcpy(buf + FRAME_HEADER_LEN, ent, n * FRAME_MCAST_ENTRY);
+	free(ent);
+	while (off < len) {
+		ssize_t w = write(fd, buf + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	free(buf);
+	printf("mcast %s: %u destinations, %zu bytes\n", off == len ? "sent" : "failed",
+	       n, bytes);
+	return off == len ? 0 : -1;
+}
+
 /* Splits s at ':' in place; returns the number of fields. */
 static int split(char *s, char **f, int max)
 {
@@ -400,6 +460,8 @@ static int run(char *cmd)
 	} else if (strcmp(f[0], "sendseq") == 0 && nf > 4) {
 		/* a data frame with the given pair seq (frame.h) */
 		return send_ints(tid_arg(f[1]), atoi(f[2]), (uint32_t)strtoul(f[3], NULL, 0), f[4]);
+	} else if (strcmp(f[0], "mcast") == 0 && nf > 3) {
+		return send_mcast(atoi(f[1]), (size_t)strtoul(f[2], NULL, 0), f[3]);
 	} else if (strcmp(f[0], "recv") == 0) {
 		return do_recv(nf > 1 ? atoi(f[1]) : 5000);
 	} else if (strcmp(f[0], "recvall") == 0) {
