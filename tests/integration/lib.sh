@@ -47,11 +47,11 @@ if [ "${PVMX_SANITIZED:-0}" = 1 ]; then
 	export UBSAN_OPTIONS="log_path=$SAN_DIR/ubsan:log_exe_name=1:halt_on_error=1:abort_on_error=1:print_stacktrace=1"
 fi
 
-# SAN_PRELOAD: the ASan runtime our libraries need, for a program that is
-# not sanitized itself but runs on them (PVM 3.4.6's own binaries): ASan
-# must be the first library loaded
+# SAN_PRELOAD: the sanitizers' runtime (PVMX_SAN_RUNTIME, from
+# tests/CMakeLists.txt), for a program that is not sanitized itself but
+# runs on our libraries (PVM 3.4.6's own binaries): it must load first
 SAN_PRELOAD=""
-[ -n "$SAN_DIR" ] && SAN_PRELOAD=$(ldd "$PVMX_BUILD/lib/libpvm3.so.3" | awk '$1 ~ /^libasan/ { print $3 }')
+[ -n "$SAN_DIR" ] && SAN_PRELOAD=${PVMX_SAN_RUNTIME:-}
 
 # san_unsupported REASON: in a sanitized build, skip the test (exit 77)
 # saying why it cannot run there
