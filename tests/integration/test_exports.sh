@@ -14,6 +14,8 @@
 #   5. our include/pvmtev.h gives every macro of the reference pvmtev.h
 #      the same value, and its structs the same layout.
 source "$PVMX_SRC/tests/integration/lib.sh"
+san_unsupported "it checks the ABI of the libraries as shipped; a sanitized build pads" \
+	"variables with red zones and leaves the runtime's symbols undefined"
 
 REF_LIBDIR=/usr/lib/x86_64-linux-gnu
 OURLIB=$PVMX_BUILD/lib
@@ -68,8 +70,6 @@ pass "$nshared symbols shared with PVM 3.4.6, $(names "$listed" | wc -l) documen
 # membership exists, the tests' internal entry point (libpvm/pvmx_coll_test.h)
 extra=""
 for s in $(comm -13 <(names "$ref") <(names "$ours")); do
-	# ASan's one-definition-rule markers (a sanitized build) are not ours
-	case $s in __odr_asan.*) [ -n "$SAN_DIR" ] && continue ;; esac
 	grep -qw -- "$s" "$PVMX_SRC/include/pvmx.h" "$PVMX_SRC/libpvm/pvmx_coll_test.h" ||
 		extra="$extra $s"
 done

@@ -27,7 +27,8 @@
  *   reordered   one received after a higher one of the same pair;
  *   corrupted   header and frame disagree (sender, receiver, tag, length)
  *               or the payload's checksum is wrong.
- * Environment: SOAK_BREAK (the checker's own test, send_data), SOAK_SEED, SOAK_RATE (messages per second and worker,
+ * Environment: SOAK_BREAK (the checker's own test, send_data), SOAK_VERBOSE
+ * (each report line by line), SOAK_SEED, SOAK_RATE (messages per second and worker,
  * default 200), SOAK_MAXLEN (largest payload, default 262144),
  * SOAK_TASK_KILL_MS, SOAK_DAEMON_KILL_MS (mean time between kills,
  * default 3000 and 15000; 0: none).
@@ -52,6 +53,7 @@
 #define TAG_REPORT 30004
 #define TAG_TEXIT 30005
 #define TAG_HOSTDEL 30006
+#define TAG_STATS 30007 /* a worker's messages sent since its last one */
 #define MAX_TASKS 4096 /* incarnations one worker may hear of */
 #define MAX_PEERS 256
 #define MAX_HOSTS 16
@@ -426,9 +428,23 @@ static int worker(void)
 	rxbuf = malloc((size_t)maxlen + 1);
 	if (payload == NULL || rxbuf == NULL)
 		return 1;
+	double next_stats = now_s() + 1;
+	unsigned long stats_sent = 0;
+
 	for (;;) {
 		struct timeval tmo;
 		double wait = next - now_s();
+
+		if (now_s() >= next_stats) {
+			unsigned delta = (unsigned)(data_sent - stats_sent);
+
+			stats_sent = data_sent;
+			next_stats = now_s() + 1;
+			pvm_initsend(PvmDataDefault);
+			pvm_pkuint(&delta, 1, 1);
+			pvm_setopt(PvmRoute, PvmDontRoute);
+			pvm_send(master, TAG_STATS);
+		}
 		int bufid;
 
 		if (wait > 0) {
@@ -490,6 +506,7 @@ static int ndaemons;
 static const char *base_tmp;
 static unsigned long kills_task, kills_daemon, unexpected_exits, unexpected_hostdel;
 static unsigned long spawn_failures, addhost_failures;
+static unsigned long progress_sent; /* as the workers' TAG_STATS tell */
 
 /* the PVM_TMP a daemon of host NAME has: the master's own, or lo-rsh's
  * directory of that host below it */
@@ -688,9 +705,12 @@ static void host_gone(int dtid)
 	}
 }
 
+/* set once STOP is sent: the workers end by themselves after reporting */
+static int stopping;
+
 static void task_gone(int tid)
 {
-	for (int w = 0; w < nworkers; w++) {
+	for (int w = 0; w < nworkers && !stopping; w++) {
 		if (workers[w].tid != tid)
 			continue;
 		if (!workers[w].doomed) {
@@ -709,6 +729,13 @@ static int master_notify(int bufid)
 	int bytes, tag, src, who;
 
 	pvm_bufinfo(bufid, &bytes, &tag, &src);
+	if (tag == TAG_STATS) {
+		unsigned delta;
+
+		pvm_upkuint(&delta, 1, 1);
+		progress_sent += delta;
+		return 1;
+	}
 	if (tag != TAG_HOSTDEL && tag != TAG_TEXIT)
 		return 0;
 	pvm_upkint(&who, 1, 1);
@@ -735,6 +762,7 @@ static int master(int argc, char **argv)
 	double seconds = atof(argv[2]), start = now_s(), next_task, next_daemon, next_rss;
 	long task_ms = env_long("SOAK_TASK_KILL_MS", 3000);
 	long daemon_ms = env_long("SOAK_DAEMON_KILL_MS", 15000);
+	int verbose = env_long("SOAK_VERBOSE", 0) != 0;
 	struct pvmhostinfo *hi;
 	struct timeval tmo = {0, 50000};
 	int nh, narch, nlive = 0, reports = 0, fails = 0;
@@ -798,7 +826,7 @@ static int master(int argc, char **argv)
 			daemons_sample(NULL);
 			next_rss = now_s() + 1;
 			if ((int)(now_s() - start) % 10 == 0) {
-				printf("soak: t=%.0f s rss", now_s() - start);
+				printf("soak: t=%.0f s sent %lu, rss", now_s() - start, progress_sent);
 				for (int i = 0; i < ndaemons; i++)
 					if (daemons[i].seen)
 						printf(" %s:%ld", daemons[i].host, daemons[i].last_kb);
@@ -822,6 +850,7 @@ static int master(int argc, char **argv)
 	for (int w = 0; w < nworkers; w++)
 		if (workers[w].tid > 0 && !workers[w].doomed)
 			nlive++;
+	stopping = 1;
 	broadcast_peers(TAG_STOP);
 	for (double end = now_s() + 90; reports < nlive && now_s() < end;) {
 		unsigned v[10];
@@ -844,6 +873,11 @@ static int master(int argc, char **argv)
 
 			pvm_upkuint(v, 10, 1);
 			alive = v[2] != 0;
+			if (verbose)
+				printf("soak: t%x from t%x/%x: alive %u fin %d distinct %u dup %u "
+				       "reorder %u corrupt %u missing %u next %u\n",
+				       src, v[0], v[1], v[2], (int)v[3], v[4], v[5], v[6], v[7], v[8],
+				       v[9]);
 			received += v[4];
 			dup += v[5];
 			reorder += v[6];
