@@ -54,7 +54,7 @@
 #define TAG_TEXIT 30005
 #define TAG_HOSTDEL 30006
 #define TAG_STATS 30007 /* a worker's messages sent since its last one */
-#define MAX_TASKS 4096 /* incarnations one worker may hear of */
+#define MAX_TASKS 4096  /* incarnations one worker may hear of */
 #define MAX_PEERS 256
 #define MAX_HOSTS 16
 #define MAX_DAEMONS 256
@@ -204,7 +204,8 @@ static int send_msg(int tid, unsigned seq, int corrupt)
 	int tag = 1 + (int)rng_below(TAG_DATA_MAX);
 
 	/* sizes spread over every scale: 0 bytes to maxlen */
-	len = rng_below(4) == 0 ? rng_below(64) : rng_below((unsigned)(1u << rng_below(19)) + 1);
+	len = rng_below(4) == 0 ? rng_below(64)
+	                        : rng_below((unsigned)(1u << rng_below(19)) + 1);
 	if (len > (unsigned)maxlen)
 		len = (unsigned)maxlen;
 	for (unsigned i = 0; i < len; i++)
@@ -271,8 +272,8 @@ static void recv_data(int bufid)
 	int bad = 0;
 
 	pvm_bufinfo(bufid, &bytes, &tag, &src);
-	if (bytes < (int)(HDR_WORDS * sizeof(unsigned)) || pvm_upkuint(hdr, HDR_WORDS, 1) < 0 ||
-	    hdr[0] != SOAK_MAGIC) {
+	if (bytes < (int)(HDR_WORDS * sizeof(unsigned)) ||
+	    pvm_upkuint(hdr, HDR_WORDS, 1) < 0 || hdr[0] != SOAK_MAGIC) {
 		/* nothing to attribute it by but the frame's sender */
 		s = src_find(src, 0, 1);
 		if (s != NULL)
@@ -282,7 +283,8 @@ static void recv_data(int bufid)
 	s = src_find((int)hdr[1], hdr[2], 1);
 	if (s == NULL)
 		return;
-	if ((int)hdr[1] != src || (int)hdr[3] != mytid || (int)hdr[6] != tag || hdr[5] > maxlen)
+	if ((int)hdr[1] != src || (int)hdr[3] != mytid || (int)hdr[6] != tag ||
+	    hdr[5] > maxlen)
 		bad = 1;
 	else if (pvm_upkbyte((char *)rxbuf, (int)hdr[5], 1) < 0)
 		bad = 1;
@@ -479,7 +481,7 @@ static int worker(void)
 
 struct soak_worker {
 	int tid;
-	int host; /* index in hosts[] */
+	int host;   /* index in hosts[] */
 	int doomed; /* we killed it or its host: its exit is expected */
 };
 
@@ -508,28 +510,35 @@ static unsigned long kills_task, kills_daemon, unexpected_exits, unexpected_host
 static unsigned long spawn_failures, addhost_failures;
 static unsigned long progress_sent; /* as the workers' TAG_STATS tell */
 
-/* the PVM_TMP a daemon of host NAME has: the master's own, or lo-rsh's
- * directory of that host below it */
-static int daemon_host_of(int pid, char *host, size_t hostlen)
+/* /proc/PID/WHAT into BUF (NUL-terminated); its length, or -1 */
+static long proc_read(int pid, const char *what, char *buf, size_t len)
 {
-	char path[64], env[16384], want[4096];
+	char path[64];
 	FILE *f;
 	size_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, what);
 	if ((f = fopen(path, "r")) == NULL)
-		return 0;
-	n = fread(env, 1, sizeof(env) - 1, f);
+		return -1;
+	n = fread(buf, 1, len - 1, f);
 	fclose(f);
-	env[n] = '\0';
-	if (strcmp(env, "pvmd\n") != 0)
+	buf[n] = '\0';
+	return (long)n;
+}
+
+/* 1 if PID is a daemon of this VM, its host's name into HOST: the PVM_TMP
+ * of the master's own, or lo-rsh's directory of that host below it */
+static int daemon_host_of(int pid, char *host, size_t hostlen)
+{
+	char env[16384], want[4096];
+	long got;
+	size_t n;
+
+	if (proc_read(pid, "comm", env, sizeof(env)) < 0 || strcmp(env, "pvmd\n") != 0)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/environ", pid);
-	if ((f = fopen(path, "r")) == NULL)
+	if ((got = proc_read(pid, "environ", env, sizeof(env))) < 0)
 		return 0;
-	n = fread(env, 1, sizeof(env) - 1, f);
-	fclose(f);
-	env[n] = '\0';
+	n = (size_t)got;
 	snprintf(want, sizeof(want), "PVM_TMP=%s", base_tmp);
 	for (size_t i = 0; i < n; i += strlen(env + i) + 1) {
 		const char *e = env + i;
@@ -596,7 +605,8 @@ static int daemons_sample(const char *name)
 		if (i == ndaemons) {
 			if (ndaemons == MAX_DAEMONS)
 				continue;
-			daemons[ndaemons++] = (struct soak_daemon){.pid = pid, .first_kb = kb};
+			daemons[ndaemons++] =
+			    (struct soak_daemon){.pid = pid, .first_kb = kb};
 			snprintf(daemons[i].host, sizeof(daemons[i].host), "%s", host);
 		}
 		daemons[i].last_kb = kb;
@@ -771,7 +781,8 @@ static int master(int argc, char **argv)
 	unsigned long send_errs = 0, no_fin = 0;
 
 	nworkers = atoi(argv[3]);
-	if (nworkers < 2 || nworkers > MAX_PEERS || (base_tmp = getenv("PVM_TMP")) == NULL)
+	if (nworkers < 2 || nworkers > MAX_PEERS ||
+	    (base_tmp = getenv("PVM_TMP")) == NULL)
 		return 2;
 	pvm_catchout(stdout);
 	/* the workers get the knobs the master got (the daemons' environment
@@ -806,8 +817,11 @@ static int master(int argc, char **argv)
 	printf("soak: %g s, %d workers, %d hosts, seed %llu\n", seconds, nworkers, nhosts,
 	       (unsigned long long)rng_state);
 	fflush(stdout);
-	next_task = start + (task_ms > 0 ? (double)rng_below(2 * (unsigned)task_ms) / 1e3 : 1e12);
-	next_daemon = start + (daemon_ms > 0 ? (double)rng_below(2 * (unsigned)daemon_ms) / 1e3 : 1e12);
+	next_task =
+	    start + (task_ms > 0 ? (double)rng_below(2 * (unsigned)task_ms) / 1e3 : 1e12);
+	next_daemon =
+	    start +
+	    (daemon_ms > 0 ? (double)rng_below(2 * (unsigned)daemon_ms) / 1e3 : 1e12);
 	next_rss = start;
 	while (now_s() < start + seconds) {
 		int bufid = pvm_trecv(-1, -1, &tmo);
@@ -816,20 +830,24 @@ static int master(int argc, char **argv)
 			master_notify(bufid);
 		if (now_s() >= next_task) {
 			kill_task();
-			next_task = now_s() + (double)rng_below(2 * (unsigned)task_ms) / 1e3;
+			next_task =
+			    now_s() + (double)rng_below(2 * (unsigned)task_ms) / 1e3;
 		}
 		if (now_s() >= next_daemon) {
 			kill_daemon();
-			next_daemon = now_s() + (double)rng_below(2 * (unsigned)daemon_ms) / 1e3;
+			next_daemon =
+			    now_s() + (double)rng_below(2 * (unsigned)daemon_ms) / 1e3;
 		}
 		if (now_s() >= next_rss) {
 			daemons_sample(NULL);
 			next_rss = now_s() + 1;
 			if ((int)(now_s() - start) % 10 == 0) {
-				printf("soak: t=%.0f s sent %lu, rss", now_s() - start, progress_sent);
+				printf("soak: t=%.0f s sent %lu, rss", now_s() - start,
+				       progress_sent);
 				for (int i = 0; i < ndaemons; i++)
 					if (daemons[i].seen)
-						printf(" %s:%ld", daemons[i].host, daemons[i].last_kb);
+						printf(" %s:%ld", daemons[i].host,
+						       daemons[i].last_kb);
 				printf(" kB\n");
 				fflush(stdout);
 			}
@@ -874,10 +892,11 @@ static int master(int argc, char **argv)
 			pvm_upkuint(v, 10, 1);
 			alive = v[2] != 0;
 			if (verbose)
-				printf("soak: t%x from t%x/%x: alive %u fin %d distinct %u dup %u "
+				printf("soak: t%x from t%x/%x: alive %u fin %d distinct "
+				       "%u dup %u "
 				       "reorder %u corrupt %u missing %u next %u\n",
-				       src, v[0], v[1], v[2], (int)v[3], v[4], v[5], v[6], v[7], v[8],
-				       v[9]);
+				       src, v[0], v[1], v[2], (int)v[3], v[4], v[5], v[6],
+				       v[7], v[8], v[9]);
 			received += v[4];
 			dup += v[5];
 			reorder += v[6];
@@ -897,21 +916,29 @@ static int master(int argc, char **argv)
 		}
 	}
 	printf("soak: sent %lu (by surviving tasks %lu, by killed tasks at least %lu)\n",
-	       sent_live + sent_killed + sent_by_killed, sent_live + sent_killed, sent_by_killed);
+	       sent_live + sent_killed + sent_by_killed, sent_live + sent_killed,
+	       sent_by_killed);
+	printf("soak: sends attempted %lu (every task, as its reports each second say)\n",
+	       progress_sent);
 	printf("soak: received %lu\n", received);
-	printf("soak: to killed tasks %lu (not lost: their receiver died)\n", sent_killed);
-	printf("soak: lost %lu (between surviving tasks %lu, gaps %lu)\n", lost_live + lost_gap,
-	       lost_live, lost_gap);
-	printf("soak: duplicated %lu reordered %lu corrupted %lu\n", dup, reorder, corrupt);
-	printf("soak: faults: tasks killed %lu, daemons killed %lu; unasked: task exits %lu, "
-	       "host deletions %lu; spawn failures %lu, re-add failures %lu, send errors %lu\n",
-	       kills_task, kills_daemon, unexpected_exits, unexpected_hostdel, spawn_failures,
-	       addhost_failures, send_errs);
-	printf("soak: reports %d of %d surviving workers, final counts missing %lu\n", reports,
-	       nlive, no_fin);
+	printf("soak: to killed tasks %lu (not lost: their receiver died)\n",
+	       sent_killed);
+	printf("soak: lost %lu (between surviving tasks %lu, gaps %lu)\n",
+	       lost_live + lost_gap, lost_live, lost_gap);
+	printf("soak: duplicated %lu reordered %lu corrupted %lu\n", dup, reorder,
+	       corrupt);
+	printf("soak: faults: tasks killed %lu, daemons killed %lu; unasked: task exits "
+	       "%lu, "
+	       "host deletions %lu; spawn failures %lu, re-add failures %lu, send errors "
+	       "%lu\n",
+	       kills_task, kills_daemon, unexpected_exits, unexpected_hostdel,
+	       spawn_failures, addhost_failures, send_errs);
+	printf("soak: reports %d of %d surviving workers, final counts missing %lu\n",
+	       reports, nlive, no_fin);
 	for (int i = 0; i < ndaemons; i++)
-		printf("soak: daemon %s pid %d rss first %ld max %ld last %ld kB%s\n", daemons[i].host,
-		       daemons[i].pid, daemons[i].first_kb, daemons[i].max_kb, daemons[i].last_kb,
+		printf("soak: daemon %s pid %d rss first %ld max %ld last %ld kB%s\n",
+		       daemons[i].host, daemons[i].pid, daemons[i].first_kb,
+		       daemons[i].max_kb, daemons[i].last_kb,
 		       daemons[i].seen ? "" : " (killed)");
 	fails += lost_live + lost_gap + dup + reorder + corrupt > 0;
 	fails += unexpected_exits + unexpected_hostdel > 0;
