@@ -101,7 +101,9 @@ static void reduce(enum reduce_op op, int datatype, void *x, const void *y, int 
 			MINMAX_LOOP(signed char);
 		return;
 	case PVM_SHORT:
-		INT_CASE(short, unsigned short);
+		/* unsigned int: two unsigned shorts multiply as int, which
+		 * 65535 * 65535 overflows */
+		INT_CASE(short, unsigned int);
 		return;
 	case PVM_INT:
 		INT_CASE(int, unsigned int);

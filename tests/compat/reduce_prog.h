@@ -62,24 +62,29 @@ static void fill_chosen(int type, unsigned char *x, unsigned char *y, int k)
 			b = NAN;
 		if (k == 4)
 			b = (i % 2) ? a : -a; /* ties of modulus for complex */
+		/* integers: a NaN converts to 0, and every scale keeps |6| in
+		 * range (a double out of an integer's range converts to
+		 * undefined behaviour, which UBSan stops) */
+		double ia = isnan(a) ? 0 : a, ib = isnan(b) ? 0 : b;
+
 		switch (type) {
 		case PVM_BYTE:
-			((signed char *)x)[i] = (signed char)(a * 20),
-			              ((signed char *)y)[i] = (signed char)(b * 20);
+			((signed char *)x)[i] = (signed char)(ia * 20),
+			              ((signed char *)y)[i] = (signed char)(ib * 20);
 			break;
 		case PVM_SHORT:
 		case PVM_USHORT:
-			((short *)x)[i] = (short)(a * 9000),
-			        ((short *)y)[i] = (short)(b * 9000);
+			((short *)x)[i] = (short)(ia * 5000),
+			        ((short *)y)[i] = (short)(ib * 5000);
 			break;
 		case PVM_INT:
 		case PVM_UINT:
-			((int *)x)[i] = (int)(a * 6e8), ((int *)y)[i] = (int)(b * 6e8);
+			((int *)x)[i] = (int)(ia * 3.5e8), ((int *)y)[i] = (int)(ib * 3.5e8);
 			break;
 		case PVM_LONG:
 		case PVM_ULONG:
-			((long *)x)[i] = (long)(a * 3e18),
-			       ((long *)y)[i] = (long)(b * 3e18);
+			((long *)x)[i] = (long)(ia * 1.5e18),
+			       ((long *)y)[i] = (long)(ib * 1.5e18);
 			break;
 		case PVM_FLOAT:
 		case PVM_CPLX:

@@ -32,9 +32,51 @@ unset XDG_RUNTIME_DIR PVM_EXPORT
 PVMD_PID=""
 EXTRA_PIDS=""
 FAILS=0
+# A sanitized build (tests/CMakeLists.txt sets PVMX_SANITIZED=1 for
+# -DPVMX_SANITIZE=ON): every process of the test inherits these options -
+# the daemons of every host (lo-rsh keeps the environment), the tasks they
+# spawn, the console, pvmrun - and writes any ASan, LSan or UBSan report
+# into SAN_DIR instead of stderr, where a task's report would be lost in
+# forwarded output.  The first report ends that process (abort); any report
+# fails the test at exit (san_check), whoever wrote it.
+SAN_DIR=""
+if [ "${PVMX_SANITIZED:-0}" = 1 ]; then
+	SAN_DIR=$TEST_TMP/san
+	mkdir -p "$SAN_DIR"
+	export ASAN_OPTIONS="log_path=$SAN_DIR/asan:log_exe_name=1:halt_on_error=1:abort_on_error=1:detect_leaks=1"
+	export UBSAN_OPTIONS="log_path=$SAN_DIR/ubsan:log_exe_name=1:halt_on_error=1:abort_on_error=1:print_stacktrace=1"
+fi
+
+# SAN_PRELOAD: the sanitizers' runtime (PVMX_SAN_RUNTIME, from
+# tests/CMakeLists.txt), for a program that is not sanitized itself but
+# runs on our libraries (PVM 3.4.6's own binaries): it must load first
+SAN_PRELOAD=""
+[ -n "$SAN_DIR" ] && SAN_PRELOAD=${PVMX_SAN_RUNTIME:-}
+
+# san_unsupported REASON: in a sanitized build, skip the test (exit 77)
+# saying why it cannot run there
+san_unsupported() {
+	[ -n "$SAN_DIR" ] || return 0
+	echo "SKIP: not run under the sanitizers: $*"
+	exit 77
+}
+
+# san_check: 0 if no process of the test wrote a sanitizer report; else
+# prints each report and returns 1
+san_check() {
+	local f rc=0
+	[ -n "$SAN_DIR" ] || return 0
+	for f in "$SAN_DIR"/*; do
+		[ -s "$f" ] || continue
+		echo "FAIL - sanitizer report ${f##*/}:"
+		sed 's/^/    /' "$f"
+		rc=1
+	done
+	return $rc
+}
 
 cleanup() {
-	local p
+	local p san=0
 	for p in $EXTRA_PIDS $PVMD_PID; do
 		kill -TERM "$p" 2>/dev/null
 	done
@@ -57,7 +99,10 @@ cleanup() {
 	# shared-memory regions of tasks whose daemon a test killed (a
 	# live daemon removes its tasks' own; a killed one cannot)
 	rm -f /dev/shm/pvmx."$(id -u)"."$PVM_VMID".*
+	san_check || san=1
 	rm -rf "$TEST_TMP"
+	# a report fails the test whatever its own result
+	[ "$san" = 0 ] || exit 1
 }
 trap cleanup EXIT
 

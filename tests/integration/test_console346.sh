@@ -15,9 +15,10 @@ fi
 OURLIB=$PVMX_BUILD/lib
 
 vm_start
-# the console must not start PVM's own daemon: ours is found first
+# the console must not start PVM's own daemon: ours is found first (in a
+# sanitized build, with the ASan runtime our library needs loaded first)
 out=$(printf 'conf\nversion\nid\nspawn true\ntrace + setopt\ntrace - mytid\ntrace\nhalt\n' |
-	LD_LIBRARY_PATH=$OURLIB tmo 20 "$CONSOLE" 2>&1)
+	LD_PRELOAD=${SAN_PRELOAD:-${LD_PRELOAD:-}} LD_LIBRARY_PATH=$OURLIB tmo 20 "$CONSOLE" 2>&1)
 printf '%s\n' "$out" | sed 's/^/    [pvm 3.4.6] /'
 
 if printf '%s\n' "$out" | grep -q 'symbol lookup error\|undefined symbol'; then

@@ -265,11 +265,12 @@ static int send_msg(struct shm_peer *p, struct out_msg *m)
 	struct iovec iov[3];
 	size_t a = m->h.size / 3, b = m->h.size / 2;
 
+	/* an empty message has no buffer: no offset from NULL */
 	iov[0].iov_base = m->buf;
 	iov[0].iov_len = a;
-	iov[1].iov_base = m->buf + a;
+	iov[1].iov_base = m->buf != NULL ? m->buf + a : NULL;
 	iov[1].iov_len = b - a;
-	iov[2].iov_base = m->buf + b;
+	iov[2].iov_base = m->buf != NULL ? m->buf + b : NULL;
 	iov[2].iov_len = m->h.size - b;
 	return shm_peer_send(p, &m->h, sizeof(m->h), iov, 3);
 }

@@ -85,8 +85,10 @@ int main(int argc, char **argv)
 		int n = atoi(argv[4]), nsrc = argc - 7, total = n * nsrc, open_now = 0, k = 0;
 		int *fds = calloc((size_t)(total > 0 ? total : 1), sizeof(int));
 
-		if (fds == NULL || n < 1)
+		if (fds == NULL || n < 1) {
+			free(fds);
 			return 1;
+		}
 		for (int s = 0; s < nsrc; s++)
 			for (int i = 0; i < n; i++)
 				fds[k++] = dial(argv[2], atoi(argv[3]), argv[7 + s]);
@@ -95,6 +97,7 @@ int main(int argc, char **argv)
 			open_now += fds[k] >= 0 && !closed(fds[k], 0);
 		printf("open %d of %d\n", open_now, total);
 		sleep((unsigned)atoi(argv[6]));
+		free(fds);
 		return 0;
 	}
 	if (argc == 4 && strcmp(argv[1], "unix") == 0) {
