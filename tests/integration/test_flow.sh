@@ -117,7 +117,11 @@ flood_waits 1 "one host"
 expect_bounded "one host: daemon RSS while the receiver sleeps" "$idle" "$max"
 flood_drain 1 "one host"
 near_idle() { [ "$(rss "$D")" -le $((idle + 8 * 1024)) ]; }
-if wait_until 10 near_idle; then
+if [ -n "$SAN_DIR" ]; then
+	# AddressSanitizer keeps freed blocks in quarantine (256 MB): RSS
+	# after a burst says nothing about the daemon's own frees there
+	echo "skip - daemon RSS back near idle: not measurable under AddressSanitizer"
+elif wait_until 10 near_idle; then
 	pass "daemon RSS back near idle after the burst ($(rss "$D") kB, idle $idle kB)"
 else
 	fail "daemon RSS $(rss "$D") kB after the burst, idle was $idle kB"
@@ -195,7 +199,7 @@ vm_stop
 
 # 4. an append that fails: the receivers' copies of a 3 MiB multicast
 # need 4 MiB blocks; the first is allowed, the others fail
-if ldd "$BIN/pvmd" 2>/dev/null | grep -q libasan; then
+if [ -n "$SAN_DIR" ] || ldd "$BIN/pvmd" 2>/dev/null | grep -q libasan; then
 	echo "skip - append failure: pvmd is built with AddressSanitizer, which cannot take a preloaded malloc"
 else
 	LD_PRELOAD=$PVMX_BUILD/tests/preload/failmalloc.so FAILMALLOC_OVER=$((3584 * 1024)) \
