@@ -21,11 +21,11 @@
 
 enum { T_BYTE, T_SHORT, T_INT, T_LONG, T_FLOAT, T_CPLX, T_DOUBLE, T_DCPLX, T_STRING };
 
-static const char *const type_name[NT] = {"BYTE1", "INTEGER2", "INTEGER4",
-                                          "INTEGER8", "REAL4", "COMPLEX8",
-                                          "REAL8", "COMPLEX16", "STRING"};
-static const double base[NT] = {64.0,  -30000.0, 2000000000.0, 3298534883328.0, -2.5,
-                                0.25, 1e15 + 0.5, -7.75,       96.0};
+static const char *const type_name[NT] = {"BYTE1",    "INTEGER2",  "INTEGER4",
+                                          "INTEGER8", "REAL4",     "COMPLEX8",
+                                          "REAL8",    "COMPLEX16", "STRING"};
+static const double base[NT] = {
+    64.0, -30000.0, 2000000000.0, 3298534883328.0, -2.5, 0.25, 1e15 + 0.5, -7.75, 96.0};
 
 /* The arrays of one item (0: stride 1, 1: stride 2), kept until the
  * send, since PvmDataInPlace reads them then; complex values are
@@ -52,15 +52,35 @@ static double value(int t, int it, int i, int d)
 static void set_one(int t, struct item *x, int j, double v)
 {
 	switch (t) {
-	case T_BYTE: x->b[j] = (char)v; break;
-	case T_SHORT: x->h[j] = (short)v; break;
-	case T_INT: x->i[j] = (int)v; break;
-	case T_LONG: x->l[j] = (long)v; break;
-	case T_FLOAT: x->f[j] = (float)v; break;
-	case T_CPLX: x->c[2 * j] = (float)v; x->c[2 * j + 1] = (float)-v; break;
-	case T_DOUBLE: x->d[j] = v; break;
-	case T_DCPLX: x->z[2 * j] = v; x->z[2 * j + 1] = -v; break;
-	default: x->s[j] = (char)v; break;
+	case T_BYTE:
+		x->b[j] = (char)v;
+		break;
+	case T_SHORT:
+		x->h[j] = (short)v;
+		break;
+	case T_INT:
+		x->i[j] = (int)v;
+		break;
+	case T_LONG:
+		x->l[j] = (long)v;
+		break;
+	case T_FLOAT:
+		x->f[j] = (float)v;
+		break;
+	case T_CPLX:
+		x->c[2 * j] = (float)v;
+		x->c[2 * j + 1] = (float)-v;
+		break;
+	case T_DOUBLE:
+		x->d[j] = v;
+		break;
+	case T_DCPLX:
+		x->z[2 * j] = v;
+		x->z[2 * j + 1] = -v;
+		break;
+	default:
+		x->s[j] = (char)v;
+		break;
 	}
 }
 
@@ -70,15 +90,33 @@ static double get_one(int t, const struct item *x, int j, double *im)
 	double re;
 
 	switch (t) {
-	case T_BYTE: re = x->b[j]; break;
-	case T_SHORT: re = x->h[j]; break;
-	case T_INT: re = x->i[j]; break;
-	case T_LONG: re = (double)x->l[j]; break;
-	case T_FLOAT: re = x->f[j]; break;
-	case T_CPLX: *im = x->c[2 * j + 1]; return x->c[2 * j];
-	case T_DOUBLE: re = x->d[j]; break;
-	case T_DCPLX: *im = x->z[2 * j + 1]; return x->z[2 * j];
-	default: re = x->s[j]; break;
+	case T_BYTE:
+		re = x->b[j];
+		break;
+	case T_SHORT:
+		re = x->h[j];
+		break;
+	case T_INT:
+		re = x->i[j];
+		break;
+	case T_LONG:
+		re = (double)x->l[j];
+		break;
+	case T_FLOAT:
+		re = x->f[j];
+		break;
+	case T_CPLX:
+		*im = x->c[2 * j + 1];
+		return x->c[2 * j];
+	case T_DOUBLE:
+		re = x->d[j];
+		break;
+	case T_DCPLX:
+		*im = x->z[2 * j + 1];
+		return x->z[2 * j];
+	default:
+		re = x->s[j];
+		break;
 	}
 	*im = -re;
 	return re;
@@ -88,15 +126,24 @@ static double get_one(int t, const struct item *x, int j, double *im)
 static int move(int up, int t, struct item *x, int s)
 {
 	switch (t) {
-	case T_BYTE: return up ? pvm_upkbyte(x->b, NV, s) : pvm_pkbyte(x->b, NV, s);
-	case T_SHORT: return up ? pvm_upkshort(x->h, NV, s) : pvm_pkshort(x->h, NV, s);
-	case T_INT: return up ? pvm_upkint(x->i, NV, s) : pvm_pkint(x->i, NV, s);
-	case T_LONG: return up ? pvm_upklong(x->l, NV, s) : pvm_pklong(x->l, NV, s);
-	case T_FLOAT: return up ? pvm_upkfloat(x->f, NV, s) : pvm_pkfloat(x->f, NV, s);
-	case T_CPLX: return up ? pvm_upkcplx(x->c, NV, s) : pvm_pkcplx(x->c, NV, s);
-	case T_DOUBLE: return up ? pvm_upkdouble(x->d, NV, s) : pvm_pkdouble(x->d, NV, s);
-	case T_DCPLX: return up ? pvm_upkdcplx(x->z, NV, s) : pvm_pkdcplx(x->z, NV, s);
-	default: return up ? pvm_upkbyte(x->s, NV, s) : pvm_pkbyte(x->s, NV, s);
+	case T_BYTE:
+		return up ? pvm_upkbyte(x->b, NV, s) : pvm_pkbyte(x->b, NV, s);
+	case T_SHORT:
+		return up ? pvm_upkshort(x->h, NV, s) : pvm_pkshort(x->h, NV, s);
+	case T_INT:
+		return up ? pvm_upkint(x->i, NV, s) : pvm_pkint(x->i, NV, s);
+	case T_LONG:
+		return up ? pvm_upklong(x->l, NV, s) : pvm_pklong(x->l, NV, s);
+	case T_FLOAT:
+		return up ? pvm_upkfloat(x->f, NV, s) : pvm_pkfloat(x->f, NV, s);
+	case T_CPLX:
+		return up ? pvm_upkcplx(x->c, NV, s) : pvm_pkcplx(x->c, NV, s);
+	case T_DOUBLE:
+		return up ? pvm_upkdouble(x->d, NV, s) : pvm_pkdouble(x->d, NV, s);
+	case T_DCPLX:
+		return up ? pvm_upkdcplx(x->z, NV, s) : pvm_pkdcplx(x->z, NV, s);
+	default:
+		return up ? pvm_upkbyte(x->s, NV, s) : pvm_pkbyte(x->s, NV, s);
 	}
 }
 
@@ -118,7 +165,8 @@ static void pack_all(int d, int *status)
 
 			for (int i = 0; i < NV; i++)
 				set_one(t, &items[it], i * (it + 1), value(t, it, i, d));
-			if ((cc = move(0, t, &items[it], it + 1)) < 0 && status[2 * t + it] == 0)
+			if ((cc = move(0, t, &items[it], it + 1)) < 0 &&
+			    status[2 * t + it] == 0)
 				status[2 * t + it] = 1000 + cc;
 		}
 	}
@@ -140,13 +188,18 @@ static void unpack_check(int d, int *status)
 				continue;
 			}
 			for (int j = 2 * NV - 1; j >= 0; j--) {
-				double want = j % s == 0 && j / s < NV ? value(t, it, j / s, d) : SENTINEL;
+				double want = j % s == 0 && j / s < NV
+				                  ? value(t, it, j / s, d)
+				                  : SENTINEL;
 				double im, re = get_one(t, &items[it], j, &im);
 
 				if (re != want || im != -want) {
 					if (status[k] == 0 || j + 1 < status[k])
-						fprintf(stderr, "ctypes: %s, stride %d, position %d: %.17g %.17g, want %.17g\n",
-						        type_name[t], s, j + 1, re, im, want);
+						fprintf(stderr,
+						        "ctypes: %s, stride %d, position "
+						        "%d: %.17g %.17g, want %.17g\n",
+						        type_name[t], s, j + 1, re, im,
+						        want);
 					status[k] = j + 1;
 				}
 			}
@@ -164,10 +217,11 @@ static int report(const int *status, const char *what, int enc)
 
 	for (int k = 0; k < NCHK; k++) {
 		if (status[k] == 0) {
-			printf("ok - %s %s %s, stride %d\n", what, ename, type_name[k / 2], k % 2 + 1);
+			printf("ok - %s %s %s, stride %d\n", what, ename,
+			       type_name[k / 2], k % 2 + 1);
 		} else {
-			printf("FAIL - %s %s %s, stride %d: %d\n", what, ename, type_name[k / 2],
-			       k % 2 + 1, status[k]);
+			printf("FAIL - %s %s %s, stride %d: %d\n", what, ename,
+			       type_name[k / 2], k % 2 + 1, status[k]);
 			fails++;
 		}
 	}
