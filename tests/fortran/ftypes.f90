@@ -21,6 +21,7 @@ module ftypes_data
   ! ttype in a data statement: the names of fpvm3.h are parameters
   data ttype / BYTE1, INTEGER2, INTEGER4, INTEGER8, REAL4, COMPLEX8, &
        REAL8, COMPLEX16, STRING /
+  external pvmfpack, pvmfunpack
   real*8, parameter :: base(NT) = (/ 64d0, -30000d0, 2000000000d0, &
        3298534883328d0, -2.5d0, 0.25d0, 1d15 + 0.5d0, -7.75d0, 96d0 /)
   ! what an unpack must leave alone; what a pack must skip
@@ -51,42 +52,24 @@ contains
     end do
   end subroutine fill
 
-  ! pack type t of item it from its array, with the item's stride;
-  ! unpack when up
-  subroutine move(up, t, it, info)
-    logical, intent(in) :: up
+  ! pvmfpack or pvmfunpack (op) type t of item it from or into its
+  ! array, with the item's stride
+  subroutine move(op, t, it, info)
+    external op
     integer, intent(in) :: t, it
     integer, intent(out) :: info
     integer s
     s = it + 1
     select case (t)
-    case (1)
-       if (up) then; call pvmfunpack(BYTE1, b1(1, it), NV, s, info)
-       else; call pvmfpack(BYTE1, b1(1, it), NV, s, info); end if
-    case (2)
-       if (up) then; call pvmfunpack(INTEGER2, i2(1, it), NV, s, info)
-       else; call pvmfpack(INTEGER2, i2(1, it), NV, s, info); end if
-    case (3)
-       if (up) then; call pvmfunpack(INTEGER4, i4(1, it), NV, s, info)
-       else; call pvmfpack(INTEGER4, i4(1, it), NV, s, info); end if
-    case (4)
-       if (up) then; call pvmfunpack(INTEGER8, i8(1, it), NV, s, info)
-       else; call pvmfpack(INTEGER8, i8(1, it), NV, s, info); end if
-    case (5)
-       if (up) then; call pvmfunpack(REAL4, r4(1, it), NV, s, info)
-       else; call pvmfpack(REAL4, r4(1, it), NV, s, info); end if
-    case (6)
-       if (up) then; call pvmfunpack(COMPLEX8, c8(1, it), NV, s, info)
-       else; call pvmfpack(COMPLEX8, c8(1, it), NV, s, info); end if
-    case (7)
-       if (up) then; call pvmfunpack(REAL8, r8(1, it), NV, s, info)
-       else; call pvmfpack(REAL8, r8(1, it), NV, s, info); end if
-    case (8)
-       if (up) then; call pvmfunpack(COMPLEX16, c16(1, it), NV, s, info)
-       else; call pvmfpack(COMPLEX16, c16(1, it), NV, s, info); end if
-    case (9)
-       if (up) then; call pvmfunpack(STRING, st(it), NV, s, info)
-       else; call pvmfpack(STRING, st(it), NV, s, info); end if
+    case (1); call op(BYTE1, b1(1, it), NV, s, info)
+    case (2); call op(INTEGER2, i2(1, it), NV, s, info)
+    case (3); call op(INTEGER4, i4(1, it), NV, s, info)
+    case (4); call op(INTEGER8, i8(1, it), NV, s, info)
+    case (5); call op(REAL4, r4(1, it), NV, s, info)
+    case (6); call op(COMPLEX8, c8(1, it), NV, s, info)
+    case (7); call op(REAL8, r8(1, it), NV, s, info)
+    case (8); call op(COMPLEX16, c16(1, it), NV, s, info)
+    case (9); call op(STRING, st(it), NV, s, info)
     end select
   end subroutine move
 
@@ -125,7 +108,7 @@ contains
           do i = 1, NV
              call set_one(t, it, 1 + (i - 1) * (it + 1), val(t, it, i, d))
           end do
-          call move(.false., t, it, info)
+          call move(pvmfpack, t, it, info)
           if (info .lt. 0 .and. status(2 * t - 1 + it) .eq. 0) &
                status(2 * t - 1 + it) = 1000 + info
        end do
@@ -165,7 +148,7 @@ contains
        do it = 0, 1
           k = 2 * t - 1 + it
           s = it + 1
-          call move(.true., t, it, info)
+          call move(pvmfunpack, t, it, info)
           if (info .lt. 0) then
              status(k) = 1000 + info
              cycle
