@@ -186,13 +186,18 @@ int lpvm_wait_daemon_for(short events)
 		struct pollfd pfd[NROUTES];
 		int wait_ms = -1, polled[NROUTES], r;
 
+		/* the daemon first: what it sent came first.  A spawn's reply
+		 * is written before its children may run, so their first
+		 * messages by a direct route are not taken before pvm_spawn
+		 * returns (as with PVM, where both come on this socket) and
+		 * meet the handlers the caller adds then */
+		pfd[0] = (struct pollfd){.fd = lpvm.fd, .events = events};
+		if (poll(pfd, 1, 0) > 0)
+			return pfd[0].revents;
 		/* (no handlers run here: a request or a send is under way) */
 		for (size_t i = 0; i + 1 < NROUTES; i++)
 			if ((r = routes[i]->progress(0)) < 0)
 				return r;
-		pfd[0] = (struct pollfd){.fd = lpvm.fd, .events = events};
-		if (poll(pfd, 1, 0) > 0)
-			return pfd[0].revents;
 		/* the direct routes, and the daemon's socket in pfd[0] */
 		r = wait_routes(NROUTES - 1, pfd, 1, polled, &wait_ms);
 		if (r < 0 && errno != EINTR)
