@@ -193,9 +193,11 @@ static void answer_calls(const char *name, struct reply_addr *to, size_t n, int 
 
 		for (j = i + 1; j < n && tid_host_index(to[j].tid) == host; j++)
 			;
-		gc.tids = calloc(j - i, sizeof(*gc.tids));
-		gc.seqs = calloc(j - i, sizeof(*gc.seqs));
-		if (host == pvmd.host_index || gc.tids == NULL || gc.seqs == NULL) {
+		if (host != pvmd.host_index) {
+			gc.tids = calloc(j - i, sizeof(*gc.tids));
+			gc.seqs = calloc(j - i, sizeof(*gc.seqs));
+		}
+		if (gc.tids == NULL || gc.seqs == NULL) {
 			for (size_t k = i; k < j; k++)
 				reply_status(&to[k], code);
 		} else {
@@ -452,16 +454,31 @@ int ints_push(int **a, int *n, int *cap, int v)
 	return 0;
 }
 
+/* Where v is in the n-long array a; -1 when it is not. */
+int ints_find(const int *a, int n, int v)
+{
+	for (int i = 0; i < n; i++) {
+		if (a[i] == v)
+			return i;
+	}
+	return -1;
+}
+
+/* ints_push of v unless it is there already; 0 or -1. */
+int ints_add(int **a, int *n, int *cap, int v)
+{
+	return ints_find(*a, *n, v) >= 0 ? 0 : ints_push(a, n, cap, v);
+}
+
 /* Removes v from the n-long array a (order not kept); 1 when it was there. */
 int ints_remove(int *a, int *n, int v)
 {
-	for (int i = 0; i < *n; i++) {
-		if (a[i] == v) {
-			a[i] = a[--*n];
-			return 1;
-		}
-	}
-	return 0;
+	int i = ints_find(a, *n, v);
+
+	if (i < 0)
+		return 0;
+	a[i] = a[--*n];
+	return 1;
 }
 
 /* Every answer r holds sent; r freed. */
@@ -606,15 +623,8 @@ void group_view_sub(int from_host, const Pvmx__GroupRequest *req)
 		code = GROUP_MOVED;
 	else if (g == NULL)
 		code = PvmNoGroup;
-	else {
-		int known = 0;
-
-		for (int i = 0; i < g->nviewers; i++)
-			known |= g->viewers[i] == from_host;
-		if (!known &&
-		    ints_push(&g->viewers, &g->nviewers, &g->capviewers, from_host) != 0)
-			code = PvmNoMem;
-	}
+	else if (ints_add(&g->viewers, &g->nviewers, &g->capviewers, from_host) != 0)
+		code = PvmNoMem;
 	group_send_view(from_host, req->name, code == 0 ? g : NULL, code);
 }
 

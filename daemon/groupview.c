@@ -72,11 +72,7 @@ static void gview_flush(struct gview *v);
  * waiting there when the group came). */
 static void gview_out(struct gview *v, int tid)
 {
-	for (int i = 0; i < v->nout; i++) {
-		if (v->out[i] == tid)
-			return;
-	}
-	if (ints_push(&v->out, &v->nout, &v->capout, tid) != 0)
+	if (ints_add(&v->out, &v->nout, &v->capout, tid) != 0)
 		log_error("out of memory for a barrier call of group %s", v->name);
 }
 
@@ -100,17 +96,41 @@ static void gview_free(struct gview *v, int code)
 	free(v);
 }
 
+/* tid's instance in v; -1 when it is not a member. */
+static int gview_inst(const struct gview *v, int tid)
+{
+	for (size_t i = 0; i < v->ntids; i++) {
+		if (v->tids[i] == tid)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Members of v: all, on this host, and those of this host whose call
+ * may be at the home. */
+static void gview_count(const struct gview *v, int *all, int *here, int *away)
+{
+	*all = *here = *away = 0;
+	for (size_t i = 0; i < v->ntids; i++) {
+		if (v->tids[i] == -1)
+			continue;
+		++*all;
+		if (tid_host(v->tids[i]) != pvmd.host_tid)
+			continue;
+		++*here;
+		*away += ints_find(v->out, v->nout, v->tids[i]) >= 0;
+	}
+}
+
 /* A read answered from v, as the home answers it (group.c). */
 static void gview_answer(struct gview *v, const struct reply_addr *to, int op, int arg)
 {
-	int r = PvmBadParam;
+	int r = PvmBadParam, here, away;
 
 	reads++;
 	switch (op) {
 	case GROUP_OP_GSIZE:
-		r = 0;
-		for (size_t i = 0; i < v->ntids; i++)
-			r += v->tids[i] != -1;
+		gview_count(v, &r, &here, &away);
 		break;
 	case GROUP_OP_GETTID:
 		r = arg >= 0 && (size_t)arg < v->ntids && v->tids[arg] != -1
@@ -118,13 +138,9 @@ static void gview_answer(struct gview *v, const struct reply_addr *to, int op, i
 		        : PvmNoInst;
 		break;
 	case GROUP_OP_GETINST:
-		r = PvmNotInGroup;
-		for (size_t i = 0; i < v->ntids; i++) {
-			if (v->tids[i] == arg) {
-				r = (int)i;
-				break;
-			}
-		}
+		r = gview_inst(v, arg);
+		if (r < 0)
+			r = PvmNotInGroup;
 		break;
 	case GROUP_OP_VIEW: {
 		Pvmx__Control ctl = PVMX__CONTROL__INIT;
@@ -285,27 +301,6 @@ static void gview_flush(struct gview *v)
 	free(gc.seqs);
 }
 
-/* Members of v: all, on this host, and those of this host whose call
- * may be at the home. */
-static void gview_count(const struct gview *v, int *all, int *here, int *away)
-{
-	*all = *here = *away = 0;
-	for (size_t i = 0; i < v->ntids; i++) {
-		if (v->tids[i] == -1)
-			continue;
-		++*all;
-		if (tid_host(v->tids[i]) != pvmd.host_tid)
-			continue;
-		++*here;
-		for (int k = 0; k < v->nout; k++) {
-			if (v->out[k] == v->tids[i]) {
-				++*away;
-				break;
-			}
-		}
-	}
-}
-
 /* A barrier call of our task to: held when it is a barrier of all the
  * members (count -1 or the size) by our view, and sent to the home with
  * those of our other members once each of them has called — here, or
@@ -316,14 +311,12 @@ static void gview_count(const struct gview *v, int *all, int *here, int *away)
  * ending.  1 when held. */
 static int gview_barrier(struct gview *v, const struct reply_addr *to, int count)
 {
-	int all, here, away, member = 0;
+	int all, here, away;
 
 	if (!v->have || v->dead)
 		return 0;
-	for (size_t i = 0; i < v->ntids; i++)
-		member |= v->tids[i] == to->tid;
 	gview_count(v, &all, &here, &away);
-	if (!member || (count != -1 && count != all))
+	if (gview_inst(v, to->tid) < 0 || (count != -1 && count != all))
 		return 0;
 	if (v->ncalls > 0 && TAILQ_FIRST(&v->calls)->arg != count)
 		gview_flush(v); /* one count per message: the home sees both */

@@ -491,9 +491,12 @@ void group_handoff(int from_host, const Pvmx__GroupMembers *gm);
 void group_view_sub(int from_host, const Pvmx__GroupRequest *req);
 void group_view_ack(int from_host, const Pvmx__GroupRequest *req);
 void group_barrier_calls(int from_host, const Pvmx__GroupCalls *gc);
-/* small arrays of ints: append (0, or -1 out of memory), remove (1 when
- * it was there; order not kept) */
+/* small arrays of ints: append (0, or -1 out of memory), append unless
+ * there, find (index or -1), remove (1 when it was there; order not
+ * kept) */
 int ints_push(int **a, int *n, int *cap, int v);
+int ints_add(int **a, int *n, int *cap, int v);
+int ints_find(const int *a, int n, int v);
 int ints_remove(int *a, int *n, int v);
 void group_dump(void);
 void group_free_all(void);
