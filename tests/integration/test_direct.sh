@@ -77,7 +77,7 @@ expect_eq "as many regions as before" "$base" "$(regions | wc -l)"
 (cd "$TEST_TMP" && tmo 60 "$PROGS/direct_t" flood 64 "$(hostname)" >"$TEST_TMP/flood.out" 2>&1) &
 fpid=$!
 EXTRA_PIDS="$EXTRA_PIDS $fpid"
-started() { grep -q '^idle t' "$TEST_TMP/flood.out"; }
+started() { grep -q "^idle t" "$TEST_TMP/flood.out" 2>/dev/null; }
 if wait_until 20 started; then
 	ipid=$(sed -n 's/^idle t.* pid \([0-9]*\)$/\1/p' "$TEST_TMP/flood.out")
 	fpid_task=$(pgrep -f "^$PROGS/direct_t flood 64" | head -1)
