@@ -308,6 +308,9 @@ static int check_msg(const char *what, const struct shm_msg *m, uint32_t want_se
 	return 1;
 }
 
+/* how many idle waits between looks at whether the peer still lives */
+#define IDLE_CHECK 64
+
 /* One side of a two-way stream: sends nsend messages of random sizes on
  * peer and receives nrecv from ep, until both are done or the deadline. */
 static void run_stream(const char *who, struct shm_ep *ep, struct shm_peer *peer,
@@ -317,7 +320,7 @@ static void run_stream(const char *who, struct shm_ep *ep, struct shm_peer *peer
 	uint64_t rng = my_stream;
 	struct out_msg cur = {0};
 	uint32_t sent = 0, got = 0, large = 0;
-	int busy = 0, r, idle = 0;
+	int busy = 0, r, idle = 0, gone = 0;
 
 	while (sent < n || got < n || busy) {
 		struct shm_msg m;
@@ -388,12 +391,17 @@ static void run_stream(const char *who, struct shm_ep *ep, struct shm_peer *peer
 		if (!progress) {
 			struct shm_peer *pp = peer;
 
-			shm_wait(ep, &pp, 1, NULL, 0, 200);
-			if (++idle % 64 == 0 && !shm_peer_alive(peer)) {
+			if (gone) {
 				fprintf(stderr, "%s: peer died\n", who);
 				failures++;
 				break;
 			}
+			shm_wait(ep, &pp, 1, NULL, 0, 200);
+			/* what it sent before it went is still in our ring: one
+			 * more pass reads it (this wait's wake-up may be for its
+			 * last records) */
+			if (++idle % IDLE_CHECK == 0 && !shm_peer_alive(peer))
+				gone = 1;
 		}
 	}
 	free(cur.buf);
