@@ -32,6 +32,11 @@
 #define SHM_DEFAULT_SLOTS 32u
 #define SHM_DEFAULT_RING (128u * 1024u)
 #define SHM_DEFAULT_EAGER (16u * 1024u)
+/* Larger messages up to this are streamed through the ring in chunks
+ * (copied in and out, but the sender goes on as soon as they are in);
+ * beyond it the receiver reads them with one process_vm_readv, and the
+ * sender waits for that (docs/shm.md, "Large messages"). */
+#define SHM_DEFAULT_CMA_MIN (64u * 1024u)
 #define SHM_DEFAULT_SPIN_NS 20000L
 #define SHM_DEFAULT_SPIN_MAX_NS 200000L
 /* how often a spinning shm_wait polls the caller's other descriptors */
@@ -139,6 +144,9 @@ void shm_peer_set_eager(struct shm_peer *peer, size_t limit);
  * read with process_vm_readv (which the receiver also turns off, for good,
  * when it fails once). */
 void shm_peer_set_cma(struct shm_peer *peer, int on);
+/* Large messages of at most limit payload bytes are streamed, not read
+ * (SHM_DEFAULT_CMA_MIN; 0: every large message is read). */
+void shm_peer_set_cma_min(struct shm_peer *peer, size_t limit);
 /* Sends hdr (hdr_len <= SHM_HDR_MAX bytes) followed by the payload
  * gathered from iov.  SHM_OK: sent, all memory reusable.
  * SHM_INPROGRESS: a large message is posted; its memory (not the iov

@@ -202,6 +202,7 @@ struct shm_peer {
 	uint64_t head;  /* private copy */
 	uint64_t tail;  /* last tail seen (what shm_wait compares with) */
 	size_t eager;
+	size_t cma_min; /* streamed up to this payload, read beyond */
 	size_t max_iov;
 	int cma;
 	int broken;

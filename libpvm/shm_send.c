@@ -111,6 +111,7 @@ int shm_peer_open(struct shm_ep *self, const char *name, struct shm_peer **out)
 	if (p->max_iov > SHM_CMA_MAX_IOV)
 		p->max_iov = SHM_CMA_MAX_IOV;
 	p->cma = 1;
+	p->cma_min = SHM_DEFAULT_CMA_MIN;
 	*out = p;
 	return SHM_OK;
 }
@@ -152,6 +153,11 @@ void shm_peer_set_eager(struct shm_peer *p, size_t limit)
 void shm_peer_set_cma(struct shm_peer *p, int on)
 {
 	p->cma = on != 0;
+}
+
+void shm_peer_set_cma_min(struct shm_peer *p, size_t limit)
+{
+	p->cma_min = limit;
 }
 
 int shm_peer_busy(const struct shm_peer *p)
@@ -404,7 +410,7 @@ static int send_large(struct shm_peer *p, const void *hdr, size_t hdr_len,
 	memcpy(op->hdr, hdr, hdr_len);
 	op->hdr_len = hdr_len;
 	op->total = total;
-	if (p->cma && (size_t)n <= p->max_iov &&
+	if (p->cma && total > p->cma_min && (size_t)n <= p->max_iov &&
 	    !atomic_load_explicit(&p->slot->no_cma, memory_order_relaxed)) {
 		r = post_cma(p);
 	} else {

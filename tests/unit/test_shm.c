@@ -852,10 +852,22 @@ static void test_backpressure(void)
 	check_msg("streamed", &m, 2, 44);
 	free(m.payload);
 
-	/* over the receiver's bound: refused before anything is written */
+	/* up to the CMA minimum a large message is streamed too: the sender
+	 * goes on before it is read */
 	shm_peer_set_cma(p, 1);
+	shm_peer_set_cma_min(p, 3000);
+	make_msg(&big, 3, 2000, 44);
+	CHECK_EQ("medium streamed at once", SHM_OK, send_msg(p, &big));
+	CHECK_EQ("medium leaves the peer free", 0, shm_peer_busy(p));
+	free(big.buf);
+	CHECK_EQ("medium message", 1, shm_ep_recv(r.ep, &m));
+	check_msg("medium", &m, 3, 44);
+	free(m.payload);
+	shm_peer_set_cma_min(p, 0);
+
+	/* over the receiver's bound: refused before anything is written */
 	shm_ep_set_max_msg(r.ep, 5000);
-	make_msg(&big, 3, 6000, 44);
+	make_msg(&big, 4, 6000, 44);
 	CHECK_EQ("too big", SHM_ETOOBIG, send_msg(p, &big));
 	free(big.buf);
 	CHECK_EQ("nothing sent", 0, shm_ep_pending(r.ep));
