@@ -374,8 +374,11 @@ int control_dispatch(struct conn *c, Pvmx__Control *ctl)
 	    ctl->body_case == PVMX__CONTROL__BODY_GROUP && groupview_serve(&to, ctl->group))
 		return 0;
 	if (server > 0 && server != pvmd.host_tid &&
-	    control_forward(c->task->tid, server, ctl) == 0)
+	    control_forward(c->task->tid, server, ctl) == 0) {
+		if (ctl->body_case == PVMX__CONTROL__BODY_GROUP)
+			groupmember_asked(c->task->tid, ctl->seq, ctl->group, server);
 		return 0;
+	}
 	{
 		const struct request_kind *k = request_kind_of(ctl->body_case);
 

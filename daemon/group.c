@@ -19,8 +19,6 @@
 /* A name longer than this is refused (PvmBadParam): it travels in every
  * request and a handoff. */
 #define GROUP_NAME_MAX 4096
-/* At most this many instances in one group. */
-#define GROUP_INST_MAX (1 << 20)
 
 enum group_state { GROUP_DYNAMIC, GROUP_STATIC, GROUP_DEAD };
 enum wait_kind { WAIT_BARRIER, WAIT_FREEZE };
@@ -837,11 +835,14 @@ void group_request(const struct reply_addr *to, const Pvmx__GroupRequest *req)
 	serving = 1;
 	switch (req->op) {
 	case GROUP_OP_JOIN:
-		group_reply(to, group_join(to->tid, name));
+	case GROUP_OP_LEAVE: {
+		int code = req->op == GROUP_OP_JOIN ? group_join(to->tid, name)
+		                                    : group_leave(to->tid, name);
+
+		groupmember_note(to->tid, req->op, name, code); /* if ours */
+		group_reply(to, code);
 		break;
-	case GROUP_OP_LEAVE:
-		group_reply(to, group_leave(to->tid, name));
-		break;
+	}
 	case GROUP_OP_GETINST:
 		reply_status(to, group_getinst(name, req->arg));
 		break;
@@ -904,6 +905,7 @@ void group_task_exit(const struct task *t)
 	Pvmx__Watch w = PVMX__WATCH__INIT;
 
 	group_task_gone(t->tid);
+	groupmember_task_gone(t->tid);
 	if (!t->grouped)
 		return;
 	w.tid = t->tid;
@@ -914,7 +916,8 @@ void group_task_exit(const struct task *t)
 
 /* Host index is gone: its tasks leave the groups homed here (their
  * waits were cancelled by pending_host_gone).  The groups homed there
- * are lost: their new home starts them afresh. */
+ * are made again at their new home from what every daemon gives it of
+ * its own members (groupmember.c). */
 void group_host_gone(int index)
 {
 	struct group *g, *next;
@@ -931,6 +934,7 @@ void group_host_gone(int index)
 				break;
 		}
 	}
+	groupmember_host_gone(index);
 }
 
 /* The host set changed (a host added, or the table learnt): the groups
@@ -943,6 +947,7 @@ void group_hosts_changed(void)
 	int moved[TID_MAX_HOST + 1] = {0};
 
 	groupview_hosts_changed();
+	groupmember_hosts_changed();
 	TAILQ_FOREACH(g, &groups, entry)
 	{
 		int home = tid_host_index(group_home(g->name));
@@ -985,6 +990,10 @@ static void group_take_waits(struct group *g, enum wait_kind k, const int32_t *t
 		if (group_inst_of(g, to.tid) >= 0 && gwait_add(g, k, &to) != 0)
 			reply_status(&to, PvmNoMem);
 	}
+	/* none handed over (a new home given a lost group's members):
+	 * the calls waiting here keep their count */
+	if (n == 0 || count < 1)
+		return;
 	if (g->nwaits[k] > 0)
 		g->count[k] = count;
 	if (g->nwaits[k] > 0 && g->nwaits[k] >= count) {
@@ -1070,4 +1079,5 @@ void group_free_all(void)
 	while ((g = TAILQ_FIRST(&groups)) != NULL)
 		group_free(g);
 	groupview_free_all();
+	groupmember_free_all();
 }

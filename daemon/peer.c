@@ -454,6 +454,7 @@ static int peer_control(struct peer *p, const struct frame_header *hdr,
 		uint8_t *frame = wire_control_frame(ctl, hdr->src, hdr->dst, &len);
 
 		relay_done(hdr->dst, ctl->seq);
+		groupmember_answer(hdr->dst, ctl);
 		if (frame != NULL) {
 			route_bytes(hdr->dst, frame, len);
 			free(frame);

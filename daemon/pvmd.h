@@ -501,6 +501,20 @@ int ints_remove(int *a, int *n, int v);
 void group_dump(void);
 void group_free_all(void);
 
+/* groupmember.c: our tasks' memberships, for a group whose home is lost */
+#define GROUP_INST_MAX (1 << 20) /* instances in one group, at most */
+/* tid (ours) got code answering its op (join: its instance) on name */
+void groupmember_note(int tid, int op, const char *name, int code);
+/* tid's join or leave (req, seq) went to the home daemon home */
+void groupmember_asked(int tid, uint32_t seq, const Pvmx__GroupRequest *req, int home);
+/* an answer from another daemon to our task tid (any kind) */
+void groupmember_answer(int tid, const Pvmx__Control *ctl);
+void groupmember_task_gone(int tid);
+void groupmember_hosts_changed(void);
+void groupmember_host_gone(int index);
+void groupmember_dump(void);
+void groupmember_free_all(void);
+
 /* groupview.c: this daemon's views of groups homed elsewhere */
 /* A read of our task answered from (or waiting for) a view: 1; 0 when
  * the home is to be asked. */

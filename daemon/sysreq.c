@@ -147,6 +147,7 @@ void sysreq_tickle(const struct reply_addr *to, const Pvmx__TickleRequest *req)
 	case 8:
 		group_dump();
 		groupview_dump();
+		groupmember_dump();
 		break;
 	case 5:
 		res[0] = (int32_t)log_level_now();

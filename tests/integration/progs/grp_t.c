@@ -8,7 +8,8 @@
  *                                barriers, freeze, exits
  *   grp_t hosts H2 H3 H4 PID3    members over four hosts, groups homed on
  *                                different daemons, concurrent barriers;
- *                                then PID3 (H3's daemon) is killed
+ *                                then PID3 (H3's daemon) is killed: the
+ *                                group homed there is made again
  *   grp_t add H2 H3              groups made on one host, then hosts
  *                                added: groups moved to a new home keep
  *                                their members and a waiting barrier
@@ -386,14 +387,12 @@ static int hosts(char **hv, int pid3)
 	if (lost >= 0)
 		CHECK((r = cmd_wait(k[0], 10000)) == PvmSysErr,
 		      "a barrier waiting at the dead home: PvmSysErr (%d)", r);
+	/* every group goes on without the dead host's member, also the one
+	 * homed there: the daemons give its new home their members */
 	for (int j = 0; j < 4; j++) {
-		if (j == lost) {
-			CHECK((r = gsize_becomes(g[j], PvmNoGroup)) == PvmNoGroup,
-			      "%s, homed on the dead host, is lost (%d)", g[j], r);
-			continue;
-		}
 		CHECK((r = gsize_becomes(g[j], 3)) == 3,
-		      "%s: the dead host's member left (%d)", g[j], r);
+		      "%s%s: the dead host's member left (%d)", g[j],
+		      j == lost ? " (homed on the dead host)" : "", r);
 		CHECK(pvm_gettid(g[j], 2) == PvmNoInst && pvm_gettid(g[j], 3) == k[3],
 		      "%s: instance 2 free, the others kept", g[j]);
 		cmd_send(k[0], OP_BARRIER, g[j], -1);
@@ -402,6 +401,12 @@ static int hosts(char **hv, int pid3)
 		r = cmd_wait(k[0], 5000) | cmd_wait(k[1], 5000) | cmd_wait(k[3], 5000);
 		CHECK(r == 0, "%s: barrier(-1) of the three left passes", g[j]);
 		dead = j;
+	}
+	if (lost >= 0) {
+		CHECK((r = pvm_joingroup(g[lost])) == 2,
+		      "%s made again: a new member takes the free instance 2 (%d)",
+		      g[lost], r);
+		pvm_lvgroup(g[lost]);
 	}
 	(void)dead;
 	cmd_send(k[0], OP_EXIT, "", 0);
