@@ -105,7 +105,8 @@ void groupmember_asked(int tid, uint32_t seq, const Pvmx__GroupRequest *req, int
 
 	if ((req->op != GROUP_OP_JOIN && req->op != GROUP_OP_LEAVE) || req->name == NULL)
 		return;
-	if ((a = calloc(1, sizeof(*a))) == NULL || (a->name = strdup(req->name)) == NULL) {
+	if ((a = calloc(1, sizeof(*a))) == NULL ||
+	    (a->name = strdup(req->name)) == NULL) {
 		free(a);
 		log_error("t%x: out of memory for its %s of group %s", (unsigned)tid,
 		          req->op == GROUP_OP_JOIN ? "join" : "leave", req->name);
@@ -129,7 +130,8 @@ void groupmember_answer(int tid, const Pvmx__Control *ctl)
 	}
 	if (a == NULL)
 		return;
-	if (ctl->body_case == PVMX__CONTROL__BODY_STATUS && ctl->status->code != GROUP_MOVED)
+	if (ctl->body_case == PVMX__CONTROL__BODY_STATUS &&
+	    ctl->status->code != GROUP_MOVED)
 		groupmember_note(tid, a->op, a->name, ctl->status->code);
 	asked_free(a);
 }
