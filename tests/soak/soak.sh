@@ -15,8 +15,6 @@
 SECONDS_RUN=${SOAK_SECONDS:-600}
 WORKERS=${SOAK_WORKERS:-9}
 export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
-# a killed daemon's link closes at once; heartbeats only for the silent
-export PVMX_HEARTBEAT_MS=${PVMX_HEARTBEAT_MS:-500}
 export SOAK_SEED=${SOAK_SEED:-$(date +%s)}
 # the re-added hosts find soak_t on PATH (lo-rsh keeps the environment)
 printf '127.0.0.2\n127.0.0.3\n' >"$TEST_TMP/hosts"
