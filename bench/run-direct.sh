@@ -85,35 +85,10 @@ for s in $systems; do
 	esac
 done
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/pvmx-direct.XXXXXX")
-hosts_dir=$work/hosts
-shm_before=$(find /dev/shm -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort)
-started=() # pids of what this script started in the background
-# shellcheck disable=SC2317  # (an EXIT trap)
-cleanup() {
-	local p
-	for p in "${started[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	"$VHOSTS" down "$hosts_dir"
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-unset PVM_ROOT PVM_EXPORT PVM_DPATH PVM_DEBUGGER PVM_VMID LD_LIBRARY_PATH XDG_RUNTIME_DIR
-export PVM_ALLOW_ROOT=1 PVM_RSH=$RSH
-if ! "$VHOSTS" up "$hosts_dir" 2 >"$work/vhosts.log" 2>&1; then
-	echo "run-direct: vhosts up failed: $(tail -1 "$work/vhosts.log")"
-	exit 1
-fi
-export PVMX_VHOSTS=$hosts_dir
-tag=$(sed -n 's/^tag=//p' "$hosts_dir/vhosts.state")
-uid=$(id -u)
-
-all_hosts="h1 h2"
 # shellcheck source=bench/vhost-run.sh
 . "$src/bench/vhost-run.sh"
+vhost_session run-direct 2
+
 # shellcheck disable=SC2317  # (called through wait_for)
 listening() { timeout 5 "$RSH" "$1" "ss -ltnH 'sport = :$2'" 2>/dev/null | grep -q .; }
 # shellcheck disable=SC2317

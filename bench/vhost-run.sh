@@ -1,10 +1,43 @@
-# bench/vhost-run.sh - what bench/run-direct.sh and bench/run-groups.sh
-# share to run systems on network-namespace hosts (scripts/vhosts) and end
-# them by pid.  Sourced after the caller has set RSH (scripts/vhost-rsh),
-# hosts_dir and tag (from vhosts.state), all_hosts (the hosts a run may
-# leave something on) and started=() (pids it started in the background).
-# shellcheck shell=bash disable=SC2154  # (hosts_dir, tag, all_hosts: the caller's)
+# bench/vhost-run.sh - what the benchmarks on network-namespace hosts
+# (scripts/vhosts) share: a session of hosts made and removed with the
+# script (vhost_session), and the runs on them ended by pid.  Sourced
+# after the caller has set VHOSTS (scripts/vhosts) and RSH
+# (scripts/vhost-rsh); vhost_session sets work, hosts_dir, tag, uid,
+# all_hosts (the hosts a run may leave something on), shm_before and
+# started=() (pids started in the background).
+# shellcheck shell=bash disable=SC2154  # (VHOSTS, RSH: the caller's)
 
+# vhost_session NAME N: N hosts h1..hN in a work directory of their own,
+# removed (with every process started, by pid) when the script exits; a
+# clean environment for PVM 3.4.6 and pvmx.  Exits 1 if the hosts do not
+# come up.
+vhost_session() {
+	work=$(mktemp -d "${TMPDIR:-/tmp}/pvmx-$1.XXXXXX")
+	hosts_dir=$work/hosts
+	shm_before=$(find /dev/shm -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort)
+	started=()
+	trap vhost_cleanup EXIT
+	trap 'exit 130' INT TERM
+	unset PVM_ROOT PVM_EXPORT PVM_DPATH PVM_DEBUGGER PVM_VMID LD_LIBRARY_PATH XDG_RUNTIME_DIR
+	export PVM_ALLOW_ROOT=1 PVM_RSH=$RSH
+	if ! "$VHOSTS" up "$hosts_dir" "$2" >"$work/vhosts.log" 2>&1; then
+		echo "$1: vhosts up failed: $(tail -1 "$work/vhosts.log")"
+		exit 1
+	fi
+	export PVMX_VHOSTS=$hosts_dir
+	tag=$(sed -n 's/^tag=//p' "$hosts_dir/vhosts.state")
+	uid=$(id -u)
+	all_hosts=$(seq -f 'h%g' 1 "$2")
+}
+# shellcheck disable=SC2317  # (an EXIT trap)
+vhost_cleanup() {
+	local p
+	for p in "${started[@]}"; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	"$VHOSTS" down "$hosts_dir"
+	rm -rf "$work"
+}
 alive() { [ -d "/proc/$1" ] && [ "$(awk '/^State:/{print $2}' "/proc/$1/status" 2>/dev/null)" != Z ]; }
 # every process in host H's network namespace but its holder
 pids_on() {
