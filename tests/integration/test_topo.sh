@@ -128,6 +128,21 @@ if [ "$REAL4" = 1 ]; then
 		"1 1 |1 1 " "$(col 3)|$(col 4)"
 fi
 
+# --- pvmrun's functions (launcher/pvmrun_bind.c) ----------------------------
+out=$(tmo 60 "$PROGS/bind_t" 127.0.0.2 numa 2 2>&1)
+expect_eq "bind_t exits 0" 0 "$?"
+printf '%s\n' "$out" | sed 's/^/    [bind_t] /'
+expect_match "pvmrun_bind_capacity of 127.0.0.2: 8 cores, 2 nodes, 0 by slot" \
+	"^capacity core 8 numa 2 slot 0$" "$out"
+expect_match "pvmrun_bind_set(\"bogus\"): PvmBadParam" "^set bogus -2$" "$out"
+expect_match "pvmrun_bind_report, as --report-bindings: rank 0" \
+	"^\[127\.0\.0\.2:0\] t[0-9a-f]+ bound to CPUs 0-3$" "$out"
+expect_match "... rank 1 on the other node" \
+	"^\[127\.0\.0\.2:1\] t[0-9a-f]+ bound to CPUs 4-7$" "$out"
+out=$(tmo 60 "$PROGS/bind_t" 127.0.0.3 none 1 2>&1)
+expect_match "pvmrun_bind_report of an unbound task" \
+	"^\[127\.0\.0\.3:0\] t[0-9a-f]+ not bound$" "$out"
+
 # --- the daemons are alive and answer after all that ------------------------
 console "conf"
 expect_match "conf still answers: $nhosts hosts" "^$nhosts hosts" "$OUT"
