@@ -33,7 +33,7 @@ struct topo_places {
 
 static hwloc_topology_t topology;
 static struct topo_places cores, nodes;
-static int applied;     /* the topology is this machine's: masks are applied */
+static int applied;      /* the topology is this machine's: masks are applied */
 static size_t mask_cpus; /* CPUs a mask must cover (the highest + 1) */
 
 static int places_fill(struct topo_places *p, hwloc_obj_type_t type)
@@ -81,10 +81,13 @@ static void restrict_to_binding(void)
 {
 	hwloc_bitmap_t mine = hwloc_bitmap_alloc();
 
-	if (mine != NULL && hwloc_get_cpubind(topology, mine, HWLOC_CPUBIND_PROCESS) == 0 &&
+	if (mine != NULL &&
+	    hwloc_get_cpubind(topology, mine, HWLOC_CPUBIND_PROCESS) == 0 &&
 	    !hwloc_bitmap_iszero(mine) &&
-	    !hwloc_bitmap_isincluded(hwloc_topology_get_topology_cpuset(topology), mine) &&
-	    hwloc_topology_restrict(topology, mine, HWLOC_RESTRICT_FLAG_REMOVE_CPULESS) != 0)
+	    !hwloc_bitmap_isincluded(hwloc_topology_get_topology_cpuset(topology),
+	                             mine) &&
+	    hwloc_topology_restrict(topology, mine, HWLOC_RESTRICT_FLAG_REMOVE_CPULESS) !=
+	        0)
 		log_warn("hwloc: cannot restrict the topology to our CPUs: %s",
 		         strerror(errno));
 	hwloc_bitmap_free(mine);
@@ -128,7 +131,8 @@ int topo_init(void)
 	mask_cpus = last >= 0 ? (size_t)last + 1 : 1;
 	log_info("topology: %d cores, %d PUs, %d NUMA nodes%s", pvmd.cores, pvmd.pus,
 	         pvmd.numa,
-	         applied ? "" : " (not this machine's: bindings are chosen, not applied)");
+	         applied ? ""
+	                 : " (not this machine's: bindings are chosen, not applied)");
 	return 0;
 }
 
@@ -145,7 +149,9 @@ int topo_speed(int sp, int ncores)
 
 static struct topo_places *places_of(int policy)
 {
-	return policy == PVMX_BIND_CORE ? &cores : policy == PVMX_BIND_NUMA ? &nodes : NULL;
+	return policy == PVMX_BIND_CORE   ? &cores
+	       : policy == PVMX_BIND_NUMA ? &nodes
+	                                  : NULL;
 }
 
 /* The place held by the fewest live bound tasks, the lowest first: new
@@ -185,9 +191,8 @@ int topo_bind_take(struct task *t, int policy, cpu_set_t **mask, size_t *size)
 	if (applied) {
 		*mask = CPU_ALLOC(mask_cpus);
 		*size = CPU_ALLOC_SIZE(mask_cpus);
-		if (*mask == NULL ||
-		    hwloc_cpuset_to_glibc_sched_affinity(topology, pl->cpuset, *mask,
-		                                         *size) != 0) {
+		if (*mask == NULL || hwloc_cpuset_to_glibc_sched_affinity(
+		                         topology, pl->cpuset, *mask, *size) != 0) {
 			if (*mask != NULL)
 				CPU_FREE(*mask);
 			*mask = NULL;

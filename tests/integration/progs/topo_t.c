@@ -139,7 +139,8 @@ static int cmd_spawn(int argc, char **argv)
 		print_task(i, tids[i]);
 	if (kill_i >= 0 && kill_i < k) {
 		pvm_kill(tids[kill_i]);
-		CHECK(wait_gone(tids[kill_i]) == 0, "child %d gone after pvm_kill", kill_i);
+		CHECK(wait_gone(tids[kill_i]) == 0, "child %d gone after pvm_kill",
+		      kill_i);
 		tids[kill_i] = 0;
 		more = spawn_some(host, more, tids + k);
 		for (int i = 0; i < more; i++)
@@ -192,8 +193,8 @@ static int cmd_errors(void)
 		int r = pvmx_hosttopo(hosts[i].hi_tid, &t);
 
 		CHECK(r == 0 && t.cores > 0 && t.pus >= t.cores && t.numa > 0,
-		      "pvmx_hosttopo of %s: %d cores %d PUs %d NUMA nodes", hosts[i].hi_name,
-		      t.cores, t.pus, t.numa);
+		      "pvmx_hosttopo of %s: %d cores %d PUs %d NUMA nodes",
+		      hosts[i].hi_name, t.cores, t.pus, t.numa);
 	}
 	return 0;
 }
