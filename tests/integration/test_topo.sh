@@ -110,11 +110,14 @@ expect_eq "none: unbound" "- - " "$(col 3)"
 
 # --- binding on real hosts: applied, as /proc/PID/status says ---------------
 if [ -n "${mcores:-}" ] && [ "$mcores" -ge 1 ]; then
-	run_t spawn "$(hostname)" core $((mcores + 1))
+	# one past the last core (a big machine: 16 tasks, no wrap-round)
+	n=$((mcores + 1))
+	[ "$n" -le 64 ] || n=16
+	run_t spawn "$(hostname)" core $n
 	b=$(col 3)
-	expect_eq "core on the master: as many distinct bindings as cores ($mcores)" \
-		"$mcores" "$(printf '%s\n' $b | sort -u | wc -l)"
-	expect_eq "... the one past the last core wraps to the first" \
+	expect_eq "core on the master: $n tasks on distinct cores, up to its $mcores" \
+		"$((n > mcores ? mcores : n))" "$(printf '%s\n' $b | sort -u | wc -l)"
+	[ "$n" -gt "$mcores" ] && expect_eq "... the one past the last core wraps to the first" \
 		"$(printf '%s\n' $b | sed -n 1p)" "$(printf '%s\n' $b | sed -n "$((mcores + 1))p")"
 	expect_eq "... applied: Cpus_allowed_list of every task is its binding" "$b" "$(col 4)"
 	run_t spawn "$(hostname)" numa 2
