@@ -11,12 +11,25 @@
 #include "pvmx.h"
 
 #include <errno.h>
-#include <hwloc.h>
-#include <hwloc/glibc-sched.h>
 #include <pvm3.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* sp= when given, else 1000 per core (PVM's 1000 for a one-core host, or
+ * when the topology is unknown), at most sp='s bound, 1000000. */
+int topo_speed(int sp, int ncores)
+{
+	if (sp > 0)
+		return sp;
+	if (ncores <= 0)
+		return PVMD_SPEED;
+	return ncores >= 1000 ? 1000000 : PVMD_SPEED * ncores;
+}
+
+#ifdef PVMX_HAVE_HWLOC
+#include <hwloc.h>
+#include <hwloc/glibc-sched.h>
 
 /* One place a task can be bound to: a core (or a PU where the topology
  * has no cores) or a NUMA node; held counts the live tasks bound there. */
@@ -136,17 +149,6 @@ int topo_init(void)
 	return 0;
 }
 
-/* sp= when given, else 1000 per core (PVM's 1000 for a one-core host, or
- * when the topology is unknown), at most sp='s bound, 1000000. */
-int topo_speed(int sp, int ncores)
-{
-	if (sp > 0)
-		return sp;
-	if (ncores <= 0)
-		return PVMD_SPEED;
-	return ncores >= 1000 ? 1000000 : PVMD_SPEED * ncores;
-}
-
 static struct topo_places *places_of(int policy)
 {
 	return policy == PVMX_BIND_CORE   ? &cores
@@ -228,3 +230,30 @@ void topo_free_all(void)
 		hwloc_topology_destroy(topology);
 	topology = NULL;
 }
+
+#else /* no hwloc: no topology, no binding */
+
+int topo_init(void)
+{
+	log_warn("built without hwloc: no topology, bound spawns are refused");
+	return -1;
+}
+
+int topo_bind_take(struct task *t, int policy, cpu_set_t **mask, size_t *size)
+{
+	(void)t;
+	*mask = NULL;
+	*size = 0;
+	return policy == PVMX_BIND_CORE || policy == PVMX_BIND_NUMA ? PvmSysErr
+	                                                            : PvmBadParam;
+}
+
+void topo_bind_release(struct task *t)
+{
+	t->bind_policy = PVMX_BIND_NONE;
+	free(t->binding);
+	t->binding = NULL;
+}
+
+void topo_free_all(void) {}
+#endif

@@ -56,7 +56,12 @@ run_t() {
 col() { printf '%s\n' "$OUT" | awk -v n="$1" '$1 == "task" { print $n }' | tr '\n' ' '; }
 
 vm_start
-me=$(tmo 10 "$T" topo "$(hostname)" 2>/dev/null || true)
+read -r _ mcores _ <<<"$(tmo 10 "$T" topo "$(hostname)" 2>/dev/null)"
+if [ "${mcores:-0}" = 0 ]; then
+	echo "SKIP: the daemon reports no topology (a build without hwloc?):"
+	grep -i "hwloc\|topology" "$(log_path)" | sed 's/^/    /'
+	exit 77
+fi
 hosts="127.0.0.2 '127.0.0.3 sp=500'"
 [ "$REAL4" = 1 ] && hosts="$hosts 127.0.0.4"
 console "add $hosts"
