@@ -136,6 +136,14 @@ if [ "$REAL4" = 1 ]; then
 		"1 1 |1 1 " "$(col 3)|$(col 4)"
 fi
 
+# --- a spawn over every host: each daemon binds the instances it forks --------
+run_t spawn - core $((2 * nhosts))
+expect_eq "core, spawned over the $nhosts hosts: every instance bound" "" \
+	"$(col 3 | tr ' ' '\n' | grep -x -- '-')"
+expect_eq "... on every host" "$nhosts" "$(col 5 | tr ' ' '\n' | sort -u | grep -c .)"
+expect_match "... 127.0.0.2's two on its cores 0 and 1" "^0 1 $" \
+	"$(printf '%s\n' "$OUT" | awk '$1 == "task" && $5 == "t80000" { printf "%s ", $3 }')"
+
 # --- pvmrun's functions (launcher/pvmrun_bind.c) ----------------------------
 out=$(tmo 60 "$PROGS/bind_t" 127.0.0.2 numa 2 2>&1)
 expect_eq "bind_t exits 0" 0 "$?"

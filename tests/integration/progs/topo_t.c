@@ -9,6 +9,7 @@
  *                          "task I BINDING ALLOWED" for each ("-": none);
  *                          with KILL and MORE, ends child KILL, waits for
  *                          it to go, spawns MORE more and prints them too
+ *                          (HOST "-": wherever the machine places them)
  *   topo_t errors          the calls' error codes (ok/FAIL lines)
  *   topo_t child           (spawned) waits for its parent's word to exit
  */
@@ -90,7 +91,8 @@ static void print_task(int i, int tid)
 		allowed_of(pid, allowed, sizeof(allowed));
 	else
 		snprintf(allowed, sizeof(allowed), "nopid");
-	printf("task %d %s %s\n", i, bind[0] ? bind : "-", allowed);
+	printf("task %d %s %s t%x\n", i, bind[0] ? bind : "-", allowed,
+	       (unsigned)pvm_tidtohost(tid));
 	fflush(stdout);
 }
 
@@ -108,7 +110,9 @@ static int wait_gone(int tid)
 static int spawn_some(const char *host, int n, int *tids)
 {
 	char *args[] = {"child", NULL};
-	int k = pvm_spawn("topo_t", args, PvmTaskHost, (char *)host, n, tids);
+	int k = strcmp(host, "-") == 0
+	            ? pvm_spawn("topo_t", args, PvmTaskDefault, "", n, tids)
+	            : pvm_spawn("topo_t", args, PvmTaskHost, (char *)host, n, tids);
 
 	if (k != n) {
 		printf("FAIL - spawn %d on %s: %d started (first code %d)\n", n, host, k,
