@@ -49,10 +49,22 @@ static struct topo_places cores, nodes;
 static int applied;      /* the topology is this machine's: masks are applied */
 static size_t mask_cpus; /* CPUs a mask must cover (the highest + 1) */
 
+static void places_free(struct topo_places *p)
+{
+	for (int i = 0; i < p->n; i++) {
+		hwloc_bitmap_free(p->v[i].cpuset);
+		free(p->v[i].list);
+	}
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
+}
+
 static int places_fill(struct topo_places *p, hwloc_obj_type_t type)
 {
 	int n = hwloc_get_nbobjs_by_type(topology, type);
 
+	places_free(p); /* (cores with no CPUs, filled again with PUs) */
 	if (n <= 0)
 		return 0;
 	p->v = calloc((size_t)n, sizeof(*p->v));
@@ -69,22 +81,12 @@ static int places_fill(struct topo_places *p, hwloc_obj_type_t type)
 		len = hwloc_bitmap_list_asprintf(&pl->list, o->cpuset);
 		if (pl->cpuset == NULL || len < 0) {
 			hwloc_bitmap_free(pl->cpuset);
+			free(pl->list);
 			return -1;
 		}
 		p->n++;
 	}
 	return 0;
-}
-
-static void places_free(struct topo_places *p)
-{
-	for (int i = 0; i < p->n; i++) {
-		hwloc_bitmap_free(p->v[i].cpuset);
-		free(p->v[i].list);
-	}
-	free(p->v);
-	p->v = NULL;
-	p->n = 0;
 }
 
 /* A daemon started bound to some CPUs (taskset, a batch system's job
@@ -129,7 +131,6 @@ int topo_init(void)
 	applied = hwloc_topology_is_thissystem(topology);
 	if (applied)
 		restrict_to_binding();
-	pvmd.pus = hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_PU);
 	if (places_fill(&cores, HWLOC_OBJ_CORE) != 0 ||
 	    (cores.n == 0 && places_fill(&cores, HWLOC_OBJ_PU) != 0) ||
 	    places_fill(&nodes, HWLOC_OBJ_NUMANODE) != 0) {
@@ -138,6 +139,7 @@ int topo_init(void)
 		return -1;
 	}
 	pvmd.cores = cores.n;
+	pvmd.pus = hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_PU);
 	pvmd.numa = nodes.n;
 	all = hwloc_topology_get_topology_cpuset(topology);
 	last = all != NULL ? hwloc_bitmap_last(all) : -1;
