@@ -44,6 +44,7 @@ struct boot_one {
 	size_t linelen;
 	char arch[32];
 	int dsig, port;
+	int cores, pus, numa; /* its topology, from its start line */
 	int taken;    /* its name is this add's: another add of it is a duplicate */
 	int resolved; /* addr is known */
 	int done;
@@ -190,12 +191,16 @@ static void one_dialled(void *arg, struct peer *p, int code)
 		one_finish(o, PvmCantStart);
 		return;
 	}
-	h = hosttab_add(o->index, o->e.name, o->arch, o->e.speed, o->dsig, o->addr,
-	                o->port);
+	/* sp= when given, else from its cores, as it computed itself */
+	h = hosttab_add(o->index, o->e.name, o->arch, topo_speed(o->e.speed, o->cores),
+	                o->dsig, o->addr, o->port);
 	if (h == NULL) {
 		one_finish(o, PvmNoMem);
 		return;
 	}
+	h->cores = o->cores;
+	h->pus = o->pus;
+	h->numa = o->numa;
 	peer_attach_host(p, h);
 	/* the new daemon gets the whole table, the others the change */
 	entries = calloc((size_t)hosttab_count(), sizeof(*entries));
@@ -231,7 +236,17 @@ static void one_dialled(void *arg, struct peer *p, int code)
 	one_finish(o, h->tid);
 }
 
-/* "pvmx-slave 1 port=P arch=A dsig=D" or "pvmx-slave-error reason" */
+/* The value of " key=" in line, or 0 (not there, or not a count). */
+static int line_count(const char *line, const char *key)
+{
+	const char *p = strstr(line, key);
+	long v = p != NULL ? strtol(p + strlen(key), NULL, 10) : 0;
+
+	return v > 0 && v < 1 << 20 ? (int)v : 0;
+}
+
+/* "pvmx-slave 1 port=P arch=A dsig=D name=N cores=C pus=P numa=M" or
+ * "pvmx-slave-error reason" */
 static void one_line(struct boot_one *o, const char *line)
 {
 	char name[LOG_PRINTABLE_LEN], said[LOG_PRINTABLE_LEN];
@@ -252,6 +267,9 @@ static void one_line(struct boot_one *o, const char *line)
 	}
 	o->port = (p = strstr(line, " port=")) != NULL ? atoi(p + 6) : 0;
 	o->dsig = (p = strstr(line, " dsig=")) != NULL ? (int)strtol(p + 6, NULL, 0) : 0;
+	o->cores = line_count(line, " cores=");
+	o->pus = line_count(line, " pus=");
+	o->numa = line_count(line, " numa=");
 	if ((p = strstr(line, " arch=")) != NULL)
 		snprintf(o->arch, sizeof(o->arch), "%.*s", (int)strcspn(p + 6, " "),
 		         p + 6);
@@ -877,8 +895,9 @@ int boot_slave_detach(void)
 {
 	pid_t pid;
 
-	printf("pvmx-slave 1 port=%d arch=%s dsig=0x%x name=%s\n", pvmd.tcp_port,
-	       pvmd.arch, (unsigned)pvmd.dsig, pvmd.hostname);
+	printf("pvmx-slave 1 port=%d arch=%s dsig=0x%x name=%s cores=%d pus=%d numa=%d\n",
+	       pvmd.tcp_port, pvmd.arch, (unsigned)pvmd.dsig, pvmd.hostname, pvmd.cores,
+	       pvmd.pus, pvmd.numa);
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0)

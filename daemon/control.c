@@ -154,6 +154,9 @@ static void config_host(struct host *h, void *arg)
 	hi->arch = h->arch;
 	hi->speed = h->speed;
 	hi->dsig = h->dsig;
+	hi->cores = h->cores;
+	hi->pus = h->pus;
+	hi->numa = h->numa;
 	f->ptrs[f->n] = hi;
 	f->n++;
 }
@@ -197,6 +200,7 @@ static void task_info(Pvmx__TaskInfo *ti, const struct task *t)
 	ti->flags = t->conn != NULL ? TASK_FLAG_CONNECTED : 0;
 	ti->name = t->name != NULL ? t->name : "-";
 	ti->pid = (int32_t)t->pid;
+	ti->binding = t->binding != NULL ? t->binding : "";
 }
 
 static void handle_tasks(const struct reply_addr *to, int where)

@@ -110,7 +110,12 @@ int hosttab_init_self(void)
 	struct host *h = hosttab_add(pvmd.host_index, pvmd.hostname, pvmd.arch,
 	                             pvmd.speed, pvmd.dsig, "", pvmd.tcp_port);
 
-	return h != NULL ? 0 : -1;
+	if (h == NULL)
+		return -1;
+	h->cores = pvmd.cores;
+	h->pus = pvmd.pus;
+	h->numa = pvmd.numa;
+	return 0;
 }
 
 int hosttab_next_index(void)
@@ -134,6 +139,9 @@ void hosttab_entry(const struct host *h, Pvmx__HostEntry *e)
 	e->dsig = h->dsig;
 	e->addr = (char *)h->addr;
 	e->port = h->port;
+	e->cores = h->cores;
+	e->pus = h->pus;
+	e->numa = h->numa;
 }
 
 static void host_free(struct host *h)

@@ -411,6 +411,7 @@ static void teardown(void)
 	group_free_all();
 	context_free_all();
 	task_free_all();
+	topo_free_all();
 	conn_free_all();
 	flow_free_all();
 	if (pvmd.listener != NULL)
@@ -478,7 +479,7 @@ int main(int argc, char **argv)
 
 	host_init();
 	pvmd.dsig = dsig_native();
-	pvmd.speed = PVMD_SPEED;
+	pvmd.speed = 0; /* sp= from the boot lines, else from the cores */
 	liveness_init();
 	if (slave) {
 		if (hostfile != NULL) {
@@ -525,6 +526,8 @@ int main(int argc, char **argv)
 	}
 	/* we hold the VM's lock on this host: what is left is a dead daemon's */
 	shmreg_sweep();
+	topo_init();
+	pvmd.speed = topo_speed(pvmd.speed, pvmd.cores);
 
 	/* every spawned task costs two pipes and a socket: take all the
 	 * descriptors we may; children get the limit we were given */

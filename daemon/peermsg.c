@@ -27,7 +27,12 @@ static void host_upsert(const Pvmx__HostEntry *e, int announce)
 	if (h == NULL) {
 		h = hosttab_add(index, e->name, e->arch, e->speed, e->dsig, e->addr,
 		                e->port);
-		if (h != NULL && announce)
+		if (h == NULL)
+			return;
+		h->cores = e->cores;
+		h->pus = e->pus;
+		h->numa = e->numa;
+		if (announce)
 			notify_host_change(h->tid, 0);
 		return;
 	}
@@ -50,6 +55,9 @@ static void host_upsert(const Pvmx__HostEntry *e, int announce)
 	h->speed = e->speed;
 	h->dsig = e->dsig;
 	if (index != pvmd.host_index) {
+		h->cores = e->cores;
+		h->pus = e->pus;
+		h->numa = e->numa;
 		snprintf(h->addr, sizeof(h->addr), "%s", e->addr != NULL ? e->addr : "");
 		h->port = e->port;
 	}

@@ -16,6 +16,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -131,6 +132,12 @@ struct task {
 	unsigned pending_lost : 1; /* memory ran out while queueing for it */
 	int *told;
 	size_t ntold;
+
+	/* its CPU binding (topo.c): PVMX_BIND_*, the core or NUMA node it
+	 * holds, and its CPUs as a list ("0-3,8"); NULL: unbound */
+	int bind_policy;
+	int bind_index;
+	char *binding;
 };
 TAILQ_HEAD(task_list, task);
 
@@ -176,7 +183,8 @@ struct pvmd {
 	/* from the host file entry the master started us with */
 	char ep[4096]; /* executable search path (ep=) */
 	char wd[4096]; /* spawned tasks' working directory (wd=) */
-	int speed;
+	int speed;     /* sp=, else from the cores (topo_speed) */
+	int cores, pus, numa; /* this host's topology (topo.c); 0: unknown */
 };
 
 extern struct pvmd pvmd;
@@ -197,6 +205,7 @@ struct host {
 	int index, tid;
 	char *name, *arch;
 	int speed, dsig;
+	int cores, pus, numa; /* its topology, as its daemon read it; 0: unknown */
 	char addr[64]; /* numeric; "" for the master (it is never dialled) */
 	int port;
 	struct peer *link;      /* the link frames to it go on, once up */
@@ -404,6 +413,19 @@ size_t task_backlog(const struct task *t);
 void task_reap_children(void);
 void task_free_all(void);
 void siblings_release(struct siblings *s);
+
+/* topo.c: this host's topology (hwloc) and the binding of spawned tasks */
+int topo_init(void); /* at start: pvmd.cores, pus, numa; -1: unknown (logged) */
+/* A host's speed: sp= when given (> 0), else 1000 per core (1000 when
+ * ncores is unknown). */
+int topo_speed(int sp, int ncores);
+/* t takes the next place of policy (PVMX_BIND_CORE or _NUMA): its
+ * binding is set, and *mask (CPU_FREE'd by the caller; NULL when the
+ * topology is not this machine's, so nothing is applied) is for its
+ * child's sched_setaffinity.  0, or a PVM error. */
+int topo_bind_take(struct task *t, int policy, cpu_set_t **mask, size_t *size);
+void topo_bind_release(struct task *t); /* t is gone: its place is free */
+void topo_free_all(void);
 
 /* spawn.c: instances started on this host, in steps of the loop */
 /* A run's answer: tids (a tid or an error per instance, in order; the

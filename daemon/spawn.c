@@ -9,6 +9,7 @@
 #include "log.h"
 #include "tid.h"
 #include "wire.h"
+#include "pvmx.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -197,7 +198,7 @@ static void close_from(int lowfd)
  * errfd (close-on-exec, so a successful exec closes it silently). */
 static void spawn_child_exec(const char *path, char *const argv[], char *const envp[],
                              const char *cwd, int outfd, int errfd, int report,
-                             pid_t daemon)
+                             pid_t daemon, const cpu_set_t *mask, size_t masksize)
 {
 	sigset_t none;
 	int e;
@@ -227,6 +228,9 @@ static void spawn_child_exec(const char *path, char *const argv[], char *const e
 	if (pvmd.nofile.rlim_cur != 0)
 		setrlimit(RLIMIT_NOFILE, &pvmd.nofile);
 	if (cwd != NULL && cwd[0] != '\0' && chdir(cwd) != 0)
+		goto fail;
+	/* its cores, chosen by the daemon before the fork (topo.c) */
+	if (mask != NULL && sched_setaffinity(0, masksize, mask) != 0)
 		goto fail;
 	execve(path, argv, envp);
 fail:
@@ -419,6 +423,8 @@ static int run_fork(struct spawn_run *run, size_t i)
 	int outp[2], errp[2], rep[2];
 	struct task *t;
 	pid_t parent, pid;
+	cpu_set_t *mask = NULL;
+	size_t masksize = 0;
 	int e;
 
 	in->run = run;
@@ -440,6 +446,17 @@ static int run_fork(struct spawn_run *run, size_t i)
 		t->sibs_from = run->sibs_from;
 	}
 	snprintf(run->se.tid, sizeof(run->se.tid), "PVMX_TID=%d", t->tid);
+	if (req->bind != PVMX_BIND_NONE) {
+		int r = topo_bind_take(t, req->bind, &mask, &masksize);
+
+		if (r != 0) {
+			log_error("spawn %s: no binding (%s): error %d",
+			          log_printable(shown, sizeof(shown), run->path),
+			          req->bind == PVMX_BIND_CORE ? "core" : "numa", r);
+			inst_fail(in);
+			return r;
+		}
+	}
 	if (pipe2(outp, O_CLOEXEC) != 0)
 		goto fail;
 	in->out = outp[0];
@@ -468,8 +485,11 @@ static int run_fork(struct spawn_run *run, size_t i)
 	pid = fork();
 	if (pid == 0)
 		spawn_child_exec(run->path, run->argv, run->se.envp, req->cwd, outp[1],
-		                 errp[1], rep[1], parent);
+		                 errp[1], rep[1], parent, mask, masksize);
 	e = errno;
+	if (mask != NULL)
+		CPU_FREE(mask);
+	mask = NULL;
 	close(outp[1]);
 	close(errp[1]);
 	close(rep[1]);
@@ -480,9 +500,13 @@ static int run_fork(struct spawn_run *run, size_t i)
 	/* also here, so a kill of the group cannot race the child's own */
 	setpgid(pid, pid);
 	t->pid = pid;
+	if (t->binding != NULL)
+		log_debug("t%x bound to CPUs %s", t->tid, t->binding);
 	return 0;
 fail:
 	e = errno;
+	if (mask != NULL)
+		CPU_FREE(mask);
 	log_error("spawn %s: %s", log_printable(shown, sizeof(shown), run->path),
 	          strerror(e));
 	inst_fail(in);
@@ -553,6 +577,8 @@ int spawn_here(const Pvmx__SpawnRequest *req, const struct reply_addr *to, int h
 
 	if (pvmd.halting)
 		err = PvmSysErr;
+	else if (req->bind < PVMX_BIND_NONE || req->bind > PVMX_BIND_NUMA)
+		err = PvmBadParam;
 	run = err == 0 ? calloc(1, sizeof(*run)) : NULL;
 	if (err == 0 && run == NULL)
 		err = PvmNoMem;

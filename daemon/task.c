@@ -94,6 +94,7 @@ static void task_free(struct task *t)
 	output_close(t);
 	shmreg_task_gone(t);
 	fabricreg_task_gone(t);
+	topo_bind_release(t);
 	if (t->pending != NULL) {
 		if (t->pending_bytes > 0)
 			log_warn(

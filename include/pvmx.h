@@ -66,6 +66,45 @@ struct pvmxgroupinfo {
 };
 int pvmx_groups(struct pvmxgroupinfo **groups, int *ngroups);
 
+/*
+ * Topology and CPU binding (docs/topology.md).  Each daemon reads its
+ * host's topology with hwloc when it starts.
+ *
+ * pvmx_setbind: how this task's later pvm_spawn instances are bound, on
+ * whichever host they start: PVMX_BIND_NONE (the default: not bound),
+ * PVMX_BIND_CORE (each instance to one core, all its PUs) or
+ * PVMX_BIND_NUMA (each to one NUMA node's CPUs).  The daemon that forks
+ * an instance gives it the core (node) held by the fewest of its live
+ * bound tasks, the lowest first: instances spread over the cores, wrap
+ * round when there are more than cores, and take freed ones again.
+ * Returns the policy it replaces, or PvmBadParam.
+ */
+#define PVMX_BIND_NONE 0
+#define PVMX_BIND_CORE 1
+#define PVMX_BIND_NUMA 2
+int pvmx_setbind(int policy);
+
+/* A host's topology as its daemon's hwloc read it: cores (PUs where the
+ * topology has no cores), PUs (hardware threads) and NUMA nodes; 0 in
+ * each when that daemon could not read it.  dtid: the host's daemon tid
+ * (pvm_config's hi_tid, or pvm_tidtohost of a task).  0, PvmNoHost (no
+ * such host) or PvmSysErr (its daemon could not be asked). */
+struct pvmx_topo {
+	int cores;
+	int pus;
+	int numa;
+};
+int pvmx_hosttopo(int dtid, struct pvmx_topo *t);
+
+/* The CPUs task tid is bound to, in the list form of
+ * /proc/PID/status's Cpus_allowed_list ("0-3,8"; "" when it is not
+ * bound), written to buf (len bytes, with the NUL).  Its daemon's
+ * record: where the host's topology is not the machine's own (an hwloc
+ * synthetic or XML topology), the binding is chosen but not applied.
+ * 0, PvmNoTask (no such task), PvmOverflow (buf too short) or another
+ * PVM error. */
+int pvmx_taskbinding(int tid, char *buf, int len);
+
 #ifdef __cplusplus
 }
 #endif

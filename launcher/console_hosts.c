@@ -1,22 +1,31 @@
 /*
  * console_hosts.c - the console's commands on the hosts of the virtual
  * machine: conf, add and delete, printing exactly what PVM 3.4.6's
- * console prints (docs/hosts.md).
+ * console prints (docs/hosts.md); `conf -v` adds each host's topology
+ * (docs/topology.md).
  */
 #include "console.h"
 #include "errtext.h"
 
 #include <pvm3.h>
+#include <pvmx.h>
 
 #include <stdlib.h>
+#include <string.h>
 
+/* conf [-v]: PVM's table; with -v, three more columns: the host's
+ * cores, PUs and NUMA nodes ("-" where its daemon could not tell). */
 enum console_action console_cmd_conf(int ac, char **av)
 {
 	struct pvmhostinfo *hosts;
-	int nhost, narch, r;
+	int nhost, narch, r, verbose = 0;
 
-	(void)ac;
-	(void)av;
+	if (ac == 2 && strcmp(av[1], "-v") == 0) {
+		verbose = 1;
+	} else if (ac > 1) {
+		printf("%s: usage: conf [ -v ]\n", av[0]);
+		return CONSOLE_CONTINUE;
+	}
 	r = pvm_config(&nhost, &narch, &hosts);
 	if (r < 0) {
 		printf("conf: %s\n", errtext(r));
@@ -25,11 +34,23 @@ enum console_action console_cmd_conf(int ac, char **av)
 	/* PVM's plural: "0 host" as "1 host" */
 	printf("%d host%s, %d data format%s\n", nhost, nhost > 1 ? "s" : "", narch,
 	       narch > 1 ? "s" : "");
-	printf("                    HOST     DTID     ARCH   SPEED       DSIG\n");
-	for (int i = 0; i < nhost; i++)
-		printf("%24s %8x %8s%8d 0x%08x\n", hosts[i].hi_name,
+	printf("                    HOST     DTID     ARCH   SPEED       DSIG%s\n",
+	       verbose ? "  CORES    PUS   NUMA" : "");
+	for (int i = 0; i < nhost; i++) {
+		printf("%24s %8x %8s%8d 0x%08x", hosts[i].hi_name,
 		       (unsigned)hosts[i].hi_tid, hosts[i].hi_arch, hosts[i].hi_speed,
 		       (unsigned)hosts[i].hi_dsig);
+		if (verbose) {
+			struct pvmx_topo t = {0, 0, 0};
+
+			/* (the table again per host: a console's few hosts) */
+			if (pvmx_hosttopo(hosts[i].hi_tid, &t) == 0 && t.cores > 0)
+				printf(" %6d %6d %6d", t.cores, t.pus, t.numa);
+			else
+				printf(" %6s %6s %6s", "-", "-", "-");
+		}
+		printf("\n");
+	}
 	return CONSOLE_CONTINUE;
 }
 

@@ -35,6 +35,7 @@ struct lpvm_state {
 	int self_trace_tid, self_trace_code, self_trace_buffer, self_trace_options;
 	int self_trace_ctx;
 	int ctx;
+	int bind; /* pvmx_setbind: PVMX_BIND_* of our spawns */
 
 	/* buffers: id n is bufs[n - 1] */
 	struct msgbuf **bufs;

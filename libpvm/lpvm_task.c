@@ -237,6 +237,7 @@ int pvm_spawn(char *file, char **argv, int flags, char *where, int count, int *t
 	sp.out_ctx = lpvm.out_ctx;
 	sp.ctx = lpvm.ctx;
 	sp.no_parent = (flags & PvmNoSpawnParent) != 0;
+	sp.bind = lpvm.bind;
 	sp.cwd = getcwd(cwd, sizeof(cwd)) != NULL ? cwd : "";
 	req.body_case = PVMX__CONTROL__BODY_SPAWN;
 	req.spawn = &sp;

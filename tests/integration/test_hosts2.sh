@@ -45,7 +45,10 @@ for n in 3 4 5; do
 done
 expect_match "conf: the master first, t40000" "^ +[^ ]+ +40000 " "$(printf '%s\n' "$OUT" | sed -n 3p)"
 expect_match "conf: sp=77 of 127.0.0.3" "^ +127\\.0\\.0\\.3 +[0-9a-f]+ +[A-Z0-9_]+ +77 0x" "$OUT"
-expect_match "conf: 1000 when sp= is not given" "^ +127\\.0\\.0\\.2 +[0-9a-f]+ +[A-Z0-9_]+ +1000 0x" "$OUT"
+# without sp=, 1000 per core (docs/topology.md): conf -v shows the cores
+cores2=$(printf '%s\n' "conf -v" | tmo 60 "$PVM" 2>&1 | awk '$1 == "127.0.0.2" { print $6 }')
+expect_match "conf: 1000 per core ($cores2) when sp= is not given" \
+	"^ +127\\.0\\.0\\.2 +[0-9a-f]+ +[A-Z0-9_]+ +$((1000 * ${cores2:-0})) 0x" "$OUT"
 d2=$(dtid_of 127.0.0.2)
 d3=$(dtid_of 127.0.0.3)
 expected=$(

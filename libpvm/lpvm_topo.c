@@ -1,0 +1,109 @@
+/*
+ * lpvm_topo.c - pvmx's topology and binding calls (include/pvmx.h,
+ * docs/topology.md): the policy of this task's spawns, a host's topology
+ * from the host table, a task's binding from its daemon.
+ */
+#include "lpvm.h"
+
+#include "pvmx.h"
+#include "tid.h"
+#include "wire.h"
+
+#include <string.h>
+
+int pvmx_setbind(int policy)
+{
+	int old = lpvm.bind;
+
+	if (policy != PVMX_BIND_NONE && policy != PVMX_BIND_CORE &&
+	    policy != PVMX_BIND_NUMA)
+		return lpvm_error("pvmx_setbind", PvmBadParam);
+	lpvm.bind = policy;
+	return old;
+}
+
+/* The host table of our daemon (which the master keeps up to date)
+ * carries each host's topology. */
+int pvmx_hosttopo(int dtid, struct pvmx_topo *t)
+{
+	Pvmx__Control req = PVMX__CONTROL__INIT, *rep = NULL;
+	Pvmx__Empty e = PVMX__EMPTY__INIT;
+	int r;
+
+	if (t == NULL)
+		return lpvm_error("pvmx_hosttopo", PvmBadParam);
+	r = lpvm_ensure("pvmx_hosttopo");
+	if (r < 0)
+		return r;
+	req.body_case = PVMX__CONTROL__BODY_CONFIG;
+	req.config = &e;
+	if (lpvm_request(&req, &rep) < 0)
+		return lpvm_error("pvmx_hosttopo", PvmSysErr);
+	if (rep->body_case != PVMX__CONTROL__BODY_CONFIG_REPLY ||
+	    rep->config_reply->code < 0) {
+		wire_control_free(rep);
+		return lpvm_error("pvmx_hosttopo", PvmSysErr);
+	}
+	r = PvmNoHost;
+	for (size_t i = 0; i < rep->config_reply->n_hosts; i++) {
+		const Pvmx__HostInfo *h = rep->config_reply->hosts[i];
+
+		if (h->tid == dtid) {
+			t->cores = h->cores;
+			t->pus = h->pus;
+			t->numa = h->numa;
+			r = 0;
+			break;
+		}
+	}
+	wire_control_free(rep);
+	return r < 0 ? lpvm_error("pvmx_hosttopo", r) : 0;
+}
+
+/* Asked of the daemon of tid, as pvm_tasks(tid) is. */
+int pvmx_taskbinding(int tid, char *buf, int len)
+{
+	Pvmx__Control req = PVMX__CONTROL__INIT, *rep = NULL;
+	Pvmx__TasksRequest tr = PVMX__TASKS_REQUEST__INIT;
+	const char *b;
+	int r;
+
+	if (buf == NULL || len < 1)
+		return lpvm_error("pvmx_taskbinding", PvmBadParam);
+	if (!tid_is_valid(tid) || tid_is_daemon(tid))
+		return lpvm_error("pvmx_taskbinding", PvmNoTask);
+	r = lpvm_ensure("pvmx_taskbinding");
+	if (r < 0)
+		return r;
+	tr.where = tid;
+	req.body_case = PVMX__CONTROL__BODY_TASKS;
+	req.tasks = &tr;
+	r = lpvm_request(&req, &rep);
+	if (r < 0)
+		return lpvm_error("pvmx_taskbinding", r);
+	if (rep->body_case != PVMX__CONTROL__BODY_TASKS_REPLY) {
+		r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code
+		                                                 : PvmDSysErr;
+		wire_control_free(rep);
+		return lpvm_error("pvmx_taskbinding", r < 0 ? r : PvmDSysErr);
+	}
+	r = rep->tasks_reply->code;
+	if (r >= 0 && rep->tasks_reply->n_tasks != 1)
+		r = PvmNoTask;
+	if (r < 0) {
+		wire_control_free(rep);
+		/* a host that is not there has no such task either */
+		return lpvm_error("pvmx_taskbinding",
+		                  r == PvmNoHost || r == PvmHostFail ? PvmNoTask : r);
+	}
+	b = rep->tasks_reply->tasks[0]->binding;
+	if (b == NULL)
+		b = "";
+	if (strlen(b) >= (size_t)len) {
+		wire_control_free(rep);
+		return lpvm_error("pvmx_taskbinding", PvmOverflow);
+	}
+	memcpy(buf, b, strlen(b) + 1);
+	wire_control_free(rep);
+	return 0;
+}
