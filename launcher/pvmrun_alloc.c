@@ -135,11 +135,12 @@ static long count_parse(const char *s, size_t len, long min, long max)
  * The built-in hostlist expander, for when scontrol is absent or fails:
  * names separated by commas, each literal text and any number of bracket
  * groups of decimal numbers and ranges, "node[1-3,5]", "n[01-10]" (the low
- * bound's leading zeros give the width), "r[1-2]n[1-4]", "a,b[7]c".
- * Not handled (rejected): nested brackets, ranges with a step, anything
- * but [A-Za-z0-9._-] in a name.  name[0..nlen) is what the groups before
- * this one made; each level adds at least one digit to it, so the
- * recursion is at most 255 deep.
+ * bound's leading zeros give the width), "r[1-2]n[1-4]", "a,b[7]".
+ * Rejected: nested brackets, text after the last group (as Slurm 22.05
+ * does), empty names ("a,,b", which Slurm skips), anything but
+ * [A-Za-z0-9._-] in a name.  A name listed twice is one host.  name[0..nlen) is what the
+ * groups before this one made; each level adds at least one digit to it, so the recursion
+ * is at most 255 deep.
  */
 static int expand_entry(struct hostlist *l, const char *s, size_t len, char *name,
                         size_t nlen)
@@ -148,6 +149,11 @@ static int expand_entry(struct hostlist *l, const char *s, size_t len, char *nam
 	size_t lit = lb != NULL ? (size_t)(lb - s) : len;
 	char show[80];
 
+	if (lb == NULL && nlen > 0 && lit > 0) {
+		fprintf(stderr, "pvmrun: %s: text after the last ']' in \"%s\"\n", l->src,
+		        printable(show, sizeof(show), s, len));
+		return -1;
+	}
 	if (nlen + lit >= 256) {
 		fprintf(stderr, "pvmrun: %s: a host name over 255 bytes\n", l->src);
 		return -1;

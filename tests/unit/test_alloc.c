@@ -130,11 +130,11 @@ static void test_slurm_forms(void)
 	slurm("r[1-2]n[8-10]", NULL);
 	expect_hosts("two groups, no counts: a slot each",
 	             "r1n8:1 r1n9:1 r1n10:1 r2n8:1 r2n9:1 r2n10:1");
-	slurm("a,b[7]c,d-e.f_g", NULL);
+	slurm("a,b[7],d-e.f_g", NULL);
 	setenv("SLURM_JOB_CPUS_PER_NODE", "4(x3)", 1);
-	expect_hosts("text after a group; counts from CPUs", "a:4 b7c:4 d-e.f_g:4");
+	expect_hosts("counts from CPUs", "a:4 b7:4 d-e.f_g:4");
 	setenv("SLURM_TASKS_PER_NODE", "1,2,3", 1);
-	expect_hosts("tasks win over CPUs", "a:1 b7c:2 d-e.f_g:3");
+	expect_hosts("tasks win over CPUs", "a:1 b7:2 d-e.f_g:3");
 	slurm("x[7],x7", "1,2");
 	expect_refused("a host twice is one: one count too many");
 	slurm("[1-2]", "1(x2)");
@@ -190,6 +190,8 @@ static void test_slurm_hostile(void)
 	                              "x[1-9999]",
 	                              "\xff\xfe",
 	                              "a[1]]",
+	                              "b[7]c",
+	                              "x[1-2]y[3]z",
 	                              NULL};
 	static const char *counts[] = {
 	    "",     "0",           "1(x0)",     "1(x",   "1(y2)", "2(x2)x",
