@@ -28,6 +28,8 @@
 /* scontrol prints one name a line: the most it can say for ALLOC_HOSTS_MAX */
 #define SCONTROL_OUT_MAX ((size_t)ALLOC_HOSTS_MAX * 257)
 #define SCONTROL_TIMEOUT_MS 10000
+/* a bad value quoted in a message: 60 bytes at most */
+#define SHOW_SIZE 64
 
 struct hostlist {
 	struct pvmrun_host *h;
@@ -36,12 +38,10 @@ struct hostlist {
 };
 
 /* s[0..len) with anything unprintable as '?', cut at 60 bytes, in buf. */
-static const char *printable(char *buf, size_t size, const char *s, size_t len)
+static const char *printable(char buf[static SHOW_SIZE], const char *s, size_t len)
 {
-	size_t i, n = len < 60 ? len : 60;
+	size_t i, n = len < SHOW_SIZE - 4 ? len : SHOW_SIZE - 4;
 
-	if (n > size - 4)
-		n = size - 4;
 	for (i = 0; i < n; i++)
 		buf[i] = isprint((unsigned char)s[i]) ? s[i] : '?';
 	if (n < len) {
@@ -74,12 +74,16 @@ static const char *name_fault(const char *s, size_t len)
 static int hl_add(struct hostlist *l, const char *name, size_t len, int slots)
 {
 	const char *fault = name_fault(name, len);
-	char show[80];
+	char show[SHOW_SIZE];
 	int i;
 
+	if (fault != NULL && len == 0) {
+		fprintf(stderr, "pvmrun: %s: %s\n", l->src, fault);
+		return -1;
+	}
 	if (fault != NULL) {
 		fprintf(stderr, "pvmrun: %s: %s: \"%s\"\n", l->src, fault,
-		        printable(show, sizeof(show), name, len));
+		        printable(show, name, len));
 		return -1;
 	}
 	for (i = 0; i < l->n; i++)
@@ -147,11 +151,11 @@ static int expand_entry(struct hostlist *l, const char *s, size_t len, char *nam
 {
 	const char *lb = memchr(s, '[', len), *rb, *p;
 	size_t lit = lb != NULL ? (size_t)(lb - s) : len;
-	char show[80];
+	char show[SHOW_SIZE];
 
 	if (lb == NULL && nlen > 0 && lit > 0) {
 		fprintf(stderr, "pvmrun: %s: text after the last ']' in \"%s\"\n", l->src,
-		        printable(show, sizeof(show), s, len));
+		        printable(show, s, len));
 		return -1;
 	}
 	if (nlen + lit >= 256) {
@@ -166,7 +170,7 @@ static int expand_entry(struct hostlist *l, const char *s, size_t len, char *nam
 	p = memchr(lb + 1, '[', len - lit - 1);
 	if (rb == NULL || (p != NULL && p < rb)) {
 		fprintf(stderr, "pvmrun: %s: a '[' without its ']' in \"%s\"\n", l->src,
-		        printable(show, sizeof(show), s, len));
+		        printable(show, s, len));
 		return -1;
 	}
 	for (p = lb + 1; p <= rb;) {
@@ -183,7 +187,7 @@ static int expand_entry(struct hostlist *l, const char *s, size_t len, char *nam
 		          : lo;
 		if (lo < 0 || hi < lo) {
 			fprintf(stderr, "pvmrun: %s: a bad range \"%s\"\n", l->src,
-			        printable(show, sizeof(show), p, (size_t)(end - p)));
+			        printable(show, p, (size_t)(end - p)));
 			return -1;
 		}
 		if (*p == '0' && (dash ? dash : end) - p > 1)
@@ -355,7 +359,7 @@ static int slurm_counts(struct hostlist *l, const char *var, const char *v)
 {
 	int i = 0;
 	const char *s = v;
-	char show[80];
+	char show[SHOW_SIZE];
 
 	while (*s != '\0') {
 		const char *e = strchr(s, ','), *paren;
@@ -375,7 +379,7 @@ static int slurm_counts(struct hostlist *l, const char *var, const char *v)
 		}
 		if (count < 0 || times < 0) {
 			fprintf(stderr, "pvmrun: %s: a bad count \"%s\"\n", var,
-			        printable(show, sizeof(show), s, (size_t)(e - s)));
+			        printable(show, s, (size_t)(e - s)));
 			return -1;
 		}
 		for (long k = 0; k < times; k++, i++)
@@ -495,7 +499,7 @@ static int from_slot_file(struct hostlist *l, const char *path)
 static int from_lsf_pairs(struct hostlist *l, const char *v)
 {
 	const char *s = v;
-	char show[80];
+	char show[SHOW_SIZE];
 
 	for (;;) {
 		const char *name, *num;
@@ -519,7 +523,7 @@ static int from_lsf_pairs(struct hostlist *l, const char *v)
 		count = count_parse(num, clen, 1, ALLOC_SLOTS_MAX);
 		if (count < 0) {
 			fprintf(stderr, "pvmrun: %s: \"%s\" is not followed by a count\n",
-			        l->src, printable(show, sizeof(show), name, nlen));
+			        l->src, printable(show, name, nlen));
 			return -1;
 		}
 		if (hl_add(l, name, nlen, (int)count) != 0)

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # slurm_lib.sh - a private Slurm cluster for a test, on this machine:
 # munged with its own key and socket, slurmctld and one slurmd per node,
 # the nodes being scripts/vhosts namespace hosts h1..hN (own hostname,

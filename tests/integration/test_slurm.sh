@@ -141,7 +141,7 @@ kill -TERM $master 2>/dev/null
 # allocation, its daemons through srun)
 if "$BIN/pvmrun" --help 2>&1 | grep -qi allocation; then
 	out=$(slurm_on h1 timeout 120 salloc -N2 --ntasks-per-node=2 --quiet \
-		env PATH="$PATH" PVMRUN_TIMEOUT=60 "$BIN/pvmrun" hostname 2>&1 | sort | uniq -c |
+		env PATH="$PATH" PVMRUN_TIMEOUT=60 "$BIN/pvmrun" -np 4 hostname 2>&1 | sort | uniq -c |
 		awk '{print $2 ":" $1}' | tr '\n' ' ')
 	expect_eq "pvmrun in salloc -N2 --ntasks-per-node=2 runs 2 ranks on each node" "h1:2 h2:2 " "$out"
 else
