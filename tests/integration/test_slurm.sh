@@ -11,7 +11,7 @@
 # when Slurm cannot start here.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/slurm_lib.sh"
-san_unsupported "Slurm's daemons and srun run the sanitized programs under a second runtime's eyes"
+san_unsupported "not yet tried in a sanitized build (its daemons run as Slurm job steps)"
 cd "$TEST_TMP" || exit 1
 ALLOC_T=$PROGS/alloc_t
 noenv=(env -u SLURM_JOB_NODELIST -u SLURM_NODELIST -u SLURM_TASKS_PER_NODE
@@ -53,6 +53,16 @@ for list in 'n[01-03,7],x' 'r[1-2]n[8-10]' 'a-b[9-11],d' 'n[1-03]' 'h[1-2]' 'x[1
 		grep '^host')
 	expect_eq "built-in expander = scontrol show hostnames for $list" "$want" "$got"
 done
+
+# scontrol is used when there: it takes "a,,b", which the built-in refuses
+got=$("${noenv[@]}" SLURM_JOB_NODELIST='a,,b' PVMX_SRUN_RSH=/x "$ALLOC_T" 2>&1 | grep -v '^rsh')
+expect_eq "scontrol expands the list when it is on PATH" "count 2
+host a 1
+host b 1" "$got"
+got=$("${noenv[@]}" SLURM_JOB_NODELIST='a,,b' PVMX_SRUN_RSH=/x PATH=/nonexistent "$ALLOC_T" 2>&1 |
+	grep -v '^rsh')
+expect_eq "the built-in one otherwise" "pvmrun: SLURM_JOB_NODELIST: an empty host name
+count -1" "$got"
 
 # the job: run on h1 by salloc, inside the allocation
 cat >job.sh <<EOF
