@@ -61,4 +61,4 @@ install(CODE "
       SYMBOLIC)
   endforeach()")
 
-install(FILES man/pvmd.1 man/pvm.1 man/pvmrun.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES man/pvmd.1 man/pvm.1 man/pvmrun.1 man/srun-rsh.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)

@@ -7,7 +7,7 @@
 # booted over it with PVM_RSH=srun-rsh whose daemon on h2 is a process of
 # a Slurm job step and runs a task on h2, the step ending with the VM's
 # halt, and Slurm ending the daemon when the job ends without one; pvmrun
-# inside salloc when pvmrun supports allocations.  Skips (77) saying why
+# inside salloc when pvmrun reads allocations.  Skips (77) saying why
 # when Slurm cannot start here.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/slurm_lib.sh"
@@ -85,7 +85,7 @@ timeout 60 $ALLOC_T vm
 echo "vm exit \$?"
 # the daemon h2 runs, and the processes above it
 for p in \$(pgrep -x pvmd); do
-	tr '\0' '\n' </proc/\$p/environ 2>/dev/null | grep -qx "PVM_TMP=$TEST_TMP/slurm/node-h2" || continue
+	{ tr '\0' '\n' </proc/\$p/environ; } 2>/dev/null | grep -qx "PVM_TMP=$TEST_TMP/slurm/node-h2" || continue
 	echo "h2 pvmd \$p"
 	q=\$p
 	while [ "\$q" -gt 1 ]; do
@@ -147,14 +147,40 @@ pid=$(h2_pvmd job-leave.out)
 	fail "h2's daemon ${pid:-(none)} outlived its job"
 kill -TERM $master 2>/dev/null
 
-# pvmrun itself inside salloc (issue 13 item 5: its hosts from the
-# allocation, its daemons through srun)
-if "$BIN/pvmrun" --help 2>&1 | grep -qi allocation; then
+# pvmrun itself inside salloc (issue 13 item 5): its hosts and slots
+# from the allocation, the daemon of h2 started through srun-rsh; each
+# rank says where it runs and whether a Slurm step is above it.  Run when
+# pvmrun calls pvmrun_alloc_hosts (the real one names Slurm's variables).
+cat >where.sh <<'EOF2'
+#!/bin/sh
+q=$$ step=nostep
+while [ "$q" -gt 1 ]; do
+	q=$(awk '{print $4}' /proc/$q/stat 2>/dev/null) || break
+	[ -n "$q" ] || break
+	[ "$(cat /proc/$q/comm 2>/dev/null)" = slurmstepd ] && step=step
+done
+echo "$(hostname):$step"
+EOF2
+chmod +x where.sh
+if grep -q SLURM_TASKS_PER_NODE "$BIN/pvmrun"; then
 	out=$(slurm_on h1 timeout 120 salloc -N2 --ntasks-per-node=2 --quiet \
-		env PATH="$PATH" PVMRUN_TIMEOUT=60 "$BIN/pvmrun" -np 4 hostname 2>&1 | sort | uniq -c |
-		awk '{print $2 ":" $1}' | tr '\n' ' ')
-	expect_eq "pvmrun in salloc -N2 --ntasks-per-node=2 runs 2 ranks on each node" "h1:2 h2:2 " "$out"
+		env PATH="$PATH" PVMRUN_TIMEOUT=60 "$BIN/pvmrun" -np 4 "$TEST_TMP/where.sh" 2>&1 |
+		sort | tr '\n' ' ')
+	expect_eq "pvmrun in salloc -N2 --ntasks-per-node=2: 2 ranks a node, h2's under its daemon's step" \
+		"h1:nostep h1:nostep h2:step h2:step " "$out"
+	no_steps() { [ -z "$(slurm_on h1 squeue -h -s -o %i 2>&1)" ]; }
+	wait_until 20 no_steps && pass "no step left once pvmrun is done" ||
+		fail "steps left after pvmrun: $(slurm_on h1 squeue -h -s 2>&1)"
+	no_h2_pvmd() {
+		local p
+		for p in $(pgrep -x pvmd); do
+			{ tr '\0' '\n' </proc/"$p"/environ; } 2>/dev/null |
+				grep -qx "PVM_TMP=$SLURM_DIR/node-h2" && return 1
+		done
+		return 0
+	}
+	wait_until 20 no_h2_pvmd && pass "and no daemon on h2" || fail "a pvmd still runs on h2"
 else
-	echo "SKIP (part): pvmrun --help says nothing of allocations: pvmrun in salloc not run"
+	echo "SKIP (part): this pvmrun does not read allocations (pvmrun_alloc_hosts not linked): pvmrun in salloc not run"
 fi
 finish

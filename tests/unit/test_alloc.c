@@ -8,6 +8,7 @@
 #include "pvmrun_alloc.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,6 +278,48 @@ static void test_pbs_lsf(void)
 	}
 }
 
+/* scontrol, when on PATH, is asked first: a stand-in on the test's PATH
+ * answers as told; names it prints are checked as any; when it fails,
+ * the built-in expander decides */
+static void scontrol_says(const char *script)
+{
+	char path[400];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/scontrol", dir);
+	f = fopen(path, "w");
+	if (f == NULL) {
+		perror(path);
+		exit(1);
+	}
+	fprintf(f, "#!/bin/sh\n%s\n", script);
+	fclose(f);
+	chmod(path, 0700);
+}
+
+static void test_scontrol(void)
+{
+	char path[400];
+
+	scontrol_says("[ \"$1 $2\" = \"show hostnames\" ] && printf 'x1\\nx2\\n'");
+	slurm("whatever[1-2]", "3,4");
+	expect_hosts("scontrol's names, Slurm's counts", "x1:3 x2:4");
+	scontrol_says("echo 'Invalid hostlist' >&2; exit 1");
+	slurm("n[1-2]", NULL);
+	expect_hosts("scontrol fails: the built-in expander", "n1:1 n2:1");
+	scontrol_says("printf 'ok\\n-oProxyCommand=x\\n'");
+	slurm("n[1-2]", NULL);
+	expect_refused("a bad name from scontrol is refused");
+	scontrol_says("exit 0");
+	slurm("n[1-2]", NULL);
+	expect_hosts("scontrol says nothing: the built-in expander", "n1:1 n2:1");
+	scontrol_says("kill -9 $$");
+	slurm("n[1-2]", NULL);
+	expect_hosts("scontrol killed: the built-in expander", "n1:1 n2:1");
+	snprintf(path, sizeof(path), "%s/scontrol", dir);
+	unlink(path);
+}
+
 /* random strings of the forms' own characters: -1 or valid hosts, never
  * a crash (ASan in make check) */
 static void test_random(void)
@@ -330,6 +373,7 @@ int main(void)
 	test_slurm_forms();
 	test_slurm_hostile();
 	test_pbs_lsf();
+	test_scontrol();
 	test_random();
 	free(h);
 	clear_env();
