@@ -11,7 +11,6 @@
 # when Slurm cannot start here.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/slurm_lib.sh"
-san_unsupported "not yet tried in a sanitized build (its daemons run as Slurm job steps)"
 cd "$TEST_TMP" || exit 1
 ALLOC_T=$PROGS/alloc_t
 noenv=(env -u SLURM_JOB_NODELIST -u SLURM_NODELIST -u SLURM_TASKS_PER_NODE
