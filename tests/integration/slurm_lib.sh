@@ -24,6 +24,28 @@ SLURM_NODES=0
 VHOSTS=$PVMX_SRC/scripts/vhosts
 VHOST_RSH=$PVMX_SRC/scripts/vhost-rsh
 
+# What a run killed by the runner's timeout (SIGKILL: no EXIT trap) left
+# running - its daemons, marked with PVMX_SLURM_OWNER (the test's pid)
+# and PVMX_SLURM_DIR in their environment - and its namespace hosts go
+# when the next run starts, as lib.sh does with its directories.
+slurm_sweep() {
+	local p env owner dir dirs=""
+	for p in $(pgrep -x 'slurmctld|slurmd|slurmstepd|munged'); do
+		env=$({ tr '\0' '\n' </proc/"$p"/environ; } 2>/dev/null)
+		owner=$(sed -n 's/^PVMX_SLURM_OWNER=//p' <<<"$env")
+		case $owner in '' | *[!0-9]*) continue ;; esac
+		[ "$owner" != $$ ] && ! kill -0 "$owner" 2>/dev/null || continue
+		kill -KILL "$p" 2>/dev/null
+		dir=$(sed -n 's/^PVMX_SLURM_DIR=//p' <<<"$env")
+		case $dir in "${TMPDIR:-/tmp}"/pvmx-test.*/slurm) dirs="$dirs $dir" ;; esac
+	done
+	for dir in $(printf '%s\n' $dirs | sort -u); do
+		"$VHOSTS" down "$dir/vhosts" >/dev/null 2>&1
+		rm -rf "$dir"
+	done
+}
+slurm_sweep
+
 slurm_check() {
 	local t
 	for t in slurmctld slurmd srun salloc sinfo scontrol munged; do
@@ -110,6 +132,7 @@ slurm_up() {
 	mkdir -p "$SLURM_DIR"/{munge,state,log}
 	chmod 700 "$SLURM_DIR" "$SLURM_DIR/munge"
 	export SLURM_CONF=$SLURM_DIR/slurm.conf
+	export PVMX_SLURM_OWNER=$$ PVMX_SLURM_DIR=$SLURM_DIR
 	slurm_conf "$n" >"$SLURM_CONF"
 	cat >"$SLURM_DIR/task-prolog" <<EOF
 #!/bin/sh
