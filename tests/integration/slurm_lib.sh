@@ -25,12 +25,14 @@ VHOSTS=$PVMX_SRC/scripts/vhosts
 VHOST_RSH=$PVMX_SRC/scripts/vhost-rsh
 
 # What a run killed by the runner's timeout (SIGKILL: no EXIT trap) left
-# running - its daemons, marked with PVMX_SLURM_OWNER (the test's pid)
-# and PVMX_SLURM_DIR in their environment - and its namespace hosts go
+# running - its daemons and their jobs' processes, marked with
+# PVMX_SLURM_OWNER (the test's pid) and PVMX_SLURM_DIR in their
+# environment - and its namespace hosts go
 # when the next run starts, as lib.sh does with its directories.
 slurm_sweep() {
 	local p env owner dir dirs=""
-	for p in $(pgrep -x 'slurmctld|slurmd|slurmstepd|munged'); do
+	for p in $(pgrep -f .); do
+		[ "$p" != $$ ] || continue
 		env=$({ tr '\0' '\n' </proc/"$p"/environ; } 2>/dev/null)
 		owner=$(sed -n 's/^PVMX_SLURM_OWNER=//p' <<<"$env")
 		case $owner in '' | *[!0-9]*) continue ;; esac
