@@ -6,6 +6,8 @@
 include(CMakePackageConfigHelpers)
 
 install(TARGETS pvmd pvm pvmrun RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# the remote shell pvmrun starts daemons with inside Slurm (docs/batch.md)
+install(PROGRAMS scripts/srun-rsh DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS pvm3 gpvm3 fpvm3 fpvm3_static EXPORT pvmxTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -59,4 +61,4 @@ install(CODE "
       SYMBOLIC)
   endforeach()")
 
-install(FILES man/pvmd.1 man/pvm.1 man/pvmrun.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES man/pvmd.1 man/pvm.1 man/pvmrun.1 man/srun-rsh.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)

@@ -15,6 +15,9 @@ packages=(
 	netpipe-tcp netpipe-pvm netpipe-openmpi  # NetPIPE's NPtcp, NPpvm, NPopenmpi (bench/run-direct.sh)
 	iproute2 procps
 	openssl                # its s_client: test_hosts's client with a wrong TLS key
+	# a real Slurm (controller, node daemon, srun/salloc/sinfo/scontrol) and
+	# munge, its authentication, for tests/integration/test_slurm.sh (docs/batch.md)
+	slurmctld slurmd slurm-client munge
 	# s390x (big-endian) cross compiler, libc and emulator for
 	# tests/integration/test_hetero.sh; its libraries come from
 	# scripts/s390x-sysroot.sh, which needs the s390x package index

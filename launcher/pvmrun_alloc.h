@@ -1,0 +1,18 @@
+/*
+ * pvmrun_alloc.h - the hosts and slots of the batch allocation pvmrun runs
+ * in: Slurm, PBS/Torque or LSF (launcher/pvmrun_alloc.c, docs/batch.md).
+ */
+#ifndef PVMRUN_ALLOC_H
+#define PVMRUN_ALLOC_H
+
+struct pvmrun_host {
+	char name[256];
+	int slots;
+};
+/* the hosts of the batch allocation pvmrun runs in (Slurm, PBS/Torque, LSF): their count
+ * (>0), 0 when not in one, -1 after printing why on stderr for a malformed one. *hosts is
+ * malloc'd (caller frees); *rsh is the remote shell to start daemons with (a path, static
+ * storage) or NULL for PVM_RSH's. */
+int pvmrun_alloc_hosts(struct pvmrun_host **hosts, const char **rsh);
+
+#endif
