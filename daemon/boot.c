@@ -890,21 +890,28 @@ void boot_slave_say(const char *fmt, const char *arg)
 
 /* Tells the master where we listen, then leaves the remote shell: stdin,
  * stdout and stderr become /dev/null and we run in a session of our own,
- * so the shell (ssh) can end. */
+ * so the shell (ssh) can end.  With PVMX_BOOT_ATTACHED=1 (srun-rsh: a
+ * batch system's job step, which must last as long as we do) we stay
+ * the shell's process and only let go of its stdio. */
 int boot_slave_detach(void)
 {
+	const char *v = getenv("PVMX_BOOT_ATTACHED");
+	int attached = v != NULL && strcmp(v, "1") == 0;
 	pid_t pid;
 
 	printf("pvmx-slave 1 port=%d arch=%s dsig=0x%x name=%s cores=%d pus=%d numa=%d\n",
 	       pvmd.tcp_port, pvmd.arch, (unsigned)pvmd.dsig, pvmd.hostname, pvmd.cores,
 	       pvmd.pus, pvmd.numa);
 	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid > 0)
-		_exit(0);
-	setsid();
+	unsetenv("PVMX_BOOT_ATTACHED"); /* not for the tasks we spawn */
+	if (!attached) {
+		pid = fork();
+		if (pid < 0)
+			return -1;
+		if (pid > 0)
+			_exit(0);
+		setsid();
+	}
 	dup2(pvmd.devnull_fd, 0);
 	dup2(pvmd.devnull_fd, 1);
 	dup2(pvmd.devnull_fd, 2);
