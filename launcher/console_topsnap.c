@@ -146,7 +146,8 @@ static double host_dt(const struct top_host *h, const struct top_host *was)
 static const char *rate(char *out, size_t cap, unsigned long long now,
                         unsigned long long was, double dt, int bytes)
 {
-	static const char units[] = " kMG";
+	/* messages in thousands (k), bytes in KiB (K) */
+	const char *units = bytes ? " KMG" : " kMG";
 	double v;
 	int u = 0;
 
