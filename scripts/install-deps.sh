@@ -15,6 +15,7 @@ packages=(
 	netpipe-tcp netpipe-pvm netpipe-openmpi  # NetPIPE's NPtcp, NPpvm, NPopenmpi (bench/run-direct.sh)
 	iproute2 procps
 	openssl                # its s_client: test_hosts's client with a wrong TLS key
+	tmux                   # test_top.sh runs the console's top in a terminal (docs/top.md)
 	# s390x (big-endian) cross compiler, libc and emulator for
 	# tests/integration/test_hetero.sh; its libraries come from
 	# scripts/s390x-sysroot.sh, which needs the s390x package index

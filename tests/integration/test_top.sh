@@ -6,7 +6,8 @@
 #      three hosts, the tasks with non-zero message rates, the group with
 #      its size; `pvm top -n 2` from the shell, the same;
 #   2. in a terminal (tmux): top draws the same, refreshes (two captures
-#      differ in their counters), and q gives the prompt back.
+#      differ in their counters), and q gives the prompt back, as Ctrl-C
+#      does.
 source "$PVMX_SRC/tests/integration/lib.sh"
 
 export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
@@ -82,6 +83,13 @@ tmux -L "$TSOCK" send-keys -t top q
 # the prompt again, below top's last screen
 back() { capture | awk '/^topgrp / { seen = 1 } seen && /^pvm> *$/ { ok = 1 } END { exit !ok }'; }
 wait_until 20 back && pass "tmux: q ends top, the prompt is back" || { fail "tmux: q did not end top"; capture; }
+# Ctrl-C ends top, not the console
+tmux -L "$TSOCK" send-keys -t top "top -d 0.5" Enter
+redrawn() { capture | grep -q '^pvmx top .*every 0.5s'; }
+wait_until 20 redrawn && pass "tmux: top -d 0.5 runs" || fail "tmux: top -d 0.5 did not draw"
+tmux -L "$TSOCK" send-keys -t top C-c
+wait_until 20 back && pass "tmux: Ctrl-C ends top, the console goes on" ||
+	{ fail "tmux: Ctrl-C did not give the prompt back"; capture; }
 tmux -L "$TSOCK" send-keys -t top "quit" Enter
 gone() { ! tmux -L "$TSOCK" has-session -t top 2>/dev/null; }
 wait_until 20 gone && pass "tmux: the console quits" || fail "tmux: the console did not quit"
