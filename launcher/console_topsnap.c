@@ -110,6 +110,11 @@ static void line(struct top_screen *scr, const char *fmt, ...)
 
 	if (scr->n == TOP_LINES_MAX)
 		return;
+	if (scr->n == TOP_LINES_MAX - 1) {
+		snprintf(scr->lines[scr->n++], sizeof(scr->lines[0]),
+		         "... (the view stops at %d lines)", TOP_LINES_MAX);
+		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(scr->lines[scr->n], sizeof(scr->lines[0]), fmt, ap);
 	va_end(ap);

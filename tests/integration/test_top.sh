@@ -43,21 +43,24 @@ check_screen() {
 	n=$(printf '%s\n' "$text" | awk '$NF ~ /top_t$/ && $3 == "run" &&
 		$4 ~ /^[0-9.]+k?$/ && $4 + 0 > 0 && $6 ~ /^[0-9.]+k?$/ && $6 + 0 > 0' | wc -l)
 	expect_eq "$label: four top_t tasks with messages sent and received per second" 4 "$n"
-	n=$(printf '%s\n' "$text" | awk '$1 == "LINK" || ($3 ~ /^(up|full)$/ && $4 + 0 > 0)' | wc -l)
-	expect_eq "$label: the links from the master to each host and back carry frames" 5 "$n"
+	# (a link between the other two exists only if the group's home is
+	# one of them, which depends on the host names)
+	n=$(printf '%s\n' "$text" | awk -v m="$(hostname)" '($1 == m || $2 == m) &&
+		$3 ~ /^(up|full)$/ && $4 + 0 > 0 && $6 + 0 > 0' | wc -l)
+	expect_eq "$label: the links from the master to each host and back carry frames" 4 "$n"
 	expect_match "$label: group topgrp with its 4 members" '^topgrp +4 +dynamic' "$text"
 	expect_match "$label: says direct traffic is not counted" 'direct traffic .* not counted' "$text"
 }
 
 # --- 1. piped: plain snapshots -----------------------------------------
-OUT=$(echo "top -n 2 -d 0.5" | tmo 60 "$PVM" 2>&1)
+OUT=$(echo "top -n 2 -d 1" | tmo 60 "$PVM" 2>&1)
 printf '%s\n' "$OUT" | sed 's/^/    [top] /'
 expect_eq "piped: two snapshots" 2 "$(printf '%s\n' "$OUT" | grep -c '^pvmx top ')"
 if printf '%s' "$OUT" | grep -q $'\033'; then fail "piped: escape sequences in plain output"; else
 	pass "piped: no escape sequences"; fi
 check_screen "piped, second snapshot" "$(printf '%s\n' "$OUT" | awk '/^pvmx top /{n++} n == 2')"
 
-OUT=$(tmo 60 "$PVM" top -n 2 -d 0.5 2>&1 | cat)
+OUT=$(tmo 60 "$PVM" top -n 2 -d 1 2>&1 | cat)
 expect_eq "pvm top -n 2 from the shell: two snapshots" 2 "$(printf '%s\n' "$OUT" | grep -c '^pvmx top ')"
 check_screen "pvm top, second snapshot" "$(printf '%s\n' "$OUT" | awk '/^pvmx top /{n++} n == 2')"
 OUT=$(echo "top -d 0" | tmo 20 "$PVM" 2>&1)
