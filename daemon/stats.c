@@ -7,7 +7,6 @@
 #include "pvmd.h"
 
 #include "clock.h"
-#include "tid.h"
 
 #include <pvm3.h>
 #include <stdio.h>
