@@ -268,6 +268,10 @@ static int conn_control_frame(struct conn *c, struct evbuffer *in)
  * its host; drops it (as PVM does) when the destination does not exist. */
 static void conn_data_frame(struct conn *c, struct evbuffer *in)
 {
+	if (c->task != NULL) {
+		c->task->sent_msgs++;
+		c->task->sent_bytes += c->framer.hdr.len;
+	}
 	if (c->framer.hdr.flags & FRAME_FLAG_MCAST)
 		route_mcast(&c->framer.hdr, in);
 	else

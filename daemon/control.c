@@ -518,6 +518,7 @@ SERVE(serve_noreset)
 SERVE(serve_getnoresets) { UNUSED_LOCAL; UNUSED_CTL; sysreq_getnoresets(to); }
 SERVE(serve_self_output) { reply_status(to, sysreq_self_output(local, ctl->self_output)); }
 SERVE(serve_reg_role) { reply_status(to, sysreq_role(local, ctl->reg_role->role)); }
+SERVE(serve_stats) { UNUSED_LOCAL; stats_request(to, ctl->stats->host); }
 
 /* the tid whose host serves a request */
 static int tid_tasks(const Pvmx__Control *c) { return c->tasks->where; }
@@ -528,6 +529,7 @@ static int tid_pstat(const Pvmx__Control *c)
 }
 static int tid_sendsig(const Pvmx__Control *c) { return c->sendsig->tid; }
 static int tid_hostsync(const Pvmx__Control *c) { return c->hostsync->host; }
+static int tid_stats(const Pvmx__Control *c) { return c->stats->host; }
 static int tid_fabric_lookup(const Pvmx__Control *c)
 {
 	/* only our own daemon's address is answered */
@@ -576,6 +578,7 @@ static const struct request_kind request_kinds[] = {
     {B(GETNORESETS), "get no-resets", SERVE_HERE, NULL, serve_getnoresets, NULL, NULL, 0},
     {B(SELF_OUTPUT), "own output", SERVE_HERE, NULL, serve_self_output, NULL, NULL, 0},
     {B(REG_ROLE), "register role", SERVE_HERE, NULL, serve_reg_role, NULL, NULL, 0},
+    {B(STATS), "host counters", SERVE_TID_HOST, tid_stats, serve_stats, NULL, NULL, 1},
     {B(HEARTBEAT), "heartbeat", SERVE_PEER, NULL, NULL, peermsg_heartbeat, NULL, 0},
     {B(HOST_TABLE), "host table", SERVE_PEER, NULL, NULL, peermsg_host_table, NULL, 0},
     {B(HOST_CHANGE), "host change", SERVE_PEER, NULL, NULL, peermsg_host_change, NULL, 0},

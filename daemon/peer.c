@@ -525,6 +525,10 @@ static void peer_read_cb(struct bufferevent *bev, void *arg)
 			peer_free(p, why);
 			return;
 		}
+		if (p->up && (h = hosttab_get(p->host_index)) != NULL) {
+			h->recv_frames++;
+			h->recv_bytes += FRAME_HEADER_LEN + (uint64_t)fh->len;
+		}
 		if (fh->kind == FRAME_CONTROL) {
 			static const uint8_t empty[1];
 			const uint8_t *b = fh->len > 0 ? evbuffer_pullup(in, fh->len) : empty;

@@ -138,6 +138,8 @@ struct task {
 	int bind_policy;
 	int bind_index;
 	char *binding;
+	/* data frames through this daemon, from it and to it (stats.c) */
+	uint64_t sent_msgs, sent_bytes, recv_msgs, recv_bytes;
 };
 TAILQ_HEAD(task_list, task);
 
@@ -214,6 +216,7 @@ struct host {
 	int dialing;
 	int64_t last_heard_ms; /* monotonic (liveness.c) */
 	uint64_t sent_frames, sent_bytes; /* to it, since it joined (tickle 7) */
+	uint64_t recv_frames, recv_bytes; /* from it (stats.c) */
 	int link_full; /* local senders wait for its link to drain (flow.c) */
 };
 int hosttab_init_self(void);
@@ -558,5 +561,8 @@ void sysreq_getnoresets(const struct reply_addr *to);
 int sysreq_self_output(struct task *t, const Pvmx__SelfOutputRequest *req);
 int sysreq_role(const struct task *t, int role);
 void sysreq_task_exit(int tid);
+
+/* stats.c: the live view's counters of this host (docs/top.md) */
+void stats_request(const struct reply_addr *to, int host);
 
 #endif

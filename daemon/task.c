@@ -211,6 +211,10 @@ static void task_put(struct task *t, const uint8_t hdr[FRAME_HEADER_LEN],
 		t->pending_lost = 1;
 		return;
 	}
+	if (hdr != NULL && hdr[5] == FRAME_DATA) { /* the header's kind */
+		t->recv_msgs++;
+		t->recv_bytes += len;
+	}
 	if (hdr != NULL) {
 		memcpy(&be_src, hdr + 8, sizeof(be_src)); /* the header's src */
 		flow_delivered(t, (int)ntohl(be_src));

@@ -105,6 +105,43 @@ int pvmx_hosttopo(int dtid, struct pvmx_topo *t);
  * PVM error. */
 int pvmx_taskbinding(int tid, char *buf, int len);
 
+/* The console's top (docs/top.md): the counters of the host whose daemon
+ * is host, asked of that daemon.  Counters count since the daemon
+ * started; messages and bytes are those that went through the daemons
+ * (the direct routes, shared memory and libfabric, are not counted).
+ * hs_load* are /proc/loadavg times 100 (-1: unknown); hs_now_us the
+ * daemon's monotonic clock, for rates between two calls.  The storage is
+ * the library's, until the next call.  0, or an error (PvmNoHost). */
+struct pvmxtaskstat {
+	int ts_tid;
+	int ts_pid;
+	char *ts_name;
+	int ts_state; /* 0 running, 1 starting, 2 left (pvm_exit), 3 exiting */
+	int ts_held;  /* its sends wait for a receiver's queue */
+	int ts_over;  /* its queue is over the daemon's bound */
+	unsigned long long ts_sent_msgs, ts_sent_bytes, ts_recv_msgs, ts_recv_bytes;
+	unsigned long long ts_queued_bytes; /* held for it by its daemon */
+};
+struct pvmxlinkstat {
+	int ls_host; /* the other daemon's tid */
+	int ls_up;
+	int ls_full;     /* senders wait for it to drain */
+	int ls_heard_ms; /* since anything came from that host; -1 unknown */
+	unsigned long long ls_sent_frames, ls_sent_bytes, ls_recv_frames, ls_recv_bytes;
+	unsigned long long ls_queued_bytes;
+};
+struct pvmxhoststat {
+	int hs_host;
+	unsigned long long hs_now_us;
+	int hs_load1, hs_load5, hs_load15;
+	int hs_ncpu;
+	int hs_ntask;
+	struct pvmxtaskstat *hs_tasks;
+	int hs_nlink;
+	struct pvmxlinkstat *hs_links;
+};
+int pvmx_hoststat(int host, struct pvmxhoststat **stat);
+
 #ifdef __cplusplus
 }
 #endif

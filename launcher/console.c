@@ -149,6 +149,33 @@ static enum console_action input_loop(void)
 	return act;
 }
 
+/* `pvm top ...`: joins a machine that runs (never starts one), runs the
+ * console's top with those words, and leaves. */
+static int run_top(int ac, char **av)
+{
+	char line[LINE_MAX_LEN];
+	int tid;
+
+	signal(SIGPIPE, SIG_IGN);
+	pvm_setopt(PvmAutoErr, 0);
+	tid = pvm_mytid();
+	if (tid < 0) {
+		fprintf(stderr, "pvm top: no virtual machine to show: %s\n",
+		        errtext(tid));
+		return 1;
+	}
+	console.mytid = tid;
+	if (console_join_words(line, sizeof(line), ac, av) < 0) {
+		fprintf(stderr, "pvm top: arguments too long\n");
+		pvm_exit();
+		return 2;
+	}
+	console_execute(line);
+	fflush(stdout);
+	pvm_exit();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	enum console_action act;
@@ -157,14 +184,20 @@ int main(int argc, char **argv)
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		printf(
 		    "usage: pvm [hostfile]\n"
+		    "       pvm top [-d seconds] [-n count]\n"
 		    "The PVM console: reads commands (type `help`) from stdin,\n"
 		    "with a prompt when stdin is a terminal.  Starts a pvmd when\n"
 		    "none runs for this virtual machine (PVM_VMID, PVM_TMP), with\n"
 		    "the hosts of hostfile (docs/hosts.md) when one is given.\n"
 		    "First runs the commands in $HOME/.pvmrc, if there is one\n"
-		    "(one per line, # starts a comment; alias and setenv are usual).\n");
+		    "(one per line, # starts a comment; alias and setenv are usual).\n"
+		    "pvm top shows the running machine live (docs/top.md) and exits.\n");
 		return 0;
 	}
+	/* `pvm top [options]`: the live view of a running machine, then exit
+	 * (a host file called top is still `pvm ./top`) */
+	if (argc > 1 && strcmp(argv[1], "top") == 0)
+		return run_top(argc - 1, argv + 1);
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
 		fprintf(stderr,
 		        "pvm: options are not supported: %s (usage: pvm [hostfile])\n",

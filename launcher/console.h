@@ -68,6 +68,7 @@ enum console_action console_cmd_put(int ac, char **av);
 enum console_action console_cmd_lookup(int ac, char **av);
 enum console_action console_cmd_remove(int ac, char **av);
 enum console_action console_cmd_reset(int ac, char **av);
+enum console_action console_cmd_top(int ac, char **av);
 
 /* `ps`'s header and one task's row, the host named from hosts. */
 void console_ps_header(void);

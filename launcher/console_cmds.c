@@ -442,6 +442,8 @@ static const struct command commands[] = {
      "]",
      "Spawn task (-> shows its output here)"},
     {"tickle", console_cmd_tickle, "tickle how [ arg ... ]", "Tickle pvmd"},
+    {"top", console_cmd_top, "top [ -d seconds ] [ -n count ]",
+     "Show hosts, links, tasks, groups; refresh (q quits)"},
     {"trace", console_cmd_trace, "trace", "Not supported: pvmx has no tracing"},
     {"unalias", console_cmd_unalias, "unalias name ...", "Undefine command alias"},
     {"unexport", console_cmd_unexport, "unexport [ varname ... ]",
