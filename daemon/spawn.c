@@ -196,8 +196,8 @@ static void close_from(int lowfd)
 /* In the child: never returns.  An error before or at exec is written to
  * errfd (close-on-exec, so a successful exec closes it silently). */
 static void spawn_child_exec(const char *path, char *const argv[], char *const envp[],
-                             const char *cwd, int outfd, int errfd, int report,
-                             pid_t daemon)
+                             const char *cwd, int infd, int outfd, int errfd,
+                             int report, pid_t daemon)
 {
 	sigset_t none;
 	int e;
@@ -216,7 +216,8 @@ static void spawn_child_exec(const char *path, char *const argv[], char *const e
 		errno = ESRCH;
 		goto fail;
 	}
-	if (dup2(pvmd.devnull_fd, 0) < 0 || dup2(outfd, 1) < 0 || dup2(errfd, 2) < 0)
+	if (dup2(infd >= 0 ? infd : pvmd.devnull_fd, 0) < 0 || dup2(outfd, 1) < 0 ||
+	    dup2(errfd, 2) < 0)
 		goto fail;
 	if (report != 3) {
 		if (dup3(report, 3, O_CLOEXEC) < 0)
@@ -416,7 +417,7 @@ static int run_fork(struct spawn_run *run, size_t i)
 	struct spawn_inst *in = &run->in[i];
 	const Pvmx__SpawnRequest *req = run->req;
 	const char *base = strrchr(req->file, '/');
-	int outp[2], errp[2], rep[2];
+	int outp[2], errp[2], rep[2], infd = -1;
 	struct task *t;
 	pid_t parent, pid;
 	int e;
@@ -434,12 +435,15 @@ static int run_fork(struct spawn_run *run, size_t i)
 	t->out_tid = req->out_tid;
 	t->out_code = req->out_code;
 	t->out_ctx = req->out_ctx;
+	t->out_err_code = req->out_err_code;
 	t->ctx = req->ctx;
 	if (run->sibs_from != 0) {
 		t->sibs_wait = 1;
 		t->sibs_from = run->sibs_from;
 	}
 	snprintf(run->se.tid, sizeof(run->se.tid), "PVMX_TID=%d", t->tid);
+	if (req->stdin_pipe && stdin_open(t, &infd) != 0)
+		goto fail;
 	if (pipe2(outp, O_CLOEXEC) != 0)
 		goto fail;
 	in->out = outp[0];
@@ -467,9 +471,12 @@ static int run_fork(struct spawn_run *run, size_t i)
 	parent = getpid();
 	pid = fork();
 	if (pid == 0)
-		spawn_child_exec(run->path, run->argv, run->se.envp, req->cwd, outp[1],
-		                 errp[1], rep[1], parent);
+		spawn_child_exec(run->path, run->argv, run->se.envp, req->cwd, infd,
+		                 outp[1], errp[1], rep[1], parent);
 	e = errno;
+	if (infd >= 0)
+		close(infd);
+	infd = -1;
 	close(outp[1]);
 	close(errp[1]);
 	close(rep[1]);
@@ -483,6 +490,8 @@ static int run_fork(struct spawn_run *run, size_t i)
 	return 0;
 fail:
 	e = errno;
+	if (infd >= 0)
+		close(infd);
 	log_error("spawn %s: %s", log_printable(shown, sizeof(shown), run->path),
 	          strerror(e));
 	inst_fail(in);

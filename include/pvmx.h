@@ -30,6 +30,21 @@
 #define PVMX_OUTPUT_BEGIN (-1)
 #define PVMX_OUTPUT_END 0
 
+/*
+ * pvm_setopt option: non-zero, the tag of the output messages carrying
+ * the stderr bytes of the tasks spawned after it (stdout keeps
+ * PvmOutputCode's; BEGIN and END come with PvmOutputCode's too).  0, the
+ * default, sends both streams with PvmOutputCode's tag, as PVM does.
+ * Children of those tasks inherit PvmOutputTid and PvmOutputCode only.
+ */
+#define PvmxOutputErrCode 0x7801
+
+/*
+ * pvm_spawn flag: the instances' stdin is a pipe fed by pvmx_stdin
+ * (otherwise /dev/null, as in PVM).
+ */
+#define PvmxTaskStdin 0x10000
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -65,6 +80,13 @@ struct pvmxgroupinfo {
 	int gi_state;
 };
 int pvmx_groups(struct pvmxgroupinfo **groups, int *ngroups);
+
+/* Queues len bytes for the stdin of task tid (spawned with
+ * PvmxTaskStdin); eof non-zero closes its stdin once they are written.
+ * The bytes still queued for it (>= 0); PvmOverflow when its queue is
+ * full (nothing taken: wait and send again); PvmNoTask when it has gone
+ * or has no stdin pipe. */
+int pvmx_stdin(int tid, const void *buf, int len, int eof);
 
 #ifdef __cplusplus
 }

@@ -235,6 +235,8 @@ int pvm_spawn(char *file, char **argv, int flags, char *where, int count, int *t
 	sp.out_tid = lpvm.out_tid;
 	sp.out_code = lpvm.out_code;
 	sp.out_ctx = lpvm.out_ctx;
+	sp.out_err_code = lpvm.out_err_code;
+	sp.stdin_pipe = (flags & PvmxTaskStdin) != 0;
 	sp.ctx = lpvm.ctx;
 	sp.no_parent = (flags & PvmNoSpawnParent) != 0;
 	sp.cwd = getcwd(cwd, sizeof(cwd)) != NULL ? cwd : "";
