@@ -196,8 +196,8 @@ static void close_from(int lowfd)
 /* In the child: never returns.  An error before or at exec is written to
  * errfd (close-on-exec, so a successful exec closes it silently). */
 static void spawn_child_exec(const char *path, char *const argv[], char *const envp[],
-                             const char *cwd, int infd, int outfd, int errfd,
-                             int report, pid_t daemon)
+                             const char *cwd, int infd, int outfd, int errfd, int report,
+                             pid_t daemon)
 {
 	sigset_t none;
 	int e;

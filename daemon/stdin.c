@@ -100,8 +100,7 @@ int stdin_data(int from, const Pvmx__StdinData *d)
 	queued = evbuffer_get_length(t->stdin_buf);
 	if (d->data.len > 0 && queued + d->data.len > STDIN_QUEUE_MAX)
 		return PvmOverflow;
-	if (d->data.len > 0 &&
-	    evbuffer_add(t->stdin_buf, d->data.data, d->data.len) != 0)
+	if (d->data.len > 0 && evbuffer_add(t->stdin_buf, d->data.data, d->data.len) != 0)
 		return PvmNoMem;
 	if (d->eof) {
 		log_info("t%x: end of its stdin (from t%x)", t->tid, (unsigned)from);

@@ -49,10 +49,11 @@ static void report_failure(const struct pvmrun_task *t, int stopping_others)
 	if (t->status == -1)
 		snprintf(what, sizeof(what), "ended before pvmrun could watch it");
 	else if (WIFSIGNALED(t->status))
-		snprintf(what, sizeof(what), "killed by signal %d (%s)", WTERMSIG(t->status),
-		         strsignal(WTERMSIG(t->status)));
+		snprintf(what, sizeof(what), "killed by signal %d (%s)",
+		         WTERMSIG(t->status), strsignal(WTERMSIG(t->status)));
 	else if (WIFEXITED(t->status))
-		snprintf(what, sizeof(what), "exited with status %d", WEXITSTATUS(t->status));
+		snprintf(what, sizeof(what), "exited with status %d",
+		         WEXITSTATUS(t->status));
 	else
 		snprintf(what, sizeof(what), "ended with wait status 0x%x",
 		         (unsigned)t->status);
@@ -135,7 +136,8 @@ static void wait_tasks(long long deadline)
 
 		pvmrun_output_flush();
 		if ((sig = pvmrun_signal_stop()) != 0) {
-			fprintf(stderr, "pvmrun: %s: killing the tasks\n", strsignal(sig));
+			fprintf(stderr, "pvmrun: %s: killing the tasks\n",
+			        strsignal(sig));
 			pvmrun_kill_tasks();
 			pvmrun_leave(128 + sig);
 		}

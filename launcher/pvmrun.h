@@ -44,10 +44,10 @@ struct pvmrun_opts {
 /* A host ranks go to: from --host, --hostfile, a batch allocation or
  * the running machine's configuration. */
 struct pvmrun_vmhost {
-	char name[256];   /* as the machine knows it (pvm_spawn's where) */
-	char *addopts;    /* "name options" for pvm_addhosts (malloc'd) */
-	int slots;        /* 0: not given */
-	int dtid;         /* its daemon, once in the machine */
+	char name[256]; /* as the machine knows it (pvm_spawn's where) */
+	char *addopts;  /* "name options" for pvm_addhosts (malloc'd) */
+	int slots;      /* 0: not given */
+	int dtid;       /* its daemon, once in the machine */
 };
 
 /* A task: a rank pvmrun spawned, or a task of theirs whose output
@@ -94,7 +94,7 @@ const char *pvmrun_task_host(const struct pvmrun_task *t);
 /* pvmrun_output.c */
 void pvmrun_output_init(void);
 int pvmrun_output_open(struct pvmrun_task *t); /* --output-dir files */
-void pvmrun_output_msg(int tag);                /* message in the buffer */
+void pvmrun_output_msg(int tag);               /* message in the buffer */
 void pvmrun_output_flush(void);
 
 /* pvmrun_stdin.c: forwards our stdin to rank 0 */

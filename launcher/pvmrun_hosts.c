@@ -94,8 +94,8 @@ static int hosts_from_file(const char *path)
 				slots = strtol(w + 6, &end, 10);
 				if (w[6] == '\0' || *end != '\0' || slots < 1 ||
 				    slots > PVMRUN_MAX_NP) {
-					fprintf(stderr, "pvmrun: %s:%d: bad %s\n", path, lineno,
-					        w);
+					fprintf(stderr, "pvmrun: %s:%d: bad %s\n", path,
+					        lineno, w);
 					fclose(fp);
 					return -1;
 				}
@@ -104,7 +104,8 @@ static int hosts_from_file(const char *path)
 			olen += (size_t)snprintf(opts + olen, sizeof(opts) - olen, "%s%s",
 			                         olen ? " " : "", w);
 			if (olen >= sizeof(opts)) {
-				fprintf(stderr, "pvmrun: %s:%d: line too long\n", path, lineno);
+				fprintf(stderr, "pvmrun: %s:%d: line too long\n", path,
+				        lineno);
 				fclose(fp);
 				return -1;
 			}
@@ -204,7 +205,8 @@ static int add_hosts(void)
 			        errtext(infos[i] < 0 ? infos[i] : PvmNoHost));
 			r = -1;
 		} else if (run.o.verbose) {
-			fprintf(stderr, "pvmrun: host %s is t%x\n", h->name, (unsigned)h->dtid);
+			fprintf(stderr, "pvmrun: host %s is t%x\n", h->name,
+			        (unsigned)h->dtid);
 		}
 	}
 	free(names);
@@ -272,7 +274,8 @@ int pvmrun_join(void)
 			else if (r < 0)
 				run.mytid = r;
 			if (run.mytid < 0) {
-				fprintf(stderr, "pvmrun: cannot join the virtual machine: %s\n",
+				fprintf(stderr,
+				        "pvmrun: cannot join the virtual machine: %s\n",
 				        errtext(run.mytid));
 				return -1;
 			}

@@ -12,25 +12,29 @@
 
 void pvmrun_usage(FILE *fp)
 {
-	fprintf(fp,
-	        "usage: pvmrun [options] prog [args] [: [-np M] prog2 [args] ...]\n"
-	        "  -np N, -n N            ranks of this part (default 1, or the host list's slots)\n"
-	        "  --host H, -H H         hosts a,b:2,... (:N slots) for a private machine\n"
-	        "  --hostfile F           the same from a PVM host file (slots=N per line)\n"
-	        "  --map-by slot|node|core|numa  fill each host's slots (default), round robin,\n"
-	        "                         or one rank per core / NUMA node\n"
-	        "  --bind-to core|numa|none      bind each task\n"
-	        "  --report-bindings      print each rank's binding on stderr\n"
-	        "  --tag-output, -t       prefix output lines with [rank,tid]\n"
-	        "  --timestamp-output     prefix output lines with the time\n"
-	        "  --output-dir D         each rank's output to D/rank.R.out and D/rank.R.err\n"
-	        "  --timeout S            end the job after S seconds (also PVMRUN_TIMEOUT)\n"
-	        "  -x VAR[=val]           export VAR to the tasks\n"
-	        "  --wdir D               the tasks' working directory\n"
-	        "  --keep-going           do not stop the others when one task fails\n"
-	        "  -v                     say what pvmrun does on stderr\n"
-	        "  --help, -h             this text\n"
-	        "See pvmrun(1) and docs/pvmrun.md.\n");
+	fprintf(
+	    fp,
+	    "usage: pvmrun [options] prog [args] [: [-np M] prog2 [args] ...]\n"
+	    "  -np N, -n N            ranks of this part (default 1, or the host list's "
+	    "slots)\n"
+	    "  --host H, -H H         hosts a,b:2,... (:N slots) for a private machine\n"
+	    "  --hostfile F           the same from a PVM host file (slots=N per line)\n"
+	    "  --map-by slot|node|core|numa  fill each host's slots (default), round "
+	    "robin,\n"
+	    "                         or one rank per core / NUMA node\n"
+	    "  --bind-to core|numa|none      bind each task\n"
+	    "  --report-bindings      print each rank's binding on stderr\n"
+	    "  --tag-output, -t       prefix output lines with [rank,tid]\n"
+	    "  --timestamp-output     prefix output lines with the time\n"
+	    "  --output-dir D         each rank's output to D/rank.R.out and "
+	    "D/rank.R.err\n"
+	    "  --timeout S            end the job after S seconds (also PVMRUN_TIMEOUT)\n"
+	    "  -x VAR[=val]           export VAR to the tasks\n"
+	    "  --wdir D               the tasks' working directory\n"
+	    "  --keep-going           do not stop the others when one task fails\n"
+	    "  -v                     say what pvmrun does on stderr\n"
+	    "  --help, -h             this text\n"
+	    "See pvmrun(1) and docs/pvmrun.md.\n");
 }
 
 static int bad(const char *fmt, const char *a, const char *b)
@@ -197,7 +201,8 @@ static int parse_option(int argc, char **argv, int i, struct pvmrun_opts *o,
 			char cwd[PATH_MAX];
 
 			if (getcwd(cwd, sizeof(cwd)) == NULL)
-				return bad("--output-dir %s: no working directory%s", v, "");
+				return bad("--output-dir %s: no working directory%s", v,
+				           "");
 			abs = NULL;
 			if (append(&abs, cwd, '/') != 0 || append(&abs, v, '/') != 0)
 				return -1;

@@ -67,7 +67,8 @@ void pvmrun_signals_forward(void)
 			continue;
 		forward_pending[sig] = 0;
 		if (run.o.verbose) {
-			fprintf(stderr, "pvmrun: passing %s to the tasks\n", strsignal(sig));
+			fprintf(stderr, "pvmrun: passing %s to the tasks\n",
+			        strsignal(sig));
 			fflush(stderr);
 		}
 		send_all(sig);

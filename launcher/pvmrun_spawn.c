@@ -150,12 +150,14 @@ int pvmrun_spawn_all(void)
 		int r = pvmrun_bind_set(run.o.bind_to);
 
 		if (r == PvmNotImpl) {
-			fprintf(stderr, "pvmrun: --bind-to %s: not supported by this build\n",
+			fprintf(stderr,
+			        "pvmrun: --bind-to %s: not supported by this build\n",
 			        run.o.bind_to);
 			return 2;
 		}
 		if (r < 0) {
-			fprintf(stderr, "pvmrun: --bind-to %s: %s\n", run.o.bind_to, errtext(r));
+			fprintf(stderr, "pvmrun: --bind-to %s: %s\n", run.o.bind_to,
+			        errtext(r));
 			return 2;
 		}
 	}
@@ -188,8 +190,8 @@ int pvmrun_spawn_all(void)
 			snprintf(rs, sizeof(rs), "%d", rank);
 			setenv("PVMX_RANK", rs, 1);
 			n = pvm_spawn((char *)part->prog, part->args,
-			              PvmTaskHost | (rank == 0 ? PvmxTaskStdin : 0), h->name, 1,
-			              &tid);
+			              PvmTaskHost | (rank == 0 ? PvmxTaskStdin : 0),
+			              h->name, 1, &tid);
 			if (n != 1) {
 				free(where);
 				free(tids);
@@ -208,7 +210,8 @@ int pvmrun_spawn_all(void)
 				pvmrun_leave(1);
 			}
 			if (run.o.verbose)
-				fprintf(stderr, "pvmrun: started t%x (rank %d of %d) on %s\n",
+				fprintf(stderr,
+				        "pvmrun: started t%x (rank %d of %d) on %s\n",
 				        (unsigned)tid, rank, run.np, h->name);
 		}
 	}

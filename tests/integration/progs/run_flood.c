@@ -18,7 +18,8 @@ int main(int argc, char **argv)
 	for (long i = 0; i < n; i++) {
 		int len = (int)(i % 97) + 1;
 		/* reduced at every step, so awk's doubles can check it exactly */
-		unsigned long sum = ((unsigned long)rank * 1000003ul + (unsigned long)i) % 1000000007ul;
+		unsigned long sum =
+		    ((unsigned long)rank * 1000003ul + (unsigned long)i) % 1000000007ul;
 
 		for (int k = 0; k < len; k++) {
 			payload[k] = (char)('a' + (i + k) % 26);
