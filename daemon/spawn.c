@@ -31,12 +31,12 @@ extern char **environ;
  * the buffers here. */
 struct spawn_env {
 	char **envp;
-	char tid[32], parent[32], arch[48];
+	char tid[32], parent[32], arch[48], rank[32];
 	char sock[sizeof(pvmd.sock_path) + 16];
 };
 
 static const char *const bootstrap_names[] = {"PVMX_TID", "PVMX_PARENT", "PVMX_SOCK",
-                                              "PVM_ARCH"};
+                                              "PVM_ARCH", "PVMX_RANK"};
 
 static int same_var(const char *a, const char *b)
 {
@@ -66,7 +66,7 @@ static int spawn_env_build(struct spawn_env *se, const Pvmx__SpawnRequest *req,
 
 	while (environ[n] != NULL)
 		n++;
-	se->envp = malloc(sizeof(char *) * (n + req->n_env + 5));
+	se->envp = malloc(sizeof(char *) * (n + req->n_env + 6));
 	if (se->envp == NULL)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -85,6 +85,9 @@ static int spawn_env_build(struct spawn_env *se, const Pvmx__SpawnRequest *req,
 	se->envp[k++] = se->sock;
 	se->envp[k++] = se->arch;
 	se->envp[k++] = se->tid; /* filled per instance */
+	se->rank[0] = '\0';
+	if (req->n_ranks > 0)
+		se->envp[k++] = se->rank; /* filled per instance (pvmrun's ranks) */
 	se->envp[k] = NULL;
 	return 0;
 }
@@ -442,7 +445,10 @@ static int run_fork(struct spawn_run *run, size_t i)
 		t->sibs_from = run->sibs_from;
 	}
 	snprintf(run->se.tid, sizeof(run->se.tid), "PVMX_TID=%d", t->tid);
-	if (req->stdin_pipe && stdin_open(t, &infd) != 0)
+	if (i < req->n_ranks)
+		snprintf(run->se.rank, sizeof(run->se.rank), "PVMX_RANK=%d", (int)req->ranks[i]);
+	/* (a request's stdin pipe is its first instance's) */
+	if (req->stdin_pipe && i == 0 && stdin_open(t, &infd) != 0)
 		goto fail;
 	if (pipe2(outp, O_CLOEXEC) != 0)
 		goto fail;

@@ -40,8 +40,8 @@
 #define PvmxOutputErrCode 0x7801
 
 /*
- * pvm_spawn flag: the instances' stdin is a pipe fed by pvmx_stdin
- * (otherwise /dev/null, as in PVM).
+ * pvm_spawn / pvmx_spawn flag: the first instance's stdin is a pipe fed
+ * by pvmx_stdin (the others', and otherwise, /dev/null, as in PVM).
  */
 #define PvmxTaskStdin 0x10000
 
@@ -80,6 +80,15 @@ struct pvmxgroupinfo {
 	int gi_state;
 };
 int pvmx_groups(struct pvmxgroupinfo **groups, int *ngroups);
+
+/* pvm_spawn with a placement (pvmrun's): hosts, when not NULL, names the
+ * host of each of the count instances (as pvm_config names it); ranks,
+ * when not NULL, gives each instance's PVMX_RANK environment variable.
+ * One spawn, so pvm_siblings gives every instance all their tids in
+ * instance order.  flags as pvm_spawn's without PvmTaskHost/PvmTaskArch.
+ * Returns and fills tids as pvm_spawn does. */
+int pvmx_spawn(char *file, char **argv, int flags, char **hosts, const int *ranks,
+               int count, int *tids);
 
 /* Queues len bytes for the stdin of task tid (spawned with
  * PvmxTaskStdin); eof non-zero closes its stdin once they are written.

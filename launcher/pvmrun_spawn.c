@@ -2,8 +2,8 @@
  * pvmrun_spawn.c - placement and spawn: rank r is the r-th instance over
  * the MPMD parts; --map-by slot fills each host's slots in host order,
  * node deals ranks round robin, core/numa fill one rank per core or NUMA
- * node (pvmrun_bind.c).  Each rank is spawned alone so that its
- * environment can carry PVMX_RANK and PVMX_SIZE (PVM_EXPORT).
+ * node (pvmrun_bind.c).  Each MPMD part is one spawn (pvmx_spawn: a host
+ * and a PVMX_RANK per instance), so pvm_siblings gives the part's ranks.
  */
 #include "errtext.h"
 #include "pvmrun.h"
@@ -98,7 +98,8 @@ static int *place(int np)
 	return host;
 }
 
-/* PVM_EXPORT for the ranks: the user's, -x's names, PVMX_RANK, PVMX_SIZE. */
+/* PVM_EXPORT for the ranks: the user's, -x's names and PVMX_SIZE
+ * (PVMX_RANK is set by the daemons, per instance: pvmx_spawn). */
 static int set_exports(void)
 {
 	const char *user = getenv("PVM_EXPORT");
@@ -110,8 +111,8 @@ static int set_exports(void)
 	ex = malloc(n);
 	if (ex == NULL)
 		return -1;
-	snprintf(ex, n, "%s%s%s%sPVMX_RANK:PVMX_SIZE", user ? user : "",
-	         user && *user ? ":" : "", x ? x : "", x && *x ? ":" : "");
+	snprintf(ex, n, "%s%s%s%sPVMX_SIZE", user ? user : "", user && *user ? ":" : "",
+	         x ? x : "", x && *x ? ":" : "");
 	snprintf(size, sizeof(size), "%d", run.np);
 	n = setenv("PVM_EXPORT", ex, 1) | setenv("PVMX_SIZE", size, 1);
 	free(ex);
@@ -128,7 +129,8 @@ static void spawn_failed(const char *prog, int rank, const char *host, int code)
 
 int pvmrun_spawn_all(void)
 {
-	int *where, *tids, rank = 0, n;
+	int *where, *tids, *ranks, rank = 0, n;
+	char **names;
 
 	run.np = 0;
 	for (int p = 0; p < run.o.nparts; p++) {
@@ -163,10 +165,15 @@ int pvmrun_spawn_all(void)
 	}
 	where = place(run.np);
 	tids = malloc(sizeof(int) * (size_t)run.np);
-	if (where == NULL || tids == NULL || set_exports() != 0) {
+	ranks = malloc(sizeof(int) * (size_t)run.np);
+	names = malloc(sizeof(char *) * (size_t)run.np);
+	if (where == NULL || tids == NULL || ranks == NULL || names == NULL ||
+	    set_exports() != 0) {
 		fprintf(stderr, "pvmrun: out of memory\n");
 		free(where);
 		free(tids);
+		free(ranks);
+		free(names);
 		return 1;
 	}
 	pvm_setopt(PvmOutputTid, run.mytid);
@@ -176,33 +183,37 @@ int pvmrun_spawn_all(void)
 		fprintf(stderr, "pvmrun: --wdir %s: no such directory\n", run.o.wdir);
 		free(where);
 		free(tids);
+		free(ranks);
+		free(names);
 		return 2;
 	}
 	for (int p = 0; p < run.o.nparts; p++) {
 		const struct pvmrun_part *part = &run.o.parts[p];
+		int base = rank, failed = 0;
 
+		for (int i = 0; i < part->np; i++) {
+			names[i] = run.hosts[where[base + i]].name;
+			ranks[i] = base + i;
+			tids[base + i] = PvmDSysErr;
+		}
+		/* one spawn per part: pvm_siblings gives each all of them */
+		n = pvmx_spawn((char *)part->prog, part->args, p == 0 ? PvmxTaskStdin : 0,
+		               names, ranks, part->np, &tids[base]);
+		if (n < 0 && tids[base] == PvmDSysErr)
+			tids[base] = n; /* refused as a whole */
 		for (int i = 0; i < part->np; i++, rank++) {
-			struct pvmrun_vmhost *h = &run.hosts[where[rank]];
 			struct pvmrun_task *t;
-			char rs[16];
-			int tid = 0;
 
-			snprintf(rs, sizeof(rs), "%d", rank);
-			setenv("PVMX_RANK", rs, 1);
-			n = pvm_spawn((char *)part->prog, part->args,
-			              PvmTaskHost | (rank == 0 ? PvmxTaskStdin : 0),
-			              h->name, 1, &tid);
-			if (n != 1) {
-				free(where);
-				free(tids);
-				spawn_failed(part->prog, rank, h->name, n < 0 ? n : tid);
+			if (tids[rank] <= 0) {
+				if (failed == 0)
+					failed = rank + 1;
+				continue;
 			}
-			tids[rank] = tid;
-			t = pvmrun_task_add(tid, rank);
+			t = pvmrun_task_add(tids[rank], rank);
 			if (t == NULL) {
-				free(where);
-				free(tids);
-				spawn_failed(part->prog, rank, h->name, PvmNoMem);
+				failed = rank + 1;
+				tids[rank] = PvmNoMem;
+				continue;
 			}
 			t->host = where[rank];
 			if (pvmrun_output_open(t) != 0) {
@@ -212,9 +223,22 @@ int pvmrun_spawn_all(void)
 			if (run.o.verbose)
 				fprintf(stderr,
 				        "pvmrun: started t%x (rank %d of %d) on %s\n",
-				        (unsigned)tid, rank, run.np, h->name);
+				        (unsigned)tids[rank], rank, run.np,
+				        run.hosts[where[rank]].name);
+		}
+		if (failed != 0) {
+			int f = failed - 1, code = tids[f] < 0 ? tids[f] : PvmDSysErr;
+			const char *host = run.hosts[where[f]].name;
+
+			free(where);
+			free(tids);
+			free(names);
+			free(ranks);
+			spawn_failed(part->prog, f, host, code);
 		}
 	}
+	free(names);
+	free(ranks);
 	free(where);
 	n = pvm_notify(PvmxTaskExitStatus, PVMRUN_EXIT_TAG, run.np, tids);
 	free(tids);

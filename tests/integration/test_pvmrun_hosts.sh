@@ -45,6 +45,14 @@ expect_eq "--map-by slot: 0 on .2, 1-2 on .3, 3 on .2 again" "0 lo-127.0.0.2
 [ "$RC" = 0 ] || echo "$ERR"
 expect_clean "--host"
 
+run --host 127.0.0.2,127.0.0.3:2 -np 4 run_sibs : -np 2 run_sibs
+expect_eq "pvm_siblings: one list per part, in rank order, over the hosts" "rank 0 sibling 0 of 4 on lo-127.0.0.2
+rank 1 sibling 1 of 4 on lo-127.0.0.3
+rank 2 sibling 2 of 4 on lo-127.0.0.3
+rank 3 sibling 3 of 4 on lo-127.0.0.2
+rank 4 sibling 0 of 2 on lo-127.0.0.3
+rank 5 sibling 1 of 2 on lo-127.0.0.3" "$OUT"
+
 run --host 127.0.0.2,127.0.0.3:2 sh -c "$WHERE"
 expect_eq "--host without -np: one rank per slot" 3 "$(grep -c . <<<"$OUT")"
 run -H 127.0.0.2:2,127.0.0.3:2 --map-by node -np 4 sh -c "$WHERE"
