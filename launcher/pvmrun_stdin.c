@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <termios.h>
 #include <unistd.h>
 
 static struct {
@@ -59,6 +60,10 @@ void pvmrun_stdin_pump(void)
 	if (in.tid == 0)
 		return;
 	if (in.held > 0 && send_held(0) != 0)
+		return;
+	/* a terminal we are in the background of: reading would stop us
+	 * (SIGTTIN); read once we are in the foreground */
+	if (isatty(0) && tcgetpgrp(0) != getpgrp())
 		return;
 	if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP | POLLERR)))
 		return;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test_pvmrun_io.sh - pvmrun's output and input: stdout and stderr stay
 # apart; heavy output of 4 tasks arrives whole (every line checked);
-# --tag-output, --timestamp-output and --output-dir; stdin reaches rank
-# 0 byte for byte and its end of file too.
+# (also from two other hosts); --tag-output, --timestamp-output and
+# --output-dir; stdin reaches rank 0 byte for byte (also on another
+# host) and its end of file too.
 source "$PVMX_SRC/tests/integration/lib.sh"
 
 PVMRUN=$BIN/pvmrun
@@ -45,6 +46,15 @@ expect_eq "flood: exit 0" 0 "$RC"
 expect_eq "flood: 4 ranks x 20000 lines on stdout, none damaged" "4 80000 0" "$(check "$TEST_TMP/out" "")"
 expect_eq "flood: 4 ranks x 2000 lines on stderr, none damaged" "4 8000 0" "$(check "$TEST_TMP/err" E)"
 echo "    (flood took $(($(date +%s) - START)) s)"
+
+# the same from three hosts of a private machine (lo-rsh loopback hosts)
+PVM_RSH=$PVMX_SRC/scripts/lo-rsh run --host 127.0.0.2,127.0.0.3 -np 4 run_flood 20000
+expect_eq "flood over two other hosts: exit 0" 0 "$RC"
+expect_eq "flood over hosts: 4 x 20000 lines on stdout, none damaged" "4 80000 0" "$(check "$TEST_TMP/out" "")"
+expect_eq "flood over hosts: 4 x 2000 lines on stderr, none damaged" "4 8000 0" "$(check "$TEST_TMP/err" E)"
+printf 'x\ny\n' | PVM_RSH=$PVMX_SRC/scripts/lo-rsh tmo 30 "$PVMRUN" --host 127.0.0.3,127.0.0.2 -np 2 \
+	sh -c '[ "$PVMX_RANK" = 0 ] && { cat; echo "on ${PVM_TMP##*/}"; }; true' >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+expect_eq "stdin reaches rank 0 on another host" "x y on lo-127.0.0.3" "$(tr '\n' ' ' <"$TEST_TMP/out" | sed 's/ $//')"
 
 # --- --tag-output: [rank,tid] on every line, whole lines --------------------
 run --tag-output -np 4 run_flood 5000
