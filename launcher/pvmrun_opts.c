@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void pvmrun_usage(FILE *fp)
@@ -218,7 +219,10 @@ static int parse_option(int argc, char **argv, int i, struct pvmrun_opts *o,
 	if ((k = opt_value(argv, argc, i, "-x", &v)) != 0)
 		return k < 0 || add_export(o, v) != 0 ? -1 : k;
 	if ((k = opt_value(argv, argc, i, "--wdir", &v)) != 0) {
-		if (k > 0 && chdir(v) != 0) /* checked here, done at spawn */
+		struct stat st;
+
+		if (k > 0 &&
+		    (stat(v, &st) != 0 || !S_ISDIR(st.st_mode))) /* used at spawn */
 			return bad("--wdir %s: no such directory%s", v, "");
 		o->wdir = v;
 		return k;
@@ -229,12 +233,9 @@ static int parse_option(int argc, char **argv, int i, struct pvmrun_opts *o,
 int pvmrun_parse(int argc, char **argv, struct pvmrun_opts *o)
 {
 	const char *tmo = getenv("PVMRUN_TIMEOUT");
-	char cwd[PATH_MAX];
 	int i = 1;
 
 	o->map_by = "slot";
-	if (getcwd(cwd, sizeof(cwd)) == NULL)
-		cwd[0] = '\0';
 	if (tmo != NULL && *tmo != '\0') {
 		if (parse_seconds("PVMRUN_TIMEOUT", tmo, &o->timeout) != 0)
 			return -1;
@@ -271,8 +272,6 @@ int pvmrun_parse(int argc, char **argv, struct pvmrun_opts *o)
 			break;
 		argv[i++] = NULL; /* ends the part's args; ':' */
 	}
-	if (o->wdir != NULL && cwd[0] != '\0' && chdir(cwd) != 0)
-		return bad("cannot return to %s%s", cwd, "");
 	if (o->hosts_arg != NULL && o->hostfile != NULL)
 		return bad("--host and --hostfile: give one of them%s%s", "", "");
 	return 0;

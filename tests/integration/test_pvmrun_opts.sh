@@ -46,6 +46,8 @@ mkdir -p "$TEST_TMP/wd"
 run --wdir "$TEST_TMP/wd" -np 2 pwd
 expect_eq "--wdir: the tasks run there" "$TEST_TMP/wd
 $TEST_TMP/wd" "$OUT"
+cd "$TEST_TMP" && run --wdir wd --output-dir od -np 1 pwd && cd - >/dev/null
+expect_eq "--wdir and --output-dir relative to pvmrun's directory" "$TEST_TMP/wd" "$(cat "$TEST_TMP/od/rank.0.out" 2>&1)"
 
 # --- MPMD ------------------------------------------------------------------------
 run -np 2 sh -c 'echo "A $PVMX_RANK/$PVMX_SIZE"' : -n 1 sh -c 'echo "B $PVMX_RANK/$PVMX_SIZE"' : sh -c 'echo "C $PVMX_RANK/$PVMX_SIZE"'
