@@ -423,6 +423,10 @@ static void teardown(void)
 	event_free(pvmd.sig_term);
 	event_free(pvmd.sig_int);
 	event_free(pvmd.sig_hup);
+	/* a bufferevent freed from inside its own callbacks (a link closed
+	 * while halting) is released by the loop's deferred callbacks: let
+	 * them run, or its TLS state is left behind */
+	event_base_loop(pvmd.base, EVLOOP_NONBLOCK);
 	event_base_free(pvmd.base);
 	free(pvmd.by_local);
 	close(pvmd.devnull_fd);

@@ -20,6 +20,8 @@
  * shorter while our stdin is read */
 #define POLL_MS 200
 #define STDIN_POLL_MS 20
+/* how long a stop waits for the tasks' ends before leaving anyway */
+#define STOP_WAIT_MS 3000
 
 struct pvmrun_state run = {.first_failure = -1};
 
@@ -107,6 +109,40 @@ static int all_done(void)
 	return 1;
 }
 
+/* Takes one message (waiting up to ms); -1 when the daemon is gone. */
+static int take_message(int ms)
+{
+	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+	int bufid = pvm_trecv(-1, -1, &tv), len, tag, src;
+
+	if (bufid <= 0)
+		return bufid;
+	/* all kinds come from a daemon (local part of its tid zero) */
+	if (pvm_bufinfo(bufid, &len, &tag, &src) == 0 && (src & 0x3ffff) == 0) {
+		if (tag == PVMRUN_OUT_TAG || tag == PVMRUN_ERR_TAG)
+			pvmrun_output_msg(tag);
+		else if (tag == PVMRUN_EXIT_TAG)
+			handle_exit();
+	}
+	pvm_freebuf(bufid);
+	return 0;
+}
+
+/* Kills every task and waits a little for their ends (and last output)
+ * before the machine is left or halted: a halt that meets the tasks'
+ * exits in flight is harder on the daemons than one after them. */
+static void stop_all(int code)
+{
+	long long until = now_ms() + STOP_WAIT_MS;
+
+	run.stopping = 1;
+	pvmrun_kill_tasks();
+	while (!all_done() && now_ms() < until)
+		if (take_message(50) < 0)
+			break;
+	pvmrun_leave(code);
+}
+
 /* --timeout: says which ranks still ran. */
 static void timed_out(void)
 {
@@ -122,46 +158,30 @@ static void timed_out(void)
 			        (unsigned)t->tid, pvmrun_task_host(t));
 	}
 	fprintf(stderr, "%s; killing the tasks\n", n ? "" : " none (output pending)");
-	pvmrun_kill_tasks();
-	pvmrun_leave(124);
+	stop_all(124);
 }
 
 /* Takes messages until every task has exited and its output ended. */
 static void wait_tasks(long long deadline)
 {
 	while (!all_done()) {
-		int ms = pvmrun_stdin_active() ? STDIN_POLL_MS : POLL_MS;
-		struct timeval tv = {0, ms * 1000};
-		int bufid, len, tag, src, sig;
+		int sig;
 
 		pvmrun_output_flush();
 		if ((sig = pvmrun_signal_stop()) != 0) {
 			fprintf(stderr, "pvmrun: %s: killing the tasks\n",
 			        strsignal(sig));
-			pvmrun_kill_tasks();
-			pvmrun_leave(128 + sig);
+			stop_all(128 + sig);
 		}
 		pvmrun_signals_forward();
 		if (deadline > 0 && now_ms() > deadline)
 			timed_out();
 		pvmrun_stdin_pump();
-		bufid = pvm_trecv(-1, -1, &tv);
-		if (bufid < 0) {
-			fprintf(stderr, "pvmrun: lost the connection to pvmd: %s\n",
-			        errtext(bufid));
+		if (take_message(pvmrun_stdin_active() ? STDIN_POLL_MS : POLL_MS) < 0) {
+			fprintf(stderr, "pvmrun: lost the connection to pvmd\n");
 			pvmrun_output_flush();
 			exit(1);
 		}
-		if (bufid == 0)
-			continue;
-		/* all kinds come from a daemon (local part of its tid zero) */
-		if (pvm_bufinfo(bufid, &len, &tag, &src) == 0 && (src & 0x3ffff) == 0) {
-			if (tag == PVMRUN_OUT_TAG || tag == PVMRUN_ERR_TAG)
-				pvmrun_output_msg(tag);
-			else if (tag == PVMRUN_EXIT_TAG)
-				handle_exit();
-		}
-		pvm_freebuf(bufid);
 	}
 }
 
