@@ -508,6 +508,11 @@ SERVE(serve_mbox_reset)
 	reply_status(to, mbox_reset(to->tid, ctl->mbox_reset));
 }
 SERVE(serve_sendsig) { UNUSED_LOCAL; reply_status(to, sysreq_sendsig(to->tid, ctl->sendsig)); }
+SERVE(serve_stdin)
+{
+	UNUSED_LOCAL;
+	reply_status(to, stdin_data(to->tid, ctl->stdin_data));
+}
 SERVE(serve_hostsync) { UNUSED_LOCAL; sysreq_hostsync(to, ctl->hostsync->host); }
 SERVE(serve_tickle) { UNUSED_LOCAL; sysreq_tickle(to, ctl->tickle); }
 SERVE(serve_noreset)
@@ -528,6 +533,7 @@ static int tid_pstat(const Pvmx__Control *c)
 	return tid_is_daemon(c->pstat->tid) ? 0 : c->pstat->tid;
 }
 static int tid_sendsig(const Pvmx__Control *c) { return c->sendsig->tid; }
+static int tid_stdin(const Pvmx__Control *c) { return c->stdin_data->tid; }
 static int tid_hostsync(const Pvmx__Control *c) { return c->hostsync->host; }
 static int tid_stats(const Pvmx__Control *c) { return c->stats->host; }
 static int tid_fabric_lookup(const Pvmx__Control *c)
@@ -572,6 +578,7 @@ static const struct request_kind request_kinds[] = {
     {B(MBOX_INFO), "mailbox info", SERVE_MASTER, NULL, serve_mbox_info, NULL, NULL, 1},
     {B(MBOX_RESET), "mailbox reset", SERVE_MASTER, NULL, serve_mbox_reset, NULL, NULL, 1},
     {B(SENDSIG), "send signal", SERVE_TID_HOST, tid_sendsig, serve_sendsig, NULL, NULL, 1},
+    {B(STDIN_DATA), "stdin data", SERVE_TID_HOST, tid_stdin, serve_stdin, NULL, NULL, 1},
     {B(HOSTSYNC), "host sync", SERVE_TID_HOST, tid_hostsync, serve_hostsync, NULL, NULL, 1},
     {B(TICKLE), "tickle", SERVE_HERE, NULL, serve_tickle, NULL, NULL, 0},
     {B(NORESET), "no reset", SERVE_HERE, NULL, serve_noreset, NULL, NULL, 0},

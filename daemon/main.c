@@ -29,9 +29,10 @@ struct pvmd pvmd;
 static void usage(void)
 {
 	fprintf(stderr,
-	        "usage: pvmd [-d level] [hostfile]\n"
+	        "usage: pvmd [-d level] [-o pid] [hostfile]\n"
 	        "       pvmd -s        (started by a master pvmd: boot lines on stdin)\n"
 	        "  -d level  log level: 0 error, 1 warn, 2 info, 3 debug\n"
+	        "  -o pid    halt the machine when process pid ends (its owner)\n"
 	        "  hostfile  hosts to add at start (docs/hosts.md)\n");
 }
 
@@ -418,10 +419,15 @@ static void teardown(void)
 		listener_free(pvmd.listener);
 	if (pvmd.halt_timer != NULL)
 		event_free(pvmd.halt_timer);
+	owner_free();
 	event_free(pvmd.sig_chld);
 	event_free(pvmd.sig_term);
 	event_free(pvmd.sig_int);
 	event_free(pvmd.sig_hup);
+	/* a bufferevent freed from inside its own callbacks (a link closed
+	 * while halting) is released by the loop's deferred callbacks: let
+	 * them run, or its TLS state is left behind */
+	event_base_loop(pvmd.base, EVLOOP_NONBLOCK);
 	event_base_free(pvmd.base);
 	free(pvmd.by_local);
 	close(pvmd.devnull_fd);
@@ -431,9 +437,10 @@ int main(int argc, char **argv)
 {
 	const char *hostfile = NULL;
 	int level = -1, env_level = LOG_ERROR, opt, r, slave = 0;
+	long owner_pid = 0;
 	char bind_addr[64] = "";
 
-	while ((opt = getopt(argc, argv, "d:hs")) != -1) {
+	while ((opt = getopt(argc, argv, "d:ho:s")) != -1) {
 		char *end;
 
 		switch (opt) {
@@ -443,6 +450,13 @@ int main(int argc, char **argv)
 		case 'd':
 			level = (int)strtol(optarg, &end, 0);
 			if (*end != '\0' || level < 0 || level > 3) {
+				usage();
+				return 1;
+			}
+			break;
+		case 'o':
+			owner_pid = strtol(optarg, &end, 10);
+			if (*end != '\0' || owner_pid < 2) {
 				usage();
 				return 1;
 			}
@@ -594,6 +608,8 @@ int main(int argc, char **argv)
 		boot_slave_watchdog();
 	}
 	liveness_start();
+	if (owner_pid > 0 && owner_watch((pid_t)owner_pid) != 0)
+		return 1;
 	if (hostfile != NULL && boot_hostfile(hostfile) != 0)
 		return 1;
 

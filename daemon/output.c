@@ -78,12 +78,14 @@ static int output_sink(const struct task *t)
 	return hosttab_by_tid(t->out_tid) != NULL ? t->out_tid : 0;
 }
 
-/* Sends one output message (count -1 BEGIN, 0 END, > 0 data). */
-static void output_send(struct task *t, int sink, int count, const char *data)
+/* Sends one output message (count -1 BEGIN, 0 END, > 0 data); tag is
+ * the receiver's code (out_err_code for stderr's data when asked). */
+static void output_send_tag(struct task *t, int sink, int tag, int count,
+                            const char *data)
 {
 	int ints[2] = {t->tid, count};
 	size_t len;
-	uint8_t *m = output_message(t->out_tid, t->out_code, t->out_ctx, ints, 2, data,
+	uint8_t *m = output_message(t->out_tid, tag, t->out_ctx, ints, 2, data,
 	                            count > 0 ? (size_t)count : 0, &len);
 
 	if (m == NULL) {
@@ -92,6 +94,11 @@ static void output_send(struct task *t, int sink, int count, const char *data)
 	}
 	route_bytes(sink, m, len);
 	free(m);
+}
+
+static void output_send(struct task *t, int sink, int count, const char *data)
+{
+	output_send_tag(t, sink, t->out_code, count, data);
 }
 
 /* (flushed by the caller: once per chunk read, not once per line) */
@@ -180,7 +187,11 @@ static void output_read_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	if (sink != 0)
-		output_send(p->task, sink, (int)n, buf);
+		output_send_tag(p->task, sink,
+		                p == &p->task->out[1] && p->task->out_err_code != 0
+		                    ? p->task->out_err_code
+		                    : p->task->out_code,
+		                (int)n, buf);
 	else
 		output_to_log(p, buf, (size_t)n);
 }

@@ -108,6 +108,14 @@ struct task {
 	/* as the parent asked in the spawn request; passed on at register */
 	struct siblings *sibs; /* NULL: just the task itself */
 	int out_tid, out_code, out_ctx, ctx;
+	int out_err_code; /* non-zero: stderr's messages take this tag */
+
+	/* its stdin pipe (stdin.c), when spawned with stdin_pipe: fd -1
+	 * once closed; bytes waiting for the pipe to take them */
+	int stdin_fd;
+	struct event *stdin_ev;
+	struct evbuffer *stdin_buf;
+	unsigned stdin_eof : 1;
 
 	struct task_pipe out[2]; /* stdout, stderr; unused for hand tasks */
 	int open_pipes;
@@ -194,6 +202,15 @@ extern struct pvmd pvmd;
 /* main.c */
 void pvmd_halt(struct conn *requester);
 void pvmd_halt_progress(void);
+
+/* stdin.c: a task's stdin pipe, fed by pvmrun (StdinData) */
+int stdin_open(struct task *t, int *child_fd);
+int stdin_data(int from, const Pvmx__StdinData *d);
+void stdin_close(struct task *t);
+
+/* owner.c: halt when the process that owns the machine ends (-o) */
+int owner_watch(pid_t pid);
+void owner_free(void);
 
 /* host.c: this host's identity and name matching */
 void host_init(void);

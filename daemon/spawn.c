@@ -32,12 +32,12 @@ extern char **environ;
  * the buffers here. */
 struct spawn_env {
 	char **envp;
-	char tid[32], parent[32], arch[48];
+	char tid[32], parent[32], arch[48], rank[32];
 	char sock[sizeof(pvmd.sock_path) + 16];
 };
 
 static const char *const bootstrap_names[] = {"PVMX_TID", "PVMX_PARENT", "PVMX_SOCK",
-                                              "PVM_ARCH"};
+                                              "PVM_ARCH", "PVMX_RANK"};
 
 static int same_var(const char *a, const char *b)
 {
@@ -67,7 +67,7 @@ static int spawn_env_build(struct spawn_env *se, const Pvmx__SpawnRequest *req,
 
 	while (environ[n] != NULL)
 		n++;
-	se->envp = malloc(sizeof(char *) * (n + req->n_env + 5));
+	se->envp = malloc(sizeof(char *) * (n + req->n_env + 6));
 	if (se->envp == NULL)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -86,6 +86,9 @@ static int spawn_env_build(struct spawn_env *se, const Pvmx__SpawnRequest *req,
 	se->envp[k++] = se->sock;
 	se->envp[k++] = se->arch;
 	se->envp[k++] = se->tid; /* filled per instance */
+	se->rank[0] = '\0';
+	if (req->n_ranks > 0)
+		se->envp[k++] = se->rank; /* filled per instance (pvmrun's ranks) */
 	se->envp[k] = NULL;
 	return 0;
 }
@@ -197,7 +200,7 @@ static void close_from(int lowfd)
 /* In the child: never returns.  An error before or at exec is written to
  * errfd (close-on-exec, so a successful exec closes it silently). */
 static void spawn_child_exec(const char *path, char *const argv[], char *const envp[],
-                             const char *cwd, int outfd, int errfd, int report,
+                             const char *cwd, int infd, int outfd, int errfd, int report,
                              pid_t daemon, const cpu_set_t *mask, size_t masksize)
 {
 	sigset_t none;
@@ -217,7 +220,8 @@ static void spawn_child_exec(const char *path, char *const argv[], char *const e
 		errno = ESRCH;
 		goto fail;
 	}
-	if (dup2(pvmd.devnull_fd, 0) < 0 || dup2(outfd, 1) < 0 || dup2(errfd, 2) < 0)
+	if (dup2(infd >= 0 ? infd : pvmd.devnull_fd, 0) < 0 || dup2(outfd, 1) < 0 ||
+	    dup2(errfd, 2) < 0)
 		goto fail;
 	if (report != 3) {
 		if (dup3(report, 3, O_CLOEXEC) < 0)
@@ -420,7 +424,7 @@ static int run_fork(struct spawn_run *run, size_t i)
 	struct spawn_inst *in = &run->in[i];
 	const Pvmx__SpawnRequest *req = run->req;
 	const char *base = strrchr(req->file, '/');
-	int outp[2], errp[2], rep[2];
+	int outp[2], errp[2], rep[2], infd = -1;
 	struct task *t;
 	pid_t parent, pid;
 	cpu_set_t *mask = NULL;
@@ -440,6 +444,7 @@ static int run_fork(struct spawn_run *run, size_t i)
 	t->out_tid = req->out_tid;
 	t->out_code = req->out_code;
 	t->out_ctx = req->out_ctx;
+	t->out_err_code = req->out_err_code;
 	t->ctx = req->ctx;
 	if (run->sibs_from != 0) {
 		t->sibs_wait = 1;
@@ -457,6 +462,11 @@ static int run_fork(struct spawn_run *run, size_t i)
 			return r;
 		}
 	}
+	if (i < req->n_ranks)
+		snprintf(run->se.rank, sizeof(run->se.rank), "PVMX_RANK=%d", (int)req->ranks[i]);
+	/* (a request's stdin pipe is its first instance's) */
+	if (req->stdin_pipe && i == 0 && stdin_open(t, &infd) != 0)
+		goto fail;
 	if (pipe2(outp, O_CLOEXEC) != 0)
 		goto fail;
 	in->out = outp[0];
@@ -484,12 +494,15 @@ static int run_fork(struct spawn_run *run, size_t i)
 	parent = getpid();
 	pid = fork();
 	if (pid == 0)
-		spawn_child_exec(run->path, run->argv, run->se.envp, req->cwd, outp[1],
-		                 errp[1], rep[1], parent, mask, masksize);
+		spawn_child_exec(run->path, run->argv, run->se.envp, req->cwd, infd,
+		                 outp[1], errp[1], rep[1], parent, mask, masksize);
 	e = errno;
 	if (mask != NULL)
 		CPU_FREE(mask);
 	mask = NULL;
+	if (infd >= 0)
+		close(infd);
+	infd = -1;
 	close(outp[1]);
 	close(errp[1]);
 	close(rep[1]);
@@ -507,6 +520,8 @@ fail:
 	e = errno;
 	if (mask != NULL)
 		CPU_FREE(mask);
+	if (infd >= 0)
+		close(infd);
 	log_error("spawn %s: %s", log_printable(shown, sizeof(shown), run->path),
 	          strerror(e));
 	inst_fail(in);

@@ -83,6 +83,19 @@ static int spawn_place(const Pvmx__SpawnRequest *req, int *idx, size_t count)
 
 	if (cand == NULL)
 		return PvmNoMem;
+	if (req->n_hosts > 0) {
+		/* placed by the requester (pvmrun), one host per instance */
+		free(cand);
+		if (req->n_hosts != count)
+			return PvmBadParam;
+		for (size_t i = 0; i < count; i++) {
+			named = hosttab_by_name(req->hosts[i]);
+			if (named == NULL)
+				return PvmNoHost;
+			idx[i] = named->index;
+		}
+		return 0;
+	}
 	if (req->flags & PvmTaskHost) {
 		named = hosttab_by_name(where);
 		if (!(req->flags & PvmHostCompl)) {
@@ -251,9 +264,30 @@ static void share_cancel(const struct pending *p, enum pending_why why, void *ar
 	}
 }
 
+/* The part of a placed request (hosts, ranks) for host h: its instances'
+ * ranks (into ranks, count long), no host list, the stdin pipe only with
+ * the request's first instance.  (n_ranks is 0 or count: checked.) */
+static void share_of(const Pvmx__SpawnRequest *req, const int *idx, size_t count, int h,
+                    Pvmx__SpawnRequest *share, int32_t *ranks)
+{
+	size_t k = 0;
+
+	share->n_hosts = 0;
+	share->hosts = NULL;
+	share->stdin_pipe = req->stdin_pipe && idx[0] == h;
+	if (req->n_ranks == 0)
+		return;
+	for (size_t i = 0; i < count; i++)
+		if (idx[i] == h)
+			ranks[k++] = req->ranks[i];
+	share->ranks = ranks;
+	share->n_ranks = k;
+}
+
 static void spawn_multi(const struct reply_addr *to, const Pvmx__SpawnRequest *req, int parent,
                  int *idx, size_t count)
 {
+	int32_t *ranks = req->n_ranks > 0 ? malloc(count * sizeof(int32_t)) : NULL;
 	struct spawn_job *j = calloc(1, sizeof(*j));
 	Pvmx__SpawnRequest fwdreq;
 	Pvmx__SpawnForward fwd = PVMX__SPAWN_FORWARD__INIT;
@@ -264,13 +298,15 @@ static void spawn_multi(const struct reply_addr *to, const Pvmx__SpawnRequest *r
 		j->tids = calloc(count, sizeof(*j->tids));
 		j->waiting = calloc(count, sizeof(*j->waiting));
 	}
-	if (j == NULL || j->tids == NULL || j->waiting == NULL) {
+	if (j == NULL || j->tids == NULL || j->waiting == NULL ||
+	    (req->n_ranks > 0 && ranks == NULL)) {
 		if (j != NULL) {
 			free(j->tids);
 			free(j->waiting);
 			free(j);
 		}
 		free(idx);
+		free(ranks);
 		spawn_reply(to, PvmNoMem, NULL, 0);
 		return;
 	}
@@ -310,6 +346,7 @@ static void spawn_multi(const struct reply_addr *to, const Pvmx__SpawnRequest *r
 			continue;
 		}
 		fwdreq.count = k;
+		share_of(req, idx, count, h, &fwdreq, ranks);
 		j->waiting[j->nwait++] = h;
 		j->left++;
 		ctl.seq = share->id;
@@ -317,16 +354,20 @@ static void spawn_multi(const struct reply_addr *to, const Pvmx__SpawnRequest *r
 	}
 	/* ours last: the others start meanwhile */
 	if (nlocal > 0) {
+		Pvmx__SpawnRequest local = *req;
 		int err;
 
 		j->waiting[j->nwait++] = pvmd.host_index;
 		j->left++;
-		err = spawn_here(req, to, 0, parent, nlocal, pvmd.host_index,
+		share_of(req, idx, count, pvmd.host_index, &local, ranks);
+		err = spawn_here(&local, to, 0, parent, nlocal, pvmd.host_index,
 		                 share_here_done, j);
+		free(ranks);
 		if (err != 0)
 			job_answer(j, pvmd.host_index, NULL, 0, err); /* may finish j */
 		return;
 	}
+	free(ranks);
 	if (j->left == 0)
 		job_finish(j);
 }
@@ -447,7 +488,7 @@ void spawn_request(const struct reply_addr *to, const Pvmx__SpawnRequest *req)
 	size_t count, nlocal = 0;
 
 	if (req->count < 1 || req->count > SPAWN_MAX_COUNT || req->file == NULL ||
-	    req->file[0] == '\0') {
+	    req->file[0] == '\0' || (req->n_ranks != 0 && req->n_ranks != (size_t)req->count)) {
 		spawn_reply(to, PvmBadParam, NULL, 0);
 		return;
 	}

@@ -49,6 +49,7 @@ struct task *task_new(int spawned)
 	t->spawned = spawned != 0;
 	t->out[0].fd = t->out[1].fd = -1;
 	t->out[0].task = t->out[1].task = t;
+	t->stdin_fd = -1;
 	pvmd.by_local[n] = t;
 	TAILQ_INSERT_TAIL(&pvmd.tasks, t, entry);
 	pvmd.ntasks++;
@@ -92,6 +93,7 @@ static void task_free(struct task *t)
 {
 	flow_task_gone(t);
 	output_close(t);
+	stdin_close(t);
 	shmreg_task_gone(t);
 	fabricreg_task_gone(t);
 	topo_bind_release(t);

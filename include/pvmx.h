@@ -30,6 +30,21 @@
 #define PVMX_OUTPUT_BEGIN (-1)
 #define PVMX_OUTPUT_END 0
 
+/*
+ * pvm_setopt option: non-zero, the tag of the output messages carrying
+ * the stderr bytes of the tasks spawned after it (stdout keeps
+ * PvmOutputCode's; BEGIN and END come with PvmOutputCode's too).  0, the
+ * default, sends both streams with PvmOutputCode's tag, as PVM does.
+ * Children of those tasks inherit PvmOutputTid and PvmOutputCode only.
+ */
+#define PvmxOutputErrCode 0x7801
+
+/*
+ * pvm_spawn / pvmx_spawn flag: the first instance's stdin is a pipe fed
+ * by pvmx_stdin (the others', and otherwise, /dev/null, as in PVM).
+ */
+#define PvmxTaskStdin 0x10000
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -141,6 +156,22 @@ struct pvmxhoststat {
 	struct pvmxlinkstat *hs_links;
 };
 int pvmx_hoststat(int host, struct pvmxhoststat **stat);
+
+/* pvm_spawn with a placement (pvmrun's): hosts, when not NULL, names the
+ * host of each of the count instances (as pvm_config names it); ranks,
+ * when not NULL, gives each instance's PVMX_RANK environment variable.
+ * One spawn, so pvm_siblings gives every instance all their tids in
+ * instance order.  flags as pvm_spawn's without PvmTaskHost/PvmTaskArch.
+ * Returns and fills tids as pvm_spawn does. */
+int pvmx_spawn(char *file, char **argv, int flags, char **hosts, const int *ranks,
+               int count, int *tids);
+
+/* Queues len bytes for the stdin of task tid (spawned with
+ * PvmxTaskStdin); eof non-zero closes its stdin once they are written.
+ * The bytes still queued for it (>= 0); PvmOverflow when its queue is
+ * full (nothing taken: wait and send again); PvmNoTask when it has gone
+ * or has no stdin pipe. */
+int pvmx_stdin(int tid, const void *buf, int len, int eof);
 
 #ifdef __cplusplus
 }

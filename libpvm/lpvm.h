@@ -30,6 +30,7 @@ struct lpvm_state {
 	int route, debugmask, fragsize, resvtids, showtids; /* autoerr: pvmautoerr */
 	int polltype, polltime, noreset;
 	int out_tid, out_code, out_ctx; /* for children */
+	int out_err_code;               /* PvmxOutputErrCode */
 	int self_out_tid, self_out_code, self_out_ctx;
 	int trace_tid, trace_code, trace_buffer, trace_options, trace_ctx;
 	int self_trace_tid, self_trace_code, self_trace_buffer, self_trace_options;

@@ -4,6 +4,8 @@
  */
 #define pvm_strerror pvm_strerror_declared_void
 #include "lpvm.h"
+
+#include "pvmx.h"
 #undef pvm_strerror
 
 #include "log.h"
@@ -130,6 +132,8 @@ static int *option_field(int what)
 		return &lpvm.out_tid;
 	case PvmOutputCode:
 		return &lpvm.out_code;
+	case PvmxOutputErrCode:
+		return &lpvm.out_err_code;
 	case PvmTraceTid:
 		return &lpvm.trace_tid;
 	case PvmTraceCode:

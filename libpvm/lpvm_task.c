@@ -203,7 +203,10 @@ static char **exported_env(size_t *n)
 	return out;
 }
 
-int pvm_spawn(char *file, char **argv, int flags, char *where, int count, int *tids)
+/* pvm_spawn, and pvmx_spawn's placement (hosts, ranks: NULL or count
+ * long each). */
+static int spawn_request(const char *fn, char *file, char **argv, int flags, char *where,
+                         int count, int *tids, char **hosts, const int *ranks)
 {
 	Pvmx__Control req = PVMX__CONTROL__INIT, *rep = NULL;
 	Pvmx__SpawnRequest sp = PVMX__SPAWN_REQUEST__INIT;
@@ -213,13 +216,13 @@ int pvm_spawn(char *file, char **argv, int flags, char *where, int count, int *t
 	size_t nenv = 0, i;
 	int r;
 
-	r = lpvm_ensure("pvm_spawn");
+	r = lpvm_ensure(fn);
 	if (r < 0)
 		return r;
 	if (file == NULL || *file == '\0' || count < 1)
-		return lpvm_error("pvm_spawn", PvmBadParam);
+		return lpvm_error(fn, PvmBadParam);
 	if ((flags & (PvmTaskHost | PvmTaskArch)) && (where == NULL || *where == '\0'))
-		return lpvm_error("pvm_spawn", PvmBadParam);
+		return lpvm_error(fn, PvmBadParam);
 	sp.file = file;
 	if (argv != NULL) {
 		while (argv[sp.n_argv] != NULL)
@@ -235,10 +238,20 @@ int pvm_spawn(char *file, char **argv, int flags, char *where, int count, int *t
 	sp.out_tid = lpvm.out_tid;
 	sp.out_code = lpvm.out_code;
 	sp.out_ctx = lpvm.out_ctx;
+	sp.out_err_code = lpvm.out_err_code;
+	sp.stdin_pipe = (flags & PvmxTaskStdin) != 0;
 	sp.ctx = lpvm.ctx;
 	sp.no_parent = (flags & PvmNoSpawnParent) != 0;
 	sp.bind = lpvm.bind;
 	sp.cwd = getcwd(cwd, sizeof(cwd)) != NULL ? cwd : "";
+	if (hosts != NULL) {
+		sp.hosts = hosts;
+		sp.n_hosts = (size_t)count;
+	}
+	if (ranks != NULL) {
+		sp.ranks = (int32_t *)ranks;
+		sp.n_ranks = (size_t)count;
+	}
 	req.body_case = PVMX__CONTROL__BODY_SPAWN;
 	req.spawn = &sp;
 	r = lpvm_request(&req, &rep);
@@ -246,19 +259,19 @@ int pvm_spawn(char *file, char **argv, int flags, char *where, int count, int *t
 		free(env[i]);
 	free(env);
 	if (r < 0)
-		return lpvm_error("pvm_spawn", r);
+		return lpvm_error(fn, r);
 	if (rep->body_case != PVMX__CONTROL__BODY_SPAWN_REPLY) {
 		r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code
 		                                                 : PvmDSysErr;
 		wire_control_free(rep);
-		return lpvm_error("pvm_spawn", r < 0 ? r : PvmDSysErr);
+		return lpvm_error(fn, r < 0 ? r : PvmDSysErr);
 	}
 	sr = rep->spawn_reply;
 	if (sr->n_tids == 0 && sr->code < 0) {
 		/* refused as a whole (bad request): no per-instance codes */
 		r = sr->code;
 		wire_control_free(rep);
-		return lpvm_error("pvm_spawn", r);
+		return lpvm_error(fn, r);
 	}
 	r = 0;
 	for (i = 0; i < (size_t)count; i++) {
@@ -272,6 +285,20 @@ int pvm_spawn(char *file, char **argv, int flags, char *where, int count, int *t
 	/* as PVM: the count started; failures are in tids[] */
 	wire_control_free(rep);
 	return r;
+}
+
+int pvm_spawn(char *file, char **argv, int flags, char *where, int count, int *tids)
+{
+	return spawn_request("pvm_spawn", file, argv, flags, where, count, tids, NULL, NULL);
+}
+
+int pvmx_spawn(char *file, char **argv, int flags, char **hosts, const int *ranks,
+               int count, int *tids)
+{
+	if (flags & (PvmTaskHost | PvmTaskArch))
+		return lpvm_error("pvmx_spawn", PvmBadParam);
+	return spawn_request("pvmx_spawn", file, argv, flags, NULL, count, tids, hosts,
+	                     ranks);
 }
 
 int pvm_exit(void)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # test_pvmrun.sh - the launcher: with no daemon it starts a private one
 # and halts it at the end; output of every task reaches its stdout; its
-# exit status says whether every task exited 0, and names the task that
-# did not; a missing program, SIGINT and PVMRUN_TIMEOUT end it cleanly.
+# exit status is that of the first task that failed, named; a missing
+# program, SIGINT and PVMRUN_TIMEOUT end it cleanly.
 source "$PVMX_SRC/tests/integration/lib.sh"
 
 PVMRUN=$BIN/pvmrun
@@ -44,7 +44,7 @@ pvmrun -v -np 2 run_exit 0
 expect_eq "pvmrun with no daemon exits 0" 0 "$RC"
 expect_eq "both tasks printed their line" 2 "$(printf '%s\n' "$OUT" | grep -cE '^run_exit t[0-9a-f]+: exiting with 0$')"
 expect_match "-v names the private daemon" 'started a private pvmd' "$ERR"
-expect_match "-v names the tasks as they start" '^pvmrun: started t[0-9a-f]+ \(1 of 2\)$' "$ERR"
+expect_match "-v names the tasks as they start" '^pvmrun: started t[0-9a-f]+ \(rank 0 of 2\) on ' "$ERR"
 if wait_gone pvmd; then pass "the private pvmd is gone"; else
 	fail "a pvmd is left after pvmrun: $(vm_procs pvmd)"
 	for p in $(vm_procs pvmd); do kill -KILL "$p"; done
@@ -70,14 +70,14 @@ if kill -0 "$PVMD_PID" 2>/dev/null; then pass "a daemon pvmrun did not start kee
 	fail "pvmrun stopped a daemon it had not started"
 fi
 
-pvmrun -np 2 run_exit 3
-expect_eq "a task exiting 3: pvmrun exits 1" 1 "$RC"
-expect_match "the failing task is named" '^pvmrun: task t[0-9a-f]+ exited with status 3$' "$ERR"
-expect_eq "both tasks still printed their line" 2 "$(printf '%s\n' "$OUT" | grep -c 'exiting with 3')"
+pvmrun --keep-going -np 2 run_exit 3
+expect_eq "a task exiting 3: pvmrun exits 3" 3 "$RC"
+expect_match "the failing task is named" '^pvmrun: rank [01] \(t[0-9a-f]+\) on [^ ]+ exited with status 3' "$ERR"
+expect_eq "--keep-going: both tasks still printed their line" 2 "$(printf '%s\n' "$OUT" | grep -c 'exiting with 3')"
 
 pvmrun run_sig 9
 expect_eq "a task killed by SIGKILL: pvmrun exits 137" 137 "$RC"
-expect_match "the signal is named" '^pvmrun: task t[0-9a-f]+ killed by signal 9 \(Killed\)$' "$ERR"
+expect_match "the signal is named" '^pvmrun: rank 0 \(t[0-9a-f]+\) on [^ ]+ killed by signal 9 \(Killed\)$' "$ERR"
 expect_match "its output came first" 'raising signal 9' "$OUT"
 
 pvmrun run_sig 15
@@ -86,7 +86,7 @@ expect_match "the signal is named" 'killed by signal 15 \(Terminated\)' "$ERR"
 
 pvmrun no_such_program_xyz
 expect_eq "a missing program: exit 127" 127 "$RC"
-expect_match "a missing program: the reason" '^pvmrun: cannot spawn no_such_program_xyz: No such file$' "$ERR"
+expect_match "a missing program: the reason" '^pvmrun: cannot spawn no_such_program_xyz \(rank 0 on [^ ]+\): No such file$' "$ERR"
 
 # output arrives exactly as written without -t, in whole prefixed lines with -t
 pvmrun run_lines 2
@@ -94,9 +94,9 @@ expect_eq "untagged output is copied byte for byte" \
 	"$(printf 'line 1 of 2\nline 2 of 2\nno newline')" "$OUT"
 pvmrun -t -np 2 run_lines 3
 expect_eq "-t: every line whole and prefixed" 6 \
-	"$(printf '%s\n' "$OUT" | grep -cE '^\[t[0-9a-f]+\] line [123] of 3$')"
+	"$(printf '%s\n' "$OUT" | grep -cE '^\[[01],t[0-9a-f]+\] line [123] of 3$')"
 expect_eq "-t: the last partial line of each task is prefixed too" 2 \
-	"$(printf '%s\n' "$OUT" | grep -cE '^\[t[0-9a-f]+\] no newline$')"
+	"$(printf '%s\n' "$OUT" | grep -cE '^\[[01],t[0-9a-f]+\] no newline$')"
 expect_eq "-t: nothing else" 8 "$(printf '%s\n' "$OUT" | grep -c .)"
 
 # PVMRUN_TIMEOUT gives up, killing the tasks
