@@ -5,6 +5,7 @@
  * pvm_mstat, pvm_tidtohost, pvm_archcode).
  */
 #include "lpvm.h"
+#include "lpvm_trace.h"
 
 #include "pvmx.h"
 #include "tid.h"
@@ -203,7 +204,8 @@ static char **exported_env(size_t *n)
 	return out;
 }
 
-int pvm_spawn(char *file, char **argv, int flags, char *where, int count, int *tids)
+static int spawn_untraced(char *file, char **argv, int flags, char *where, int count,
+                          int *tids)
 {
 	Pvmx__Control req = PVMX__CONTROL__INIT, *rep = NULL;
 	Pvmx__SpawnRequest sp = PVMX__SPAWN_REQUEST__INIT;
@@ -230,6 +232,7 @@ int pvm_spawn(char *file, char **argv, int flags, char *where, int count, int *t
 	sp.where = (flags & (PvmTaskHost | PvmTaskArch)) ? where : "";
 	sp.count = count;
 	env = exported_env(&nenv);
+	lpvm_trace_spawn_env(flags, &env, &nenv);
 	sp.env = env;
 	sp.n_env = nenv;
 	sp.out_tid = lpvm.out_tid;
@@ -273,6 +276,13 @@ int pvm_spawn(char *file, char **argv, int flags, char *where, int count, int *t
 	return r;
 }
 
+int pvm_spawn(char *file, char **argv, int flags, char *where, int count, int *tids)
+{
+	if (lpvm_trace_on)
+		return lpvm_trace_spawn(file, argv, flags, where, count, tids, spawn_untraced);
+	return spawn_untraced(file, argv, flags, where, count, tids);
+}
+
 int pvm_exit(void)
 {
 	Pvmx__Control req = PVMX__CONTROL__INIT, *rep = NULL;
@@ -281,6 +291,8 @@ int pvm_exit(void)
 	if (lpvm.fd < 0 || lpvm.mytid <= 0)
 		return PvmOk;
 	lpvm_output_drain(); /* pvm_catchout: children's output first */
+	if (lpvm_trace_on)
+		lpvm_trace_exit();
 	req.body_case = PVMX__CONTROL__BODY_LEAVE;
 	req.leave = &e;
 	if (lpvm_request(&req, &rep) == 0)
