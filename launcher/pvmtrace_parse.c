@@ -68,18 +68,17 @@ static int upk_int(int *v)
 	return pvm_upkint(v, 1, 1) < 0 ? -1 : 0;
 }
 
-/* a string as PVM packs it (length with its NUL, then the bytes) */
+/* PVM 3.4.6's unpacking of a string of any length (libpvm3 exports it) */
+int pvmupkstralloc(char **ss);
+
 static int upk_str(char *buf, size_t cap)
 {
-	char tmp[1024];
-	int len;
+	char *s = NULL;
 
-	if (upk_int(&len) < 0 || len < 1 || (size_t)len > sizeof(tmp))
+	if (pvmupkstralloc(&s) != 0 || s == NULL)
 		return -1;
-	if (pvm_upkbyte(tmp, len, 1) < 0)
-		return -1;
-	tmp[len - 1] = '\0';
-	copy_cut(buf, cap, tmp);
+	copy_cut(buf, cap, s);
+	free(s);
 	return 0;
 }
 

@@ -81,6 +81,15 @@ fi
 grep -q '"pvmxMessages"' "$H" && grep -q "<svg" "$H" && pass "HTML holds the data and the diagram" ||
 	fail "HTML without data or svg"
 
+# --- pvmrun's interface (launcher/pvmrun_trace.h) -----------------------
+J2=$TEST_TMP/run2.json
+out=$(cd "$TEST_TMP" && tmo 120 "$PROGS/trace_run" run2.json run2.html trace_t $N 2 2>&1)
+printf '%s\n' "$out" | sed 's/^/    [trace_run] /'
+expect_match "pvmrun_trace_start/finish: the run and the files" "trace_run: ok" "$out"
+n2=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); m=d["pvmxMessages"]; print(len(m), sum(x["recv_ts"] is not None for x in m))' "$J2" 2>&1)
+expect_eq "pvmrun_trace: every message with both ends" "$(((N - 1) + 2 * N + (N - 1))) $(((N - 1) + 2 * N + (N - 1)))" "$n2"
+[ -s "$TEST_TMP/run2.html" ] && pass "pvmrun_trace: HTML written" || fail "pvmrun_trace: no HTML"
+
 # --- PVM 3.4.6's tracer on our library ----------------------------------
 TRACER=/usr/bin/tracer
 if [ ! -x "$TRACER" ]; then
