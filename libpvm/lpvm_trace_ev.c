@@ -15,8 +15,10 @@ int lpvm_trace_send(int tid, int tag, int (*fn)(int, int))
 {
 	int nb = -1, cc;
 
+	/* the size first: while an event is packed, its buffer is the
+	 * send buffer */
+	pvm_bufinfo(lpvm.sbuf, &nb, NULL, NULL);
 	if (lpvm_tev_begin(TEV_SEND, TEV_EVENT_ENTRY)) {
-		pvm_bufinfo(lpvm.sbuf, &nb, NULL, NULL);
 		lpvm_tev_int(TEV_DID_MNB, nb);
 		lpvm_tev_int(TEV_DID_DST, tid);
 		lpvm_tev_int(TEV_DID_MC, tag);
@@ -38,8 +40,8 @@ int lpvm_trace_mcast(int *tids, int n, int tag, int (*fn)(int *, int, int))
 {
 	int nb = -1, cc;
 
+	pvm_bufinfo(lpvm.sbuf, &nb, NULL, NULL);
 	if (lpvm_tev_begin(TEV_MCAST, TEV_EVENT_ENTRY)) {
-		pvm_bufinfo(lpvm.sbuf, &nb, NULL, NULL);
 		lpvm_tev_int(TEV_DID_MNB, nb);
 		lpvm_tev_ints(TEV_DID_MDL, tids, n > 0 && tids != NULL ? n : 0);
 		lpvm_tev_int(TEV_DID_MC, tag);
