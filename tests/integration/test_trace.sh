@@ -81,6 +81,64 @@ fi
 grep -q '"pvmxMessages"' "$H" && grep -q "<svg" "$H" && pass "HTML holds the data and the diagram" ||
 	fail "HTML without data or svg"
 
+# --- the page in a real browser (headless Chromium, when installed) ----
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$CHROMIUM" ]; then
+	echo "SKIP part: no chromium (apt-get install chromium) to open the page"
+else
+	prof=$TEST_TMP/chromium
+	chrome() {
+		HOME=$prof tmo 90 "$CHROMIUM" --headless --no-sandbox --disable-gpu --user-data-dir="$prof" \
+			--enable-logging=stderr --v=0 --window-size=1300,400 "$@"
+	}
+	chrome --dump-dom "file://$H" >"$TEST_TMP/dom.html" 2>"$TEST_TMP/chrome.err"
+	chrome --screenshot="$TEST_TMP/shot.png" "file://$H" >/dev/null 2>>"$TEST_TMP/chrome.err"
+	errs=$(grep -E "CONSOLE|Uncaught" "$TEST_TMP/chrome.err" | head -5)
+	expect_eq "browser: the page's script runs without errors" "" "$errs"
+	expect_eq "browser DOM: one line per task" "$N" "$(grep -o 'class="task"' "$TEST_TMP/dom.html" | wc -l)"
+	expect_eq "browser DOM: one arrow per message" "$EXPECTED" "$(grep -o 'class="msg"' "$TEST_TMP/dom.html" | wc -l)"
+	# the screenshot: a band of drawn pixels (the task's bars) per task
+	bands=$(python3 - "$TEST_TMP/shot.png" <<'PY' 2>&1
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n"
+pos, idat = 8, b""
+while pos < len(data):
+    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+    body = data[pos + 8:pos + 8 + n]
+    if kind == b"IHDR":
+        w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+    elif kind == b"IDAT":
+        idat += body
+    pos += 12 + n
+bpp = {2: 3, 6: 4}[ctype]
+raw, stride, prev, rows, i = zlib.decompress(idat), w * bpp, bytearray(w * bpp), [], 0
+for y in range(h):
+    f, line = raw[i], bytearray(raw[i + 1:i + 1 + stride]); i += 1 + stride
+    for x in range(stride):
+        a = line[x - bpp] if x >= bpp else 0
+        b = prev[x]; c = prev[x - bpp] if x >= bpp else 0
+        if f == 1: line[x] = (line[x] + a) & 255
+        elif f == 2: line[x] = (line[x] + b) & 255
+        elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
+        elif f == 4:
+            p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    rows.append(line); prev = line
+def drawn(line):
+    x0, x1 = int(w * 0.2), int(w * 0.95)
+    return sum(1 for x in range(x0, x1) if min(line[x * bpp:x * bpp + 3]) < 200) > (x1 - x0) // 4
+bands, inside = 0, False
+for line in rows:
+    d = drawn(line)
+    bands += d and not inside
+    inside = d
+print(bands)
+PY
+)
+	expect_eq "browser screenshot: a drawn band per task" "$N" "$bands"
+fi
+
 # --- pvmrun's interface (launcher/pvmrun_trace.h) -----------------------
 J2=$TEST_TMP/run2.json
 out=$(cd "$TEST_TMP" && tmo 120 "$PROGS/trace_run" run2.json run2.html trace_t $N 2 2>&1)
