@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static int collector;           /* its tid, 0 when none */
+static int collector;            /* its tid, 0 when none */
 static char json_path[PATH_MAX]; /* absolute: it runs in our directory */
 static char html_path[PATH_MAX];
 
@@ -49,7 +49,8 @@ static void collector_path(char *out, size_t len)
 	if (slash == NULL)
 		return;
 	*slash = '\0';
-	if ((size_t)snprintf(out, len, "%s/pvmtrace", self) >= len || access(out, X_OK) != 0)
+	if ((size_t)snprintf(out, len, "%s/pvmtrace", self) >= len ||
+	    access(out, X_OK) != 0)
 		snprintf(out, len, "pvmtrace");
 }
 
@@ -93,11 +94,11 @@ int pvmrun_trace_start(const char *json, const char *html)
 	argv[n] = NULL;
 	collector_path(prog, sizeof(prog));
 	host = my_host();
-	r = pvm_spawn(prog, argv, host != NULL ? PvmTaskHost : PvmTaskDefault, (char *)host, 1,
-	              &tid);
+	r = pvm_spawn(prog, argv, host != NULL ? PvmTaskHost : PvmTaskDefault,
+	              (char *)host, 1, &tid);
 	if (r != 1) {
-		fprintf(stderr, "pvmrun: cannot start the trace collector %s: error %d\n", prog,
-		        tid < 0 ? tid : r);
+		fprintf(stderr, "pvmrun: cannot start the trace collector %s: error %d\n",
+		        prog, tid < 0 ? tid : r);
 		return tid < 0 ? tid : PvmSysErr;
 	}
 	collector = tid;
@@ -141,13 +142,15 @@ int pvmrun_trace_finish(void)
 	pvm_initsend(PvmDataDefault);
 	pvm_send(collector, PVMTRACE_END_TAG);
 	if (pvm_trecv(-1, PVMRUN_TRACE_NOTIFY_TAG, &tmo) <= 0) {
-		fprintf(stderr, "pvmrun: the trace collector t%x did not finish in 30 s\n",
+		fprintf(stderr,
+		        "pvmrun: the trace collector t%x did not finish in 30 s\n",
 		        (unsigned)collector);
 		r = -1;
 	}
 	collector = 0;
 	if (!file_ok(json_path) || !file_ok(html_path)) {
-		fprintf(stderr, "pvmrun: trace files missing or empty: %s %s\n", json_path, html_path);
+		fprintf(stderr, "pvmrun: trace files missing or empty: %s %s\n",
+		        json_path, html_path);
 		r = -1;
 	}
 	return r;

@@ -20,8 +20,10 @@
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: pvmtrace -o FILE.json [--html FILE.html] [-b BYTES] prog [args...]\n"
-	                "       pvmtrace --collect -o FILE.json [--html FILE.html]\n");
+	fprintf(
+	    stderr,
+	    "usage: pvmtrace -o FILE.json [--html FILE.html] [-b BYTES] prog [args...]\n"
+	    "       pvmtrace --collect -o FILE.json [--html FILE.html]\n");
 	exit(2);
 }
 
@@ -92,7 +94,8 @@ int main(int argc, char **argv)
 		} else
 			usage();
 	}
-	if ((json == NULL && html == NULL) || (!collect && i >= argc) || (collect && i < argc))
+	if ((json == NULL && html == NULL) || (!collect && i >= argc) ||
+	    (collect && i < argc))
 		usage();
 	if ((me = pvm_mytid()) < 0)
 		return 1;
@@ -108,7 +111,8 @@ int main(int argc, char **argv)
 		pvm_setopt(PvmTraceBuffer, tbuf);
 		pvm_setopt(PvmTraceOptions, PvmTraceFull);
 		pvm_catchout(stdout);
-		if (pvm_spawn(argv[i], argv + i + 1, PvmTaskDefault, NULL, 1, &child) != 1) {
+		if (pvm_spawn(argv[i], argv + i + 1, PvmTaskDefault, NULL, 1, &child) !=
+		    1) {
 			fprintf(stderr, "pvmtrace: cannot spawn %s: error %d\n", argv[i],
 			        child < 0 ? child : PvmNoFile);
 			pvm_exit();
@@ -127,7 +131,8 @@ int main(int argc, char **argv)
 				if (tev_parse_message(&log, src) < 0)
 					bad++;
 				last = now_ms();
-			} else if (tag == NOTIFY_TAG || (collect && tag == PVMTRACE_END_TAG)) {
+			} else if (tag == NOTIFY_TAG ||
+			           (collect && tag == PVMTRACE_END_TAG)) {
 				ending = 1;
 				last = now_ms();
 			}
@@ -143,7 +148,8 @@ int main(int argc, char **argv)
 		pvm_exit();
 		return 1;
 	}
-	fprintf(stderr, "pvmtrace: %zu tasks, %zu events, %zu messages\n", tl.ntask, log.n, tl.nmsg);
+	fprintf(stderr, "pvmtrace: %zu tasks, %zu events, %zu messages\n", tl.ntask,
+	        log.n, tl.nmsg);
 	bad = (json != NULL && write_file(json, &tl, 0) < 0) ||
 	      (html != NULL && write_file(html, &tl, 1) < 0);
 	timeline_free(&tl);

@@ -53,15 +53,20 @@ int write_chrome_json(const struct timeline *tl, FILE *f)
 		for (size_t k = 0; k < i; k++)
 			first &= timeline_host(tl->task[k].tid) != host;
 		if (first) {
-			snprintf(label, sizeof(label), "host t%x", (unsigned)(host << 18));
-			fprintf(f, "%s{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%d,\"args\":{\"name\":",
+			snprintf(label, sizeof(label), "host t%x",
+			         (unsigned)(host << 18));
+			fprintf(f,
+			        "%s{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%d,"
+			        "\"args\":{\"name\":",
 			        sep, host);
 			json_string(f, label);
 			fprintf(f, "}}");
 			sep = ",\n";
 		}
 		snprintf(label, sizeof(label), "t%x %s", (unsigned)t->tid, t->name);
-		fprintf(f, "%s{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%d,\"tid\":%d,\"args\":{\"name\":",
+		fprintf(f,
+		        "%s{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%d,\"tid\":%d,"
+		        "\"args\":{\"name\":",
 		        sep, host, t->tid);
 		json_string(f, label);
 		fprintf(f, "}}");
@@ -72,8 +77,11 @@ int write_chrome_json(const struct timeline *tl, FILE *f)
 
 		fprintf(f, "%s{\"ph\":\"X\",\"cat\":\"pvm\",\"name\":", sep);
 		json_string(f, kind_name(s->kind));
-		fprintf(f, ",\"pid\":%d,\"tid\":%d,\"ts\":%.0f,\"dur\":%lld,\"args\":{\"peer\":%d,\"tag\":%d,\"n\":%d",
-		        timeline_host(s->tid), s->tid, rel(tl, s->us), s->dur, s->a, s->b, s->c);
+		fprintf(f,
+		        ",\"pid\":%d,\"tid\":%d,\"ts\":%.0f,\"dur\":%lld,\"args\":{"
+		        "\"peer\":%d,\"tag\":%d,\"n\":%d",
+		        timeline_host(s->tid), s->tid, rel(tl, s->us), s->dur, s->a, s->b,
+		        s->c);
 		if (s->str[0] != '\0') {
 			fprintf(f, ",\"name\":");
 			json_string(f, s->str);
@@ -84,11 +92,16 @@ int write_chrome_json(const struct timeline *tl, FILE *f)
 	for (size_t i = 0; i < tl->nmsg; i++) {
 		const struct tmsg *m = &tl->msg[i];
 
-		fprintf(f, "%s{\"ph\":\"s\",\"cat\":\"msg\",\"name\":\"msg\",\"id\":%zu,\"pid\":%d,\"tid\":%d,\"ts\":%.0f}",
+		fprintf(f,
+		        "%s{\"ph\":\"s\",\"cat\":\"msg\",\"name\":\"msg\",\"id\":%zu,"
+		        "\"pid\":%d,\"tid\":%d,\"ts\":%.0f}",
 		        sep, i + 1, timeline_host(m->src), m->src, rel(tl, m->send_us));
 		if (m->recv_us >= 0)
-			fprintf(f, ",\n{\"ph\":\"f\",\"bp\":\"e\",\"cat\":\"msg\",\"name\":\"msg\",\"id\":%zu,\"pid\":%d,\"tid\":%d,\"ts\":%.0f}",
-			        i + 1, timeline_host(m->dst), m->dst, rel(tl, m->recv_us));
+			fprintf(f,
+			        ",\n{\"ph\":\"f\",\"bp\":\"e\",\"cat\":\"msg\",\"name\":"
+			        "\"msg\",\"id\":%zu,\"pid\":%d,\"tid\":%d,\"ts\":%.0f}",
+			        i + 1, timeline_host(m->dst), m->dst,
+			        rel(tl, m->recv_us));
 		sep = ",\n";
 	}
 	fprintf(f, "\n],\n\"pvmxMessages\":[\n");
@@ -96,7 +109,9 @@ int write_chrome_json(const struct timeline *tl, FILE *f)
 	for (size_t i = 0; i < tl->nmsg; i++) {
 		const struct tmsg *m = &tl->msg[i];
 
-		fprintf(f, "%s{\"id\":%zu,\"src\":%d,\"dst\":%d,\"tag\":%d,\"ctx\":%d,\"bytes\":%d,\"route\":",
+		fprintf(f,
+		        "%s{\"id\":%zu,\"src\":%d,\"dst\":%d,\"tag\":%d,\"ctx\":%d,"
+		        "\"bytes\":%d,\"route\":",
 		        sep, i + 1, m->src, m->dst, m->tag, m->ctx, m->bytes);
 		json_string(f, m->route);
 		fprintf(f, ",\"send_ts\":%.0f,\"recv_ts\":", rel(tl, m->send_us));
@@ -111,8 +126,10 @@ int write_chrome_json(const struct timeline *tl, FILE *f)
 	for (size_t i = 0; i < tl->ntask; i++) {
 		const struct ttask *t = &tl->task[i];
 
-		fprintf(f, "%s{\"tid\":%d,\"host\":%d,\"parent\":%d,\"ended\":%s,\"name\":", sep, t->tid,
-		        timeline_host(t->tid), t->parent, t->ended ? "true" : "false");
+		fprintf(f,
+		        "%s{\"tid\":%d,\"host\":%d,\"parent\":%d,\"ended\":%s,\"name\":",
+		        sep, t->tid, timeline_host(t->tid), t->parent,
+		        t->ended ? "true" : "false");
 		json_string(f, t->name);
 		fprintf(f, "}");
 		sep = ",\n";

@@ -141,10 +141,12 @@ static int upk_datum(struct tev *e, int did, int t)
 		case TEV_DATA_UINT:
 			if (upk_int(&v) < 0)
 				return -1;
-			if ((t & TEV_DATA_ARRAY) && (did == TEV_DID_MDL || did == TEV_DID_STL)) {
+			if ((t & TEV_DATA_ARRAY) &&
+			    (did == TEV_DID_MDL || did == TEV_DID_STL)) {
 				if (i == 0) {
 					free(e->tids);
-					e->tids = calloc((size_t)n ? (size_t)n : 1, sizeof(int));
+					e->tids = calloc((size_t)n ? (size_t)n : 1,
+					                 sizeof(int));
 					e->ntids = e->tids != NULL ? n : 0;
 				}
 				if (i < e->ntids)
@@ -158,7 +160,8 @@ static int upk_datum(struct tev *e, int did, int t)
 				return -1;
 			if (did == TEV_DID_ME)
 				copy_cut(e->route, sizeof(e->route), s);
-			else if (did == TEV_DID_TN || did == TEV_DID_GN || did == TEV_DID_SE)
+			else if (did == TEV_DID_TN || did == TEV_DID_GN ||
+			         did == TEV_DID_SE)
 				copy_cut(e->str, sizeof(e->str), s);
 			break;
 		default:

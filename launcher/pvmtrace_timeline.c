@@ -17,11 +17,11 @@ int timeline_host(int tid)
 	return (tid & 0x3ffc0000) >> 18;
 }
 
-#define GROW(arr, n, cap)                                                  \
-	((n) < (cap) ? 0                                                   \
-	             : ((cap) = (cap) ? (cap) * 2 : 64,                    \
-	                (arr) = realloc((arr), (cap) * sizeof(*(arr))),    \
-	                (arr) == NULL ? -1 : 0))
+#define GROW(arr, n, cap)                                                                \
+	((n) < (cap)                                                                     \
+	     ? 0                                                                         \
+	     : ((cap) = (cap) ? (cap)*2 : 64,                                            \
+	        (arr) = realloc((arr), (cap) * sizeof(*(arr))), (arr) == NULL ? -1 : 0))
 
 static struct ttask *task_of(struct timeline *tl, size_t *cap, int tid)
 {
@@ -67,7 +67,8 @@ static int cmp_end(const void *a, const void *b)
 
 static int same_key(const struct end *x, const struct end *y)
 {
-	return x->src == y->src && x->dst == y->dst && x->ctx == y->ctx && x->tag == y->tag;
+	return x->src == y->src && x->dst == y->dst && x->ctx == y->ctx &&
+	       x->tag == y->tag;
 }
 
 static int is_recv(int kind)
@@ -144,8 +145,8 @@ int timeline_build(const struct tevlog *log, struct timeline *tl)
 			s->a = en->dst, s->b = en->tag, s->c = en->nb;
 			if (GROW(sends, ns, scap) < 0)
 				goto out;
-			sends[ns++] = (struct end){e->tid, en->dst, en->tag, en->ctx, en->nb,
-			                           en->us, e->route, i};
+			sends[ns++] = (struct end){e->tid, en->dst, en->tag,  en->ctx,
+			                           en->nb, en->us,  e->route, i};
 		} else if (e->kind == TEV_MCAST && e->cc >= 0) {
 			s->b = en->tag, s->c = en->nb;
 			for (int k = 0; k < en->ntids; k++) {
@@ -153,19 +154,21 @@ int timeline_build(const struct tevlog *log, struct timeline *tl)
 
 				for (int j = 0; j < k; j++)
 					dup |= en->tids[j] == d;
-				if (d == e->tid || dup) /* PVM sends none to itself, one each */
+				if (d == e->tid ||
+				    dup) /* PVM sends none to itself, one each */
 					continue;
 				if (GROW(sends, ns, scap) < 0)
 					goto out;
-				sends[ns++] = (struct end){e->tid, d, en->tag, en->ctx, en->nb,
-				                           en->us, "mcast", i};
+				sends[ns++] =
+				    (struct end){e->tid, d,      en->tag, en->ctx,
+				                 en->nb, en->us, "mcast", i};
 			}
 		} else if (is_recv(e->kind) && e->cc > 0) {
 			s->a = e->src, s->b = e->tag, s->c = e->nb;
 			if (GROW(recvs, nr, rcap) < 0)
 				goto out;
-			recvs[nr++] = (struct end){e->src, e->tid, e->tag, e->ctx, e->nb,
-			                           e->us, NULL, i};
+			recvs[nr++] = (struct end){e->src, e->tid, e->tag, e->ctx,
+			                           e->nb,  e->us,  NULL,   i};
 		} else if (e->kind == TEV_BARRIER) {
 			s->c = en->count;
 		}
@@ -178,11 +181,13 @@ int timeline_build(const struct tevlog *log, struct timeline *tl)
 		if (GROW(tl->msg, tl->nmsg, msg_cap) < 0)
 			goto out;
 		m = &tl->msg[tl->nmsg++];
-		*m = (struct tmsg){sends[i].src, sends[i].dst, sends[i].tag, sends[i].ctx,
-		                   sends[i].bytes, sends[i].us, -1, ""};
+		*m = (struct tmsg){
+		    sends[i].src,   sends[i].dst, sends[i].tag, sends[i].ctx,
+		    sends[i].bytes, sends[i].us,  -1,           ""};
 		snprintf(m->route, sizeof(m->route), "%s",
 		         sends[i].route != NULL ? sends[i].route : "");
-		while (j < nr && cmp_end(&recvs[j], &sends[i]) < 0 && !same_key(&recvs[j], &sends[i]))
+		while (j < nr && cmp_end(&recvs[j], &sends[i]) < 0 &&
+		       !same_key(&recvs[j], &sends[i]))
 			j++;
 		if (j < nr && same_key(&recvs[j], &sends[i]))
 			m->recv_us = recvs[j++].us;

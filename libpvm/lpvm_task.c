@@ -279,7 +279,8 @@ static int spawn_untraced(char *file, char **argv, int flags, char *where, int c
 int pvm_spawn(char *file, char **argv, int flags, char *where, int count, int *tids)
 {
 	if (lpvm_trace_on)
-		return lpvm_trace_spawn(file, argv, flags, where, count, tids, spawn_untraced);
+		return lpvm_trace_spawn(file, argv, flags, where, count, tids,
+		                        spawn_untraced);
 	return spawn_untraced(file, argv, flags, where, count, tids);
 }
 

@@ -15,10 +15,10 @@
 int lpvm_trace_on;
 const char *lpvm_trace_route = "daemon";
 
-static int tbuf;      /* the buffer of events being packed, 0 when none */
+static int tbuf;       /* the buffer of events being packed, 0 when none */
 static int saved_sbuf; /* the user's send buffer while one is packed */
-static int desc_mode; /* packing a descriptor (types with the values) */
-static int flushing;  /* inside the send of the buffer */
+static int desc_mode;  /* packing a descriptor (types with the values) */
+static int flushing;   /* inside the send of the buffer */
 
 static char *mask_of(int who)
 {
@@ -65,10 +65,11 @@ static int mask_empty(const char *m)
 
 void lpvm_trace_update(void)
 {
-	lpvm_trace_on = lpvm.mytid > 0 && lpvm.self_trace_tid > 0 &&
-	                lpvm.self_trace_tid != lpvm.mytid &&
-	                (lpvm.self_trace_options == PvmTraceFull || lpvm.self_trace_options == 0) &&
-	                !mask_empty(pvmtrc.tmask);
+	lpvm_trace_on =
+	    lpvm.mytid > 0 && lpvm.self_trace_tid > 0 &&
+	    lpvm.self_trace_tid != lpvm.mytid &&
+	    (lpvm.self_trace_options == PvmTraceFull || lpvm.self_trace_options == 0) &&
+	    !mask_empty(pvmtrc.tmask);
 }
 
 static void pk_int(int v)
@@ -166,7 +167,8 @@ void lpvm_tev_flush(void)
 	mb = lpvm_buf(id);
 	if (mb != NULL && lpvm.self_trace_tid > 0 && lpvm.fd >= 0) {
 		flushing = 1;
-		lpvm_send_data(lpvm.self_trace_tid, lpvm.self_trace_code, lpvm.self_trace_ctx, mb);
+		lpvm_send_data(lpvm.self_trace_tid, lpvm.self_trace_code,
+		               lpvm.self_trace_ctx, mb);
 		flushing = 0;
 	}
 	pvm_freebuf(id);
@@ -177,8 +179,8 @@ void lpvm_tev_flush(void)
  * other types as PVM packs them, through the pvm_pk* of the type. */
 typedef int (*tev_pack_fn)(int did, int array, void *data, int count, int stride);
 struct lpvm_tev_packers {
-	tev_pack_fn byte, cplx, dcplx, dbl, flt, int32, uint32, lng, ulng, shrt,
-	    ushrt, str;
+	tev_pack_fn byte, cplx, dcplx, dbl, flt, int32, uint32, lng, ulng, shrt, ushrt,
+	    str;
 };
 
 static int tev_pack_int(int did, int array, void *data, int count, int stride)

@@ -36,8 +36,8 @@ int lpvm_trace_mcast(int *tids, int n, int tag, int (*fn)(int *, int, int));
 int lpvm_trace_recv(int kind, int tid, int tag, struct timeval *tmout,
                     int (*fn)(int, int, struct timeval *));
 int lpvm_trace_group(int kind, char *group, int count, int (*fn)(char *, int));
-int lpvm_trace_spawn(char *file, char **argv, int flags, char *where, int count, int *tids,
-                     int (*fn)(char *, char **, int, char *, int, int *));
+int lpvm_trace_spawn(char *file, char **argv, int flags, char *where, int count,
+                     int *tids, int (*fn)(char *, char **, int, char *, int, int *));
 /* pvm_exit: the exit and endtask events, then the buffer goes */
 void lpvm_trace_exit(void);
 /* the task has registered: trace settings from the environment its

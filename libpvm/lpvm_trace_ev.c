@@ -67,8 +67,10 @@ int lpvm_trace_recv(int kind, int tid, int tag, struct timeval *tmout,
 		lpvm_tev_int(TEV_DID_RMC, tag);
 		lpvm_tev_int(TEV_DID_RCX, lpvm.ctx);
 		if (kind == TEV_TRECV) {
-			lpvm_tev_int(TEV_DID_MTS, tmout != NULL ? (int)tmout->tv_sec : -1);
-			lpvm_tev_int(TEV_DID_MTU, tmout != NULL ? (int)tmout->tv_usec : -1);
+			lpvm_tev_int(TEV_DID_MTS,
+			             tmout != NULL ? (int)tmout->tv_sec : -1);
+			lpvm_tev_int(TEV_DID_MTU,
+			             tmout != NULL ? (int)tmout->tv_usec : -1);
 		}
 		lpvm_tev_end();
 	}
@@ -104,8 +106,8 @@ int lpvm_trace_group(int kind, char *group, int count, int (*fn)(char *, int))
 	return cc;
 }
 
-int lpvm_trace_spawn(char *file, char **argv, int flags, char *where, int count, int *tids,
-                     int (*fn)(char *, char **, int, char *, int, int *))
+int lpvm_trace_spawn(char *file, char **argv, int flags, char *where, int count,
+                     int *tids, int (*fn)(char *, char **, int, char *, int, int *))
 {
 	int cc, *got = tids;
 

@@ -103,7 +103,8 @@ static int master(int rounds)
 	for (i = 1; i < n; i++) {
 		int len = 0, tag, src;
 
-		if (wait_for(ring[i], 3) <= 0 || pvm_bufinfo(pvm_getrbuf(), &len, &tag, &src) < 0) {
+		if (wait_for(ring[i], 3) <= 0 ||
+		    pvm_bufinfo(pvm_getrbuf(), &len, &tag, &src) < 0) {
 			printf("trace_t: FAIL no done from t%x\n", ring[i]);
 			return 1;
 		}
