@@ -63,8 +63,17 @@ static int mask_empty(const char *m)
 	return 1;
 }
 
+void tev_init(void);
+
 void lpvm_trace_update(void)
 {
+	static int tracer;
+
+	/* a new tracer gets the descriptors again (PVM's tev_init) */
+	if (lpvm.self_trace_tid != tracer) {
+		tracer = lpvm.self_trace_tid;
+		tev_init();
+	}
 	lpvm_trace_on =
 	    lpvm.mytid > 0 && lpvm.self_trace_tid > 0 &&
 	    lpvm.self_trace_tid != lpvm.mytid &&
@@ -286,8 +295,8 @@ void tev_flush(int setflag)
 	lpvm_tev_flush();
 }
 
-/* Resets the per-event counters (PvmTraceTime / PvmTraceCount). */
-void tev_init(void);
+/* Resets the per-event counters (PvmTraceTime / PvmTraceCount) and
+ * which descriptors were sent. */
 void tev_init(void)
 {
 	for (int i = TEV_FIRST; i <= TEV_MAX; i++) {

@@ -168,8 +168,18 @@ static int env_int(const char *name, int *v)
 	return 1;
 }
 
+/* A traced task that ends without pvm_exit still says so (its buffer
+ * and its endtask), or its tracer would wait for it. */
+static void trace_at_exit(void)
+{
+	if (lpvm_trace_on && lpvm.fd >= 0)
+		lpvm_trace_exit();
+}
+
 void lpvm_trace_enrolled(const char *name)
 {
+	static int at_exit;
+
 	const char *m = getenv("PVMTMASK");
 	int tid = 0;
 
@@ -191,6 +201,8 @@ void lpvm_trace_enrolled(const char *name)
 	if (env_int("PVMTRCOPT", &lpvm.self_trace_options))
 		lpvm.trace_options = lpvm.self_trace_options;
 	lpvm_globals_publish();
+	if (lpvm_trace_on && !at_exit)
+		at_exit = atexit(trace_at_exit) == 0;
 	if (lpvm_tev_begin(TEV_NEWTASK, 0)) {
 		lpvm_tev_int(TEV_DID_TID, lpvm.mytid);
 		lpvm_tev_int(TEV_DID_PT, lpvm.parent);

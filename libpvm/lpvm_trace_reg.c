@@ -7,7 +7,11 @@
 #include "lpvm.h"
 #include "lpvm_trace.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+/* PVM 3.4.6's unpacking of a string of any length (lpvm_buf.c) */
+int pvmupkstralloc(char **ss);
 
 int pvm_reg_tracer(int tctx, int ttag, int octx, int otag, char *tmask, int tbuf,
                    int topt)
@@ -55,6 +59,7 @@ int lpvm_tracer_lookup(int *tid, int *ctx, int *tag, int *buf, int *opt, char *m
 int lpvm_tracer_lookup(int *tid, int *ctx, int *tag, int *buf, int *opt, char *mask)
 {
 	int rbuf = lpvm.rbuf, save = pvmautoerr, id, v[7];
+	char *m = NULL;
 
 	pvmautoerr = 0;
 	id = pvm_recvinfo(PVMTRACERCLASS, 0, PvmMboxDefault);
@@ -63,13 +68,16 @@ int lpvm_tracer_lookup(int *tid, int *ctx, int *tag, int *buf, int *opt, char *m
 		lpvm.rbuf = rbuf;
 		return -1;
 	}
-	if (pvm_upkint(v, 7, 1) == 0 && pvm_upkstr(mask) == 0 && v[0] > 0) {
+	if (pvm_upkint(v, 7, 1) == 0 && pvmupkstralloc(&m) == 0 && m != NULL && v[0] > 0) {
+		strncpy(mask, m, TEV_MASK_LENGTH - 1);
+		mask[TEV_MASK_LENGTH - 1] = '\0';
 		*tid = v[0];
 		*ctx = v[1];
 		*tag = v[2];
 		*buf = v[5];
 		*opt = v[6];
 	}
+	free(m);
 	pvm_freebuf(id);
 	lpvm.rbuf = rbuf;
 	return 0;
