@@ -76,6 +76,8 @@ int main(int argc, char **argv)
 	int collect = 0, tbuf = 4096, i, me, child = 0, ending = 0, bad = 0;
 	struct tevlog log = {0};
 	struct timeline tl;
+	struct hostclock *clock = NULL;
+	size_t nclock;
 	long long last = 0;
 	Pvmtmask mask;
 
@@ -143,17 +145,21 @@ int main(int argc, char **argv)
 	}
 	if (bad > 0)
 		fprintf(stderr, "pvmtrace: %d malformed trace messages skipped\n", bad);
+	nclock = clock_align(&log, &clock);
 	if (timeline_build(&log, &tl) < 0) {
 		fprintf(stderr, "pvmtrace: out of memory\n");
 		pvm_exit();
 		return 1;
 	}
+	tl.clock = clock;
+	tl.nclock = nclock;
 	fprintf(stderr, "pvmtrace: %zu tasks, %zu events, %zu messages\n", tl.ntask,
 	        log.n, tl.nmsg);
 	bad = (json != NULL && write_file(json, &tl, 0) < 0) ||
 	      (html != NULL && write_file(html, &tl, 1) < 0);
 	timeline_free(&tl);
 	tev_log_free(&log);
+	free(clock);
 	pvm_exit();
 	return bad ? 1 : 0;
 }

@@ -53,6 +53,13 @@ struct ttask {
 	int tid, parent, ended;
 	char name[64];
 };
+/* a host's clock against the collector's (pvm_hostsync) */
+struct hostclock {
+	int host;           /* its index (timeline_host) */
+	long long offset_us; /* its clock minus ours */
+	long long rtt_us;   /* the round trip of the best sample; -1: none */
+};
+
 struct timeline {
 	struct ttask *task;
 	size_t ntask;
@@ -61,6 +68,8 @@ struct timeline {
 	struct tmsg *msg;
 	size_t nmsg;
 	long long t0; /* the earliest event */
+	const struct hostclock *clock; /* the hosts' offsets, applied */
+	size_t nclock;
 };
 
 /* Builds the timeline of log (tasks, slices, messages paired per
@@ -69,6 +78,11 @@ int timeline_build(const struct tevlog *log, struct timeline *tl);
 void timeline_free(struct timeline *tl);
 /* the host part of a tid (PVM's layout) */
 int timeline_host(int tid);
+
+/* Measures the clock of every host of log's tasks against ours (the
+ * best of a few pvm_hostsync round trips) and moves each event onto our
+ * clock.  *out (malloc'd, the caller frees it) gets the hosts. */
+size_t clock_align(struct tevlog *log, struct hostclock **out);
 
 /* Writers: 0, or -1 with errno. */
 int write_chrome_json(const struct timeline *tl, FILE *f);

@@ -134,6 +134,15 @@ int write_chrome_json(const struct timeline *tl, FILE *f)
 		fprintf(f, "}");
 		sep = ",\n";
 	}
+	fprintf(f, "\n],\n\"pvmxHosts\":[\n");
+	sep = "";
+	for (size_t i = 0; i < tl->nclock; i++) {
+		const struct hostclock *c = &tl->clock[i];
+
+		fprintf(f, "%s{\"host\":%d,\"clock_offset_us\":%lld,\"sync_rtt_us\":%lld}", sep,
+		        c->host, c->offset_us, c->rtt_us);
+		sep = ",\n";
+	}
 	fprintf(f, "\n]}\n");
 	return ferror(f) ? -1 : 0;
 }

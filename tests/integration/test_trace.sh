@@ -57,6 +57,10 @@ for t in tasks:
         order_ok &= b["ts"] >= a["ts"] + a["dur"]
 print("events ordered per task", order_ok)
 print("barriers", sum(1 for e in ev if e["ph"] == "X" and e["name"] == "barrier"))
+# one clock: each host's offset, measured by pvm_hostsync round trips;
+# on one machine the clocks are one, so it is within half a round trip
+hs = d["pvmxHosts"]
+print("clocks", len(hs), all(h["sync_rtt_us"] >= 0 and abs(h["clock_offset_us"]) <= h["sync_rtt_us"] // 2 + 1 for h in hs))
 routes = sorted({m["route"] for m in msgs})
 print("routes", " ".join(routes))
 PY
@@ -71,6 +75,7 @@ expect_match "JSON: order per pair" "^order per pair True$" "$check"
 expect_match "JSON: flows s/f paired per message" "^flows paired True $EXPECTED$" "$check"
 expect_match "JSON: events ordered per task" "^events ordered per task True$" "$check"
 expect_match "JSON: a barrier per task" "^barriers $N$" "$check"
+expect_match "JSON: each host's clock offset measured (within half a round trip)" "^clocks 3 True$" "$check"
 
 [ -s "$H" ] && pass "HTML written" || fail "HTML missing"
 if grep -Eiq "(src|href)[[:space:]]*=[[:space:]]*[\"']?(https?:)?//" "$H"; then
