@@ -16,7 +16,12 @@
 #include <time.h>
 
 #define NOTIFY_TAG (PVMTRACE_END_TAG + 1)
-#define IDLE_END_MS 3000 /* after the end: give stragglers this long */
+#define EXIT_TAG (PVMTRACE_END_TAG + 2)
+/* after every task has gone: how long its last messages may still be on
+ * their way (a task's exit can be told before they come) */
+#define GRACE_MS 300
+/* after the end, however many tasks are still heard of */
+#define IDLE_END_MS 30000
 
 static void usage(void)
 {
@@ -35,21 +40,50 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* every task heard of (newtask / spntask) has sent its endtask */
-static int all_ended(const struct tevlog *log)
-{
-	for (size_t i = 0; i < log->n; i++) {
-		const struct tev *e = &log->ev[i];
-		int tid, ended = 0;
+/* the tasks heard of (newtask / spntask) and whether each is gone: its
+ * endtask came, or its daemon told its exit (pvm_notify) */
+struct seen {
+	int tid, gone;
+};
+static struct seen *seen;
+static size_t nseen;
 
-		if (e->kind != TEV_NEWTASK && e->kind != TEV_SPNTASK)
-			continue;
-		tid = e->tid;
-		for (size_t k = 0; k < log->n && !ended; k++)
-			ended = log->ev[k].kind == TEV_ENDTASK && log->ev[k].tid == tid;
-		if (!ended)
-			return 0;
+static struct seen *seen_find(int tid)
+{
+	for (size_t i = 0; i < nseen; i++)
+		if (seen[i].tid == tid)
+			return &seen[i];
+	return NULL;
+}
+
+/* takes in the events log[from..]: new tasks (watched), ended ones */
+static void track(const struct tevlog *log, size_t from)
+{
+	for (size_t i = from; i < log->n; i++) {
+		const struct tev *e = &log->ev[i];
+		struct seen *s = seen_find(e->tid);
+
+		if (s == NULL && (e->kind == TEV_NEWTASK || e->kind == TEV_SPNTASK)) {
+			struct seen *g = realloc(seen, (nseen + 1) * sizeof(*seen));
+			int tid = e->tid;
+
+			if (g == NULL)
+				continue;
+			seen = g;
+			s = &seen[nseen++];
+			*s = (struct seen){tid, 0};
+			pvm_notify(PvmTaskExit, EXIT_TAG, 1, &tid);
+		}
+		if (s != NULL && e->kind == TEV_ENDTASK)
+			s->gone = 1;
 	}
+}
+
+static int all_gone(void)
+{
+	for (size_t i = 0; i < nseen; i++)
+		if (!seen[i].gone)
+			return 0;
 	return 1;
 }
 
@@ -130,8 +164,19 @@ int main(int argc, char **argv)
 			break;
 		if (id > 0 && pvm_bufinfo(id, &len, &tag, &src) == 0) {
 			if (tag == PVMTRACE_EVENT_TAG) {
+				size_t from = log.n;
+
 				if (tev_parse_message(&log, src) < 0)
 					bad++;
+				track(&log, from);
+				last = now_ms();
+			} else if (tag == EXIT_TAG) {
+				int tid = 0;
+				struct seen *t;
+
+				pvm_upkint(&tid, 1, 1);
+				if ((t = seen_find(tid)) != NULL)
+					t->gone = 1;
 				last = now_ms();
 			} else if (tag == NOTIFY_TAG ||
 			           (collect && tag == PVMTRACE_END_TAG)) {
@@ -140,7 +185,8 @@ int main(int argc, char **argv)
 			}
 			pvm_freebuf(id);
 		}
-		if (ending && (all_ended(&log) || now_ms() - last > IDLE_END_MS))
+		if (ending && ((all_gone() && now_ms() - last > GRACE_MS) ||
+		               now_ms() - last > IDLE_END_MS))
 			break;
 	}
 	if (bad > 0)
@@ -160,6 +206,7 @@ int main(int argc, char **argv)
 	timeline_free(&tl);
 	tev_log_free(&log);
 	free(clock);
+	free(seen);
 	pvm_exit();
 	return bad ? 1 : 0;
 }
