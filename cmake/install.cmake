@@ -5,7 +5,7 @@
 # moved (docs/install.md).
 include(CMakePackageConfigHelpers)
 
-install(TARGETS pvmd pvm pvmrun RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS pvmd pvm pvmrun pvmtrace RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # the remote shell pvmrun starts daemons with inside Slurm (docs/batch.md)
 install(PROGRAMS scripts/srun-rsh DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS pvm3 gpvm3 fpvm3 fpvm3_static EXPORT pvmxTargets
@@ -61,4 +61,4 @@ install(CODE "
       SYMBOLIC)
   endforeach()")
 
-install(FILES man/pvmd.1 man/pvm.1 man/pvmrun.1 man/srun-rsh.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES man/pvmd.1 man/pvm.1 man/pvmrun.1 man/srun-rsh.1 man/pvmtrace.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)

@@ -6,6 +6,7 @@
  */
 #include "errtext.h"
 #include "pvmrun.h"
+#include "pvmrun_trace.h"
 
 #include <pvm3.h>
 #include <pvmx.h>
@@ -128,6 +129,19 @@ static int take_message(int ms)
 	return 0;
 }
 
+static int tracing; /* --trace or --trace-html: the collector runs */
+
+/* The end of the run: the timeline written (when traced; its failure
+ * makes a run that succeeded exit 1), then the machine left. */
+static void leave_traced(int code) __attribute__((noreturn));
+static void leave_traced(int code)
+{
+	if (tracing && pvmrun_trace_finish() != 0 && code == 0)
+		code = 1;
+	tracing = 0;
+	pvmrun_leave(code);
+}
+
 /* Kills every task and waits a little for their ends (and last output)
  * before the machine is left or halted: a halt that meets the tasks'
  * exits in flight is harder on the daemons than one after them. */
@@ -140,7 +154,7 @@ static void stop_all(int code)
 	while (!all_done() && now_ms() < until)
 		if (take_message(50) < 0)
 			break;
-	pvmrun_leave(code);
+	leave_traced(code);
 }
 
 /* --timeout: says which ranks still ran. */
@@ -203,11 +217,14 @@ int main(int argc, char **argv)
 		fflush(stderr);
 		return r == -2 ? 2 : 1;
 	}
+	if ((run.o.trace_json != NULL || run.o.trace_html != NULL) &&
+	    pvmrun_trace_start(run.o.trace_json, run.o.trace_html) != 0)
+		pvmrun_leave(1);
+	tracing = run.o.trace_json != NULL || run.o.trace_html != NULL;
 	r = pvmrun_spawn_all();
 	if (r != 0)
-		pvmrun_leave(r);
+		leave_traced(r);
 	wait_tasks(deadline);
-	pvmrun_leave(run.first_failure >= 0
-	                 ? exit_code_of(run.tasks[run.first_failure].status)
-	                 : 0);
+	leave_traced(run.first_failure >= 0 ? exit_code_of(run.tasks[run.first_failure].status)
+	                                    : 0);
 }

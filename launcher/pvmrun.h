@@ -35,6 +35,7 @@ struct pvmrun_opts {
 	const char *bind_to; /* NULL: not asked */
 	int report_bindings, tag_output, timestamp_output, keep_going, verbose;
 	char *output_dir; /* absolute (malloc'd), or NULL */
+	const char *trace_json, *trace_html; /* --trace, --trace-html, or NULL */
 	const char *wdir;
 	double timeout;           /* seconds; 0: none */
 	const char *timeout_from; /* "--timeout" or "PVMRUN_TIMEOUT" */

@@ -33,6 +33,9 @@ void pvmrun_usage(FILE *fp)
 	    "  -x VAR[=val]           export VAR to the tasks\n"
 	    "  --wdir D               the tasks' working directory\n"
 	    "  --keep-going           do not stop the others when one task fails\n"
+	    "  --trace F              write the run's timeline to F (Chrome/Perfetto "
+	    "JSON)\n"
+	    "  --trace-html F         and/or a page with its space-time diagram\n"
 	    "  -v                     say what pvmrun does on stderr\n"
 	    "  --help, -h             this text\n"
 	    "See pvmrun(1) and docs/pvmrun.md.\n");
@@ -188,6 +191,16 @@ static int parse_option(int argc, char **argv, int i, struct pvmrun_opts *o,
 		if (k > 0 && !one_of(v, bind_to))
 			return bad("--bind-to %s: core, numa or none%s", v, "");
 		o->bind_to = v;
+		return k;
+	}
+	if ((k = opt_value(argv, argc, i, "--trace", &v)) != 0 ||
+	    (k = opt_value(argv, argc, i, "--trace-html", &v)) != 0) {
+		if (k > 0 && *v == '\0')
+			return bad("%s: an empty file name%s", a, "");
+		if (k > 0 && strncmp(a, "--trace-html", 12) == 0)
+			o->trace_html = v;
+		else if (k > 0)
+			o->trace_json = v;
 		return k;
 	}
 	if ((k = opt_value(argv, argc, i, "--output-dir", &v)) != 0) {

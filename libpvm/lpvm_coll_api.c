@@ -7,6 +7,7 @@
  * none answers PvmNotImpl, as before.
  */
 #include "lpvm.h"
+#include "lpvm_trace.h"
 #include "lpvm_coll.h"
 #include "lpvm_group.h"
 #include "pvmx_coll_test.h"
@@ -197,7 +198,7 @@ static int barrier_daemon(const char *group, int count)
  * the barrier with PvmNoGroup, as PVM answers it, and every later one (the
  * group is gone).  Any other barrier - a dynamic group, some of the
  * members - is counted by the group's home daemon. */
-int pvm_barrier(char *group, int count)
+static int barrier_untraced(char *group, int count)
 {
 	struct lpvm_coll_view *v = group != NULL ? lpvm_coll_view_find(group) : NULL;
 	const struct lpvm_gview *g;
@@ -237,6 +238,13 @@ int pvm_barrier(char *group, int count)
 		return lpvm_error("pvm_barrier", PvmNotImpl);
 	}
 	return result("pvm_barrier", lpvm_coll_barrier(v));
+}
+
+int pvm_barrier(char *group, int count)
+{
+	if (lpvm_trace_on)
+		return lpvm_trace_group(TEV_BARRIER, group, count, barrier_untraced);
+	return barrier_untraced(group, count);
 }
 
 int pvm_bcast(char *group, int tag)

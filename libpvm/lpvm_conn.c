@@ -5,6 +5,7 @@
  * something else go to the delivery point (lpvm_deliver).
  */
 #include "lpvm.h"
+#include "lpvm_trace.h"
 #include "lpvm_coll.h"
 #include "lpvm_route.h"
 
@@ -381,6 +382,7 @@ static int do_register(void)
 	wire_control_free(rep);
 	lpvm_fabric_attach(fabric_addr);
 	lpvm_globals_publish();
+	lpvm_trace_enrolled(reg.name);
 	return 0;
 }
 

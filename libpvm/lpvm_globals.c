@@ -6,6 +6,7 @@
  * with them: pvmsettaskname, lpvmerr, pvmbeatask, pvmendtask.
  */
 #include "lpvm.h"
+#include "lpvm_trace.h"
 
 #include <pvmtev.h>
 #include <stdlib.h>
@@ -89,6 +90,7 @@ void lpvm_globals_publish(void)
 	copy_tracer(&pvmctrc, lpvm.trace_tid, lpvm.trace_ctx, lpvm.trace_code,
 	            lpvm.out_tid, lpvm.out_ctx, lpvm.out_code, lpvm.trace_buffer,
 	            lpvm.trace_options);
+	lpvm_trace_update();
 }
 
 void lpvm_globals_siblings(const int *tids, int ntids)

@@ -7,6 +7,7 @@
  * not reported (PvmAutoErr), and pvm_freezegroup leaves pvm_errno alone.
  */
 #include "lpvm.h"
+#include "lpvm_trace.h"
 
 #include "clock.h"
 #include "groupwire.h"
@@ -236,13 +237,31 @@ int lpvm_group_barrier_daemon(const char *group, int count)
 	return r > 0 ? 0 : r;
 }
 
+static int join_untraced(char *group, int unused)
+{
+	(void)unused;
+	return group_fail(group_status(GROUP_OP_JOIN, group, 0));
+}
+
+static int leave_untraced(char *group, int unused);
+
 int pvm_joingroup(char *group)
 {
-	return group_fail(group_status(GROUP_OP_JOIN, group, 0));
+	if (lpvm_trace_on)
+		return lpvm_trace_group(TEV_JOINGROUP, group, 0, join_untraced);
+	return join_untraced(group, 0);
 }
 
 int pvm_lvgroup(char *group)
 {
+	if (lpvm_trace_on)
+		return lpvm_trace_group(TEV_LVGROUP, group, 0, leave_untraced);
+	return leave_untraced(group, 0);
+}
+
+static int leave_untraced(char *group, int unused)
+{
+	(void)unused;
 	if (group != NULL) {
 		/* (the collectives first: they need the frozen view held) */
 		lpvm_coll_leaving(group);

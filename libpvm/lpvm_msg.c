@@ -5,6 +5,7 @@
  * source and tag keeps PVM's per-sender ordering.
  */
 #include "lpvm.h"
+#include "lpvm_trace.h"
 
 #include "clock.h"
 #include "tid.h"
@@ -28,7 +29,7 @@ static int check_send(const char *fn, int tag, struct msgbuf **mb)
 	return 0;
 }
 
-int pvm_send(int tid, int tag)
+static int send_untraced(int tid, int tag)
 {
 	struct msgbuf *mb;
 	int r = check_send("pvm_send", tag, &mb);
@@ -39,6 +40,13 @@ int pvm_send(int tid, int tag)
 		return lpvm_error("pvm_send", PvmBadParam);
 	r = lpvm_send_data(tid, tag, mb->ctx_set ? mb->ctx : lpvm.ctx, mb);
 	return r < 0 ? lpvm_error("pvm_send", r) : PvmOk;
+}
+
+int pvm_send(int tid, int tag)
+{
+	if (lpvm_trace_on)
+		return lpvm_trace_send(tid, tag, send_untraced);
+	return send_untraced(tid, tag);
 }
 
 static int compare_tids(const void *a, const void *b)
@@ -78,7 +86,7 @@ static int mcast_buffer(const char *fn, struct msgbuf *mb, const int *tids, int 
 	return r < 0 ? lpvm_error(fn, r) : PvmOk;
 }
 
-int pvm_mcast(int *tids, int ntask, int tag)
+static int mcast_untraced(int *tids, int ntask, int tag)
 {
 	struct msgbuf *mb;
 	int r = check_send("pvm_mcast", tag, &mb);
@@ -86,6 +94,13 @@ int pvm_mcast(int *tids, int ntask, int tag)
 	if (r < 0)
 		return r;
 	return mcast_buffer("pvm_mcast", mb, tids, ntask, tag);
+}
+
+int pvm_mcast(int *tids, int ntask, int tag)
+{
+	if (lpvm_trace_on)
+		return lpvm_trace_mcast(tids, ntask, tag, mcast_untraced);
+	return mcast_untraced(tids, ntask, tag);
 }
 
 /* PVM 3.4.6's internal multicast of buffer mid (not necessarily the send
@@ -194,14 +209,30 @@ int lpvm_receive(const char *fn, int tid, int tag, long long timeout_ms, int con
 	return consume ? take(r) : lpvm.rxq[r];
 }
 
+static int recv_untraced(int tid, int tag, struct timeval *tmout)
+{
+	(void)tmout;
+	return lpvm_receive("pvm_recv", tid, tag, -1, 1);
+}
+
+static int nrecv_untraced(int tid, int tag, struct timeval *tmout)
+{
+	(void)tmout;
+	return lpvm_receive("pvm_nrecv", tid, tag, 0, 1);
+}
+
 int pvm_recv(int tid, int tag)
 {
-	return lpvm_receive("pvm_recv", tid, tag, -1, 1);
+	if (lpvm_trace_on)
+		return lpvm_trace_recv(TEV_RECV, tid, tag, NULL, recv_untraced);
+	return recv_untraced(tid, tag, NULL);
 }
 
 int pvm_nrecv(int tid, int tag)
 {
-	return lpvm_receive("pvm_nrecv", tid, tag, 0, 1);
+	if (lpvm_trace_on)
+		return lpvm_trace_recv(TEV_NRECV, tid, tag, NULL, nrecv_untraced);
+	return nrecv_untraced(tid, tag, NULL);
 }
 
 int pvm_probe(int tid, int tag)
@@ -209,7 +240,7 @@ int pvm_probe(int tid, int tag)
 	return lpvm_receive("pvm_probe", tid, tag, 0, 0);
 }
 
-int pvm_trecv(int tid, int tag, struct timeval *tmout)
+static int trecv_untraced(int tid, int tag, struct timeval *tmout)
 {
 	long long ms = -1;
 
@@ -219,4 +250,11 @@ int pvm_trecv(int tid, int tag, struct timeval *tmout)
 		ms = (long long)tmout->tv_sec * 1000 + (tmout->tv_usec + 999) / 1000;
 	}
 	return lpvm_receive("pvm_trecv", tid, tag, ms, 1);
+}
+
+int pvm_trecv(int tid, int tag, struct timeval *tmout)
+{
+	if (lpvm_trace_on)
+		return lpvm_trace_recv(TEV_TRECV, tid, tag, tmout, trecv_untraced);
+	return trecv_untraced(tid, tag, tmout);
 }

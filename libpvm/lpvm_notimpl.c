@@ -12,11 +12,3 @@
 /* messaging extras */
 
 /* resource manager, hoster, tasker, tracer */
-int pvm_reg_tracer(int tctx, int ttag, int octx, int otag, char *tmask, int tbuf,
-                   int topt)
-{
-	(void)tctx, (void)ttag, (void)octx, (void)otag, (void)tmask, (void)tbuf;
-	(void)topt;
-	NOTIMPL(pvm_reg_tracer);
-}
-

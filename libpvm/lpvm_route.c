@@ -11,6 +11,7 @@
  */
 #include "lpvm.h"
 #include "lpvm_route.h"
+#include "lpvm_trace.h"
 
 #include "clock.h"
 #include "frame.h"
@@ -111,8 +112,12 @@ static int send_frame(int dst, const int *tids, int ntids, int tag, int ctx,
 	n = msgbuf_iov(mb, iov + first, max - first);
 	lpvm_sending++;
 	r = n < 0 ? PvmNoMem : route->send(dst, hdr, iov, n + first);
-	if (r == LPVM_ROUTE_ELSEWHERE)
+	if (r == LPVM_ROUTE_ELSEWHERE) {
+		route = &lpvm_route_daemon;
 		r = lpvm_route_daemon.send(dst, hdr, iov, n + first);
+	}
+	if (lpvm_trace_on)
+		lpvm_trace_route = route->name;
 	lpvm_sending--;
 	if (iov != small)
 		free(iov);

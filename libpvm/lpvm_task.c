@@ -5,6 +5,7 @@
  * pvm_mstat, pvm_tidtohost, pvm_archcode).
  */
 #include "lpvm.h"
+#include "lpvm_trace.h"
 
 #include "pvmx.h"
 #include "tid.h"
@@ -233,6 +234,7 @@ static int spawn_request(const char *fn, char *file, char **argv, int flags, cha
 	sp.where = (flags & (PvmTaskHost | PvmTaskArch)) ? where : "";
 	sp.count = count;
 	env = exported_env(&nenv);
+	lpvm_trace_spawn_env(flags, &env, &nenv);
 	sp.env = env;
 	sp.n_env = nenv;
 	sp.out_tid = lpvm.out_tid;
@@ -287,18 +289,46 @@ static int spawn_request(const char *fn, char *file, char **argv, int flags, cha
 	return r;
 }
 
-int pvm_spawn(char *file, char **argv, int flags, char *where, int count, int *tids)
+static int spawn_untraced(char *file, char **argv, int flags, char *where, int count,
+                          int *tids)
 {
 	return spawn_request("pvm_spawn", file, argv, flags, where, count, tids, NULL, NULL);
+}
+
+int pvm_spawn(char *file, char **argv, int flags, char *where, int count, int *tids)
+{
+	if (lpvm_trace_on)
+		return lpvm_trace_spawn(file, argv, flags, where, count, tids,
+		                        spawn_untraced);
+	return spawn_untraced(file, argv, flags, where, count, tids);
+}
+
+/* pvmx_spawn's placement, for spawn_placed under lpvm_trace_spawn */
+static char **placed_hosts;
+static const int *placed_ranks;
+
+static int spawn_placed(char *file, char **argv, int flags, char *where, int count,
+                        int *tids)
+{
+	(void)where;
+	return spawn_request("pvmx_spawn", file, argv, flags, NULL, count, tids,
+	                     placed_hosts, placed_ranks);
 }
 
 int pvmx_spawn(char *file, char **argv, int flags, char **hosts, const int *ranks,
                int count, int *tids)
 {
+	int r;
+
 	if (flags & (PvmTaskHost | PvmTaskArch))
 		return lpvm_error("pvmx_spawn", PvmBadParam);
-	return spawn_request("pvmx_spawn", file, argv, flags, NULL, count, tids, hosts,
-	                     ranks);
+	placed_hosts = hosts;
+	placed_ranks = ranks;
+	r = lpvm_trace_on ? lpvm_trace_spawn(file, argv, flags, NULL, count, tids, spawn_placed)
+	                  : spawn_placed(file, argv, flags, NULL, count, tids);
+	placed_hosts = NULL;
+	placed_ranks = NULL;
+	return r;
 }
 
 int pvm_exit(void)
@@ -309,6 +339,8 @@ int pvm_exit(void)
 	if (lpvm.fd < 0 || lpvm.mytid <= 0)
 		return PvmOk;
 	lpvm_output_drain(); /* pvm_catchout: children's output first */
+	if (lpvm_trace_on)
+		lpvm_trace_exit();
 	req.body_case = PVMX__CONTROL__BODY_LEAVE;
 	req.leave = &e;
 	if (lpvm_request(&req, &rep) == 0)

@@ -19,6 +19,7 @@ packages=(
 	# munge, its authentication, for tests/integration/test_slurm.sh (docs/batch.md)
 	slurmctld slurmd slurm-client munge
 	tmux                   # test_top.sh runs the console's top in a terminal (docs/top.md)
+	chromium               # test_trace.sh opens the --trace-html page in a headless browser
 	# s390x (big-endian) cross compiler, libc and emulator for
 	# tests/integration/test_hetero.sh; its libraries come from
 	# scripts/s390x-sysroot.sh, which needs the s390x package index

@@ -1,0 +1,51 @@
+/*
+ * lpvm_trace.h - trace events in PVM 3.4's format (pvmtev.h), sent to
+ * the task's tracer (PvmSelfTraceTid) with its code and context.  Off by
+ * default; the send and receive paths test lpvm_trace_on only.
+ */
+#ifndef PVMX_LPVM_TRACE_H
+#define PVMX_LPVM_TRACE_H
+
+#include <pvm3.h>
+#include <pvmtev.h>
+
+/* set while this task generates events (a tracer other than itself, a
+ * non-empty self mask, PvmTraceFull); lpvm_trace_update recomputes it */
+extern int lpvm_trace_on;
+/* the route of the last data frame sent while tracing ("daemon", "shm",
+ * "fabric"); lpvm_route.c sets it only when lpvm_trace_on */
+extern const char *lpvm_trace_route;
+
+void lpvm_trace_update(void);
+
+/* lpvm_trace.c: one event.  begin packs the header (time, tid) and
+ * returns 1 when kind | entry_exit is traced now; the lpvm_tev_* calls
+ * pack its data; lpvm_tev_end ends it and sends per PvmTraceBuffer. */
+int lpvm_tev_begin(int kind, int entry_exit);
+void lpvm_tev_int(int did, int v);
+void lpvm_tev_ints(int did, const int *v, int n);
+void lpvm_tev_str(int did, const char *s);
+void lpvm_tev_end(void);
+/* sends what is buffered now */
+void lpvm_tev_flush(void);
+
+/* lpvm_trace_ev.c: the traced forms of the calls, each around the
+ * untraced one it is given */
+int lpvm_trace_send(int tid, int tag, int (*fn)(int, int));
+int lpvm_trace_mcast(int *tids, int n, int tag, int (*fn)(int *, int, int));
+int lpvm_trace_recv(int kind, int tid, int tag, struct timeval *tmout,
+                    int (*fn)(int, int, struct timeval *));
+int lpvm_trace_group(int kind, char *group, int count, int (*fn)(char *, int));
+int lpvm_trace_spawn(char *file, char **argv, int flags, char *where, int count,
+                     int *tids, int (*fn)(char *, char **, int, char *, int, int *));
+/* pvm_exit: the exit and endtask events, then the buffer goes */
+void lpvm_trace_exit(void);
+/* the task has registered: trace settings from the environment its
+ * parent gave it (PVMTMASK, PVMTRCBUF, PVMTRCOPT, PVMTRCTID, PVMTRCCTX,
+ * PVMTRCTAG), then the newtask event */
+void lpvm_trace_enrolled(const char *name);
+/* pvm_spawn: appends the children's trace settings to env (*env has
+ * *n malloc'd strings, realloc'd here) */
+void lpvm_trace_spawn_env(int flags, char ***env, size_t *n);
+
+#endif
