@@ -8,6 +8,7 @@
  */
 #include "pvmd.h"
 
+#include "clock.h"
 #include "groupwire.h"
 #include "log.h"
 #include "tid.h"
@@ -19,6 +20,12 @@
 /* A name longer than this is refused (PvmBadParam): it travels in every
  * request and a handoff. */
 #define GROUP_NAME_MAX 4096
+
+/* For this long after the host set changed, a request for a group this
+ * home does not hold is answered GROUP_MOVED (asked again) rather than
+ * PvmNoGroup: the group may be on its way here (a handoff from its old
+ * home, or the members of a lost home's group, groupmember.c). */
+#define GROUP_SETTLE_NS (2LL * 1000 * 1000 * 1000)
 
 enum group_state { GROUP_DYNAMIC, GROUP_STATIC, GROUP_DEAD };
 enum wait_kind { WAIT_BARRIER, WAIT_FREEZE };
@@ -50,6 +57,8 @@ struct group {
 TAILQ_HEAD(group_list, group);
 
 static struct group_list groups = TAILQ_HEAD_INITIALIZER(groups);
+/* When the host set last changed (group_hosts_changed, group_host_gone) */
+static int64_t hosts_changed_ns;
 
 static void group_changed(struct group *g);
 static void group_reply(const struct reply_addr *to, int code);
@@ -832,6 +841,14 @@ void group_request(const struct reply_addr *to, const Pvmx__GroupRequest *req)
 		reply_status(to, GROUP_MOVED);
 		return;
 	}
+	if (req->op != GROUP_OP_JOIN && group_find(name) == NULL && hosts_changed_ns != 0 &&
+	    clock_now_ns() - hosts_changed_ns < GROUP_SETTLE_NS) {
+		log_debug("t%x: group %s not here yet, since the host set changed: asked "
+		          "again",
+		          (unsigned)to->tid, name);
+		reply_status(to, GROUP_MOVED);
+		return;
+	}
 	serving = 1;
 	switch (req->op) {
 	case GROUP_OP_JOIN:
@@ -922,6 +939,7 @@ void group_host_gone(int index)
 {
 	struct group *g, *next;
 
+	hosts_changed_ns = clock_now_ns();
 	TAILQ_FOREACH(g, &groups, entry)
 	ints_remove(g->viewers, &g->nviewers, index);
 	vround_host_done(index, 0);
@@ -946,6 +964,7 @@ void group_hosts_changed(void)
 	struct group *g, *next;
 	int moved[TID_MAX_HOST + 1] = {0};
 
+	hosts_changed_ns = clock_now_ns();
 	groupview_hosts_changed();
 	groupmember_hosts_changed();
 	TAILQ_FOREACH(g, &groups, entry)
