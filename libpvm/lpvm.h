@@ -81,6 +81,10 @@ void lpvm_disconnect(void);
 /* Sends req (seq is filled in) and waits for its reply; data frames that
  * arrive meanwhile are queued.  *reply is freed with wire_control_free. */
 int lpvm_request(Pvmx__Control *req, Pvmx__Control **reply);
+/* lpvm_request for a reply of kind want: 0 with *reply set, or (nothing
+ * left to free) the request's error, the code of the Status the daemon
+ * answered instead, or PvmDSysErr for any other answer. */
+int lpvm_request_as(Pvmx__Control *req, int want, Pvmx__Control **reply);
 /* pvm_notify with any tag (negative too) and context: the library's own
  * notifies (the collectives' watch on members). */
 int lpvm_notify_ctx(const char *fn, int what, int tag, int ctx, int cnt, int *tids);
@@ -94,6 +98,9 @@ int lpvm_send_mcast(const int *tids, int ntids, int tag, int ctx, struct msgbuf 
 /* lpvm_sys.c: runs a request whose reply is a Status and returns its
  * code; a negative code is reported (lpvm_error) when report is set. */
 int lpvm_status_request(const char *fn, Pvmx__Control *req, int report);
+/* lpvm_ensure, then lpvm_request_as for fn; an error is reported. */
+int lpvm_typed_request(const char *fn, Pvmx__Control *req, int want,
+                       Pvmx__Control **reply);
 /* pvm_setopt changed option what: tell the daemon when it must know. */
 int lpvm_option_changed(int what);
 

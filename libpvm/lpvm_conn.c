@@ -281,6 +281,21 @@ int lpvm_request(Pvmx__Control *req, Pvmx__Control **reply)
 	}
 }
 
+int lpvm_request_as(Pvmx__Control *req, int want, Pvmx__Control **reply)
+{
+	int r = lpvm_request(req, reply);
+
+	if (r < 0)
+		return r;
+	if ((int)(*reply)->body_case == want)
+		return 0;
+	r = (*reply)->body_case == PVMX__CONTROL__BODY_STATUS ? (*reply)->status->code
+	                                                      : PvmDSysErr;
+	wire_control_free(*reply);
+	*reply = NULL;
+	return r < 0 ? r : PvmDSysErr;
+}
+
 /* the daemon route's send: one frame, written whole */
 static int daemon_send(int tid, const uint8_t *hdr, struct iovec *iov, int niov)
 {
@@ -291,9 +306,10 @@ static int daemon_send(int tid, const uint8_t *hdr, struct iovec *iov, int niov)
 	return write_daemon(iov, niov);
 }
 
-static int daemon_open(int tid)
+static int daemon_open(int tid, size_t len)
 {
 	(void)tid;
+	(void)len;
 	return lpvm.fd >= 0 ? 0 : PvmSysErr;
 }
 

@@ -15,15 +15,6 @@ static void fill_infos(int *infos, int count, int code)
 		infos[i] = code;
 }
 
-/* The code of a reply that is not a HostsReply: a Status's error (the
- * daemon's PvmNotImpl, say), else PvmDSysErr. */
-static int other_reply_code(const Pvmx__Control *rep)
-{
-	if (rep->body_case == PVMX__CONTROL__BODY_STATUS && rep->status->code < 0)
-		return rep->status->code;
-	return PvmDSysErr;
-}
-
 /* One add or delete request.  Returns how many names succeeded (>= 0)
  * with infos[] filled from the reply, or an error code for the whole
  * request, reported, with every infos[i] set to it. */
@@ -63,14 +54,12 @@ static int hosts_request(const char *fn, int add, char **names, int count, int *
 		req.body_case = PVMX__CONTROL__BODY_DEL_HOSTS;
 		req.del_hosts = &hr;
 	}
-	r = lpvm_request(&req, &rep);
+	r = lpvm_request_as(&req, PVMX__CONTROL__BODY_HOSTS_REPLY, &rep);
 	if (r < 0) {
 		fill_infos(infos, count, r);
 		return lpvm_error(fn, r);
 	}
-	if (rep->body_case != PVMX__CONTROL__BODY_HOSTS_REPLY) {
-		r = other_reply_code(rep);
-	} else if (rep->hosts_reply->code < 0) {
+	if (rep->hosts_reply->code < 0) {
 		r = rep->hosts_reply->code;
 	} else if (rep->hosts_reply->n_infos != (size_t)count) {
 		r = PvmDSysErr; /* a daemon that does not answer every name */

@@ -37,11 +37,11 @@ int lpvm_sending;
 #define FABRIC_SPIN_NS (200LL * 1000)
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
-static const struct lpvm_route *route_for(int dst)
+static const struct lpvm_route *route_for(int dst, size_t len)
 {
 	if (lpvm.route != PvmDontRoute) {
 		for (size_t i = 0; i + 1 < NROUTES; i++)
-			if (routes[i]->open(dst) == 0)
+			if (routes[i]->open(dst, len) == 0)
 				return routes[i];
 	}
 	return &lpvm_route_daemon;
@@ -102,7 +102,7 @@ static int send_frame(int dst, const int *tids, int ntids, int tag, int ctx,
 	} else {
 		/* opening may ask the daemons (handlers wait meanwhile) */
 		lpvm_sending++;
-		route = route_for(dst);
+		route = route_for(dst, len);
 		lpvm_sending--;
 		h.seq = lpvm_seq_next(dst);
 	}

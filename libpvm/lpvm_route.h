@@ -17,10 +17,12 @@
 
 struct lpvm_route {
 	const char *name;
-	/* Can frames to tid go this way now?  Sets up what the route needs
-	 * for tid (and caches it): 0 yes, a negative code no (the caller
-	 * takes the next route; the daemon route always says yes). */
-	int (*open)(int tid);
+	/* Can a frame of len payload bytes to tid go this way now?  Sets up
+	 * what the route needs for tid (and caches it): 0 yes, a negative
+	 * code no (the caller takes the next route; the daemon route always
+	 * says yes).  A route whose set-up is dear may wait for traffic that
+	 * is worth it (the libfabric one). */
+	int (*open)(int tid, size_t len);
 	/* Sends one frame to tid: hdr (FRAME_HEADER_LEN encoded bytes) then
 	 * the payload's iovecs, all of it before returning (the caller may
 	 * reuse the memory afterwards); 0 or a negative code. */
@@ -62,8 +64,11 @@ extern const struct lpvm_route lpvm_route_fabric;
 void lpvm_shm_attach(const char *region, const char *bell);
 void lpvm_shm_notify_always(void);
 
-/* The libfabric route opens its endpoint on demand: to send to a task of
- * another host, or when the daemon says a peer wants to reach us
+/* The libfabric route opens its endpoint on demand: when the task has
+ * sent FABRIC_OPEN_MSGS messages or FABRIC_OPEN_BYTES bytes to tasks of
+ * other hosts (the ones before go through the daemons: opening costs
+ * far more than a few messages do there), or when the daemon says a
+ * peer wants to reach us
  * (lpvm_fabric_wanted: opened at the next lpvm_pump, outside any
  * request).  lpvm_fabric_attach: the address to bind to, from the
  * register reply ("" when the machine had one host: asked for later).

@@ -93,12 +93,13 @@ static struct peer_entry *entry_of(int tid)
 	return &peers[npeers++];
 }
 
-static int shm_open_peer(int tid)
+static int shm_open_peer(int tid, size_t len)
 {
 	struct peer_entry *e;
 	char name[96];
 	int r;
 
+	(void)len;
 	if (ep == NULL || tid == lpvm.mytid || !tid_is_valid(tid) || tid_is_daemon(tid) ||
 	    tid_host_index(tid) != tid_host_index(lpvm.mytid))
 		return PvmNoEntry;

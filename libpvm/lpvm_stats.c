@@ -85,29 +85,20 @@ int pvmx_hoststat(int host, struct pvmxhoststat **stat)
 {
 	Pvmx__Control req = PVMX__CONTROL__INIT, *rep = NULL;
 	Pvmx__StatsRequest sr = PVMX__STATS_REQUEST__INIT;
-	int r = lpvm_ensure("pvmx_hoststat");
+	int r;
 
 	stat_free();
 	if (stat != NULL)
 		*stat = NULL;
-	if (r < 0)
-		return r;
 	sr.host = host;
 	req.body_case = PVMX__CONTROL__BODY_STATS;
 	req.stats = &sr;
-	r = lpvm_request(&req, &rep);
+	r = lpvm_typed_request("pvmx_hoststat", &req, PVMX__CONTROL__BODY_STATS_REPLY, &rep);
 	if (r < 0)
-		return lpvm_error("pvmx_hoststat", r);
-	if (rep->body_case == PVMX__CONTROL__BODY_STATS_REPLY) {
-		r = rep->stats_reply->code;
-		if (r == 0)
-			r = stat_copy(rep->stats_reply);
-	} else {
-		r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code
-		                                                 : PvmDSysErr;
-		if (r >= 0)
-			r = PvmDSysErr;
-	}
+		return r;
+	r = rep->stats_reply->code;
+	if (r == 0)
+		r = stat_copy(rep->stats_reply);
 	wire_control_free(rep);
 	if (r < 0) {
 		stat_free();

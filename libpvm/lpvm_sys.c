@@ -27,25 +27,15 @@ int lpvm_status_request(const char *fn, Pvmx__Control *req, int report)
 	return r < 0 && report ? lpvm_error(fn, r) : r;
 }
 
-/* Sends one request whose reply is not a Status; *rep is checked to be
- * of kind want and freed by the caller.  0 or a code (reported). */
-static int typed_request(const char *fn, Pvmx__Control *req, int want,
-                         Pvmx__Control **rep)
+int lpvm_typed_request(const char *fn, Pvmx__Control *req, int want,
+                       Pvmx__Control **reply)
 {
 	int r = lpvm_ensure(fn);
 
 	if (r < 0)
 		return r;
-	r = lpvm_request(req, rep);
-	if (r < 0)
-		return lpvm_error(fn, r);
-	if ((int)(*rep)->body_case != want) {
-		r = (*rep)->body_case == PVMX__CONTROL__BODY_STATUS ? (*rep)->status->code
-		                                                    : PvmDSysErr;
-		wire_control_free(*rep);
-		return lpvm_error(fn, r < 0 ? r : PvmDSysErr);
-	}
-	return 0;
+	r = lpvm_request_as(req, want, reply);
+	return r < 0 ? lpvm_error(fn, r) : 0;
 }
 
 int lpvm_option_changed(int what)
@@ -128,7 +118,7 @@ int pvm_hostsync(int host, struct timeval *clk, struct timeval *delta)
 	req.body_case = PVMX__CONTROL__BODY_HOSTSYNC;
 	req.hostsync = &h;
 	gettimeofday(&before, NULL);
-	r = typed_request("pvm_hostsync", &req, PVMX__CONTROL__BODY_HOSTSYNC_REPLY, &rep);
+	r = lpvm_typed_request("pvm_hostsync", &req, PVMX__CONTROL__BODY_HOSTSYNC_REPLY, &rep);
 	gettimeofday(&after, NULL);
 	if (r < 0)
 		return r;
@@ -166,7 +156,7 @@ int pvm_tickle(int narg, int *argp, int *nresp, int *resp)
 	t.n_args = (size_t)narg;
 	req.body_case = PVMX__CONTROL__BODY_TICKLE;
 	req.tickle = &t;
-	r = typed_request("pvm_tickle", &req, PVMX__CONTROL__BODY_TICKLE_REPLY, &rep);
+	r = lpvm_typed_request("pvm_tickle", &req, PVMX__CONTROL__BODY_TICKLE_REPLY, &rep);
 	if (r < 0)
 		return r;
 	r = rep->tickle_reply->code;
@@ -194,7 +184,7 @@ int pvm_getnoresets(int **tids, int *ntids)
 
 	req.body_case = PVMX__CONTROL__BODY_GETNORESETS;
 	req.getnoresets = &e;
-	r = typed_request("pvm_getnoresets", &req, PVMX__CONTROL__BODY_TID_LIST, &rep);
+	r = lpvm_typed_request("pvm_getnoresets", &req, PVMX__CONTROL__BODY_TID_LIST, &rep);
 	if (r < 0)
 		return r;
 	tl = rep->tid_list;

@@ -56,24 +56,6 @@ int pvm_tidtohost(int tid)
 	return tid_host(tid);
 }
 
-/* Runs one request whose reply is a Status and returns its code; a
- * negative code is reported as an error only when report is set (for
- * pvm_pstat and pvm_mstat a negative answer is the answer). */
-static int status_query(const char *fn, Pvmx__Control *req, int report)
-{
-	Pvmx__Control *rep = NULL;
-	int r = lpvm_ensure(fn);
-
-	if (r < 0)
-		return r;
-	r = lpvm_request(req, &rep);
-	if (r < 0)
-		return lpvm_error(fn, r);
-	r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code : PvmDSysErr;
-	wire_control_free(rep);
-	return r < 0 && report ? lpvm_error(fn, r) : r;
-}
-
 int pvm_kill(int tid)
 {
 	Pvmx__Control req = PVMX__CONTROL__INIT;
@@ -84,7 +66,7 @@ int pvm_kill(int tid)
 	k.tid = tid;
 	req.body_case = PVMX__CONTROL__BODY_KILL;
 	req.kill = &k;
-	return status_query("pvm_kill", &req, 1);
+	return lpvm_status_request("pvm_kill", &req, 1);
 }
 
 int pvm_pstat(int tid)
@@ -97,7 +79,7 @@ int pvm_pstat(int tid)
 	p.tid = tid;
 	req.body_case = PVMX__CONTROL__BODY_PSTAT;
 	req.pstat = &p;
-	return status_query("pvm_pstat", &req, 0);
+	return lpvm_status_request("pvm_pstat", &req, 0);
 }
 
 int pvm_mstat(char *host)
@@ -110,7 +92,7 @@ int pvm_mstat(char *host)
 	m.host = host;
 	req.body_case = PVMX__CONTROL__BODY_MSTAT;
 	req.mstat = &m;
-	return status_query("pvm_mstat", &req, 0);
+	return lpvm_status_request("pvm_mstat", &req, 0);
 }
 
 int lpvm_notify_ctx(const char *fn, int what, int tag, int ctx, int cnt, int *tids)
@@ -139,7 +121,7 @@ int lpvm_notify_ctx(const char *fn, int what, int tag, int ctx, int cnt, int *ti
 	n.count = cnt;
 	req.body_case = PVMX__CONTROL__BODY_NOTIFY;
 	req.notify = &n;
-	i = status_query(fn, &req, 1);
+	i = lpvm_status_request(fn, &req, 1);
 	return i < 0 ? i : PvmOk;
 }
 
@@ -256,18 +238,12 @@ static int spawn_request(const char *fn, char *file, char **argv, int flags, cha
 	}
 	req.body_case = PVMX__CONTROL__BODY_SPAWN;
 	req.spawn = &sp;
-	r = lpvm_request(&req, &rep);
+	r = lpvm_request_as(&req, PVMX__CONTROL__BODY_SPAWN_REPLY, &rep);
 	for (i = 0; i < nenv; i++)
 		free(env[i]);
 	free(env);
 	if (r < 0)
 		return lpvm_error(fn, r);
-	if (rep->body_case != PVMX__CONTROL__BODY_SPAWN_REPLY) {
-		r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code
-		                                                 : PvmDSysErr;
-		wire_control_free(rep);
-		return lpvm_error(fn, r < 0 ? r : PvmDSysErr);
-	}
 	sr = rep->spawn_reply;
 	if (sr->n_tids == 0 && sr->code < 0) {
 		/* refused as a whole (bad request): no per-instance codes */
@@ -475,15 +451,9 @@ static int tasks_of(int where)
 	t.where = where;
 	req.body_case = PVMX__CONTROL__BODY_TASKS;
 	req.tasks = &t;
-	r = lpvm_request(&req, &rep);
+	r = lpvm_request_as(&req, PVMX__CONTROL__BODY_TASKS_REPLY, &rep);
 	if (r < 0)
 		return r;
-	if (rep->body_case != PVMX__CONTROL__BODY_TASKS_REPLY) {
-		r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code
-		                                                 : PvmDSysErr;
-		wire_control_free(rep);
-		return r < 0 ? r : PvmDSysErr;
-	}
 	tr = rep->tasks_reply;
 	if (tr->code < 0) {
 		r = tr->code;

@@ -32,17 +32,15 @@ int pvmx_hosttopo(int dtid, struct pvmx_topo *t)
 
 	if (t == NULL)
 		return lpvm_error("pvmx_hosttopo", PvmBadParam);
-	r = lpvm_ensure("pvmx_hosttopo");
-	if (r < 0)
-		return r;
 	req.body_case = PVMX__CONTROL__BODY_CONFIG;
 	req.config = &e;
-	if (lpvm_request(&req, &rep) < 0)
-		return lpvm_error("pvmx_hosttopo", PvmSysErr);
-	if (rep->body_case != PVMX__CONTROL__BODY_CONFIG_REPLY ||
-	    rep->config_reply->code < 0) {
+	r = lpvm_typed_request("pvmx_hosttopo", &req, PVMX__CONTROL__BODY_CONFIG_REPLY, &rep);
+	if (r < 0)
+		return r;
+	if (rep->config_reply->code < 0) {
+		r = rep->config_reply->code;
 		wire_control_free(rep);
-		return lpvm_error("pvmx_hosttopo", PvmSysErr);
+		return lpvm_error("pvmx_hosttopo", r);
 	}
 	r = PvmNoHost;
 	for (size_t i = 0; i < rep->config_reply->n_hosts; i++) {
@@ -72,21 +70,12 @@ int pvmx_taskbinding(int tid, char *buf, int len)
 		return lpvm_error("pvmx_taskbinding", PvmBadParam);
 	if (!tid_is_valid(tid) || tid_is_daemon(tid))
 		return lpvm_error("pvmx_taskbinding", PvmNoTask);
-	r = lpvm_ensure("pvmx_taskbinding");
-	if (r < 0)
-		return r;
 	tr.where = tid;
 	req.body_case = PVMX__CONTROL__BODY_TASKS;
 	req.tasks = &tr;
-	r = lpvm_request(&req, &rep);
+	r = lpvm_typed_request("pvmx_taskbinding", &req, PVMX__CONTROL__BODY_TASKS_REPLY, &rep);
 	if (r < 0)
-		return lpvm_error("pvmx_taskbinding", r);
-	if (rep->body_case != PVMX__CONTROL__BODY_TASKS_REPLY) {
-		r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code
-		                                                 : PvmDSysErr;
-		wire_control_free(rep);
-		return lpvm_error("pvmx_taskbinding", r < 0 ? r : PvmDSysErr);
-	}
+		return r;
 	r = rep->tasks_reply->code;
 	if (r >= 0 && rep->tasks_reply->n_tasks != 1)
 		r = PvmNoTask;

@@ -14,7 +14,15 @@
 #      and once it is killed the sender goes on and finishes;
 #   5. with PVMX_FABRIC_PROVIDER=none traffic still arrives (daemon route);
 #   6. pvm_psend/pvm_precv, message handlers, pvm_recvf and a select on
-#      pvm_getfds work with a task of another host.
+#      pvm_getfds work with a task of another host;
+#   7. a task that sends a few small messages to another host opens no
+#      endpoint (they go through the daemons); one that sends more than
+#      PVMX_FABRIC_OPEN_AFTER (64) does.
+# Parts 2-4 measure the direct route itself: their tasks open their
+# endpoints at the first message (PVMX_FABRIC_OPEN_AFTER=0, exported to
+# the tasks they spawn), as otherwise a receiver that has sent nothing
+# away opens its endpoint only when its sender looks it up, and the
+# sender's first messages meanwhile go through the daemons.
 # Skips (77) in a build without libfabric.
 source "$PVMX_SRC/tests/integration/lib.sh"
 
@@ -61,13 +69,14 @@ for i in 0 1 2; do
 done
 
 # 2. 64 MiB to another host: directly, then by the daemons
+at_once() { PVMX_FABRIC_OPEN_AFTER=0 PVM_EXPORT=PVMX_FABRIC_OPEN_AFTER "$@"; }
 # stream ROUTE: 64 MiB to 127.0.0.2 by ROUTE; sets OUT, R1 and R2 (what
 # the master's and 127.0.0.2's daemons read meanwhile)
 stream() {
 	local b1 b2
 	b1=$(rchar "$PVMD_PID")
 	b2=$(rchar "$P2")
-	OUT=$(cd "$TEST_TMP" && tmo 120 "$D" stream 64 "$1" 127.0.0.2 2>&1)
+	OUT=$(cd "$TEST_TMP" && at_once tmo 120 "$D" stream 64 "$1" 127.0.0.2 2>&1)
 	R1=$(($(rchar "$PVMD_PID") - b1))
 	R2=$(($(rchar "$P2") - b2))
 }
@@ -83,7 +92,7 @@ expect_match "64 MiB sent by the daemons arrived" "^ok - the sink took 64 of 64"
 	fail "with PvmDontRoute the daemons read only $R1 and $R2 bytes"
 
 # 3 and 4. a receiver on 127.0.0.3 that never reads
-(cd "$TEST_TMP" && tmo 120 "$D" flood 64 127.0.0.3 >"$TEST_TMP/flood.out" 2>&1) &
+(cd "$TEST_TMP" && at_once tmo 120 "$D" flood 64 127.0.0.3 >"$TEST_TMP/flood.out" 2>&1) &
 fpid=$!
 EXTRA_PIDS="$EXTRA_PIDS $fpid"
 started() { grep -q '^idle t' "$TEST_TMP/flood.out"; }
@@ -124,6 +133,19 @@ printf '%s\n' "$out" | sed 's/^/    /'
 # 5. no fabric in this task: still there, by the daemons
 out=$(cd "$TEST_TMP" && PVMX_FABRIC_PROVIDER=none tmo 120 "$D" stream 8 direct 127.0.0.3 2>&1)
 expect_match "without the fabric route 8 MiB still arrive" "^ok - the sink took 8 of 8" "$out"
+
+# 7. the endpoint opens only for traffic worth it (the library says so at
+# info level: "fabric route open on ADDR")
+out=$(cd "$TEST_TMP" && PVMX_DEBUG=info tmo 60 "$D" few 3 127.0.0.2 2>&1)
+expect_match "3 small messages to another host echoed" "^ok - 3 of 3 messages" "$out"
+! printf '%s\n' "$out" | grep -q 'fabric route open' &&
+	pass "3 small messages to another host opened no endpoint" ||
+	fail "3 small messages opened an endpoint: $(printf '%s\n' "$out" | grep 'fabric route open')"
+out=$(cd "$TEST_TMP" && PVMX_DEBUG=info tmo 60 "$D" few 200 127.0.0.2 2>&1)
+expect_match "200 small messages to another host echoed" "^ok - 200 of 200 messages" "$out"
+printf '%s\n' "$out" | grep -q 'fabric route open' &&
+	pass "200 small messages to another host opened its endpoint" ||
+	fail "200 small messages opened no endpoint: $(printf '%s\n' "$out" | tail -3)"
 
 vm_stop
 finish

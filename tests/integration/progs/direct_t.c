@@ -27,6 +27,9 @@
  *                              libfabric one), pvm_psend/pvm_precv, a
  *                              message handler, pvm_recvf and a select on
  *                              pvm_getfds woken by a message.
+ *   direct_t few N H           master: spawns direct_t echo on host H and
+ *                              sends it N messages of 8 bytes, each echoed
+ *                              back (checked), with the default route.
  *   direct_t blocked SECS [constant]  blocks in pvm_recv for SECS seconds
  *                              (no message comes), then prints its CPU
  *                              time; with constant, PvmPollType is
@@ -303,6 +306,47 @@ static int stream(int k, const char *route, const char *where)
 	return fails != 0;
 }
 
+#define TAG_ECHO 50
+
+static int echo(int n)
+{
+	int parent = pvm_parent(), v[2];
+
+	for (int i = 0; i < n; i++) {
+		if (pvm_recv(parent, TAG_ECHO) < 0 || pvm_upkint(v, 2, 1) < 0)
+			return 1;
+		pvm_initsend(PvmDataDefault);
+		pvm_pkint(v, 2, 1);
+		pvm_send(parent, TAG_ECHO);
+	}
+	pvm_exit();
+	return 0;
+}
+
+static int few(int n, const char *where)
+{
+	char arg[16], *argv[] = {"echo", arg, NULL};
+	struct timeval tmo = {30, 0};
+	int tid, ok = 0;
+
+	snprintf(arg, sizeof(arg), "%d", n);
+	if ((tid = spawn_on(argv, where)) == 0)
+		return 1;
+	for (int i = 0; i < n; i++) {
+		int v[2] = {i, 3 * i + 1}, w[2];
+
+		pvm_initsend(PvmDataDefault);
+		pvm_pkint(v, 2, 1);
+		pvm_send(tid, TAG_ECHO);
+		if (pvm_trecv(tid, TAG_ECHO, &tmo) > 0 && pvm_upkint(w, 2, 1) == 0 && w[0] == v[0] &&
+		    w[1] == v[1])
+			ok++;
+	}
+	CHECK(ok == n, "%d of %d messages of 8 bytes echoed", ok, n);
+	pvm_exit();
+	return fails != 0;
+}
+
 #define TAG_PS 60
 #define TAG_MHF 61
 #define TAG_RECVF 62
@@ -476,6 +520,10 @@ int main(int argc, char **argv)
 		return flood(atoi(argv[2]), argv[3]);
 	if (argc > 2 && strcmp(argv[1], "features") == 0)
 		return features(argv[2]);
+	if (argc > 2 && strcmp(argv[1], "echo") == 0)
+		return echo(atoi(argv[2]));
+	if (argc > 3 && strcmp(argv[1], "few") == 0)
+		return few(atoi(argv[2]), argv[3]);
 	if (argc > 1 && strcmp(argv[1], "fpeer") == 0)
 		return fpeer();
 	if (argc > 1 && strcmp(argv[1], "idle") == 0)
@@ -495,6 +543,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr, "usage: direct_t pair N SEED [A B] | stream K ROUTE [H] | flood K H | "
-	                "blocked SECS | sleeper\n");
+	                "few N H | blocked SECS | sleeper\n");
 	return 2;
 }
