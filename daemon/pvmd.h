@@ -448,11 +448,12 @@ void topo_bind_release(struct task *t); /* t is gone: its place is free */
 void topo_free_all(void);
 
 /* spawn.c: instances started on this host, in steps of the loop */
-/* A run's answer: tids (a tid or an error per instance, in order; the
- * callee may keep nothing of them), or NULL when the daemon exits
- * first.  to is who asked. */
+/* A run's answer: tids (a tid or an error per instance, in order) and
+ * binds (beside them, each started instance's CPU binding, "" none; NULL
+ * if not known), of which the callee may keep nothing; tids NULL when
+ * the daemon exits first.  to is who asked. */
 typedef void spawn_done_fn(void *arg, const struct reply_addr *to, int32_t *tids,
-                           size_t count);
+                           char **binds, size_t count);
 /* Starts count instances of req here for to (parent: their ptid).  Its
  * tasks wait at register for their sibling list when sibs_from is not 0
  * (that host index sends it).  It stops forking when to's task goes, or

@@ -286,6 +286,7 @@ struct spawn_run {
 	size_t inflight;    /* forked, exec not known yet */
 	size_t left;        /* without a tid or an error yet */
 	int32_t *tids;
+	char **binds; /* beside tids: started instances' bindings */
 	struct spawn_inst *in;
 	struct event *step;
 	struct pending *wait; /* NULL once cancelled */
@@ -326,6 +327,13 @@ static void inst_fail(struct spawn_inst *in)
 	task_check_exit(t);
 }
 
+static void run_free_binds(char **binds, size_t count)
+{
+	for (size_t i = 0; binds != NULL && i < count; i++)
+		free(binds[i]);
+	free(binds);
+}
+
 static void run_free(struct spawn_run *run)
 {
 	TAILQ_REMOVE(&runs, run, entry);
@@ -338,6 +346,7 @@ static void run_free(struct spawn_run *run)
 	free(run->argv);
 	free(run->se.envp);
 	free(run->tids);
+	run_free_binds(run->binds, run->count);
 	free(run->in);
 	free(run);
 }
@@ -349,14 +358,24 @@ static void run_check_done(struct spawn_run *run)
 	void *arg = run->arg;
 	struct reply_addr to = run->to;
 	int32_t *tids = run->tids;
+	char **binds = run->binds;
 	size_t count = run->count;
 
 	if (run->left > 0)
 		return;
+	/* every instance has a string, or none is known */
+	for (size_t i = 0; binds != NULL && i < count; i++) {
+		if (binds[i] == NULL && (binds[i] = strdup("")) == NULL) {
+			run_free_binds(binds, count);
+			binds = NULL;
+		}
+	}
 	run->tids = NULL;
+	run->binds = NULL;
 	run_free(run);
-	done(arg, &to, tids, count);
+	done(arg, &to, tids, binds, count);
 	free(tids);
+	run_free_binds(binds, count);
 }
 
 static void run_schedule(struct spawn_run *run)
@@ -400,6 +419,8 @@ static void inst_report_cb(evutil_socket_t fd, short what, void *arg)
 		inst_fail(in);
 	} else {
 		run->tids[i] = t->tid;
+		if (run->binds != NULL)
+			run->binds[i] = strdup(t->binding != NULL ? t->binding : "");
 		in->t = NULL;
 		t->starting = 0;
 		log_info("t%x pid %d spawned: %s (parent t%x)", t->tid, (int)t->pid,
@@ -621,6 +642,7 @@ int spawn_here(const Pvmx__SpawnRequest *req, const struct reply_addr *to, int h
 	run->done = done;
 	run->arg = arg;
 	run->tids = calloc(count, sizeof(*run->tids));
+	run->binds = calloc(count, sizeof(*run->binds)); /* (NULL: not known) */
 	run->in = calloc(count, sizeof(*run->in));
 	run->step = evtimer_new(pvmd.base, run_step_cb, run);
 	if (run->req != NULL)
@@ -653,6 +675,6 @@ void spawn_free_all(void)
 		struct reply_addr to = run->to;
 
 		run_free(run);
-		done(arg, &to, NULL, 0);
+		done(arg, &to, NULL, NULL, 0);
 	}
 }

@@ -17,14 +17,23 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static void spawn_reply(const struct reply_addr *to, int code, int32_t *tids, size_t n)
+/* A SpawnReply of tids and (NULL: not known) their bindings. */
+static void reply_of(Pvmx__SpawnReply *sr, int code, int32_t *tids, char **binds, size_t n)
+{
+	sr->code = code;
+	sr->tids = tids;
+	sr->n_tids = tids != NULL ? n : 0;
+	sr->bindings = binds;
+	sr->n_bindings = tids != NULL && binds != NULL ? n : 0;
+}
+
+static void spawn_reply(const struct reply_addr *to, int code, int32_t *tids, char **binds,
+                        size_t n)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
 	Pvmx__SpawnReply sr = PVMX__SPAWN_REPLY__INIT;
 
-	sr.code = code;
-	sr.tids = tids;
-	sr.n_tids = n;
+	reply_of(&sr, code, tids, binds, n);
 	ctl.body_case = PVMX__CONTROL__BODY_SPAWN_REPLY;
 	ctl.spawn_reply = &sr;
 	reply_control(to, &ctl);
@@ -160,13 +169,23 @@ struct spawn_job {
 	struct reply_addr to;
 	size_t count;
 	int32_t *tids;
+	char **binds; /* per instance, "" until known; NULL: not known */
 	int *host;    /* per instance */
 	int *waiting; /* host indices asked, negated once answered */
 	size_t nwait, left;
 };
 
+static void job_forget_binds(struct spawn_job *j)
+{
+	for (size_t i = 0; j->binds != NULL && i < j->count; i++)
+		free(j->binds[i]);
+	free(j->binds);
+	j->binds = NULL;
+}
+
 static void job_free(struct spawn_job *j)
 {
+	job_forget_binds(j);
 	free(j->tids);
 	free(j->host);
 	free(j->waiting);
@@ -181,9 +200,7 @@ static void job_finish(struct spawn_job *j)
 	int32_t *good = malloc(sizeof(int32_t) * (j->count ? j->count : 1));
 	size_t ngood = 0;
 
-	sr.code = spawn_code(j->tids, j->count);
-	sr.tids = j->tids;
-	sr.n_tids = j->count;
+	reply_of(&sr, spawn_code(j->tids, j->count), j->tids, j->binds, j->count);
 	ctl.body_case = PVMX__CONTROL__BODY_SPAWN_REPLY;
 	ctl.spawn_reply = &sr;
 	reply_control(&j->to, &ctl);
@@ -216,11 +233,15 @@ static void job_finish(struct spawn_job *j)
 	job_free(j);
 }
 
-/* Instances of host got tids (or errors) from its reply. */
-static void job_answer(struct spawn_job *j, int host, const int32_t *tids, size_t n,
-                       int code)
+/* Instances of host got tids (or errors) from its reply, and binds
+ * beside them (NULL: not known, which makes the whole job's unknown). */
+static void job_answer(struct spawn_job *j, int host, const int32_t *tids, char **binds,
+                       size_t n, int code)
 {
 	size_t k = 0;
+
+	if (binds == NULL && tids != NULL)
+		job_forget_binds(j);
 
 	for (size_t w = 0; w < j->nwait; w++) {
 		if (j->waiting[w] == host) {
@@ -232,6 +253,16 @@ static void job_answer(struct spawn_job *j, int host, const int32_t *tids, size_
 		if (j->host[i] != host)
 			continue;
 		j->tids[i] = k < n ? tids[k] : (code < 0 ? code : PvmSysErr);
+		if (j->binds != NULL && k < n && binds != NULL) {
+			char *b = strdup(binds[k]);
+
+			if (b == NULL) {
+				job_forget_binds(j);
+			} else {
+				free(j->binds[i]);
+				j->binds[i] = b;
+			}
+		}
 		k++;
 	}
 	if (j->left == 0)
@@ -240,13 +271,13 @@ static void job_answer(struct spawn_job *j, int host, const int32_t *tids, size_
 
 /* Our own share is answered (tids NULL: the daemon exits). */
 static void share_here_done(void *arg, const struct reply_addr *to, int32_t *tids,
-                            size_t count)
+                            char **binds, size_t count)
 {
 	struct spawn_job *j = arg;
 
 	(void)to;
 	if (tids != NULL)
-		job_answer(j, pvmd.host_index, tids, count, 0);
+		job_answer(j, pvmd.host_index, tids, binds, count, 0);
 	else if (--j->left == 0)
 		job_free(j);
 }
@@ -258,7 +289,7 @@ static void share_cancel(const struct pending *p, enum pending_why why, void *ar
 	struct spawn_job *j = arg;
 
 	if (why == PENDING_HOST_GONE) {
-		job_answer(j, p->host, NULL, 0, PvmHostFail);
+		job_answer(j, p->host, NULL, NULL, 0, PvmHostFail);
 	} else if (--j->left == 0) {
 		job_free(j);
 	}
@@ -307,11 +338,16 @@ static void spawn_multi(const struct reply_addr *to, const Pvmx__SpawnRequest *r
 		}
 		free(idx);
 		free(ranks);
-		spawn_reply(to, PvmNoMem, NULL, 0);
+		spawn_reply(to, PvmNoMem, NULL, NULL, 0);
 		return;
 	}
 	j->to = *to;
 	j->count = count;
+	j->binds = calloc(count, sizeof(*j->binds));
+	for (size_t i = 0; j->binds != NULL && i < count; i++) {
+		if ((j->binds[i] = strdup("")) == NULL)
+			job_forget_binds(j);
+	}
 	j->host = idx;
 	/* the other hosts first: they start while we fork ours */
 	fwdreq = *req;
@@ -364,7 +400,7 @@ static void spawn_multi(const struct reply_addr *to, const Pvmx__SpawnRequest *r
 		                 share_here_done, j);
 		free(ranks);
 		if (err != 0)
-			job_answer(j, pvmd.host_index, NULL, 0, err); /* may finish j */
+			job_answer(j, pvmd.host_index, NULL, NULL, 0, err); /* may finish j */
 		return;
 	}
 	free(ranks);
@@ -375,14 +411,12 @@ static void spawn_multi(const struct reply_addr *to, const Pvmx__SpawnRequest *r
 /* The answer to another daemon's request (to: that daemon, with the
  * seq of its SpawnForward); tids NULL: none (the daemon exits). */
 static void forward_answer(const struct reply_addr *to, int code, int32_t *tids,
-                           size_t count)
+                           char **binds, size_t count)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
 	Pvmx__SpawnReply sr = PVMX__SPAWN_REPLY__INIT;
 
-	sr.code = code;
-	sr.tids = tids;
-	sr.n_tids = tids != NULL ? count : 0;
+	reply_of(&sr, code, tids, binds, count);
 	ctl.seq = to->seq;
 	ctl.body_case = PVMX__CONTROL__BODY_SPAWN_REPLY;
 	ctl.spawn_reply = &sr;
@@ -390,11 +424,11 @@ static void forward_answer(const struct reply_addr *to, int code, int32_t *tids,
 }
 
 static void forward_done(void *arg, const struct reply_addr *to, int32_t *tids,
-                         size_t count)
+                         char **binds, size_t count)
 {
 	(void)arg;
 	if (tids != NULL)
-		forward_answer(to, spawn_code(tids, count), tids, count);
+		forward_answer(to, spawn_code(tids, count), tids, binds, count);
 }
 
 /* Another daemon's task spawns here.  The run stops if that host goes. */
@@ -411,7 +445,7 @@ void spawn_forwarded(int from_host, uint32_t seq, const Pvmx__SpawnForward *fwd)
 	    fwd->req->count > SPAWN_MAX_COUNT || fwd->req->file == NULL ||
 	    fwd->req->file[0] == '\0' ||
 	    (fwd->parent != PvmNoParent && tid_host_index(fwd->parent) != from_host)) {
-		forward_answer(&to, PvmBadParam, NULL, 0);
+		forward_answer(&to, PvmBadParam, NULL, NULL, 0);
 		return;
 	}
 	req = *fwd->req;
@@ -429,7 +463,7 @@ void spawn_forwarded(int from_host, uint32_t seq, const Pvmx__SpawnForward *fwd)
 	tids = malloc(count * sizeof(*tids));
 	for (size_t i = 0; tids != NULL && i < count; i++)
 		tids[i] = err;
-	forward_answer(&to, tids != NULL ? err : PvmNoMem, tids, count);
+	forward_answer(&to, tids != NULL ? err : PvmNoMem, tids, NULL, count);
 	free(tids);
 }
 
@@ -450,7 +484,8 @@ void spawn_forward_reply(int from_host, uint32_t seq, const Pvmx__SpawnReply *r)
 		if (r->tids[i] > 0 && tid_host_index(r->tids[i]) != from_host)
 			r->tids[i] = PvmSysErr;
 	}
-	job_answer(j, from_host, r->tids, r->n_tids, r->code);
+	job_answer(j, from_host, r->tids, r->n_bindings == r->n_tids ? r->bindings : NULL,
+	           r->n_tids, r->code);
 }
 
 /* A host died: our tasks that waited for its sibling list register
@@ -469,13 +504,13 @@ void spawn_host_gone(int index)
 
 /* A spawn on this host only is answered. */
 static void request_done(void *arg, const struct reply_addr *to, int32_t *tids,
-                         size_t count)
+                         char **binds, size_t count)
 {
 	(void)arg;
 	if (tids == NULL)
 		return;
 	/* the requester first, as a spawn over several hosts does */
-	spawn_reply(to, spawn_code(tids, count), tids, count);
+	spawn_reply(to, spawn_code(tids, count), tids, binds, count);
 	spawn_siblings_done(tids, count);
 }
 
@@ -489,13 +524,13 @@ void spawn_request(const struct reply_addr *to, const Pvmx__SpawnRequest *req)
 
 	if (req->count < 1 || req->count > SPAWN_MAX_COUNT || req->file == NULL ||
 	    req->file[0] == '\0' || (req->n_ranks != 0 && req->n_ranks != (size_t)req->count)) {
-		spawn_reply(to, PvmBadParam, NULL, 0);
+		spawn_reply(to, PvmBadParam, NULL, NULL, 0);
 		return;
 	}
 	count = (size_t)req->count;
 	idx = malloc(count * sizeof(*idx));
 	if (idx == NULL) {
-		spawn_reply(to, PvmNoMem, NULL, 0);
+		spawn_reply(to, PvmNoMem, NULL, NULL, 0);
 		return;
 	}
 	err = spawn_place(req, idx, count);
@@ -517,6 +552,6 @@ void spawn_request(const struct reply_addr *to, const Pvmx__SpawnRequest *req)
 	tids = malloc(count * sizeof(*tids));
 	for (size_t i = 0; tids != NULL && i < count; i++)
 		tids[i] = err;
-	spawn_reply(to, tids != NULL ? err : PvmNoMem, tids, tids != NULL ? count : 0);
+	spawn_reply(to, tids != NULL ? err : PvmNoMem, tids, NULL, tids != NULL ? count : 0);
 	free(tids);
 }

@@ -116,8 +116,9 @@ int pvmx_hosttopo(int dtid, struct pvmx_topo *t);
  * bound), written to buf (len bytes, with the NUL).  Its daemon's
  * record: where the host's topology is not the machine's own (an hwloc
  * synthetic or XML topology), the binding is chosen but not applied.
- * 0, PvmNoTask (no such task), PvmOverflow (buf too short) or another
- * PVM error. */
+ * For a task this one spawned, the binding its spawn reply gave (known
+ * after the task has ended too).  0, PvmNoTask (no such task),
+ * PvmOverflow (buf too short) or another PVM error. */
 int pvmx_taskbinding(int tid, char *buf, int len);
 
 /* The console's top (docs/top.md): the counters of the host whose daemon

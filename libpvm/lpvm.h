@@ -101,6 +101,9 @@ int lpvm_status_request(const char *fn, Pvmx__Control *req, int report);
 /* lpvm_ensure, then lpvm_request_as for fn; an error is reported. */
 int lpvm_typed_request(const char *fn, Pvmx__Control *req, int want,
                        Pvmx__Control **reply);
+/* lpvm_topo.c: the binding a task this one spawned got at its start (from
+ * the spawn reply), for pvmx_taskbinding once the task has ended. */
+void lpvm_binding_remember(int tid, const char *cpus);
 /* pvm_setopt changed option what: tell the daemon when it must know. */
 int lpvm_option_changed(int what);
 

@@ -259,6 +259,8 @@ static int spawn_request(const char *fn, char *file, char **argv, int flags, cha
 			tids[i] = t;
 		if (t > 0)
 			r++;
+		if (t > 0 && sr->n_bindings == sr->n_tids)
+			lpvm_binding_remember(t, sr->bindings[i]);
 	}
 	/* as PVM: the count started; failures are in tids[] */
 	wire_control_free(rep);

@@ -9,6 +9,7 @@
 #include "tid.h"
 #include "wire.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int pvmx_setbind(int policy)
@@ -58,7 +59,47 @@ int pvmx_hosttopo(int dtid, struct pvmx_topo *t)
 	return r < 0 ? lpvm_error("pvmx_hosttopo", r) : 0;
 }
 
-/* Asked of the daemon of tid, as pvm_tasks(tid) is. */
+/* The bindings of the last REMEMBERED tasks this one spawned, oldest
+ * overwritten first. */
+#define REMEMBERED 4096
+static struct {
+	int tid;
+	char *cpus;
+} remembered[REMEMBERED];
+static unsigned next_remembered;
+
+void lpvm_binding_remember(int tid, const char *cpus)
+{
+	unsigned k = next_remembered++ % REMEMBERED;
+	char *c = strdup(cpus != NULL ? cpus : "");
+
+	free(remembered[k].cpus);
+	remembered[k].tid = c != NULL ? tid : 0;
+	remembered[k].cpus = c;
+}
+
+static const char *binding_of(int tid)
+{
+	/* newest first: a tid reused after its task ended is the new one */
+	for (unsigned n = 0; n < REMEMBERED && n < next_remembered; n++) {
+		unsigned k = (next_remembered - 1 - n) % REMEMBERED;
+
+		if (remembered[k].tid == tid)
+			return remembered[k].cpus;
+	}
+	return NULL;
+}
+
+static int copy_binding(const char *b, char *buf, int len)
+{
+	if (strlen(b) >= (size_t)len)
+		return lpvm_error("pvmx_taskbinding", PvmOverflow);
+	memcpy(buf, b, strlen(b) + 1);
+	return 0;
+}
+
+/* A task this one spawned: as its spawn reply said (it may have ended
+ * since); any other: asked of the daemon of tid, as pvm_tasks(tid) is. */
 int pvmx_taskbinding(int tid, char *buf, int len)
 {
 	Pvmx__Control req = PVMX__CONTROL__INIT, *rep = NULL;
@@ -70,6 +111,8 @@ int pvmx_taskbinding(int tid, char *buf, int len)
 		return lpvm_error("pvmx_taskbinding", PvmBadParam);
 	if (!tid_is_valid(tid) || tid_is_daemon(tid))
 		return lpvm_error("pvmx_taskbinding", PvmNoTask);
+	if ((b = binding_of(tid)) != NULL)
+		return copy_binding(b, buf, len);
 	tr.where = tid;
 	req.body_case = PVMX__CONTROL__BODY_TASKS;
 	req.tasks = &tr;
@@ -86,13 +129,7 @@ int pvmx_taskbinding(int tid, char *buf, int len)
 		                  r == PvmNoHost || r == PvmHostFail ? PvmNoTask : r);
 	}
 	b = rep->tasks_reply->tasks[0]->binding;
-	if (b == NULL)
-		b = "";
-	if (strlen(b) >= (size_t)len) {
-		wire_control_free(rep);
-		return lpvm_error("pvmx_taskbinding", PvmOverflow);
-	}
-	memcpy(buf, b, strlen(b) + 1);
+	r = copy_binding(b != NULL ? b : "", buf, len);
 	wire_control_free(rep);
-	return 0;
+	return r;
 }

@@ -71,10 +71,14 @@ run -np 2 sh -c 'kill -USR1 $$'
 expect_eq "a rank killed by SIGUSR1: 128+10" 138 "$RC"
 
 # --- binding (hwloc: launcher/pvmrun_bind.c, docs/topology.md) ----------------------
-run --bind-to none --report-bindings -np 2 sleep 1  # (a rank already gone is "binding unknown")
+run --bind-to none --report-bindings -np 2 sleep 1
 expect_eq "--bind-to none: exit 0" 0 "$RC"
 expect_eq "--report-bindings: a line per rank, not bound" 2 \
 	"$(grep -cE '^\[[^]:]+:[01]\] t[0-9a-f]+ not bound$' <<<"$ERR")"
+# ranks that end at once are reported too (from the spawn's reply)
+run --bind-to none --report-bindings -np 8 true
+expect_eq "--report-bindings of 8 ranks of true: a line per rank, not bound" 8 \
+	"$(grep -cE '^\[[^]:]+:[0-7]\] t[0-9a-f]+ not bound$' <<<"$ERR")"
 run --bind-to core --report-bindings --tag-output -np 2 sh -c 'grep Cpus_allowed_list /proc/self/status; sleep 1'
 if [ "$RC" = 2 ] && [ "$ERR" = "pvmrun: --bind-to core: not supported by this build" ]; then
 	echo "skip - --bind-to core: this build has no hwloc (pvmrun says so, exit 2)"
@@ -87,6 +91,9 @@ else
 			pass "rank $r: --report-bindings says CPUs $want, and the task runs on them" ||
 			fail "rank $r: reported [$want], the task's Cpus_allowed_list [$got]"
 	done
+	run --bind-to core --report-bindings -np 2 true
+	expect_eq "--report-bindings of 2 bound ranks of true: a line each" 2 \
+		"$(grep -cE '^\[[^]:]+:[01]\] t[0-9a-f]+ bound to CPUs [0-9]' <<<"$ERR")"
 fi
 run --map-by core -np 2 true
 expect_eq "--map-by core: exit 0" 0 "$RC"
