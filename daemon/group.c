@@ -53,6 +53,12 @@ struct group {
 	int nwaits[2];
 	int *viewers; /* host indices keeping a view of it (groupview.c) */
 	int nviewers, capviewers;
+	/* its members when it was frozen (by instance, frozen_n long), for
+	 * each member's own view of it, which PVM's server sends at the
+	 * freeze: a member that asks after another has already left gets
+	 * the group it froze */
+	int32_t *frozen_tids;
+	int frozen_n;
 };
 TAILQ_HEAD(group_list, group);
 
@@ -258,6 +264,7 @@ static void group_free(struct group *g)
 	TAILQ_REMOVE(&groups, g, entry);
 	free(g->viewers);
 	free(g->tids);
+	free(g->frozen_tids);
 	free(g->name);
 	free(g);
 }
@@ -354,6 +361,13 @@ static void group_sync(const struct reply_addr *to, const char *name, enum wait_
 		return;
 	if (k == WAIT_FREEZE) {
 		g->state = GROUP_STATIC;
+		free(g->frozen_tids);
+		g->frozen_n = 0;
+		if ((g->frozen_tids = malloc(sizeof(int32_t) * (size_t)(g->cap ? g->cap : 1))) !=
+		    NULL) {
+			memcpy(g->frozen_tids, g->tids, sizeof(int32_t) * (size_t)g->cap);
+			g->frozen_n = g->cap;
+		}
 		group_changed(g);
 		log_debug("group %s frozen at %d members", g->name, g->ntids);
 	}
@@ -732,6 +746,41 @@ static void group_info_release(Pvmx__GroupInfo *gi)
 	free(gi->freeze_seqs);
 }
 
+/* A member's own view of frozen group g, as it was frozen (docs/groups-
+ * membership.md): g's members then, to to, which was one of them.  0, or
+ * -1 when g has no such view for to (the caller answers as for anyone). */
+static int group_send_frozen(const struct reply_addr *to, const struct group *g)
+{
+	Pvmx__Control ctl = PVMX__CONTROL__INIT;
+	Pvmx__GroupMembers gm = PVMX__GROUP_MEMBERS__INIT;
+	Pvmx__GroupInfo gi = PVMX__GROUP_INFO__INIT, *ptr = &gi;
+	int n = 0, member = 0;
+
+	if (g->state == GROUP_DYNAMIC || g->frozen_tids == NULL)
+		return -1;
+	for (int i = 0; i < g->frozen_n; i++) {
+		if (g->frozen_tids[i] != -1)
+			n = i + 1;
+		member |= g->frozen_tids[i] == to->tid;
+	}
+	if (!member || (gi.hosts = calloc((size_t)(n ? n : 1), sizeof(*gi.hosts))) == NULL)
+		return -1;
+	for (int i = 0; i < n; i++)
+		gi.hosts[i] = g->frozen_tids[i] == -1 ? -1 : tid_host(g->frozen_tids[i]);
+	gi.name = g->name;
+	gi.tids = g->frozen_tids;
+	gi.n_tids = gi.n_hosts = (size_t)n;
+	gi.frozen = 1;
+	gi.barrier_count = gi.freeze_count = -1;
+	gm.groups = &ptr;
+	gm.n_groups = 1;
+	ctl.body_case = PVMX__CONTROL__BODY_GROUP_MEMBERS;
+	ctl.group_members = &gm;
+	reply_control(to, &ctl);
+	free(gi.hosts);
+	return 0;
+}
+
 /* The groups matching name (NULL: every group here) in one
  * group_members; sent to to (a task) or, when host > 0, as a handoff to
  * that host's daemon. */
@@ -878,9 +927,14 @@ void group_request(const struct reply_addr *to, const Pvmx__GroupRequest *req)
 	case GROUP_OP_BARRIER:
 		group_sync(to, name, WAIT_BARRIER, req->arg);
 		break;
-	case GROUP_OP_VIEW:
-		group_send_members(to, 0, name);
+	case GROUP_OP_VIEW: {
+		const struct group *g = group_find(name);
+
+		/* arg 1: a member's view right after its freeze */
+		if (req->arg != 1 || g == NULL || group_send_frozen(to, g) != 0)
+			group_send_members(to, 0, name);
 		break;
+	}
 	default:
 		reply_status(to, PvmBadParam);
 		break;

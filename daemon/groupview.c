@@ -340,6 +340,8 @@ int groupview_serve(const struct reply_addr *to, const Pvmx__GroupRequest *req)
 		return 0;
 	if (name == NULL || name[0] == '\0' || strlen(name) > GROUPVIEW_NAME_MAX)
 		return 0;
+	if (req->op == GROUP_OP_VIEW && req->arg == 1)
+		return 0; /* a member's frozen view: the home's (group.c) */
 	home = tid_host_index(group_home(name));
 	if (home == pvmd.host_index || hosttab_get(home) == NULL)
 		return 0;

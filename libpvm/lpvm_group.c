@@ -188,7 +188,18 @@ static int members_reply(Pvmx__Control *rep)
 	return r < 0 ? r : PvmSysErr;
 }
 
+static int group_view_ask(const char *group, int frozen_own, const struct lpvm_gview **out);
+
 int lpvm_group_view(const char *group, const struct lpvm_gview **out)
+{
+	return group_view_ask(group, 0, out);
+}
+
+/* The view of group; frozen_own: this member's view of it as it froze
+ * (asked of the home right after pvm_freezegroup, so a member that has
+ * left meanwhile is still in it, as PVM's server sends the group to its
+ * members at the freeze). */
+static int group_view_ask(const char *group, int frozen_own, const struct lpvm_gview **out)
 {
 	Pvmx__Control *rep = NULL;
 	const struct lpvm_gview *held = gcache_frozen(group);
@@ -204,7 +215,7 @@ int lpvm_group_view(const char *group, const struct lpvm_gview **out)
 		return PvmNullGroup;
 	if (lpvm_ensure("pvm_group") < 0)
 		return PvmSysErr;
-	r = group_ask(GROUP_OP_VIEW, group, 0, &rep);
+	r = group_ask(GROUP_OP_VIEW, group, frozen_own, &rep);
 	if (r < 0)
 		return r;
 	if ((r = members_reply(rep)) < 0)
@@ -314,7 +325,7 @@ int pvm_freezegroup(char *group, int size)
 	/* PVM 3.4.6 answers the size; the members hold the frozen group
 	 * from now on */
 	if (r > 0)
-		(void)lpvm_group_view(group, &v);
+		(void)group_view_ask(group, 1, &v);
 	return r;
 }
 

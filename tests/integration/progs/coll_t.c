@@ -2,7 +2,7 @@
  * coll_t.c - the collectives among real tasks, for test_coll.sh.
  *   coll_t [-m|-d|-k] N [HOST...]   spawns N - 1 copies of itself (round
  *                        robin over the HOSTs, else anywhere), makes them
- *                        and itself group "g" - with pvmx_coll_test_view,
+ *                        and itself group "g<first tid>" - with pvmx_coll_test_view,
  *                        or (-m) by joining and freezing it, or (-d) by
  *                        joining it and a barrier - and all run the same
  *                        checks; it prints one line per kind of check with
@@ -56,6 +56,11 @@ static const char *kind_names[K_N] = {
 };
 static int nfail[K_N], nchecks[K_N];
 static int me, n, tids[MAXN];
+/* "g" and the first task's tid: each run its own group, as the last
+ * run's members may still be leaving theirs (a task's exit reaches the
+ * group's home daemon from its own host, unordered with a new join
+ * from another). */
+static char gname[32];
 
 #define CHECK(k, cond, ...)                                                              \
 	do {                                                                             \
@@ -206,7 +211,7 @@ static void check_reduce(void)
 
 			for (int i = 0; i < COUNT; i++)
 				put(t, buf, i, value(op, t, me, i));
-			r = pvm_reduce(fns[op], buf, COUNT, t, 3, "g", root);
+			r = pvm_reduce(fns[op], buf, COUNT, t, 3, gname, root);
 			if (t == PVM_BYTE && op >= 2) {
 				/* PVM refuses bytes for these: the root says so */
 				if (me == root)
@@ -243,7 +248,7 @@ static void check_gather_scatter(void)
 		for (int i = 0; i < COUNT; i++)
 			put(t, mine, i, value(4, t, me, i));
 		memset(all, 0xee, sizeof(all));
-		r = pvm_gather(all, mine, COUNT, t, 4, "g", root);
+		r = pvm_gather(all, mine, COUNT, t, 4, gname, root);
 		CHECK(K_GATHER, r == PvmOk, "pvm_gather(type %d) returned %d", t, r);
 		if (me == root) {
 			for (int k = 0; k < n; k++)
@@ -261,7 +266,7 @@ static void check_gather_scatter(void)
 				put(t, all, k * COUNT + i,
 				    me == root ? value(4, t, k, i) + 1 : 0);
 		memset(mine, 0xee, sizeof(mine));
-		r = pvm_scatter(mine, all, COUNT, t, 4, "g", root);
+		r = pvm_scatter(mine, all, COUNT, t, 4, gname, root);
 		CHECK(K_SCATTER, r == PvmOk, "pvm_scatter(type %d) returned %d", t, r);
 		for (int i = 0; i < COUNT; i++)
 			CHECK(K_SCATTER, get(t, mine, i) == value(4, t, me, i) + 1,
@@ -277,7 +282,7 @@ static void check_bcast(void)
 
 			pvm_initsend(PvmDataDefault);
 			pvm_pkint(v, 2, 1);
-			CHECK(K_BCAST, pvm_bcast("g", 11) == PvmOk, "pvm_bcast from %d",
+			CHECK(K_BCAST, pvm_bcast(gname, 11) == PvmOk, "pvm_bcast from %d",
 			      root);
 		} else {
 			int id = pvm_recv(-1, 11), len = 0, tag = -1, src = -1,
@@ -295,7 +300,7 @@ static void check_bcast(void)
 			      "bcast from %d: data %d %d", root, v[0], v[1]);
 		}
 		/* the next root must not overtake this bcast (the same tag) */
-		pvm_barrier("g", -1);
+		pvm_barrier(gname, -1);
 	}
 	/* no copy came back to a sender */
 	CHECK(K_BCAST, pvm_nrecv(-1, 11) == 0, "a stray bcast copy");
@@ -305,7 +310,7 @@ static void check_rounds(void)
 {
 	for (int round = 0; round < ROUNDS; round++) {
 		int v[2] = {round * 100 + me, round};
-		int r = pvm_reduce(PvmSum, v, 2, PVM_INT, TAG_STRAY, "g",
+		int r = pvm_reduce(PvmSum, v, 2, PVM_INT, TAG_STRAY, gname,
 		                   round % 2 ? n - 1 : 0);
 
 		CHECK(K_ROUNDS, r == PvmOk, "round %d: pvm_reduce returned %d", round, r);
@@ -322,10 +327,10 @@ static void check_rounds(void)
 static void check_barriers(void)
 {
 	for (int i = 0; i < 20; i++)
-		CHECK(K_BARRIER, pvm_barrier("g", i % 2 ? n : -1) == PvmOk, "barrier %d",
+		CHECK(K_BARRIER, pvm_barrier(gname, i % 2 ? n : -1) == PvmOk, "barrier %d",
 		      i);
 	/* (as the home daemon's barrier answers it: docs/compat.md) */
-	CHECK(K_BARRIER, pvm_barrier("g", 0) == PvmMismatch, "pvm_barrier(count 0)");
+	CHECK(K_BARRIER, pvm_barrier(gname, 0) == PvmMismatch, "pvm_barrier(count 0)");
 }
 
 static void check_errors(void)
@@ -333,15 +338,15 @@ static void check_errors(void)
 	int x = 1;
 	int saved = pvm_setopt(PvmAutoErr, 0);
 
-	CHECK(K_ERRORS, pvm_reduce(PvmSum, &x, 1, PVM_STR, 3, "g", 0) == PvmBadParam,
+	CHECK(K_ERRORS, pvm_reduce(PvmSum, &x, 1, PVM_STR, 3, gname, 0) == PvmBadParam,
 	      "reduce of PVM_STR");
-	CHECK(K_ERRORS, pvm_reduce(PvmSum, &x, 1, PVM_INT, -1, "g", 0) == PvmBadParam,
+	CHECK(K_ERRORS, pvm_reduce(PvmSum, &x, 1, PVM_INT, -1, gname, 0) == PvmBadParam,
 	      "reduce with a negative tag");
-	CHECK(K_ERRORS, pvm_reduce(PvmSum, &x, 1, PVM_INT, 3, "g", n) == PvmNoInst,
+	CHECK(K_ERRORS, pvm_reduce(PvmSum, &x, 1, PVM_INT, 3, gname, n) == PvmNoInst,
 	      "reduce to a root past the last instance");
-	CHECK(K_ERRORS, pvm_gather(&x, &x, -1, PVM_INT, 3, "g", 0) == PvmBadParam,
+	CHECK(K_ERRORS, pvm_gather(&x, &x, -1, PVM_INT, 3, gname, 0) == PvmBadParam,
 	      "gather of count -1");
-	CHECK(K_ERRORS, pvm_bcast("g", -2) == PvmBadParam, "bcast with a negative tag");
+	CHECK(K_ERRORS, pvm_bcast(gname, -2) == PvmBadParam, "bcast with a negative tag");
 	CHECK(K_ERRORS, pvm_barrier("nosuchgroup", -1) == PvmNoGroup,
 	      "a barrier of a group no one joined: PvmNoGroup");
 	CHECK(K_ERRORS, pvm_reduce(PvmSum, &x, 1, PVM_INT, 3, "nosuchgroup", 0) == PvmNoGroup,
@@ -379,7 +384,7 @@ static void stray_check(void)
 	CHECK(K_STRAY, pvm_nrecv(-1, -1) == 0, "nothing else is queued");
 }
 
-/* How the tasks make group "g": the test view, or real membership, the
+/* How the tasks make their group: the test view, or real membership, the
  * group frozen (its view held by every member) or left dynamic (asked of
  * its home daemon at every collective). */
 static enum { G_TEST, G_FROZEN, G_DYNAMIC, G_KILL } how;
@@ -391,17 +396,34 @@ static int make_group(void)
 	int r, mytid = pvm_mytid();
 
 	if (how == G_TEST)
-		return pvmx_coll_test_view("g", tids, n) == me ? 0 : -1;
-	if ((r = pvm_joingroup("g")) < 0)
+		return pvmx_coll_test_view(gname, tids, n) == me ? 0 : -1;
+	if ((r = pvm_joingroup(gname)) < 0) {
+		printf("# t%x: pvm_joingroup(%s): %d\n", (unsigned)mytid, gname, r);
 		return r;
-	r = how != G_DYNAMIC ? pvm_freezegroup("g", n) : pvm_barrier("g", n);
-	if (r < 0 || (how != G_DYNAMIC && r != n))
+	}
+	r = how != G_DYNAMIC ? pvm_freezegroup(gname, n) : pvm_barrier(gname, n);
+	if (r < 0 || (how != G_DYNAMIC && r != n)) {
+		printf("# t%x: %s(%s, %d): %d\n", (unsigned)mytid,
+		       how != G_DYNAMIC ? "pvm_freezegroup" : "pvm_barrier", gname, n, r);
 		return -1;
-	for (int i = 0; i < n; i++)
-		if ((tids[i] = pvm_gettid("g", i)) < 0)
+	}
+	for (int i = 0; i < n; i++) {
+		if ((tids[i] = pvm_gettid(gname, i)) < 0) {
+			printf("# t%x: pvm_gettid(%s, %d): %d; size %d, instances:", (unsigned)mytid,
+			       gname, i, tids[i], pvm_gsize(gname));
+			for (int k = 0; k < n + 2; k++)
+				printf(" t%x", (unsigned)pvm_gettid(gname, k));
+			printf("\n");
 			return tids[i];
-	me = pvm_getinst("g", mytid);
-	return me >= 0 && tids[me] == mytid ? 0 : -1;
+		}
+	}
+	me = pvm_getinst(gname, mytid);
+	if (me < 0 || tids[me] != mytid) {
+		printf("# t%x: pvm_getinst: %d, tids[it] t%x\n", (unsigned)mytid, me,
+		       me >= 0 ? (unsigned)tids[me] : 0u);
+		return -1;
+	}
+	return 0;
 }
 
 /* -k: the last instance that is not the first task is killed (SIGKILL,
@@ -422,11 +444,14 @@ static int kill_test(int master)
 	if (tids[victim] == master)
 		victim--;
 	if (me == victim) {
+		printf("# t%x: instance %d of %s, the victim (%d members: t%x t%x ...)\n",
+		       (unsigned)tids[me], me, gname, n, (unsigned)tids[0], (unsigned)tids[1]);
+		fflush(stdout);
 		sleep(1);
 		raise(SIGKILL);
 	}
-	kill_results[0] = pvm_reduce(PvmSum, &x, 1, PVM_INT, 11, "g", pvm_getinst("g", master));
-	kill_results[1] = pvm_gather(all, &x, 1, PVM_INT, 12, "g", pvm_getinst("g", master));
+	kill_results[0] = pvm_reduce(PvmSum, &x, 1, PVM_INT, 11, gname, pvm_getinst(gname, master));
+	kill_results[1] = pvm_gather(all, &x, 1, PVM_INT, 12, gname, pvm_getinst(gname, master));
 	return tids[victim];
 }
 
@@ -445,7 +470,7 @@ static void check_runahead(void)
 		return;
 	for (int round = 0; round < ROUNDS_AHEAD; round++) {
 		int v = round + me;
-		int r = pvm_reduce(PvmSum, &v, 1, PVM_INT, TAG_STRAY, "g", 0);
+		int r = pvm_reduce(PvmSum, &v, 1, PVM_INT, TAG_STRAY, gname, 0);
 
 		if (r != PvmOk || (me == 0 && v != round * n + n * (n - 1) / 2)) {
 			if (bad++ == 0)
@@ -466,7 +491,7 @@ static void run_checks(void)
 	CHECK(K_BARRIER, r == 0, "group g made (%s): %d, instance %d",
 	      how == G_TEST ? "test view" : how == G_FROZEN ? "frozen" : "dynamic", r, me);
 	stray_send();
-	CHECK(K_BARRIER, pvm_barrier("g", -1) == PvmOk, "first barrier");
+	CHECK(K_BARRIER, pvm_barrier(gname, -1) == PvmOk, "first barrier");
 	check_reduce();
 	check_gather_scatter();
 	check_rounds();
@@ -474,10 +499,10 @@ static void run_checks(void)
 	check_bcast();
 	check_barriers();
 	check_errors();
-	CHECK(K_BARRIER, pvm_barrier("g", n) == PvmOk, "last barrier");
+	CHECK(K_BARRIER, pvm_barrier(gname, n) == PvmOk, "last barrier");
 	stray_check();
 	/* (no report reaches the first task before its stray_check) */
-	CHECK(K_BARRIER, pvm_barrier("g", -1) == PvmOk, "barrier after the stray check");
+	CHECK(K_BARRIER, pvm_barrier(gname, -1) == PvmOk, "barrier after the stray check");
 }
 
 int main(int argc, char **argv)
@@ -487,6 +512,7 @@ int main(int argc, char **argv)
 
 	if (mytid < 0)
 		return 1;
+	snprintf(gname, sizeof(gname), "g%x", (unsigned)(parent < 0 ? mytid : parent));
 	if (argc > 1 && (strcmp(argv[1], "-m") == 0 || strcmp(argv[1], "-d") == 0 ||
 	                 strcmp(argv[1], "-k") == 0)) {
 		how = argv[1][1] == 'm' ? G_FROZEN : argv[1][1] == 'd' ? G_DYNAMIC : G_KILL;
