@@ -524,6 +524,7 @@ SERVE(serve_getnoresets) { UNUSED_LOCAL; UNUSED_CTL; sysreq_getnoresets(to); }
 SERVE(serve_self_output) { reply_status(to, sysreq_self_output(local, ctl->self_output)); }
 SERVE(serve_reg_role) { reply_status(to, sysreq_role(local, ctl->reg_role->role)); }
 SERVE(serve_stats) { UNUSED_LOCAL; stats_request(to, ctl->stats->host); }
+SERVE(serve_hostclock) { UNUSED_LOCAL; hostclock_request(to, ctl->hostclock->host); }
 
 /* the tid whose host serves a request */
 static int tid_tasks(const Pvmx__Control *c) { return c->tasks->where; }
@@ -586,6 +587,7 @@ static const struct request_kind request_kinds[] = {
     {B(SELF_OUTPUT), "own output", SERVE_HERE, NULL, serve_self_output, NULL, NULL, 0},
     {B(REG_ROLE), "register role", SERVE_HERE, NULL, serve_reg_role, NULL, NULL, 0},
     {B(STATS), "host counters", SERVE_TID_HOST, tid_stats, serve_stats, NULL, NULL, 1},
+    {B(HOSTCLOCK), "host clock", SERVE_HERE, NULL, serve_hostclock, NULL, NULL, 0},
     {B(HEARTBEAT), "heartbeat", SERVE_PEER, NULL, NULL, peermsg_heartbeat, NULL, 0},
     {B(HOST_TABLE), "host table", SERVE_PEER, NULL, NULL, peermsg_host_table, NULL, 0},
     {B(HOST_CHANGE), "host change", SERVE_PEER, NULL, NULL, peermsg_host_change, NULL, 0},

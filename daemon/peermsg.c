@@ -77,8 +77,8 @@ static int from_master(int from_host, const char *what)
 
 void peermsg_heartbeat(int from_host, Pvmx__Control *ctl)
 {
-	(void)from_host;
-	(void)ctl; /* any frame is a sign of life (peer.c) */
+	/* any frame is a sign of life (peer.c); this one has the clocks */
+	hostclock_heartbeat(from_host, ctl->heartbeat);
 }
 
 void peermsg_host_table(int from_host, Pvmx__Control *ctl)

@@ -333,6 +333,14 @@ void liveness_heard(struct host *h); /* a frame from h's daemon */
 void liveness_stalls(int32_t *longest_ms, int32_t *busy_ms, int32_t *count);
 void liveness_free_all(void);
 
+/* hostclock.c: the hosts' clocks, from the heartbeats (clockest.c) */
+void hostclock_beat(struct host *h); /* sends h our heartbeat */
+void hostclock_heartbeat(int from_host, const Pvmx__Heartbeat *hb);
+/* The clock of tid's host (0: ours) minus ours, within *err_us: 0,
+ * PvmNoEntry (no estimate yet), PvmNoHost or PvmBadParam. */
+int hostclock_get(int tid, int64_t *offset_us, int64_t *err_us);
+void hostclock_request(const struct reply_addr *to, int host); /* pvmx_hostclock */
+
 /* route.c: frames to any tid, here or on another host */
 void route_data(const struct frame_header *h, struct evbuffer *src);
 void route_bytes(int dst, const uint8_t *frame, size_t len);

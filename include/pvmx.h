@@ -121,6 +121,16 @@ int pvmx_hosttopo(int dtid, struct pvmx_topo *t);
  * PvmOverflow (buf too short) or another PVM error. */
 int pvmx_taskbinding(int tid, char *buf, int len);
 
+/* The clock of host (a tid of it, its daemon's; 0: ours) minus the
+ * caller's host's clock, in microseconds, into *offset_us, right within
+ * *err_us (either may be NULL).  The daemons keep these offsets from
+ * their heartbeats (docs/tracing.md); the caller's daemon answers from
+ * its table, without asking that host.  The clock is the time of day
+ * (gettimeofday, as trace events are stamped).  0, PvmNoEntry (no
+ * estimate yet: a host that joined a second ago), PvmNoHost or
+ * PvmBadParam. */
+int pvmx_hostclock(int host, long long *offset_us, long long *err_us);
+
 /* The console's top (docs/top.md): the counters of the host whose daemon
  * is host, asked of that daemon.  Counters count since the daemon
  * started; messages and bytes are those that went through the daemons

@@ -53,11 +53,14 @@ struct ttask {
 	int tid, parent, ended;
 	char name[64];
 };
-/* a host's clock against the collector's (pvm_hostsync) */
+/* a host's clock against the collector's (pvmx_hostclock, else
+ * pvm_hostsync) */
 struct hostclock {
-	int host;           /* its index (timeline_host) */
+	int host;            /* its index (timeline_host) */
 	long long offset_us; /* its clock minus ours */
-	long long rtt_us;   /* the round trip of the best sample; -1: none */
+	long long err_us;    /* the offset is right within it; -1: none */
+	long long rtt_us;    /* the round trip it comes from: twice err_us */
+	const char *source;  /* "daemons", "hostsync" or "none" */
 };
 
 struct timeline {
@@ -79,9 +82,9 @@ void timeline_free(struct timeline *tl);
 /* the host part of a tid (PVM's layout) */
 int timeline_host(int tid);
 
-/* Measures the clock of every host of log's tasks against ours (the
- * best of a few pvm_hostsync round trips) and moves each event onto our
- * clock.  *out (malloc'd, the caller frees it) gets the hosts. */
+/* Finds the clock of every host of log's tasks against ours (the
+ * daemons' offset, else the best of a few pvm_hostsync round trips) and
+ * moves each event onto our clock.  *out (malloc'd, the caller frees it) gets the hosts. */
 size_t clock_align(struct tevlog *log, struct hostclock **out);
 
 /* Writers: 0, or -1 with errno. */

@@ -1,14 +1,18 @@
 /*
  * pvmtrace_clock.c - one clock for the run: each host's clock against
- * the collector's, from pvm_hostsync (its daemon's time of day, taken
- * between two of ours: the offset is its time minus our midpoint), the
- * sample with the shortest round trip of a few, since its midpoint is
- * the closest to when the daemon read its clock.  Tasks stamp events
- * with their host's clock, which is their daemon's.
+ * the collector's.  The daemons keep these offsets from their heartbeats
+ * (pvmx_hostclock: our daemon's table, with its error bound); a host
+ * whose offset our daemon does not know yet (it joined a moment ago) is
+ * measured with pvm_hostsync (its daemon's time of day, taken between
+ * two of ours: its time minus our midpoint), the sample with the
+ * shortest round trip of a few, since its midpoint is the closest to
+ * when the daemon read its clock.  Tasks stamp events with their host's
+ * clock, which is their daemon's.
  */
 #include "pvmtrace.h"
 
 #include <pvm3.h>
+#include <pvmx.h>
 #include <stdlib.h>
 #include <sys/time.h>
 
@@ -24,8 +28,19 @@ static long long now_us(void)
 
 static void measure(struct hostclock *c)
 {
+	long long off, err;
+
 	c->offset_us = 0;
 	c->rtt_us = -1;
+	c->err_us = -1;
+	c->source = "none";
+	if (pvmx_hostclock(c->host << 18, &off, &err) == 0) {
+		c->offset_us = off;
+		c->err_us = err;
+		c->rtt_us = 2 * err;
+		c->source = "daemons";
+		return;
+	}
 	for (int i = 0; i < SAMPLES; i++) {
 		struct timeval clk, delta;
 		long long t0 = now_us(), rtt;
@@ -36,6 +51,8 @@ static void measure(struct hostclock *c)
 		if (c->rtt_us < 0 || rtt < c->rtt_us) {
 			c->rtt_us = rtt;
 			c->offset_us = (long long)delta.tv_sec * 1000000 + delta.tv_usec;
+			c->err_us = (rtt + 1) / 2;
+			c->source = "hostsync";
 		}
 	}
 }

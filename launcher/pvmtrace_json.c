@@ -139,8 +139,10 @@ int write_chrome_json(const struct timeline *tl, FILE *f)
 	for (size_t i = 0; i < tl->nclock; i++) {
 		const struct hostclock *c = &tl->clock[i];
 
-		fprintf(f, "%s{\"host\":%d,\"clock_offset_us\":%lld,\"sync_rtt_us\":%lld}", sep,
-		        c->host, c->offset_us, c->rtt_us);
+		fprintf(f,
+		        "%s{\"host\":%d,\"clock_offset_us\":%lld,\"clock_err_us\":%lld,"
+		        "\"clock_source\":\"%s\",\"sync_rtt_us\":%lld}",
+		        sep, c->host, c->offset_us, c->err_us, c->source, c->rtt_us);
 		sep = ",\n";
 	}
 	fprintf(f, "\n]}\n");

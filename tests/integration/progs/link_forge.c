@@ -125,7 +125,7 @@ static void send_status(struct link *l, int src, int dst)
 static void beat(void)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
-	Pvmx__Empty e = PVMX__EMPTY__INIT;
+	Pvmx__Heartbeat e = PVMX__HEARTBEAT__INIT; /* empty, as an older daemon's */
 
 	if (master == NULL || now_ms() - last_beat < BEAT_MS)
 		return;
