@@ -9,7 +9,8 @@
 # "<!-- tutorial-capture:NAME -->".
 
 TUTORIAL_PAGE=$PVMX_SRC/docs/tutorial-tracing.md
-CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+# (CHROMIUM= in the environment: as if there were none)
+CHROMIUM=${CHROMIUM-$(command -v chromium || command -v chromium-browser || true)}
 
 # tutorial_block NAME: prints the commands of block NAME
 tutorial_block() {
