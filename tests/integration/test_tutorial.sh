@@ -24,16 +24,22 @@ vm_start
 RING_CMD=$(tutorial_block ring)
 read -r N LAPS < <(printf '%s\n' "$RING_CMD" | sed -nE 's/.*-np ([0-9]+) ring ([0-9]+).*/\1 \2/p')
 expect_match "the page's ring block: -np N ring LAPS" '^[0-9]+ [0-9]+$' "${N:-} ${LAPS:-}"
-out=$(tutorial_run ring 180 2>&1)
-rc=$?
-printf '%s\n' "$out" | sed 's/^/    [ring] /'
-expect_eq "ring: exit 0" 0 "$rc"
-expect_match "ring: the token came round" "token = $((N * LAPS)) after $LAPS laps of $N instances.*OK" "$out"
-for f in ring.json ring.html; do
-	[ -s "$f" ] && pass "ring: $f written" || fail "ring: $f missing"
-done
-python3 -m json.tool ring.json >/dev/null 2>&1 && pass "ring.json parses (json.tool)" ||
-	fail "ring.json does not parse: $(python3 -m json.tool ring.json 2>&1 | tail -1)"
+# run_traced NAME WHAT REGEX: runs the page's block NAME, which must exit
+# 0, print REGEX (WHAT) and write NAME.json (valid JSON) and NAME.html
+run_traced() {
+	local out rc f
+	out=$(tutorial_run "$1" 180 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | sed "s/^/    [$1] /"
+	expect_eq "$1: exit 0" 0 "$rc"
+	expect_match "$1: $2" "$3" "$out"
+	for f in "$1.json" "$1.html"; do
+		[ -s "$f" ] && pass "$1: $f written" || fail "$1: $f missing"
+	done
+	python3 -m json.tool "$1.json" >/dev/null 2>&1 && pass "$1.json parses (json.tool)" ||
+		fail "$1.json does not parse: $(python3 -m json.tool "$1.json" 2>&1 | tail -1)"
+}
+run_traced ring "the token came round" "token = $((N * LAPS)) after $LAPS laps of $N instances.*OK"
 
 # check_json FILE: what the timeline holds, one fact a line
 check_json() {
@@ -90,14 +96,7 @@ expect_match "ring.json: a receive (a wait) per message" "^receive slices $((N *
 # --- 2. master and workers ---------------------------------------------
 W=$(tutorial_block master | sed -nE 's/.* master ([0-9]+).*/\1/p')
 expect_match "the page's master block: master WORKERS" '^[0-9]+$' "${W:-}"
-out=$(tutorial_run master 180 2>&1)
-rc=$?
-printf '%s\n' "$out" | sed 's/^/    [master] /'
-expect_eq "master: exit 0" 0 "$rc"
-expect_match "master: the results match" "master: results match" "$out"
-python3 -m json.tool master.json >/dev/null 2>&1 && pass "master.json parses (json.tool)" ||
-	fail "master.json does not parse"
-[ -s master.html ] && pass "master: master.html written" || fail "master: master.html missing"
+run_traced master "the results match" "master: results match"
 check=$(check_json master.json)
 printf '%s\n' "$check" | sed 's/^/    [master.json] /'
 expect_match "master.json: a track for the master and each worker" "^threads $((W + 1)) tasks $((W + 1)) ended $((W + 1))$" "$check"
