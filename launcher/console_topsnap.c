@@ -233,6 +233,8 @@ static void draw_hosts(struct top_screen *scr, const struct top_snap *s)
 static void draw_links(struct top_screen *scr, const struct top_snap *s,
                        const struct top_snap *prev)
 {
+	int rows = 0;
+
 	line(scr, "%-20s %-20s %-5s %8s %9s %8s %9s %8s %7s", "LINK FROM", "TO", "STATE",
 	     "OUT f/s", "OUT B/s", "IN f/s", "IN B/s", "QUEUED", "HEARD");
 	for (int i = 0; i < s->nhost; i++) {
@@ -266,8 +268,12 @@ static void draw_links(struct top_screen *scr, const struct top_snap *s,
 			     rate(ib, sizeof(ib), l->ls_recv_bytes, w->ls_recv_bytes,
 			          w == &zero ? 0 : dt, 1),
 			     size(q, sizeof(q), l->ls_queued_bytes), heard);
+			rows++;
 		}
 	}
+	/* said, as "(no groups)" is, rather than an empty table */
+	if (rows == 0)
+		line(scr, s->nhost == 1 ? "(one host: no links)" : "(no links)");
 }
 
 static const char *task_state(char *out, size_t cap, const struct pvmxtaskstat *t)
