@@ -56,29 +56,15 @@ expect_match "reg: its child's line too (the output collection is inherited)" \
 	"^output t[0-9a-f]+ tsum_t: t[0-9a-f]+ sent 3$" "$(cat "$R")"
 
 # --- PVM 3.4.6's tracer, PvmTraceCount ----------------------------------
-TRACER=/usr/bin/tracer
 if [ ! -x "$TRACER" ]; then
 	echo "SKIP part: $TRACER missing (Debian's pvm-dev)"
 else
 	T=$TEST_TMP/tracefile
-	mkfifo "$TEST_TMP/tracer.in"
-	# (sanitized: PVM's tracer leaks its own allocations at exit)
-	tracer_asan=${ASAN_OPTIONS:-}
-	[ -n "$SAN_DIR" ] && tracer_asan="$tracer_asan:detect_leaks=0"
-	ASAN_OPTIONS=$tracer_asan LD_LIBRARY_PATH=$PVMX_BUILD/lib LD_PRELOAD=$SAN_PRELOAD \
-		tmo 90 "$TRACER" -T "$T" count <"$TEST_TMP/tracer.in" >"$TEST_TMP/tracer.out" 2>&1 &
-	tpid=$!
-	EXTRA_PIDS="$EXTRA_PIDS $tpid"
-	exec 7>"$TEST_TMP/tracer.in"
-	wait_until 20 grep -q "Tracer connected" "$TEST_TMP/tracer.out" ||
-		fail "tracer did not connect: $(cat "$TEST_TMP/tracer.out")"
+	tracer_start "$T" count || fail "tracer did not connect: $(cat "$TEST_TMP/tracer.out")"
 	out=$(printf 'spawn -@ tsum_t pair %s\nquit\n' $N | tmo 60 "$BIN/pvm" 2>&1)
 	wait_until 30 sh -c "[ \$(grep -c '^\"endtask' '$T' 2>/dev/null) -ge 2 ]" || true
 	wait_until 10 grep -q "tsum_t: ok $N" "$T" 2>/dev/null || true
-	echo quit >&7
-	exec 7>&-
-	for _ in $(seq 1 50); do kill -0 "$tpid" 2>/dev/null || break; sleep 0.1; done
-	sed 's/^/    [tracer] /' "$TEST_TMP/tracer.out" | head -20
+	tracer_stop
 	grep -E '^"?(profiling|output|endtask|newtask)' "$T" | sed 's/^/    [tracefile] /' | head -20
 	expect_eq "tracer: two profiling summaries (the pair and its child)" 2 \
 		"$(grep -c '^"profiling' "$T" 2>/dev/null)"

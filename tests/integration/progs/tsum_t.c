@@ -58,14 +58,21 @@ static int take_and_bye(int child, int n)
 	return pvm_send(child, BYE_TAG);
 }
 
-static int pair(int n)
+/* "tsum_t send n": spawned, its messages taken, its bye sent */
+static int run_sender(int n)
 {
 	char nb[16], *args[] = {"send", nb, NULL};
 	int child;
 
 	snprintf(nb, sizeof(nb), "%d", n);
-	if (pvm_spawn("tsum_t", args, PvmTaskDefault, NULL, 1, &child) != 1 ||
-	    take_and_bye(child, n) < 0) {
+	if (pvm_spawn("tsum_t", args, PvmTaskDefault, NULL, 1, &child) != 1)
+		return -1;
+	return take_and_bye(child, n);
+}
+
+static int pair(int n)
+{
+	if (run_sender(n) < 0) {
 		printf("tsum_t: FAIL pair\n");
 		pvm_exit();
 		return 1;
@@ -149,9 +156,8 @@ static void parse_trace(int *records, int *ended)
 
 static int collect(const char *opt, int n)
 {
-	char nb[16], *args[] = {"send", nb, NULL};
 	Pvmtmask mask;
-	int me = pvm_mytid(), child, records = 0, ended = 0, got = 0;
+	int me = pvm_mytid(), records = 0, ended = 0, got = 0;
 
 	/* the parser reads to the end of each message */
 	pvm_setopt(PvmAutoErr, 0);
@@ -167,9 +173,7 @@ static int collect(const char *opt, int n)
 	pvm_setopt(PvmTraceBuffer, 0);
 	pvm_setopt(PvmTraceOptions,
 	           strcmp(opt, "time") == 0 ? PvmTraceTime : PvmTraceCount);
-	snprintf(nb, sizeof(nb), "%d", n);
-	if (pvm_spawn("tsum_t", args, PvmTaskDefault, NULL, 1, &child) != 1 ||
-	    take_and_bye(child, n) < 0) {
+	if (run_sender(n) < 0) {
 		printf("collect: FAIL spawn or messages\n");
 		pvm_exit();
 		return 1;
