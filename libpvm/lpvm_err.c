@@ -4,6 +4,7 @@
  */
 #define pvm_strerror pvm_strerror_declared_void
 #include "lpvm.h"
+#include "lpvm_trace.h"
 
 #include "pvmx.h"
 #undef pvm_strerror
@@ -205,6 +206,7 @@ int pvm_setopt(int what, int val)
 		return lpvm_error("pvm_setopt", PvmBadParam);
 	if (what == PvmDebugMask)
 		log_set_level(val > 0 ? LOG_DEBUG : LOG_WARN);
+	lpvm_trace_setopt(what);
 	old = *f;
 	*f = val;
 	lpvm_globals_publish();

@@ -197,6 +197,7 @@ static int spawn_request(const char *fn, char *file, char **argv, int flags, cha
 	char cwd[4096];
 	char **env;
 	size_t nenv = 0, i;
+	struct lpvm_out_dest out;
 	int r;
 
 	r = lpvm_ensure(fn);
@@ -216,13 +217,17 @@ static int spawn_request(const char *fn, char *file, char **argv, int flags, cha
 	sp.where = (flags & (PvmTaskHost | PvmTaskArch)) ? where : "";
 	sp.count = count;
 	env = exported_env(&nenv);
-	lpvm_trace_spawn_env(flags, &env, &nenv);
+	out.tid = lpvm.out_tid;
+	out.code = lpvm.out_code;
+	out.ctx = lpvm.out_ctx;
+	out.err_code = lpvm.out_err_code;
+	lpvm_trace_spawn_env(flags, &env, &nenv, &out);
 	sp.env = env;
 	sp.n_env = nenv;
-	sp.out_tid = lpvm.out_tid;
-	sp.out_code = lpvm.out_code;
-	sp.out_ctx = lpvm.out_ctx;
-	sp.out_err_code = lpvm.out_err_code;
+	sp.out_tid = out.tid;
+	sp.out_code = out.code;
+	sp.out_ctx = out.ctx;
+	sp.out_err_code = out.err_code;
 	sp.stdin_pipe = (flags & PvmxTaskStdin) != 0;
 	sp.ctx = lpvm.ctx;
 	sp.no_parent = (flags & PvmNoSpawnParent) != 0;

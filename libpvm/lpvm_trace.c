@@ -76,9 +76,8 @@ void lpvm_trace_update(void)
 	}
 	lpvm_trace_on =
 	    lpvm.mytid > 0 && lpvm.self_trace_tid > 0 &&
-	    lpvm.self_trace_tid != lpvm.mytid &&
-	    (lpvm.self_trace_options == PvmTraceFull || lpvm.self_trace_options == 0) &&
-	    !mask_empty(pvmtrc.tmask);
+	    lpvm.self_trace_tid != lpvm.mytid && lpvm.self_trace_options >= 0 &&
+	    lpvm.self_trace_options <= PvmTraceCount && !mask_empty(pvmtrc.tmask);
 }
 
 static void pk_int(int v)
@@ -99,12 +98,16 @@ static void datum_head(int did, int type, int array, int count)
 
 void lpvm_tev_int(int did, int v)
 {
+	if (lpvm_tsum_open)
+		return;
 	datum_head(did, TEV_DATA_INT, TEV_DATA_SCALAR, 1);
 	pk_int(v);
 }
 
 void lpvm_tev_ints(int did, const int *v, int n)
 {
+	if (lpvm_tsum_open)
+		return;
 	datum_head(did, TEV_DATA_INT, TEV_DATA_ARRAY, n);
 	if (n > 0)
 		pvm_pkint((int *)v, n, 1);
@@ -112,6 +115,8 @@ void lpvm_tev_ints(int did, const int *v, int n)
 
 void lpvm_tev_str(int did, const char *s)
 {
+	if (lpvm_tsum_open)
+		return;
 	datum_head(did, TEV_DATA_STRING, TEV_DATA_SCALAR, 1);
 	pvm_pkstr((char *)(s != NULL ? s : ""));
 }
@@ -126,6 +131,8 @@ int lpvm_tev_begin(int kind, int entry_exit)
 	/* newtask / spntask / endtask are the daemon's in PVM: always sent */
 	if (kind < TEV_NEWTASK && !TEV_MASK_CHECK(pvmtrc.tmask, kind))
 		return 0;
+	if (lpvm_tsum_begin(kind, entry_exit))
+		return 1;
 	if (tbuf <= 0) {
 		tbuf = pvm_mkbuf(PvmDataDefault);
 		if (tbuf <= 0)
@@ -152,6 +159,10 @@ void lpvm_tev_end(void)
 {
 	int size = 0;
 
+	if (lpvm_tsum_open) {
+		lpvm_tsum_open = 0;
+		return;
+	}
 	pk_int(desc_mode ? TEV_MARK_EVENT_DESC_END : TEV_MARK_EVENT_RECORD_END);
 	pvm_setsbuf(saved_sbuf);
 	if (lpvm.self_trace_buffer <= 0 ||
@@ -261,6 +272,18 @@ static struct lpvm_tev_packers tev_packers = {
 };
 struct lpvm_tev_packers *pvmtrccodef = &tev_packers;
 
+/* PvmTraceTime and PvmTraceCount pack nothing (PVM's nop vector) */
+static int tev_pack_none(int did, int array, void *data, int count, int stride)
+{
+	(void)did, (void)array, (void)data, (void)count, (void)stride;
+	return 0;
+}
+static struct lpvm_tev_packers tev_no_packers = {
+    tev_pack_none, tev_pack_none, tev_pack_none, tev_pack_none,
+    tev_pack_none, tev_pack_none, tev_pack_none, tev_pack_none,
+    tev_pack_none, tev_pack_none, tev_pack_none, tev_pack_none,
+};
+
 /* Whether event kind should be traced now (PVM's user-code test before
  * a user-defined event). */
 int tev_do_trace(int kind, int entry_exit);
@@ -275,24 +298,29 @@ int tev_do_trace(int kind, int entry_exit)
 int tev_begin(int kind, int entry_exit);
 int tev_begin(int kind, int entry_exit)
 {
-	return lpvm_tev_begin(kind, entry_exit);
+	int r = lpvm_tev_begin(kind, entry_exit);
+
+	pvmtrccodef = lpvm_tsum_open ? &tev_no_packers : &tev_packers;
+	return r;
 }
 
 /* Ends the record tev_begin began. */
 int tev_fin(void);
 int tev_fin(void)
 {
-	if (tbuf > 0)
+	if (tbuf > 0 || lpvm_tsum_open)
 		lpvm_tev_end();
 	return 0;
 }
 
-/* Sends buffered trace records to the tracer. */
+/* Sends buffered trace records (or PvmTraceTime's and PvmTraceCount's
+ * totals) to the tracer. */
 void tev_flush(int setflag);
 void tev_flush(int setflag)
 {
 	(void)setflag;
 	lpvm_tev_flush();
+	lpvm_tsum_flush();
 }
 
 /* Resets the per-event counters (PvmTraceTime / PvmTraceCount) and

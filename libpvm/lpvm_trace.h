@@ -29,6 +29,16 @@ void lpvm_tev_end(void);
 /* sends what is buffered now */
 void lpvm_tev_flush(void);
 
+/* lpvm_trace_sum.c: PvmTraceTime and PvmTraceCount.  begin counts
+ * (and times) a call's record instead of packing it: 1 when it did, and
+ * then lpvm_tsum_open is set until lpvm_tev_end; flush sends the totals
+ * (a "timing" or "profiling" descriptor) and starts them again. */
+extern int lpvm_tsum_open;
+int lpvm_tsum_begin(int kind, int entry_exit);
+void lpvm_tsum_flush(void);
+/* pvm_setopt, before the option what changes */
+void lpvm_trace_setopt(int what);
+
 /* lpvm_trace_ev.c: the traced forms of the calls, each around the
  * untraced one it is given */
 int lpvm_trace_send(int tid, int tag, int (*fn)(int, int));
@@ -44,8 +54,18 @@ void lpvm_trace_exit(void);
  * parent gave it (PVMTMASK, PVMTRCBUF, PVMTRCOPT, PVMTRCTID, PVMTRCCTX,
  * PVMTRCTAG), then the newtask event */
 void lpvm_trace_enrolled(const char *name);
+/* where spawned children's output goes: PvmOutputTid, its code and
+ * context, and pvmx's code for stderr (0: as stdout) */
+struct lpvm_out_dest {
+	int tid, code, ctx, err_code;
+};
 /* pvm_spawn: appends the children's trace settings to env (*env has
- * *n malloc'd strings, realloc'd here) */
-void lpvm_trace_spawn_env(int flags, char ***env, size_t *n);
+ * *n malloc'd strings, realloc'd here); with PvmTaskTrace, out becomes
+ * the registered tracer's output collection when it has none */
+void lpvm_trace_spawn_env(int flags, char ***env, size_t *n, struct lpvm_out_dest *out);
+/* lpvm_trace_reg.c: the registered tracer (pvm_reg_tracer's mailbox
+ * entry), if any: tid, ctx, tag, buffer, options and mask; out as above */
+int lpvm_tracer_lookup(int *tid, int *ctx, int *tag, int *buf, int *opt, char *mask,
+                       struct lpvm_out_dest *out);
 
 #endif

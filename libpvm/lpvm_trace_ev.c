@@ -212,10 +212,6 @@ void lpvm_trace_enrolled(const char *name)
 	}
 }
 
-/* The registered tracer (pvm_reg_tracer's mailbox entry), if any:
- * tid, ctx, tag, buffer, options and mask. */
-int lpvm_tracer_lookup(int *tid, int *ctx, int *tag, int *buf, int *opt, char *mask);
-
 static int add_env(char ***env, size_t *n, const char *name, const char *val)
 {
 	char **e = realloc(*env, sizeof(char *) * (*n + 1));
@@ -232,7 +228,7 @@ static int add_env(char ***env, size_t *n, const char *name, const char *val)
 	return 0;
 }
 
-void lpvm_trace_spawn_env(int flags, char ***env, size_t *n)
+void lpvm_trace_spawn_env(int flags, char ***env, size_t *n, struct lpvm_out_dest *out)
 {
 	int tid = lpvm.trace_tid, ctx = lpvm.trace_ctx, tag = lpvm.trace_code;
 	int buf = lpvm.trace_buffer, opt = lpvm.trace_options;
@@ -242,7 +238,7 @@ void lpvm_trace_spawn_env(int flags, char ***env, size_t *n)
 	/* PvmTaskTrace: the registered tracer's settings, as PVM's daemon
 	 * gives them */
 	if (flags & PvmTaskTrace)
-		lpvm_tracer_lookup(&tid, &ctx, &tag, &buf, &opt, mask);
+		lpvm_tracer_lookup(&tid, &ctx, &tag, &buf, &opt, mask, out);
 	if (tid <= 0)
 		return;
 	mask[TEV_MASK_LENGTH - 1] = '\0';

@@ -55,8 +55,8 @@ int pvm_reg_tracer(int tctx, int ttag, int octx, int otag, char *tmask, int tbuf
 	return r < 0 ? r : PvmOk;
 }
 
-int lpvm_tracer_lookup(int *tid, int *ctx, int *tag, int *buf, int *opt, char *mask);
-int lpvm_tracer_lookup(int *tid, int *ctx, int *tag, int *buf, int *opt, char *mask)
+int lpvm_tracer_lookup(int *tid, int *ctx, int *tag, int *buf, int *opt, char *mask,
+                       struct lpvm_out_dest *out)
 {
 	int rbuf = lpvm.rbuf, save = pvmautoerr, id, v[7];
 	char *m = NULL;
@@ -76,6 +76,14 @@ int lpvm_tracer_lookup(int *tid, int *ctx, int *tag, int *buf, int *opt, char *m
 		*tag = v[2];
 		*buf = v[5];
 		*opt = v[6];
+		/* as PVM's daemon: output nobody else collects goes to the
+		 * tracer's (octx, otag), stderr with stdout */
+		if (out != NULL && out->tid == 0 && v[4] != 0) {
+			out->tid = v[0];
+			out->ctx = v[3];
+			out->code = v[4];
+			out->err_code = 0;
+		}
 	}
 	free(m);
 	pvm_freebuf(id);

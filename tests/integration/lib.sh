@@ -148,6 +148,32 @@ daemon_pid() {
 # $PVMX_BUILD/tests/compat), the reference PVM 3.4.6 (header and library)
 # and our libpvm3.so.3 are all there, or the test fails at once, saying
 # what is missing and how to get it.
+# tracer_start FILE [ARGS]: PVM 3.4.6's tracer (Debian's pvm-dev, at
+# $TRACER) on our library, writing trace FILE, its prompt's input on fd 7
+# and its output in $TEST_TMP/tracer.out; 1 if it did not connect.
+# tracer_stop: quits it (pid TRACER_PID) and shows the start of its output.
+TRACER=/usr/bin/tracer
+tracer_start() {
+	local file=$1 asan=${ASAN_OPTIONS:-}
+	shift
+	mkfifo "$TEST_TMP/tracer.in"
+	# (sanitized: PVM's tracer leaks its own allocations at exit, which
+	# is not ours to fix; our library is checked for leaks in the tasks)
+	[ -n "$SAN_DIR" ] && asan="$asan:detect_leaks=0"
+	ASAN_OPTIONS=$asan LD_LIBRARY_PATH=$PVMX_BUILD/lib LD_PRELOAD=$SAN_PRELOAD \
+		tmo 90 "$TRACER" -T "$file" "$@" <"$TEST_TMP/tracer.in" >"$TEST_TMP/tracer.out" 2>&1 &
+	TRACER_PID=$!
+	EXTRA_PIDS="$EXTRA_PIDS $TRACER_PID"
+	exec 7>"$TEST_TMP/tracer.in"
+	wait_until 20 grep -q "Tracer connected" "$TEST_TMP/tracer.out"
+}
+tracer_stop() {
+	echo quit >&7
+	exec 7>&-
+	for _ in $(seq 1 50); do kill -0 "$TRACER_PID" 2>/dev/null || break; sleep 0.1; done
+	sed 's/^/    [tracer] /' "$TEST_TMP/tracer.out" | head -20
+}
+
 need_compat() {
 	local p missing=""
 	for p in "$@"; do
