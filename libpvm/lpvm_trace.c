@@ -110,6 +110,13 @@ void lpvm_tev_ints(int did, const int *v, int n)
 		pvm_pkint((int *)v, n, 1);
 }
 
+/* PVM traces addresses (PDA) as longs */
+void lpvm_tev_long(int did, long v)
+{
+	datum_head(did, TEV_DATA_LONG, TEV_DATA_SCALAR, 1);
+	pvm_pklong(&v, 1, 1);
+}
+
 void lpvm_tev_str(int did, const char *s)
 {
 	datum_head(did, TEV_DATA_STRING, TEV_DATA_SCALAR, 1);

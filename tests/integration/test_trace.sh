@@ -6,6 +6,7 @@
 # (Debian's pvm-dev), run on our library, records a traced run; pvmrun
 # --trace and --trace-html write the same.
 source "$PVMX_SRC/tests/integration/lib.sh"
+source "$PVMX_SRC/tests/integration/trace_lib.sh"
 
 export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
 N=3
@@ -172,31 +173,13 @@ expect_eq "pvmrun --trace: every message with both ends" "$(((N - 1) + 2 * N + (
 	pass "pvmrun --trace-html: a self-contained page" || fail "pvmrun --trace-html: no page, or it loads from the network"
 
 # --- PVM 3.4.6's tracer on our library ----------------------------------
-TRACER=/usr/bin/tracer
 if [ ! -x "$TRACER" ]; then
 	echo "SKIP part: $TRACER missing (Debian's pvm-dev)"
 else
 	T=$TEST_TMP/tracefile
-	mkfifo "$TEST_TMP/tracer.in"
-	# (sanitized: PVM's tracer leaks its own allocations at exit, which
-	# is not ours to fix; our library is checked for leaks in the tasks)
-	tracer_asan=${ASAN_OPTIONS:-}
-	[ -n "$SAN_DIR" ] && tracer_asan="$tracer_asan:detect_leaks=0"
-	ASAN_OPTIONS=$tracer_asan LD_LIBRARY_PATH=$PVMX_BUILD/lib LD_PRELOAD=$SAN_PRELOAD \
-		tmo 90 "$TRACER" -T "$T" <"$TEST_TMP/tracer.in" >"$TEST_TMP/tracer.out" 2>&1 &
-	tpid=$!
-	EXTRA_PIDS="$EXTRA_PIDS $tpid"
-	exec 7>"$TEST_TMP/tracer.in"
-	wait_until 20 grep -q "Tracer connected" "$TEST_TMP/tracer.out" ||
-		fail "tracer did not connect: $(cat "$TEST_TMP/tracer.out")"
 	# the console's spawn -@: the registered tracer's settings (PvmTaskTrace)
-	out=$(printf 'spawn -@ -> trace_t %s %s\nquit\n' $N $ROUNDS | tmo 60 "$BIN/pvm" 2>&1)
-	wait_until 30 grep -q "trace_t: ok" "$T" 2>/dev/null || true
-	wait_until 30 sh -c "[ \$(grep -c '^\"endtask' '$T') -ge $N ]" || true
-	echo quit >&7
-	exec 7>&-
-	for _ in $(seq 1 50); do kill -0 "$tpid" 2>/dev/null || break; sleep 0.1; done
-	sed 's/^/    [tracer] /' "$TEST_TMP/tracer.out" | head -20
+	pvm346_tracer "$T" $N "spawn -@ -> trace_t $N $ROUNDS" ||
+		fail "tracer did not connect: $(cat "$TEST_TMP/tracer.out")"
 	sends=$(grep -c '^"send(1\.' "$T" 2>/dev/null)
 	recvs=$(grep -Ec '^"(trecv|recv)\(1\.' "$T" 2>/dev/null)
 	news=$(grep -Ec '^"(newtask|spntask)' "$T" 2>/dev/null)
