@@ -6,7 +6,9 @@
  * 8 bytes.  Messages are the length (one int), then the bytes, packed
  * PvmDataRaw unless -e says otherwise.
  *
- * Usage: bench_pingpong [-r ROUTE] [-e ENCODING] [-i IMPL] [HOST]
+ * Usage: bench_pingpong [-s] [-r ROUTE] [-e ENCODING] [-i IMPL] [HOST]
+ *   -s        short: the 1-byte ping-pong and the 8-byte message rate only
+ *             (bench/run-trace-cost.sh)
  *   -r ROUTE  default (no pvm_setopt), dontroute (PvmDontRoute) or direct
  *             (PvmRouteDirect), set in both tasks before any message
  *   -e ENC    raw (PvmDataRaw, the default), default (PvmDataDefault) or
@@ -142,6 +144,9 @@ static int measure(int (*op)(int, char *, int, int), int tid, char *buf, int len
 	return 0;
 }
 
+/* -s: only the 1-byte ping-pong and the message rate */
+static int short_plan;
+
 static int run_all(int tid, char *buf, const char *impl, const char *route)
 {
 	double secs, t0 = now_s();
@@ -154,13 +159,13 @@ static int run_all(int tid, char *buf, const char *impl, const char *route)
 		if (round_trip(tid, buf, 1, 1) < 0)
 			return -1;
 
-	for (i = 0; i < PLAN_COUNT(plan_pingpong_sizes); i++) {
+	for (i = 0; i < (short_plan ? 1 : PLAN_COUNT(plan_pingpong_sizes)); i++) {
 		len = plan_pingpong_sizes[i];
 		if (measure(round_trip, tid, buf, len, 1, &iters, &secs) < 0)
 			goto failed;
 		plan_print_pingpong(impl, route, len, iters, secs);
 	}
-	for (i = 0; i < PLAN_COUNT(plan_stream_sizes); i++) {
+	for (i = 0; i < (short_plan ? 0 : PLAN_COUNT(plan_stream_sizes)); i++) {
 		len = plan_stream_sizes[i];
 		if (measure(stream_window, tid, buf, len, plan_window(len), &iters,
 		            &secs) < 0)
@@ -196,6 +201,8 @@ int main(int argc, char **argv)
 			impl = argv[++i];
 		} else if (strcmp(argv[i], "-e") == 0 && i + 1 < argc) {
 			enc = argv[++i];
+		} else if (strcmp(argv[i], "-s") == 0) {
+			short_plan = 1;
 		} else if (argv[i][0] != '-' && host == NULL) {
 			host = argv[i];
 		} else {
@@ -207,8 +214,9 @@ int main(int argc, char **argv)
 	           : strcmp(enc, "raw") == 0     ? PvmDataRaw
 	                                         : -1;
 	if (i < argc || route_option(route) < 0 || encoding < 0) {
-		fprintf(stderr, "usage: bench_pingpong [-r default|dontroute|direct] "
-		                "[-e raw|default|inplace] [-i IMPL] [HOST]\n");
+		fprintf(stderr,
+		        "usage: bench_pingpong [-s] [-r default|dontroute|direct] "
+		        "[-e raw|default|inplace] [-i IMPL] [HOST]\n");
 		return 2;
 	}
 	if (buf == NULL || pvm_mytid() < 0)

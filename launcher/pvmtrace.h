@@ -19,6 +19,7 @@ struct tev {
 	int tid, kind, ee; /* ee: TEV_EVENT_ENTRY, TEV_EVENT_EXIT or 0 */
 	long long us;      /* gettimeofday of the event, microseconds */
 	int cc, nb, dst, src, tag, ctx, pt, count;
+	int gtid, inst, root; /* GT, GI; CGI: a collective's root instance */
 	int *tids; /* MDL or STL, malloc'd */
 	int ntids;
 	char str[64];   /* TN, GN or SE */
@@ -47,6 +48,7 @@ struct tslice {
 	int tid, kind;
 	long long us, dur;
 	int a, b, c; /* the call's data: dst/src, tag, bytes or count */
+	int root;    /* a rooted collective's root instance, else -1 */
 	char str[64];
 };
 struct ttask {

@@ -86,6 +86,8 @@ int write_chrome_json(const struct timeline *tl, FILE *f)
 			fprintf(f, ",\"name\":");
 			json_string(f, s->str);
 		}
+		if (s->root >= 0)
+			fprintf(f, ",\"root\":%d", s->root);
 		fprintf(f, "}}");
 		sep = ",\n";
 	}

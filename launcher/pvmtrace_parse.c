@@ -120,7 +120,17 @@ static void set_int(struct tev *e, int did, int v)
 		break;
 	case TEV_DID_GBC:
 	case TEV_DID_SC:
+	case TEV_DID_GS:
 		e->count = v;
+		break;
+	case TEV_DID_GT:
+		e->gtid = v;
+		break;
+	case TEV_DID_GI:
+		e->inst = v;
+		break;
+	case TEV_DID_CGI:
+		e->root = v;
 		break;
 	default:
 		break;
@@ -131,6 +141,7 @@ static void set_int(struct tev *e, int did, int v)
 static int upk_datum(struct tev *e, int did, int t)
 {
 	int base = t & ~TEV_DATA_ARRAY, n = 1, v;
+	long lv;
 	char s[256];
 
 	if ((t & TEV_DATA_ARRAY) && (upk_int(&n) < 0 || n < 0 || n > 1 << 20))
@@ -154,6 +165,12 @@ static int upk_datum(struct tev *e, int did, int t)
 			} else {
 				set_int(e, did, v);
 			}
+			break;
+		case TEV_DATA_LONG:
+		case TEV_DATA_ULONG:
+			/* an address (PDA of psend / precv): not drawn */
+			if (pvm_upklong(&lv, 1, 1) < 0)
+				return -1;
 			break;
 		case TEV_DATA_STRING:
 			if (upk_str(s, sizeof(s)) < 0)
@@ -188,6 +205,7 @@ static struct tev *log_add(struct tevlog *log)
 	e = &log->ev[log->n];
 	memset(e, 0, sizeof(*e));
 	e->cc = e->nb = e->dst = e->src = e->tag = e->ctx = e->pt = e->count = -1;
+	e->gtid = e->inst = e->root = -1;
 	return e;
 }
 

@@ -141,19 +141,25 @@ int timeline_build(const struct tevlog *log, struct timeline *tl)
 		s->dur = e->us - en->us;
 		s->a = s->b = s->c = -1;
 		snprintf(s->str, sizeof(s->str), "%s", en->str);
-		if (e->kind == TEV_SEND && e->cc >= 0) {
+		s->root = -1;
+		if ((e->kind == TEV_SEND || e->kind == TEV_PSEND) && e->cc >= 0) {
 			s->a = en->dst, s->b = en->tag, s->c = en->nb;
 			if (GROW(sends, ns, scap) < 0)
 				goto out;
 			sends[ns++] = (struct end){e->tid, en->dst, en->tag,  en->ctx,
 			                           en->nb, en->us,  e->route, i};
-		} else if (e->kind == TEV_MCAST && e->cc >= 0) {
+		} else if ((e->kind == TEV_MCAST || e->kind == TEV_BCAST) && e->cc >= 0) {
+			/* a message per destination: an mcast's are listed at its
+			 * entry, a bcast's (its group's members) at its exit */
+			const struct tev *dl = e->kind == TEV_BCAST ? e : en;
+			const char *route = e->kind == TEV_BCAST ? "bcast" : "mcast";
+
 			s->b = en->tag, s->c = en->nb;
-			for (int k = 0; k < en->ntids; k++) {
-				int d = en->tids[k], dup = 0;
+			for (int k = 0; k < dl->ntids; k++) {
+				int d = dl->tids[k], dup = 0;
 
 				for (int j = 0; j < k; j++)
-					dup |= en->tids[j] == d;
+					dup |= dl->tids[j] == d;
 				if (d == e->tid ||
 				    dup) /* PVM sends none to itself, one each */
 					continue;
@@ -161,9 +167,10 @@ int timeline_build(const struct tevlog *log, struct timeline *tl)
 					goto out;
 				sends[ns++] =
 				    (struct end){e->tid, d,      en->tag, en->ctx,
-				                 en->nb, en->us, "mcast", i};
+				                 en->nb, en->us, route,   i};
 			}
-		} else if (is_recv(e->kind) && e->cc > 0) {
+		} else if ((is_recv(e->kind) && e->cc > 0) ||
+		           (e->kind == TEV_PRECV && e->cc == 0)) {
 			s->a = e->src, s->b = e->tag, s->c = e->nb;
 			if (GROW(recvs, nr, rcap) < 0)
 				goto out;
@@ -171,6 +178,17 @@ int timeline_build(const struct tevlog *log, struct timeline *tl)
 			                           e->nb,  e->us,  NULL,   i};
 		} else if (e->kind == TEV_BARRIER) {
 			s->c = en->count;
+		} else if (e->kind == TEV_REDUCE || e->kind == TEV_GATHER ||
+		           e->kind == TEV_SCATTER) {
+			s->b = en->tag, s->c = en->nb, s->root = en->root;
+		} else if (e->kind == TEV_GETINST) {
+			s->a = en->gtid, s->c = e->inst;
+		} else if (e->kind == TEV_GETTID) {
+			s->a = e->gtid, s->c = en->inst;
+		} else if (e->kind == TEV_GSIZE) {
+			s->c = e->count;
+		} else if (e->kind == TEV_PROBE) {
+			s->a = en->src, s->b = en->tag;
 		}
 	}
 	qsort(sends, ns, sizeof(*sends), cmp_end);

@@ -247,7 +247,7 @@ int pvm_barrier(char *group, int count)
 	return barrier_untraced(group, count);
 }
 
-int pvm_bcast(char *group, int tag)
+static int bcast_untraced(char *group, int tag)
 {
 	struct lpvm_coll_view *v;
 	int r = view_of("pvm_bcast", group, &v);
@@ -257,8 +257,15 @@ int pvm_bcast(char *group, int tag)
 	return result_of("pvm_bcast", v, lpvm_coll_bcast(v, tag));
 }
 
-int pvm_reduce(void (*f)(int *, void *, void *, int *, int *), void *data, int count,
-               int type, int tag, char *group, int root)
+int pvm_bcast(char *group, int tag)
+{
+	if (lpvm_trace_on)
+		return lpvm_trace_bcast(group, tag, bcast_untraced);
+	return bcast_untraced(group, tag);
+}
+
+static int reduce_untraced(void (*f)(int *, void *, void *, int *, int *), void *data,
+                           int count, int type, int tag, char *group, int root)
 {
 	struct lpvm_coll_view *v;
 	int r = view_of("pvm_reduce", group, &v);
@@ -268,7 +275,21 @@ int pvm_reduce(void (*f)(int *, void *, void *, int *, int *), void *data, int c
 	return result_of("pvm_reduce", v, lpvm_coll_reduce(v, f, data, count, type, tag, root));
 }
 
-int pvm_gather(void *res, void *data, int count, int type, int tag, char *group, int root)
+int pvm_reduce(void (*f)(int *, void *, void *, int *, int *), void *data, int count,
+               int type, int tag, char *group, int root)
+{
+	int r;
+
+	if (!lpvm_trace_on)
+		return reduce_untraced(f, data, count, type, tag, group, root);
+	lpvm_trace_rooted_entry(TEV_REDUCE, group, tag, count, type, root);
+	r = reduce_untraced(f, data, count, type, tag, group, root);
+	lpvm_trace_rooted_exit(TEV_REDUCE, r);
+	return r;
+}
+
+static int gather_untraced(void *res, void *data, int count, int type, int tag,
+                           char *group, int root)
 {
 	struct lpvm_coll_view *v;
 	int r = view_of("pvm_gather", group, &v);
@@ -279,8 +300,20 @@ int pvm_gather(void *res, void *data, int count, int type, int tag, char *group,
 	                 lpvm_coll_gather(v, res, data, count, type, tag, root));
 }
 
-int pvm_scatter(void *res, void *data, int count, int type, int tag, char *group,
-                int root)
+int pvm_gather(void *res, void *data, int count, int type, int tag, char *group, int root)
+{
+	int r;
+
+	if (!lpvm_trace_on)
+		return gather_untraced(res, data, count, type, tag, group, root);
+	lpvm_trace_rooted_entry(TEV_GATHER, group, tag, count, type, root);
+	r = gather_untraced(res, data, count, type, tag, group, root);
+	lpvm_trace_rooted_exit(TEV_GATHER, r);
+	return r;
+}
+
+static int scatter_untraced(void *res, void *data, int count, int type, int tag,
+                            char *group, int root)
 {
 	struct lpvm_coll_view *v;
 	int r = view_of("pvm_scatter", group, &v);
@@ -289,4 +322,17 @@ int pvm_scatter(void *res, void *data, int count, int type, int tag, char *group
 		return r;
 	return result_of("pvm_scatter", v,
 	                 lpvm_coll_scatter(v, res, data, count, type, tag, root));
+}
+
+int pvm_scatter(void *res, void *data, int count, int type, int tag, char *group,
+                int root)
+{
+	int r;
+
+	if (!lpvm_trace_on)
+		return scatter_untraced(res, data, count, type, tag, group, root);
+	lpvm_trace_rooted_entry(TEV_SCATTER, group, tag, count, type, root);
+	r = scatter_untraced(res, data, count, type, tag, group, root);
+	lpvm_trace_rooted_exit(TEV_SCATTER, r);
+	return r;
 }

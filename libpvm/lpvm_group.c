@@ -281,7 +281,7 @@ static int leave_untraced(char *group, int unused)
 	return group_fail(group_status(GROUP_OP_LEAVE, group, 0));
 }
 
-int pvm_getinst(char *group, int tid)
+static int getinst_untraced(char *group, int tid)
 {
 	const struct lpvm_gview *v = gcache_frozen(group);
 
@@ -294,7 +294,7 @@ int pvm_getinst(char *group, int tid)
 	return group_fail(group_status(GROUP_OP_GETINST, group, tid));
 }
 
-int pvm_gettid(char *group, int inst)
+static int gettid_untraced(char *group, int inst)
 {
 	const struct lpvm_gview *v = gcache_frozen(group);
 
@@ -303,10 +303,11 @@ int pvm_gettid(char *group, int inst)
 	return group_fail(group_status(GROUP_OP_GETTID, group, inst));
 }
 
-int pvm_gsize(char *group)
+static int gsize_untraced(char *group, int unused)
 {
 	const struct lpvm_gview *v = gcache_frozen(group);
 
+	(void)unused;
 	if (v != NULL) {
 		int n = 0;
 
@@ -315,6 +316,27 @@ int pvm_gsize(char *group)
 		return n;
 	}
 	return group_fail(group_status(GROUP_OP_GSIZE, group, 0));
+}
+
+int pvm_getinst(char *group, int tid)
+{
+	if (lpvm_trace_on)
+		return lpvm_trace_gquery(TEV_GETINST, group, tid, getinst_untraced);
+	return getinst_untraced(group, tid);
+}
+
+int pvm_gettid(char *group, int inst)
+{
+	if (lpvm_trace_on)
+		return lpvm_trace_gquery(TEV_GETTID, group, inst, gettid_untraced);
+	return gettid_untraced(group, inst);
+}
+
+int pvm_gsize(char *group)
+{
+	if (lpvm_trace_on)
+		return lpvm_trace_gquery(TEV_GSIZE, group, 0, gsize_untraced);
+	return gsize_untraced(group, 0);
 }
 
 int pvm_freezegroup(char *group, int size)

@@ -235,9 +235,16 @@ int pvm_nrecv(int tid, int tag)
 	return nrecv_untraced(tid, tag, NULL);
 }
 
-int pvm_probe(int tid, int tag)
+static int probe_untraced(int tid, int tag)
 {
 	return lpvm_receive("pvm_probe", tid, tag, 0, 0);
+}
+
+int pvm_probe(int tid, int tag)
+{
+	if (lpvm_trace_on)
+		return lpvm_trace_probe(tid, tag, probe_untraced);
+	return probe_untraced(tid, tag);
 }
 
 static int trecv_untraced(int tid, int tag, struct timeval *tmout)

@@ -4,6 +4,7 @@
  * inside another) and pvm_getminfo / pvm_setminfo (message header fields).
  */
 #include "lpvm.h"
+#include "lpvm_trace.h"
 
 #include "tid.h"
 
@@ -30,7 +31,7 @@ static int valid_type(int type)
 	return type >= PVM_STR && type <= PVM_ULONG;
 }
 
-int pvm_psend(int tid, int tag, void *buf, int len, int type)
+static int psend_untraced(int tid, int tag, void *buf, int len, int type)
 {
 	struct msgbuf *mb;
 	int r = lpvm_ensure("pvm_psend");
@@ -102,8 +103,8 @@ static int precv_unpack(struct msgbuf *mb, void *buf, int len, int type, size_t 
 	}
 }
 
-int pvm_precv(int tid, int tag, void *buf, int len, int type, int *rtid, int *rtag,
-              int *rlen)
+static int precv_untraced(int tid, int tag, void *buf, int len, int type, int *rtid,
+                          int *rtag, int *rlen)
 {
 	struct msgbuf *mb;
 	size_t n = 0;
@@ -137,6 +138,22 @@ int pvm_precv(int tid, int tag, void *buf, int len, int type, int *rtid, int *rt
 		*rlen = (int)(n * dsig_elem_size(dsig_native(), (enum dsig_type)type));
 	lpvm_buf_release(id);
 	return r < 0 ? lpvm_error("pvm_precv", r) : PvmOk;
+}
+
+int pvm_psend(int tid, int tag, void *buf, int len, int type)
+{
+	if (lpvm_trace_on)
+		return lpvm_trace_psend(tid, tag, buf, len, type, psend_untraced);
+	return psend_untraced(tid, tag, buf, len, type);
+}
+
+int pvm_precv(int tid, int tag, void *buf, int len, int type, int *rtid, int *rtag,
+              int *rlen)
+{
+	if (lpvm_trace_on)
+		return lpvm_trace_precv(tid, tag, buf, len, type, rtid, rtag, rlen,
+		                        precv_untraced);
+	return precv_untraced(tid, tag, buf, len, type, rtid, rtag, rlen);
 }
 
 /* pvm_pkmesg family ----------------------------------------------------- */

@@ -25,6 +25,7 @@ int lpvm_tev_begin(int kind, int entry_exit);
 void lpvm_tev_int(int did, int v);
 void lpvm_tev_ints(int did, const int *v, int n);
 void lpvm_tev_str(int did, const char *s);
+void lpvm_tev_long(int did, long v);
 void lpvm_tev_end(void);
 /* sends what is buffered now */
 void lpvm_tev_flush(void);
@@ -48,6 +49,23 @@ int lpvm_trace_recv(int kind, int tid, int tag, struct timeval *tmout,
 int lpvm_trace_group(int kind, char *group, int count, int (*fn)(char *, int));
 int lpvm_trace_spawn(char *file, char **argv, int flags, char *where, int count,
                      int *tids, int (*fn)(char *, char **, int, char *, int, int *));
+/* lpvm_trace_pmsg.c: pvm_psend, pvm_precv, pvm_probe */
+int lpvm_trace_psend(int tid, int tag, void *buf, int len, int type,
+                     int (*fn)(int, int, void *, int, int));
+int lpvm_trace_precv(int tid, int tag, void *buf, int len, int type, int *rtid, int *rtag,
+                     int *rlen,
+                     int (*fn)(int, int, void *, int, int, int *, int *, int *));
+int lpvm_trace_probe(int tid, int tag, int (*fn)(int, int));
+/* lpvm_trace_coll.c: pvm_bcast; pvm_getinst, pvm_gettid, pvm_gsize
+ * (kind TEV_GETINST, TEV_GETTID, TEV_GSIZE; arg their int argument);
+ * and the entry and exit of pvm_reduce, pvm_gather, pvm_scatter (kind
+ * TEV_REDUCE, TEV_GATHER, TEV_SCATTER), whose own messages are not
+ * traced */
+int lpvm_trace_bcast(char *group, int tag, int (*fn)(char *, int));
+int lpvm_trace_gquery(int kind, char *group, int arg, int (*fn)(char *, int));
+void lpvm_trace_rooted_entry(int kind, const char *group, int tag, int count, int type,
+                             int root);
+void lpvm_trace_rooted_exit(int kind, int cc);
 /* pvm_exit: the exit and endtask events, then the buffer goes */
 void lpvm_trace_exit(void);
 /* the task has registered: trace settings from the environment its

@@ -144,10 +144,6 @@ daemon_pid() {
 	done
 }
 
-# need_compat PROG...: the compatibility programs PROG (in
-# $PVMX_BUILD/tests/compat), the reference PVM 3.4.6 (header and library)
-# and our libpvm3.so.3 are all there, or the test fails at once, saying
-# what is missing and how to get it.
 # tracer_start FILE [ARGS]: PVM 3.4.6's tracer (Debian's pvm-dev, at
 # $TRACER) on our library, writing trace FILE, its prompt's input on fd 7
 # and its output in $TEST_TMP/tracer.out; 1 if it did not connect.
@@ -156,6 +152,7 @@ TRACER=/usr/bin/tracer
 tracer_start() {
 	local file=$1 asan=${ASAN_OPTIONS:-}
 	shift
+	rm -f "$TEST_TMP/tracer.in"
 	mkfifo "$TEST_TMP/tracer.in"
 	# (sanitized: PVM's tracer leaks its own allocations at exit, which
 	# is not ours to fix; our library is checked for leaks in the tasks)
@@ -174,6 +171,10 @@ tracer_stop() {
 	sed 's/^/    [tracer] /' "$TEST_TMP/tracer.out" | head -20
 }
 
+# need_compat PROG...: the compatibility programs PROG (in
+# $PVMX_BUILD/tests/compat), the reference PVM 3.4.6 (header and library)
+# and our libpvm3.so.3 are all there, or the test fails at once, saying
+# what is missing and how to get it.
 need_compat() {
 	local p missing=""
 	for p in "$@"; do

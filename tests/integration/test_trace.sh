@@ -6,6 +6,7 @@
 # (Debian's pvm-dev), run on our library, records a traced run; pvmrun
 # --trace and --trace-html write the same.
 source "$PVMX_SRC/tests/integration/lib.sh"
+source "$PVMX_SRC/tests/integration/trace_lib.sh"
 
 export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
 N=3
