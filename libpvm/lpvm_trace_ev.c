@@ -75,16 +75,9 @@ int lpvm_trace_recv(int kind, int tid, int tag, struct timeval *tmout,
 		lpvm_tev_end();
 	}
 	cc = fn(tid, tag, tmout);
-	if (lpvm_tev_begin(kind, TEV_EVENT_EXIT)) {
-		if (cc > 0)
-			pvm_bufinfo(cc, &nb, &mc, &src);
-		lpvm_tev_int(TEV_DID_CC, cc);
-		lpvm_tev_int(TEV_DID_MNB, nb);
-		lpvm_tev_int(TEV_DID_MC, mc);
-		lpvm_tev_int(TEV_DID_MCX, lpvm.ctx);
-		lpvm_tev_int(TEV_DID_SRC, src);
-		lpvm_tev_end();
-	}
+	if (cc > 0)
+		pvm_bufinfo(cc, &nb, &mc, &src);
+	lpvm_tev_recv_exit(kind, cc, nb, mc, src);
 	return cc;
 }
 
