@@ -470,6 +470,8 @@ typedef void spawn_done_fn(void *arg, const struct reply_addr *to, int32_t *tids
 int spawn_here(const Pvmx__SpawnRequest *req, const struct reply_addr *to, int host,
                int parent, size_t count, int sibs_from, spawn_done_fn *done, void *arg);
 void spawn_free_all(void);
+/* Frees an array of n strings (NULL entries allowed) and the array. */
+void strv_free(char **v, size_t n);
 /* spawnhosts.c: requests, placement, spawns over several hosts */
 #define SPAWN_MAX_COUNT 0x3ffff /* more instances than tids is a mistake */
 void spawn_request(const struct reply_addr *to, const Pvmx__SpawnRequest *req);
