@@ -205,9 +205,49 @@ static int wait_routes(size_t n, struct pollfd *pfd, nfds_t m, int *polled, int 
 	return sleeper != NULL ? sleeper->wait(pfd, (int)m, *wait_ms) : poll(pfd, m, *wait_ms);
 }
 
+/* A reply of the daemon takes tens of microseconds, most of them its
+ * wake-up; sleeping on the socket adds a second wake-up (ours), which on
+ * a virtual machine's idle CPU costs as much again.  So a wait for the
+ * daemon first spins this long on its socket and the direct routes; a
+ * spin that the reply outlasted halves the next one (down to
+ * REPLY_SPIN_MIN_NS: a run of spawns or other slow requests does not
+ * burn a core), one that caught it restores the full spin. */
+#define REPLY_SPIN_MAX_NS (100LL * 1000)
+#define REPLY_SPIN_MIN_NS (10LL * 1000)
+
+static int64_t reply_spin_ns = REPLY_SPIN_MAX_NS;
+
+/* Polls the daemon's socket for events (and makes progress on the direct
+ * routes) for up to reply_spin_ns: its revents, 0 if nothing came, or a
+ * route's negative code. */
+static int spin_on_daemon(struct pollfd *pfd)
+{
+	int64_t end = clock_now_ns() + reply_spin_ns;
+
+	for (int k = 1;; k++) {
+		for (size_t i = 0; i + 1 < NROUTES; i++) {
+			int r = routes[i]->progress(0);
+
+			if (r < 0)
+				return r;
+		}
+		if (poll(pfd, 1, 0) > 0) {
+			reply_spin_ns = REPLY_SPIN_MAX_NS;
+			return pfd[0].revents;
+		}
+		if (clock_now_ns() >= end)
+			break;
+		if (k % 16 == 0)
+			sched_yield(); /* the daemon may need this core */
+	}
+	if ((reply_spin_ns /= 2) < REPLY_SPIN_MIN_NS)
+		reply_spin_ns = REPLY_SPIN_MIN_NS;
+	return 0;
+}
+
 int lpvm_wait_daemon_for(short events)
 {
-	for (;;) {
+	for (int spun = 0;; spun = 1) {
 		struct pollfd pfd[NROUTES];
 		int wait_ms = -1, polled[NROUTES], r;
 
@@ -219,6 +259,8 @@ int lpvm_wait_daemon_for(short events)
 		pfd[0] = (struct pollfd){.fd = lpvm.fd, .events = events};
 		if (poll(pfd, 1, 0) > 0)
 			return pfd[0].revents;
+		if (!spun && (r = spin_on_daemon(pfd)) != 0)
+			return r;
 		/* (no handlers run here: a request or a send is under way) */
 		for (size_t i = 0; i + 1 < NROUTES; i++)
 			if ((r = routes[i]->progress(0)) < 0)
