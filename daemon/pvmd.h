@@ -544,6 +544,10 @@ void group_handoff(int from_host, const Pvmx__GroupMembers *gm);
 void group_view_sub(int from_host, const Pvmx__GroupRequest *req);
 void group_view_ack(int from_host, const Pvmx__GroupRequest *req);
 void group_barrier_calls(int from_host, const Pvmx__GroupCalls *gc);
+/* a group_members answer to to of one group (name NULL: none, only
+ * code): its n-long by-instance tids (-1 a free instance), frozen */
+void group_reply_members(const struct reply_addr *to, int code, const char *name,
+                         const int32_t *tids, size_t n, int frozen);
 /* small arrays of ints: append (0, or -1 out of memory), append unless
  * there, find (index or -1), remove (1 when it was there; order not
  * kept) */
@@ -562,6 +566,10 @@ void groupmember_note(int tid, int op, const char *name, int code);
 void groupmember_asked(int tid, uint32_t seq, const Pvmx__GroupRequest *req, int home);
 /* an answer from another daemon to our task tid (any kind) */
 void groupmember_answer(int tid, const Pvmx__Control *ctl);
+/* group name, of which our tasks may be members, is frozen with the
+ * n-long by-instance tids (its home's note, a freeze's answer, a view) */
+void groupmember_frozen(const char *name, const int32_t *tids, size_t n);
+/* tid (ours or another host's task that used groups) is gone */
 void groupmember_task_gone(int tid);
 void groupmember_hosts_changed(void);
 void groupmember_host_gone(int index);
