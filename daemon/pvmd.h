@@ -354,6 +354,9 @@ size_t route_backlog(int dst);
 int route_append(struct evbuffer *dst, const uint8_t *hdr, struct evbuffer *src,
                  const uint8_t *bytes, size_t len);
 int route_is_local(int tid);
+/* mcast.c: a multicast frame (FRAME_FLAG_MCAST) from a task of ours or
+ * passed on by another daemon: delivered here, passed down the tree of
+ * hosts */
 void route_mcast(const struct frame_header *h, struct evbuffer *src);
 /* The answer to the request of to: ctl->seq is set to to->seq. */
 void reply_control(const struct reply_addr *to, Pvmx__Control *ctl);

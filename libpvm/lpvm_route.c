@@ -5,8 +5,8 @@
  * handed to the route chosen for its destination; a direct route that
  * cannot reach the destination passes it to the next, and the daemon
  * route takes what no other can.  PvmDontRoute keeps every frame on the
- * daemon route; multicasts always take it (the daemons copy them once per
- * host).  Order per pair holds across routes through the seq
+ * daemon route; multicasts always take it (the daemons pass them down a
+ * tree of hosts, daemon/mcast.c).  Order per pair holds across routes through the seq
  * (lpvm_deliver.c).
  */
 #include "lpvm.h"
