@@ -605,8 +605,27 @@ static int compare_ints(const void *a, const void *b)
  * others: one multicast frame, which the daemons pass down the binomial
  * tree of hosts rooted at ours (daemon/mcast.c) - so it reaches every
  * member however long they compute, our daemon sends about log2(hosts)
- * frames, and each host gets one.  A single member elsewhere gets a
- * direct send: its tree is that one message. */
+ * frames, and each host gets one.  Up to bcast_direct_max() members
+ * elsewhere get a direct send each instead: the root's few sends by the
+ * libfabric route beat the tree's hops through the daemons, each a
+ * daemon's wake-up (docs/groups.md, measured at 4 and 8 hosts). */
+#define COLL_BCAST_DIRECT_MAX 8
+
+/* PVMX_BCAST_DIRECT_MAX (0: the tree for any number), read once */
+static int bcast_direct_max(void)
+{
+	static int max = -1;
+
+	if (max < 0) {
+		const char *e = getenv("PVMX_BCAST_DIRECT_MAX");
+		char *end;
+		long v = e != NULL && *e != '\0' ? strtol(e, &end, 10) : -1;
+
+		max = v >= 0 && v <= 1 << 20 && *end == '\0' ? (int)v : COLL_BCAST_DIRECT_MAX;
+	}
+	return max;
+}
+
 int lpvm_coll_bcast(struct lpvm_coll_view *v, int tag)
 {
 	struct msgbuf *mb = lpvm_buf(lpvm.sbuf);
@@ -634,8 +653,9 @@ int lpvm_coll_bcast(struct lpvm_coll_view *v, int tag)
 			dst[n++] = t;
 		}
 	}
-	if (n == 1) {
-		r = lpvm_send_data(dst[0], tag, ctx, mb);
+	if (n == 1 || (n > 0 && n <= bcast_direct_max())) {
+		for (int k = 0; k < n && r >= 0; k++)
+			r = lpvm_send_data(dst[k], tag, ctx, mb);
 	} else if (n > 1) {
 		qsort(dst, (size_t)n, sizeof(int), compare_ints);
 		r = lpvm_send_mcast(dst, n, tag, ctx, mb);

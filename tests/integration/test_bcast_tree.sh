@@ -23,7 +23,10 @@ four() { [ "$(echo conf | tmo 10 "$BIN/pvm" 2>/dev/null | sed -n 1p)" = "4 hosts
 wait_until 30 four && pass "four hosts up" || { fail "the hosts did not come up"; finish; }
 master=$(hostname)
 
-# 9 members: 3 on the first host, 2 on each other
+# 9 members: 3 on the first host, 2 on each other; 6 members elsewhere
+# would get direct sends (up to 8 do): PVMX_BCAST_DIRECT_MAX=0, passed to
+# the members, makes every bcast take the tree
+export PVMX_BCAST_DIRECT_MAX=0 PVM_EXPORT=PVMX_BCAST_DIRECT_MAX
 out=$(cd "$TEST_TMP" && tmo 100 "$PROGS/bcast_t" 9 127.0.0.2 127.0.0.3 127.0.0.4 "$master" 2>&1)
 rc=$?
 printf '%s\n' "$out" | sed 's/^/    [bcast_t] /'
