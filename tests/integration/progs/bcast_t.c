@@ -109,6 +109,19 @@ static int position_of(const int *hosts, int nh, int host)
 }
 
 /* 1: pvm_send, pvm_bcast, pvm_send, ROUNDS times, from root */
+/* The root's plain sends around a bcast: hdr to every other member. */
+static void send_hdr_all(const int *hdr, const char *when)
+{
+	for (int i = 0; i < n; i++) {
+		if (i == me)
+			continue;
+		pvm_initsend(PvmDataDefault);
+		pvm_pkint((int *)hdr, 3, 1);
+		if (pvm_send(tids[i], TAG_ORDER) < 0)
+			FAILED("pvm_send %s, round %d", when, hdr[1]);
+	}
+}
+
 static void order_rounds(int root, unsigned char *buf)
 {
 	for (int round = 0; round < ROUNDS; round++) {
@@ -121,14 +134,7 @@ static void order_rounds(int root, unsigned char *buf)
 			for (int i = 0; i < len; i++)
 				buf[i] = byte_of(root, round, i);
 			sum = fnv(buf, len);
-			for (int i = 0; i < n; i++) {
-				if (i == me)
-					continue;
-				pvm_initsend(PvmDataDefault);
-				pvm_pkint(hdr, 3, 1);
-				if (pvm_send(tids[i], TAG_ORDER) < 0)
-					FAILED("pvm_send before, round %d", round);
-			}
+			send_hdr_all(hdr, "before");
 			hdr[0] = 1;
 			pvm_initsend(PvmDataDefault);
 			pvm_pkint(hdr, 3, 1);
@@ -137,14 +143,7 @@ static void order_rounds(int root, unsigned char *buf)
 			if (pvm_bcast(gname, TAG_ORDER) < 0)
 				FAILED("pvm_bcast, round %d", round);
 			hdr[0] = 2;
-			for (int i = 0; i < n; i++) {
-				if (i == me)
-					continue;
-				pvm_initsend(PvmDataDefault);
-				pvm_pkint(hdr, 3, 1);
-				if (pvm_send(tids[i], TAG_ORDER) < 0)
-					FAILED("pvm_send after, round %d", round);
-			}
+			send_hdr_all(hdr, "after");
 			continue;
 		}
 		for (int kind = 0; kind < 3; kind++) {
