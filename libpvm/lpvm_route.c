@@ -308,9 +308,13 @@ static int progress_woken(const struct pollfd *pfd, const int *polled)
 /* Polls every route until something comes, polls (-1: no limit) or ns
  * (-1: no limit) run out, or *timeout_ms passes; *timeout_ms is reduced
  * by the time spent (0: used up).  What came. */
+/* a spin gives its core away this often (a spinner on 2 cores shares
+ * them): by time, not by a count of polls, whose cost varies */
+#define SPIN_YIELD_NS (20LL * 1000)
+
 static int spin(long polls, int64_t ns, int *timeout_ms)
 {
-	int64_t start = clock_now_ns(), spent = 0;
+	int64_t start = clock_now_ns(), spent = 0, yielded = 0;
 	int n = 0;
 
 	if (*timeout_ms > 0 && (ns < 0 || (int64_t)*timeout_ms * 1000000 < ns))
@@ -321,8 +325,10 @@ static int spin(long polls, int64_t ns, int *timeout_ms)
 		spent = clock_now_ns() - start;
 		if (ns >= 0 && spent >= ns)
 			break;
-		if ((i & 63) == 63)
-			sched_yield(); /* a spinner on 2 cores shares them */
+		if (spent - yielded >= SPIN_YIELD_NS) {
+			sched_yield();
+			yielded = spent;
+		}
 	}
 	if (*timeout_ms > 0) {
 		*timeout_ms -= (int)(spent / 1000000);
