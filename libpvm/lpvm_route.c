@@ -6,8 +6,8 @@
  * cannot reach the destination passes it to the next, and the daemon
  * route takes what no other can.  PvmDontRoute keeps every frame on the
  * daemon route; multicasts always take it (the daemons pass them down a
- * tree of hosts, daemon/mcast.c).  Order per pair holds across routes through the seq
- * (lpvm_deliver.c).
+ * tree of hosts, daemon/mcast.c).  Order per pair holds across routes
+ * through the seq (lpvm_deliver.c).
  */
 #include "lpvm.h"
 #include "lpvm_route.h"
@@ -305,13 +305,13 @@ static int progress_woken(const struct pollfd *pfd, const int *polled)
 	return n;
 }
 
-/* Polls every route until something comes, polls (-1: no limit) or ns
- * (-1: no limit) run out, or *timeout_ms passes; *timeout_ms is reduced
- * by the time spent (0: used up).  What came. */
 /* a spin gives its core away this often (a spinner on 2 cores shares
  * them): by time, not by a count of polls, whose cost varies */
 #define SPIN_YIELD_NS (20LL * 1000)
 
+/* Polls every route until something comes, polls (-1: no limit) or ns
+ * (-1: no limit) run out, or *timeout_ms passes; *timeout_ms is reduced
+ * by the time spent (0: used up).  What came. */
 static int spin(long polls, int64_t ns, int *timeout_ms)
 {
 	int64_t start = clock_now_ns(), spent = 0, yielded = 0;
