@@ -27,6 +27,8 @@ void lpvm_tev_ints(int did, const int *v, int n);
 void lpvm_tev_str(int did, const char *s);
 void lpvm_tev_long(int did, long v);
 void lpvm_tev_end(void);
+/* an exit record holding only the call's result (CC) */
+void lpvm_tev_cc_exit(int kind, int cc);
 /* sends what is buffered now */
 void lpvm_tev_flush(void);
 

@@ -104,9 +104,6 @@ int lpvm_trace_probe(int tid, int tag, int (*fn)(int, int))
 		lpvm_tev_end();
 	}
 	cc = fn(tid, tag);
-	if (lpvm_tev_begin(TEV_PROBE, TEV_EVENT_EXIT)) {
-		lpvm_tev_int(TEV_DID_CC, cc);
-		lpvm_tev_end();
-	}
+	lpvm_tev_cc_exit(TEV_PROBE, cc);
 	return cc;
 }
