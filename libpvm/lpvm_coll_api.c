@@ -1,10 +1,10 @@
 /*
  * lpvm_coll_api.c - pvm_barrier, pvm_bcast, pvm_reduce, pvm_gather and
  * pvm_scatter: find the group's view, check what PVM checks, and run the
- * collective (lpvm_coll.c).  Views are kept here by group name.  Until
- * group membership lives in the daemons (issue 10), only the internal
- * test entry point pvmx_coll_test_view makes views, and a group with
- * none answers PvmNotImpl, as before.
+ * collective (lpvm_coll.c).  Views are kept here by group name: a frozen
+ * group's is held by its members, a dynamic group's is asked of the
+ * daemons (lpvm_group.c) at each collective; the internal test entry
+ * point pvmx_coll_test_view installs one by hand.
  */
 #include "lpvm.h"
 #include "lpvm_trace.h"
