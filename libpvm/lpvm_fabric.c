@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -119,6 +120,11 @@ void lpvm_fabric_address(const struct lpvm_fabric *fab, const void **blob, size_
 const char *lpvm_fabric_provider(const struct lpvm_fabric *fab)
 {
 	return fab->provider;
+}
+
+int lpvm_fabric_landing(const struct lpvm_fabric *fab)
+{
+	return fab->land;
 }
 
 const char *lpvm_fabric_address_string(const struct lpvm_fabric *fab, const void *blob,
@@ -425,6 +431,31 @@ static int open_provider(struct lpvm_fabric *fab, const char *name,
 
 #undef TRY
 
+/* Is libfabric boolean variable name set to false? */
+static int env_false(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && (strcmp(v, "0") == 0 || strcasecmp(v, "off") == 0 ||
+	                     strcasecmp(v, "false") == 0 || strcasecmp(v, "no") == 0);
+}
+
+/* Do bulk payloads of up to FAB_LAND_SIZE go as rxm eager messages that
+ * land in posted buffers?  Over tcp;ofi_rxm with rxm's dynamic receive
+ * buffers and direct send (libfabric 1.17's defaults, under which rxm
+ * reads FI_OFI_RXM_EAGER_LIMIT at all) and an eager limit that covers
+ * them. */
+static int landing_works(const char *provider)
+{
+	const char *v = getenv("FI_OFI_RXM_EAGER_LIMIT");
+
+	if (strcmp(provider, "tcp;ofi_rxm") != 0 || env_false("FI_OFI_RXM_ENABLE_DYN_RBUF") ||
+	    env_false("FI_OFI_RXM_ENABLE_DIRECT_SEND") || v == NULL)
+		return 0;
+	/* read as libfabric reads it (strtol) */
+	return strtoll(v, NULL, 0) >= (long long)FAB_LAND_SIZE;
+}
+
 /* The providers to try, in order, into names (NULL: any); how many, or
  * -1 when PVMX_FABRIC_PROVIDER disables the route. */
 static int provider_list(const char *names[3], char *forced, size_t forcedlen)
@@ -483,6 +514,14 @@ int lpvm_fabric_open(const struct lpvm_fabric_config *cfg, struct lpvm_fabric **
 	 * without it the buffers are per connection (docs/fabric.md).  The
 	 * user's own setting wins. */
 	setenv("FI_OFI_RXM_USE_SRX", "0", 0);
+	/* rxm sends payloads up to its eager limit at once, straight from
+	 * the caller's memory; larger ones by a rendezvous (a round trip and
+	 * an emulated RMA read over tcp).  An eager limit of FAB_LAND_SIZE
+	 * lets bulk payloads land in the receiver's landing buffers with
+	 * neither.  Both ends must agree (rxm refuses a connection between
+	 * endpoints of different eager limits). */
+	snprintf(one, sizeof(one), "%u", FAB_LAND_SIZE);
+	setenv("FI_OFI_RXM_EAGER_LIMIT", one, 0);
 	n = provider_list(names, forced, sizeof(forced));
 	if (n < 0) {
 		snprintf(why, whylen, "disabled by PVMX_FABRIC_PROVIDER=%s",
@@ -526,13 +565,23 @@ int lpvm_fabric_open(const struct lpvm_fabric_config *cfg, struct lpvm_fabric **
 		}
 		fab_rx_submit(fab, op);
 	}
+	fab->land = landing_works(fab->provider);
+	for (i = 0; fab->land && i < FAB_LAND_COUNT; i++) {
+		struct fab_op *op = fab_op_new(OP_RX_LAND, 0);
+		if (op == NULL || fab_land_post(fab, op) != 0) {
+			snprintf(why, whylen, "no memory");
+			lpvm_fabric_close(fab);
+			return PvmNoMem;
+		}
+	}
 	if (log_enabled(LOG_INFO)) {
 		char addr[128];
-		log_info("fabric: endpoint t%x at %s, provider %s, %s",
+		log_info("fabric: endpoint t%x at %s, provider %s, %s, %s",
 		         (unsigned)cfg->self_id,
 		         lpvm_fabric_address_string(fab, NULL, 0, addr, sizeof(addr)),
 		         fab->provider,
-		         fab->fd >= 0 ? "wait descriptor" : "no wait descriptor");
+		         fab->fd >= 0 ? "wait descriptor" : "no wait descriptor",
+		         fab->land ? "landing buffers" : "no landing buffers");
 	}
 	*out = fab;
 	return 0;
@@ -574,6 +623,7 @@ void lpvm_fabric_close(struct lpvm_fabric *fab)
 			free(ev->buf);
 			free(ev);
 		}
+		fab_landed_clear(p);
 		free(p);
 	}
 	while ((ev = fab->ready_head) != NULL) {

@@ -62,6 +62,10 @@ void lpvm_fabric_close(struct lpvm_fabric *fab);
 
 /* The provider chosen ("tcp;ofi_rxm"). */
 const char *lpvm_fabric_provider(const struct lpvm_fabric *fab);
+/* Non-zero when bulk payloads (up to 4 MiB) go to this endpoint at once
+ * into its landing buffers: tcp;ofi_rxm with an eager limit that covers
+ * them (docs/fabric.md, "Landing buffers"). */
+int lpvm_fabric_landing(const struct lpvm_fabric *fab);
 /* The address blob to publish (through the daemons); the endpoint owns it. */
 void lpvm_fabric_address(const struct lpvm_fabric *fab, const void **blob, size_t *len);
 /* The address in blob (or, blob NULL, this endpoint's) as libfabric

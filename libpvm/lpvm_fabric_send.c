@@ -71,6 +71,11 @@ static ssize_t op_post(struct lpvm_fabric *fab, struct fab_op *op)
 		r = fi_trecv(fab->ep, op->buf, op->len, NULL, FI_ADDR_UNSPEC, op->tag, 0,
 		             &op->ctx);
 		break;
+	case OP_RX_LAND:
+		/* any sender's, any seq: the completion's tag says whose */
+		r = fi_trecv(fab->ep, op->buf, FAB_LAND_SIZE, NULL, FI_ADDR_UNSPEC,
+		             FAB_TAG_BULK | FAB_TAG_LAND, FAB_TAG_LAND - 1, &op->ctx);
+		break;
 	case OP_TX_COPY:
 		/* never fi_tinject: an injected packet has no completion, yet
 		 * rxm may still hold it (a connection being set up) until the
@@ -175,6 +180,7 @@ void fab_peer_failed(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p, int co
 		free(ev);
 	}
 	p->rxq_tail = NULL;
+	fab_landed_clear(p);
 	p->rx_part = NULL; /* (it was in rxq) */
 	p->rx_part_off = 0;
 	if (p->has_addr) {
@@ -197,9 +203,21 @@ void fab_peer_failedf(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p, int c
 	fab_peer_failed(fab, p, code, why);
 }
 
+void fab_landed_clear(struct lpvm_fabric_peer *p)
+{
+	struct fab_landed *l;
+
+	while ((l = p->landed) != NULL) {
+		p->landed = l->next;
+		free(l->buf);
+		free(l);
+	}
+}
+
 /* Forgets what was said with the peer's previous incarnation. */
 void fab_peer_renew(struct lpvm_fabric_peer *p, uint32_t instance)
 {
+	fab_landed_clear(p);
 	p->known = 1;
 	p->instance = instance;
 	p->failed = 0;
@@ -291,6 +309,38 @@ static void rx_enqueue(struct lpvm_fabric *fab, struct fab_op *op)
 	else
 		fab->rxq_head = op;
 	fab->rxq_tail = op;
+}
+
+void fab_rx_unqueue(struct lpvm_fabric *fab, struct fab_op *op)
+{
+	struct fab_op **pp, *prev = NULL;
+
+	for (pp = &fab->rxq_head; *pp != NULL; prev = *pp, pp = &(*pp)->qnext) {
+		if (*pp != op)
+			continue;
+		*pp = op->qnext;
+		if (fab->rxq_tail == op)
+			fab->rxq_tail = prev;
+		op->qnext = NULL;
+		return;
+	}
+}
+
+int fab_land_post(struct lpvm_fabric *fab, struct fab_op *op)
+{
+	/* untouched until a payload lands: costs address space, not memory */
+	op->buf = malloc(FAB_LAND_SIZE);
+	if (op->buf == NULL) {
+		log_error("fabric: no memory for a landing buffer");
+		free(op);
+		return PvmNoMem;
+	}
+	op->owned = op->buf;
+	op->len = FAB_LAND_SIZE;
+	op->in = NULL;
+	op->peer = NULL;
+	fab_rx_submit(fab, op);
+	return 0;
 }
 
 static void rx_post_failed(struct lpvm_fabric *fab, struct fab_op *op, ssize_t r)
@@ -479,7 +529,7 @@ int lpvm_fabric_send_post(struct lpvm_fabric *fab, struct lpvm_fabric_peer *peer
 	struct fab_op *bulk, *ann;
 	uint64_t total = hdr_len, payload;
 	uint32_t seq;
-	int i, n;
+	int i, n, land;
 
 	*reqp = NULL;
 	if (peer->failed || !peer->has_addr)
@@ -508,7 +558,12 @@ int lpvm_fabric_send_post(struct lpvm_fabric *fab, struct lpvm_fabric_peer *peer
 		n += iov[i].iov_len > 0;
 	req = calloc(1, sizeof(*req) + (size_t)n * sizeof(struct iovec));
 	bulk = fab_op_new(OP_TX_BULK, 0);
-	ann = copy_op(fab, peer, PKT_ANNOUNCE, seq, hdr, hdr_len, NULL, 0, total);
+	/* a payload that fits the receiver's landing buffers goes at once,
+	 * eagerly (rxm's eager limit covers it); a larger one by rxm's
+	 * rendezvous, into the receive its announcement posts */
+	land = fab->land && total - hdr_len <= FAB_LAND_SIZE;
+	ann = copy_op(fab, peer, land ? PKT_LANDING : PKT_ANNOUNCE, seq, hdr, hdr_len, NULL,
+	              0, total);
 	if (req == NULL || bulk == NULL || ann == NULL) {
 		free(req);
 		free(bulk);
@@ -541,7 +596,7 @@ int lpvm_fabric_send_post(struct lpvm_fabric *fab, struct lpvm_fabric_peer *peer
 	}
 	bulk->peer = peer;
 	bulk->req = req;
-	bulk->tag = FAB_TAG_BULK | (uint64_t)(uint32_t)fab->cfg.self_id << 32 | seq;
+	bulk->tag = fab_bulk_tag(fab->cfg.self_id, seq, land);
 	req->op = bulk;
 	req->next = fab->reqs;
 	if (fab->reqs != NULL)

@@ -32,6 +32,12 @@ const char *lpvm_fabric_provider(const struct lpvm_fabric *fab)
 	return "none";
 }
 
+int lpvm_fabric_landing(const struct lpvm_fabric *fab)
+{
+	(void)fab;
+	return 0;
+}
+
 void lpvm_fabric_address(const struct lpvm_fabric *fab, const void **blob, size_t *len)
 {
 	(void)fab;
