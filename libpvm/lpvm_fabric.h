@@ -130,7 +130,8 @@ int lpvm_fabric_wait(struct lpvm_fabric *fab, struct lpvm_fabric_send **req,
  * the provider moves them only while someone makes progress, so a caller
  * that is about to stop calling (a task that returns to its own work)
  * makes progress until this is 0. */
-int lpvm_fabric_peer_busy(const struct lpvm_fabric *fab, const struct lpvm_fabric_peer *peer);
+int lpvm_fabric_peer_busy(const struct lpvm_fabric *fab,
+                          const struct lpvm_fabric_peer *peer);
 
 /* Makes progress on every transfer, sleeping up to timeout_ms (0: poll, -1:
  * until something happens).  Calls deliver / peer_error (from here only).

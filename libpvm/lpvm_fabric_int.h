@@ -27,10 +27,12 @@
  * libfabric's API is inline calls through the objects' own operations. */
 struct fab_lib {
 	int (*getinfo)(uint32_t version, const char *node, const char *service,
-	               uint64_t flags, const struct fi_info *hints, struct fi_info **info);
+	               uint64_t flags, const struct fi_info *hints,
+	               struct fi_info **info);
 	void (*freeinfo)(struct fi_info *info);
 	struct fi_info *(*dupinfo)(const struct fi_info *info);
-	int (*fabric)(struct fi_fabric_attr *attr, struct fid_fabric **fabric, void *context);
+	int (*fabric)(struct fi_fabric_attr *attr, struct fid_fabric **fabric,
+	              void *context);
 	const char *(*strerror)(int errnum);
 };
 extern struct fab_lib fab_lib;
@@ -149,7 +151,7 @@ struct lpvm_fabric_peer {
 	struct fab_event *rx_part; /* a segmented message being received (in rxq) */
 	size_t rx_part_off;        /* its payload bytes so far */
 	struct fab_landed *landed; /* payloads waiting for their announcement */
-	struct fab_op *txq_head, *txq_tail;    /* deferred sends, in order */
+	struct fab_op *txq_head, *txq_tail; /* deferred sends, in order */
 };
 
 struct lpvm_fabric_send {

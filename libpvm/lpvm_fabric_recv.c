@@ -190,7 +190,8 @@ static void rx_packet(struct lpvm_fabric *fab, const uint8_t *pkt, size_t len)
 	if (p->failed)
 		return;
 	if (kind == PKT_MORE || p->rx_part != NULL) {
-		rx_more(fab, p, kind, seq, hlen, total, pkt + FAB_PKT_HDR, len - FAB_PKT_HDR);
+		rx_more(fab, p, kind, seq, hlen, total, pkt + FAB_PKT_HDR,
+		        len - FAB_PKT_HDR);
 		return;
 	}
 	if (seq != p->rx_seq) {
@@ -229,7 +230,8 @@ static void rx_packet(struct lpvm_fabric *fab, const uint8_t *pkt, size_t len)
 		ev->buf = landed->buf;
 		landed->buf = NULL;
 	}
-	if (ev == NULL || (ev->buf == NULL && (ev->buf = malloc(payload > 0 ? payload : 1)) == NULL)) {
+	if (ev == NULL ||
+	    (ev->buf == NULL && (ev->buf = malloc(payload > 0 ? payload : 1)) == NULL)) {
 		if (landed != NULL)
 			free(landed->buf);
 		free(landed);
@@ -252,7 +254,8 @@ static void rx_packet(struct lpvm_fabric *fab, const uint8_t *pkt, size_t len)
 			free(ev->buf);
 			free(ev);
 			fab_peer_failedf(fab, p, PvmBadMsg,
-			                 "payload of %zu bytes, %zu announced", got, payload);
+			                 "payload of %zu bytes, %zu announced", got,
+			                 payload);
 			return;
 		}
 		ev->complete = 1;

@@ -419,7 +419,8 @@ static void encode_pkt(uint8_t *pkt, int kind, size_t hlen, int32_t src, uint32_
 }
 
 /* A packet of len bytes to copy into, for peer, counted in flight. */
-static struct fab_op *pkt_op(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p, size_t len)
+static struct fab_op *pkt_op(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p,
+                             size_t len)
 {
 	struct fab_op *op = fab_op_new(OP_TX_COPY, len);
 
@@ -502,8 +503,8 @@ static int send_segmented(struct lpvm_fabric *fab, struct lpvm_fabric_peer *peer
 				fab_op_free(fab, ops[--n]);
 			return PvmNoMem;
 		}
-		encode_pkt(op->data, n == 0 ? PKT_FIRST : PKT_MORE, h, fab->cfg.self_id, seq,
-		           fab->instance, n == 0 ? total : off);
+		encode_pkt(op->data, n == 0 ? PKT_FIRST : PKT_MORE, h, fab->cfg.self_id,
+		           seq, fab->instance, n == 0 ? total : off);
 		if (h > 0)
 			memcpy(op->data + FAB_PKT_HDR, hdr, h);
 		gather_iov(op->data + FAB_PKT_HDR + h, iov, &i, &at, k);
@@ -562,8 +563,8 @@ int lpvm_fabric_send_post(struct lpvm_fabric *fab, struct lpvm_fabric_peer *peer
 	 * eagerly (rxm's eager limit covers it); a larger one by rxm's
 	 * rendezvous, into the receive its announcement posts */
 	land = fab->land && total - hdr_len <= FAB_LAND_SIZE;
-	ann = copy_op(fab, peer, land ? PKT_LANDING : PKT_ANNOUNCE, seq, hdr, hdr_len, NULL,
-	              0, total);
+	ann = copy_op(fab, peer, land ? PKT_LANDING : PKT_ANNOUNCE, seq, hdr, hdr_len,
+	              NULL, 0, total);
 	if (req == NULL || bulk == NULL || ann == NULL) {
 		free(req);
 		free(bulk);
@@ -653,7 +654,8 @@ int lpvm_fabric_wait(struct lpvm_fabric *fab, struct lpvm_fabric_send **reqp,
 	}
 }
 
-int lpvm_fabric_peer_busy(const struct lpvm_fabric *fab, const struct lpvm_fabric_peer *peer)
+int lpvm_fabric_peer_busy(const struct lpvm_fabric *fab,
+                          const struct lpvm_fabric_peer *peer)
 {
 	(void)fab;
 	return peer != NULL && !peer->failed && peer->tx_copies > 0;

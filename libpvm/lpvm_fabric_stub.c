@@ -139,7 +139,8 @@ int lpvm_fabric_progress(struct lpvm_fabric *fab, int timeout_ms)
 	return 0;
 }
 
-int lpvm_fabric_peer_busy(const struct lpvm_fabric *fab, const struct lpvm_fabric_peer *peer)
+int lpvm_fabric_peer_busy(const struct lpvm_fabric *fab,
+                          const struct lpvm_fabric_peer *peer)
 {
 	(void)fab;
 	(void)peer;

@@ -935,10 +935,10 @@ static void child_provider(const char *pvmx_provider, const char *fi_provider, i
 	exit(0);
 }
 
-/* rxm's eager limit: the library sets it to its landing buffers' size
- * when the environment does not say (then bulk payloads land), and a
- * value of the user's stays (then they take rxm's rendezvous); messages
- * to ourselves arrive whole either way. */
+/* rxm's eager limit: left unset by the library (bulk payloads take rxm's
+ * rendezvous); a user's value of at least the landing size turns landing
+ * on, and stays as the user set it; messages to ourselves arrive whole
+ * either way. */
 static void child_eager_limit(const char *user_value)
 {
 	char why[512], want[32];
@@ -958,13 +958,15 @@ static void child_eager_limit(const char *user_value)
 		die("lpvm_fabric_open: %d: %s", r, why);
 	snprintf(want, sizeof(want), "%u", LAND_SIZE);
 	v = getenv("FI_OFI_RXM_EAGER_LIMIT");
-	if (v == NULL || strcmp(v, user_value != NULL ? user_value : want) != 0)
-		die("FI_OFI_RXM_EAGER_LIMIT is %s after open, expected %s", v ? v : "(unset)",
-		    user_value != NULL ? user_value : want);
-	if (lpvm_fabric_landing(n.fab) != (user_value == NULL))
+	if ((v == NULL) != (user_value == NULL) ||
+	    (v != NULL && strcmp(v, user_value) != 0))
+		die("FI_OFI_RXM_EAGER_LIMIT is %s after open, expected %s",
+		    v ? v : "(unset)", user_value != NULL ? user_value : "(unset)");
+	if (lpvm_fabric_landing(n.fab) !=
+	    (user_value != NULL && strcmp(user_value, want) == 0))
 		die("landing buffers %s with FI_OFI_RXM_EAGER_LIMIT=%s",
-		    lpvm_fabric_landing(n.fab) ? "used" : "not used", v);
-	printf("  FI_OFI_RXM_EAGER_LIMIT=%s%s: %s\n", v, user_value ? " (the user's)" : "",
+		    lpvm_fabric_landing(n.fab) ? "used" : "not used", v ? v : "(unset)");
+	printf("  FI_OFI_RXM_EAGER_LIMIT=%s: %s\n", v ? v : "(unset)",
 	       lpvm_fabric_landing(n.fab) ? "landing buffers" : "rxm's rendezvous");
 	lpvm_fabric_address(n.fab, &blob, &len);
 	r = lpvm_fabric_peer_add(n.fab, n.id, blob, len, &n.peer, why, sizeof(why));
@@ -994,6 +996,13 @@ static void eager_default(void)
 static void eager_users(void)
 {
 	child_eager_limit("65536");
+}
+static void eager_landing(void)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%u", LAND_SIZE);
+	child_eager_limit(v);
 }
 
 /* Blobs this endpoint cannot talk to are refused with the reason. */
@@ -1280,8 +1289,9 @@ int main(void)
 	run_single("FI_PROVIDER=bogus: unavailable", probe_fi_bogus);
 	run_single("address blobs of another byte order or provider refused",
 	           child_blobs);
-	run_single("rxm's eager limit: the library's by default", eager_default);
-	run_single("rxm's eager limit: the user's own wins", eager_users);
+	run_single("rxm's eager limit: unset by default, no landing", eager_default);
+	run_single("rxm's eager limit: the user's own stays", eager_users);
+	run_single("rxm's eager limit of the landing size: landing", eager_landing);
 
 	setenv("PVMX_FABRIC_PROVIDER", "tcp", 1);
 	unsetenv("FI_PROVIDER");
@@ -1289,10 +1299,14 @@ int main(void)
 	       count, (unsigned long long)seed);
 	run_pair("both ways at once, random sizes 0 B - 4 MiB, in order, checksummed",
 	         PAIR_EXCHANGE, count, seed);
-	/* the same with the user's eager limit: bulk payloads by rxm's
-	 * rendezvous, as without landing buffers */
-	setenv("FI_OFI_RXM_EAGER_LIMIT", "16384", 1);
-	run_pair("the same with FI_OFI_RXM_EAGER_LIMIT=16384 (rendezvous)", PAIR_EXCHANGE,
+	/* the same with landing buffers (bulk payloads sent eagerly) */
+	{
+		char v[32];
+
+		snprintf(v, sizeof(v), "%u", LAND_SIZE);
+		setenv("FI_OFI_RXM_EAGER_LIMIT", v, 1);
+	}
+	run_pair("the same with landing (FI_OFI_RXM_EAGER_LIMIT=4259840)", PAIR_EXCHANGE,
 	         count / 4, seed + 1);
 	unsetenv("FI_OFI_RXM_EAGER_LIMIT");
 	run_pair("a receiver that does not read makes posts say AGAIN", PAIR_PUSHY, 8000,
