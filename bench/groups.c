@@ -121,6 +121,35 @@ static int one_op(const struct plan_op *op, int iter)
 }
 
 /* Every task: measure one operation; the root prints its line. */
+/* The root's *v to every member (the others' *v is overwritten). */
+static void share_int(int *v)
+{
+	if (inst == 0) {
+		pvm_initsend(PvmDataDefault);
+		pvm_pkint(v, 1, 1);
+		check("pvm_mcast", pvm_mcast(child_tids, ntasks - 1, TAG_ITERS));
+	} else {
+		check("pvm_recv", pvm_recv(roottid, TAG_ITERS));
+		pvm_upkint(v, 1, 1);
+	}
+}
+
+/* Untimed barriers until the root has seen PLAN_SETTLE_S pass (it tells
+ * the others after each round whether to go on). */
+static void settle(void)
+{
+	double t0 = plan_now_s();
+	int more = 1;
+
+	while (more) {
+		for (int i = 0; i < PLAN_SETTLE_ROUND; i++)
+			check("pvm_barrier", pvm_barrier(GROUP, ntasks));
+		if (inst == 0)
+			more = plan_now_s() - t0 < PLAN_SETTLE_S;
+		share_int(&more);
+	}
+}
+
 static void measure(const struct plan_op *op, const char *impl, const char *layout)
 {
 	int i, iters = 0, errors = 0, nres;
@@ -135,15 +164,9 @@ static void measure(const struct plan_op *op, const char *impl, const char *layo
 		one_op(op, i);
 		check("pvm_barrier", pvm_barrier(GROUP, ntasks));
 	}
-	if (inst == 0) {
+	if (inst == 0)
 		iters = plan_iters(plan_now_s() - t0, budget_s);
-		pvm_initsend(PvmDataDefault);
-		pvm_pkint(&iters, 1, 1);
-		check("pvm_mcast", pvm_mcast(child_tids, ntasks - 1, TAG_ITERS));
-	} else {
-		check("pvm_recv", pvm_recv(roottid, TAG_ITERS));
-		pvm_upkint(&iters, 1, 1);
-	}
+	share_int(&iters);
 	check("pvm_barrier", pvm_barrier(GROUP, ntasks));
 	/* each operation timed alone, an untimed barrier between two (as
 	 * the OSU benchmarks): a rooted operation is not pipelined */
@@ -280,6 +303,7 @@ int main(int argc, char **argv)
 	}
 	roottid = pvm_gettid(GROUP, 0);
 	check("pvm_gettid", roottid);
+	settle();
 	for (i = 0; i < PLAN_NOPS; i++)
 		measure(&plan_ops[i], impl, layout);
 	check("pvm_barrier", pvm_barrier(GROUP, ntasks));

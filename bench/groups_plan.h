@@ -40,6 +40,13 @@ static const struct plan_op plan_ops[] = {
 #define PLAN_MAX_INTS 1024
 #define PLAN_MAX_TASKS 64
 #define PLAN_WARMUP 5        /* untimed operations before the calibration */
+/* Before the first operation, barriers for at least this long: a pvmx
+ * task opens its libfabric endpoint only after 64 messages to other
+ * hosts (about 0.15 s of CPU, docs/routes.md), as MPI sets up its
+ * connections before its timings; without it the first operation timed
+ * (the barrier) paid for the opening of every task's endpoint. */
+#define PLAN_SETTLE_S 1.0
+#define PLAN_SETTLE_ROUND 50 /* barriers between two looks at the clock */
 #define PLAN_CALIBRATE 10    /* operations timed to choose the count */
 #define PLAN_COUNTED 100     /* operations counted (-c), back to back */
 #define PLAN_MIN_ITERS 10

@@ -33,6 +33,11 @@ enum frame_kind {
 /* The message was packed PvmDataRaw or PvmDataInPlace (else XDR, the
  * default): only pvm_bufinfo's length depends on it. */
 #define FRAME_FLAG_RAW 0x2
+/* With FRAME_FLAG_MCAST, between daemons only: a multicast passed on
+ * along the tree of hosts (daemon/mcast.c).  src is the daemon that
+ * passes it on; the payload starts with one more entry, (the sending
+ * task's tid, 0), before the destinations. */
+#define FRAME_FLAG_TREE 0x4
 
 struct frame_header {
 	uint8_t version;

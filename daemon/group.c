@@ -32,6 +32,18 @@ enum wait_kind { WAIT_BARRIER, WAIT_FREEZE };
 
 struct group;
 
+/* A group's members as it was frozen (by instance, n long, no free one
+ * at the end), which PVM's server sends with the freeze's answer: every
+ * caller gets the group it froze, even one whose answer is held while a
+ * member has already left.  Shared by the group (its handoffs carry it)
+ * and the answers a round holds. */
+struct gsnap {
+	int refs;
+	char *name;
+	int32_t *tids;
+	int n;
+};
+
 /* One barrier or freeze call waiting at the home daemon. */
 struct gwait {
 	TAILQ_ENTRY(gwait) entry;
@@ -53,12 +65,7 @@ struct group {
 	int nwaits[2];
 	int *viewers; /* host indices keeping a view of it (groupview.c) */
 	int nviewers, capviewers;
-	/* its members when it was frozen (by instance, frozen_n long), for
-	 * each member's own view of it, which PVM's server sends at the
-	 * freeze: a member that asks after another has already left gets
-	 * the group it froze */
-	int32_t *frozen_tids;
-	int frozen_n;
+	struct gsnap *snap; /* frozen: its members then; NULL out of memory */
 };
 TAILQ_HEAD(group_list, group);
 
@@ -67,7 +74,69 @@ static struct group_list groups = TAILQ_HEAD_INITIALIZER(groups);
 static int64_t hosts_changed_ns;
 
 static void group_changed(struct group *g);
-static void group_reply(const struct reply_addr *to, int code);
+static void group_reply(const struct reply_addr *to, int code, struct gsnap *snap);
+/* Requests served here since the start, by operation (pvm_tickle 8) */
+static uint64_t served[GROUP_OP_LIST + 1];
+
+/* ------------------------------------------------------------ snapshots */
+
+/* A snapshot of the n-long by-instance tids of group name (one
+ * reference, the caller's); NULL when out of memory (logged). */
+static struct gsnap *gsnap_new(const char *name, const int32_t *tids, int n)
+{
+	struct gsnap *s = calloc(1, sizeof(*s));
+
+	if (s == NULL || (s->name = strdup(name)) == NULL ||
+	    (s->tids = malloc(sizeof(int32_t) * (size_t)(n ? n : 1))) == NULL) {
+		if (s != NULL)
+			free(s->name);
+		free(s);
+		log_error("out of memory for group %s as it froze", name);
+		return NULL;
+	}
+	/* (a handoff's: only task tids kept) */
+	for (int i = 0; i < n; i++)
+		s->tids[i] =
+		    tid_is_valid(tids[i]) && !tid_is_daemon(tids[i]) ? tids[i] : -1;
+	while (n > 0 && s->tids[n - 1] == -1)
+		n--;
+	s->n = n;
+	s->refs = 1;
+	return s;
+}
+
+static struct gsnap *gsnap_ref(struct gsnap *s)
+{
+	if (s != NULL)
+		s->refs++;
+	return s;
+}
+
+static void gsnap_unref(struct gsnap *s)
+{
+	if (s == NULL || --s->refs > 0)
+		return;
+	free(s->tids);
+	free(s->name);
+	free(s);
+}
+
+/* g is frozen now, at its current members (or, given, at the n-long
+ * tids it froze with elsewhere): kept, and told to our members'
+ * memberships (groupmember.c), which give it to a new home if this one
+ * is lost. */
+static void group_freeze(struct group *g, const int32_t *tids, int n)
+{
+	if (g->state == GROUP_DYNAMIC)
+		g->state = GROUP_STATIC;
+	if (g->snap == NULL || tids == NULL) {
+		gsnap_unref(g->snap);
+		g->snap = tids != NULL ? gsnap_new(g->name, tids, n)
+		                       : gsnap_new(g->name, g->tids, g->cap);
+	}
+	if (g->snap != NULL)
+		groupmember_frozen(g->name, g->snap->tids, (size_t)g->snap->n);
+}
 
 /* ---------------------------------------------------------------- homes */
 
@@ -159,7 +228,9 @@ static int group_inst_of(const struct group *g, int tid)
  * PvmNoMem. */
 static int group_put(struct group *g, int tid, int inst)
 {
-	if (inst < 0 || inst >= g->cap || g->tids[inst] != -1) {
+	/* (an instance past the end is free: a handoff's, kept) */
+	if (inst < 0 || inst >= GROUP_INST_MAX ||
+	    (inst < g->cap && g->tids[inst] != -1)) {
 		for (inst = 0; inst < g->cap && g->tids[inst] != -1; inst++)
 			;
 	}
@@ -231,7 +302,8 @@ static void answer_calls(const char *name, struct reply_addr *to, size_t n, int 
 }
 
 /* Every waiting call of kind k answered with code: a barrier's by host
- * (answer_calls), a freeze's when its round of view drops is over. */
+ * (answer_calls), a freeze's when its round of view drops is over, with
+ * the group as it froze when it did. */
 static void group_answer_all(struct group *g, enum wait_kind k, int code)
 {
 	struct reply_addr *to = NULL;
@@ -245,7 +317,8 @@ static void group_answer_all(struct group *g, enum wait_kind k, int code)
 		if (to != NULL)
 			to[n++] = w->p->to;
 		else
-			group_reply(&w->p->to, code);
+			group_reply(&w->p->to, code,
+			            k == WAIT_FREEZE && code > 0 ? g->snap : NULL);
 		pending_done(w->p);
 		free(w);
 	}
@@ -264,7 +337,7 @@ static void group_free(struct group *g)
 	TAILQ_REMOVE(&groups, g, entry);
 	free(g->viewers);
 	free(g->tids);
-	free(g->frozen_tids);
+	gsnap_unref(g->snap);
 	free(g->name);
 	free(g);
 }
@@ -360,18 +433,12 @@ static void group_sync(const struct reply_addr *to, const char *name, enum wait_
 	if (g->nwaits[k] < count)
 		return;
 	if (k == WAIT_FREEZE) {
-		g->state = GROUP_STATIC;
-		free(g->frozen_tids);
-		g->frozen_n = 0;
-		if ((g->frozen_tids = malloc(sizeof(int32_t) * (size_t)(g->cap ? g->cap : 1))) !=
-		    NULL) {
-			memcpy(g->frozen_tids, g->tids, sizeof(int32_t) * (size_t)g->cap);
-			g->frozen_n = g->cap;
-		}
+		group_freeze(g, NULL, 0);
 		group_changed(g);
 		log_debug("group %s frozen at %d members", g->name, g->ntids);
 	}
-	/* a freeze answers its size, as PVM 3.4.6's server does */
+	/* a freeze answers its size and the group, as PVM 3.4.6's server
+	 * does */
 	group_answer_all(g, k, k == WAIT_FREEZE ? count : 0);
 }
 
@@ -437,13 +504,20 @@ static int group_getinst(const char *name, int tid)
  * gone): a task that hears of a join or leave from the task that made it
  * then never reads the old group from its own daemon.  The drops of one
  * request and the answers they hold are a round. */
+
+/* An answer held: a code, and for a freeze the group as it froze. */
+struct vheld {
+	struct reply_addr to;
+	int code;
+	struct gsnap *snap; /* a reference, or NULL */
+};
+
 struct vround {
 	TAILQ_ENTRY(vround) entry;
 	uint32_t id;
 	int *hosts; /* that have not said yet */
 	int nhosts, caphosts;
-	struct reply_addr *to; /* the answers held, with their codes */
-	int *codes;
+	struct vheld *held; /* the answers held */
 	int nreplies, capreplies;
 	struct event *timer;
 	int listed; /* in vrounds (it waits) */
@@ -502,18 +576,29 @@ int ints_remove(int *a, int *n, int v)
 	return 1;
 }
 
-/* Every answer r holds sent; r freed. */
-static void vround_end(struct vround *r)
+/* The answer code to to: a status, or with snap the group it froze. */
+static void group_answer(const struct reply_addr *to, int code, const struct gsnap *snap)
+{
+	if (snap != NULL)
+		group_reply_members(to, code, snap->name, snap->tids, (size_t)snap->n, 1);
+	else
+		reply_status(to, code);
+}
+
+/* Every answer r holds sent (unless !send: the daemon exits); r freed. */
+static void vround_end(struct vround *r, int send)
 {
 	if (r->listed)
 		TAILQ_REMOVE(&vrounds, r, entry);
-	for (int i = 0; i < r->nreplies; i++)
-		reply_status(&r->to[i], r->codes[i]);
+	for (int i = 0; i < r->nreplies; i++) {
+		if (send)
+			group_answer(&r->held[i].to, r->held[i].code, r->held[i].snap);
+		gsnap_unref(r->held[i].snap);
+	}
 	if (r->timer != NULL)
 		event_free(r->timer);
 	free(r->hosts);
-	free(r->to);
-	free(r->codes);
+	free(r->held);
 	free(r);
 }
 
@@ -526,7 +611,7 @@ static void vround_timeout(evutil_socket_t fd, short what, void *arg)
 	log_warn("group views: %d daemon(s) (first t%x) did not say they dropped a view "
 	         "in %d ms: answering without them",
 	         r->nhosts, (unsigned)tid_make(r->hosts[0], 0), VROUND_MAX_MS);
-	vround_end(r);
+	vround_end(r, 1);
 }
 
 /* g changed: every daemon keeping a view of it is told to drop it, in
@@ -562,33 +647,30 @@ static void group_changed(struct group *g)
 	g->nviewers = 0;
 }
 
-/* The answer to a request: now, or when the round of the drops its
- * change caused is over. */
-static void group_reply(const struct reply_addr *to, int code)
+/* The answer to a request (with snap, a freeze's): now, or when the
+ * round of the drops its change caused is over. */
+static void group_reply(const struct reply_addr *to, int code, struct gsnap *snap)
 {
 	struct vround *r = open_round;
 
 	if (r == NULL || r->nhosts == 0) {
-		reply_status(to, code);
+		group_answer(to, code, snap);
 		return;
 	}
 	if (r->nreplies == r->capreplies) {
 		int ncap = r->capreplies ? r->capreplies * 2 : 2;
-		struct reply_addr *nt = realloc(r->to, (size_t)ncap * sizeof(*nt));
-		int *nc =
-		    nt != NULL ? realloc(r->codes, (size_t)ncap * sizeof(*nc)) : NULL;
+		struct vheld *nh = realloc(r->held, (size_t)ncap * sizeof(*nh));
 
-		if (nt != NULL)
-			r->to = nt;
-		if (nc == NULL) {
-			reply_status(to, code); /* out of memory: not held */
+		if (nh == NULL) {
+			group_answer(to, code, snap); /* out of memory: not held */
 			return;
 		}
-		r->codes = nc;
+		r->held = nh;
 		r->capreplies = ncap;
 	}
-	r->to[r->nreplies] = *to;
-	r->codes[r->nreplies++] = code;
+	r->held[r->nreplies].to = *to;
+	r->held[r->nreplies].code = code;
+	r->held[r->nreplies++].snap = gsnap_ref(snap);
 }
 
 /* The request is served: its round waits for the daemons, or ends. */
@@ -602,7 +684,7 @@ static void vround_close(void)
 		return;
 	open_round = NULL;
 	if (r->nhosts == 0 || r->nreplies == 0) {
-		vround_end(r);
+		vround_end(r, 1);
 		return;
 	}
 	TAILQ_INSERT_TAIL(&vrounds, r, entry);
@@ -610,7 +692,7 @@ static void vround_close(void)
 	r->timer = evtimer_new(pvmd.base, vround_timeout, r);
 	if (r->timer == NULL || evtimer_add(r->timer, &max) != 0) {
 		log_error("no timer for a round of group view drops: answering now");
-		vround_end(r);
+		vround_end(r, 1);
 	}
 }
 
@@ -623,7 +705,7 @@ static void vround_host_done(int index, uint32_t id)
 		next = TAILQ_NEXT(r, entry);
 		if ((id == 0 || r->id == id) &&
 		    ints_remove(r->hosts, &r->nhosts, index) && r->nhosts == 0)
-			vround_end(r);
+			vround_end(r, 1);
 	}
 }
 
@@ -685,7 +767,8 @@ void group_view_ack(int from_host, const Pvmx__GroupRequest *req)
 /* ------------------------------------------------------------- messages */
 
 /* gi describes g (pointers into g and into the arrays given, which the
- * caller frees); with waits, its waiting calls too.  0 or PvmNoMem. */
+ * caller frees); with waits (a handoff, a daemon's view), its waiting
+ * calls and the members it froze with too.  0 or PvmNoMem. */
 static int group_info(const struct group *g, Pvmx__GroupInfo *gi, int waits)
 {
 	int n = 0;
@@ -710,6 +793,10 @@ static int group_info(const struct group *g, Pvmx__GroupInfo *gi, int waits)
 	gi->freeze_count = g->count[WAIT_FREEZE];
 	if (!waits)
 		return 0;
+	if (g->state != GROUP_DYNAMIC && g->snap != NULL) {
+		gi->frozen_tids = g->snap->tids;
+		gi->n_frozen_tids = (size_t)g->snap->n;
+	}
 	gi->barrier_tids = calloc((size_t)g->nwaits[0] + 1, sizeof(int32_t));
 	gi->barrier_seqs = calloc((size_t)g->nwaits[0] + 1, sizeof(uint32_t));
 	gi->freeze_tids = calloc((size_t)g->nwaits[1] + 1, sizeof(int32_t));
@@ -746,39 +833,39 @@ static void group_info_release(Pvmx__GroupInfo *gi)
 	free(gi->freeze_seqs);
 }
 
-/* A member's own view of frozen group g, as it was frozen (docs/groups-
- * membership.md): g's members then, to to, which was one of them.  0, or
- * -1 when g has no such view for to (the caller answers as for anyone). */
-static int group_send_frozen(const struct reply_addr *to, const struct group *g)
+/* The group_members answer of one group to to: name (NULL: none, only
+ * the code), its members by instance (n long, -1 a free one), whether
+ * frozen.  A view's (groupview.c) and a freeze's (the group as it
+ * froze). */
+void group_reply_members(const struct reply_addr *to, int code, const char *name,
+                         const int32_t *tids, size_t n, int frozen)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
 	Pvmx__GroupMembers gm = PVMX__GROUP_MEMBERS__INIT;
 	Pvmx__GroupInfo gi = PVMX__GROUP_INFO__INIT, *ptr = &gi;
-	int n = 0, member = 0;
+	int32_t *hosts = NULL;
 
-	if (g->state == GROUP_DYNAMIC || g->frozen_tids == NULL)
-		return -1;
-	for (int i = 0; i < g->frozen_n; i++) {
-		if (g->frozen_tids[i] != -1)
-			n = i + 1;
-		member |= g->frozen_tids[i] == to->tid;
+	while (n > 0 && tids[n - 1] == -1)
+		n--;
+	gm.code = code;
+	if (name != NULL && (hosts = calloc(n + 1, sizeof(*hosts))) == NULL) {
+		gm.code = PvmNoMem;
+	} else if (name != NULL) {
+		for (size_t i = 0; i < n; i++)
+			hosts[i] = tids[i] == -1 ? -1 : tid_host(tids[i]);
+		gi.name = (char *)name;
+		gi.tids = (int32_t *)tids;
+		gi.n_tids = gi.n_hosts = n;
+		gi.hosts = hosts;
+		gi.frozen = frozen;
+		gi.barrier_count = gi.freeze_count = -1;
+		gm.groups = &ptr;
+		gm.n_groups = 1;
 	}
-	if (!member || (gi.hosts = calloc((size_t)(n ? n : 1), sizeof(*gi.hosts))) == NULL)
-		return -1;
-	for (int i = 0; i < n; i++)
-		gi.hosts[i] = g->frozen_tids[i] == -1 ? -1 : tid_host(g->frozen_tids[i]);
-	gi.name = g->name;
-	gi.tids = g->frozen_tids;
-	gi.n_tids = gi.n_hosts = (size_t)n;
-	gi.frozen = 1;
-	gi.barrier_count = gi.freeze_count = -1;
-	gm.groups = &ptr;
-	gm.n_groups = 1;
 	ctl.body_case = PVMX__CONTROL__BODY_GROUP_MEMBERS;
 	ctl.group_members = &gm;
 	reply_control(to, &ctl);
-	free(gi.hosts);
-	return 0;
+	free(hosts);
 }
 
 /* The groups matching name (NULL: every group here) in one
@@ -873,6 +960,7 @@ void group_request(const struct reply_addr *to, const Pvmx__GroupRequest *req)
 	const char *name = req->name;
 
 	if (req->op == GROUP_OP_LIST) {
+		served[GROUP_OP_LIST]++;
 		group_send_members(to, 0, NULL);
 		return;
 	}
@@ -890,7 +978,8 @@ void group_request(const struct reply_addr *to, const Pvmx__GroupRequest *req)
 		reply_status(to, GROUP_MOVED);
 		return;
 	}
-	if (req->op != GROUP_OP_JOIN && group_find(name) == NULL && hosts_changed_ns != 0 &&
+	if (req->op != GROUP_OP_JOIN && group_find(name) == NULL &&
+	    hosts_changed_ns != 0 &&
 	    clock_now_ns() - hosts_changed_ns < GROUP_SETTLE_NS) {
 		log_debug("t%x: group %s not here yet, since the host set changed: asked "
 		          "again",
@@ -898,6 +987,8 @@ void group_request(const struct reply_addr *to, const Pvmx__GroupRequest *req)
 		reply_status(to, GROUP_MOVED);
 		return;
 	}
+	if (req->op > 0 && req->op <= GROUP_OP_LIST)
+		served[req->op]++;
 	serving = 1;
 	switch (req->op) {
 	case GROUP_OP_JOIN:
@@ -906,7 +997,7 @@ void group_request(const struct reply_addr *to, const Pvmx__GroupRequest *req)
 		                                    : group_leave(to->tid, name);
 
 		groupmember_note(to->tid, req->op, name, code); /* if ours */
-		group_reply(to, code);
+		group_reply(to, code, NULL);
 		break;
 	}
 	case GROUP_OP_GETINST:
@@ -927,14 +1018,9 @@ void group_request(const struct reply_addr *to, const Pvmx__GroupRequest *req)
 	case GROUP_OP_BARRIER:
 		group_sync(to, name, WAIT_BARRIER, req->arg);
 		break;
-	case GROUP_OP_VIEW: {
-		const struct group *g = group_find(name);
-
-		/* arg 1: a member's view right after its freeze */
-		if (req->arg != 1 || g == NULL || group_send_frozen(to, g) != 0)
-			group_send_members(to, 0, name);
+	case GROUP_OP_VIEW:
+		group_send_members(to, 0, name);
 		break;
-	}
 	default:
 		reply_status(to, PvmBadParam);
 		break;
@@ -1071,17 +1157,20 @@ static void group_take_waits(struct group *g, enum wait_kind k, const int32_t *t
 		g->count[k] = count;
 	if (g->nwaits[k] > 0 && g->nwaits[k] >= count) {
 		if (k == WAIT_FREEZE) {
-			g->state = GROUP_STATIC;
+			group_freeze(g, NULL, 0);
 			group_changed(g);
 		}
 		group_answer_all(g, k, k == WAIT_FREEZE ? count : 0);
 	}
 }
 
-/* Groups handed over by their old home (from_host).  A group created
- * here meanwhile (a request that came by the new table first) is merged:
- * members keep their instance where it is free, else take the lowest
- * free one. */
+/* Groups handed over by their old home (from_host), or the members of
+ * a group whose home was lost, given by their daemon (groupmember.c).
+ * A group created here meanwhile (a request that came by the new table
+ * first), or given by several daemons, is merged: members keep their
+ * instance where it is free, else take the lowest free one; a frozen
+ * group keeps the members it froze with (the first given), for its
+ * members' views, and is dead when any giver says so. */
 void group_handoff(int from_host, const Pvmx__GroupMembers *gm)
 {
 	for (size_t i = 0; i < gm->n_groups; i++) {
@@ -1105,10 +1194,13 @@ void group_handoff(int from_host, const Pvmx__GroupMembers *gm)
 			    hosttab_by_tid(tid) != NULL && group_inst_of(g, tid) < 0)
 				group_put(g, tid, (int)k);
 		}
+		if (gi->frozen)
+			group_freeze(g, gi->n_frozen_tids > 0 ? gi->frozen_tids : NULL,
+			             gi->n_frozen_tids > GROUP_INST_MAX
+			                 ? GROUP_INST_MAX
+			                 : (int)gi->n_frozen_tids);
 		if (gi->dead)
 			g->state = GROUP_DEAD;
-		else if (gi->frozen && g->state == GROUP_DYNAMIC)
-			g->state = GROUP_STATIC;
 		group_take_waits(g, WAIT_BARRIER, gi->barrier_tids, gi->barrier_seqs,
 		                 gi->n_barrier_tids, gi->barrier_count);
 		group_take_waits(g, WAIT_FREEZE, gi->freeze_tids, gi->freeze_seqs,
@@ -1136,6 +1228,18 @@ void group_dump(void)
 		           g->nwaits[0], g->count[0], g->nwaits[1], g->count[1],
 		           g->nviewers);
 	}
+	tickle_log("group requests served here: join %llu, leave %llu, getinst %llu, "
+	           "gettid %llu, gsize %llu, freeze %llu, barrier %llu, view %llu, "
+	           "list %llu",
+	           (unsigned long long)served[GROUP_OP_JOIN],
+	           (unsigned long long)served[GROUP_OP_LEAVE],
+	           (unsigned long long)served[GROUP_OP_GETINST],
+	           (unsigned long long)served[GROUP_OP_GETTID],
+	           (unsigned long long)served[GROUP_OP_GSIZE],
+	           (unsigned long long)served[GROUP_OP_FREEZE],
+	           (unsigned long long)served[GROUP_OP_BARRIER],
+	           (unsigned long long)served[GROUP_OP_VIEW],
+	           (unsigned long long)served[GROUP_OP_LIST]);
 }
 
 /* Teardown: the waits were ended by pending_free_all; held answers are
@@ -1145,10 +1249,8 @@ void group_free_all(void)
 	struct group *g;
 	struct vround *r;
 
-	while ((r = TAILQ_FIRST(&vrounds)) != NULL) {
-		r->nreplies = 0;
-		vround_end(r);
-	}
+	while ((r = TAILQ_FIRST(&vrounds)) != NULL)
+		vround_end(r, 0);
 	while ((g = TAILQ_FIRST(&groups)) != NULL)
 		group_free(g);
 	groupview_free_all();

@@ -4,7 +4,9 @@
  * the answers to their joins and leaves.  When a group's home host is
  * lost, every daemon gives the group's new home its own members, at
  * their instances, and the group goes on without the dead host's
- * members.  docs/groups-membership.md, "A host is deleted or dies".
+ * members; a frozen group's members also give it the group as it froze,
+ * so it stays frozen.  docs/groups-membership.md, "A host is deleted or
+ * dies".
  */
 #include "pvmd.h"
 
@@ -23,6 +25,7 @@ struct gmember {
 	int tid;
 	int inst;
 	int home; /* host index of the home that holds it */
+	int lost; /* its home is lost: to be given to the new one */
 };
 TAILQ_HEAD(gmember_list, gmember);
 
@@ -37,7 +40,20 @@ struct gasked {
 };
 TAILQ_HEAD(gasked_list, gasked);
 
+/* A group of which our tasks are members, frozen: its members as it
+ * froze (by instance), learnt from its home, a freeze's answer or a
+ * view, kept while one of our tasks is a member. */
+struct gfrozen {
+	TAILQ_ENTRY(gfrozen) entry;
+	char *name;
+	int32_t *tids;
+	size_t n;
+	int dead; /* one of them left or is gone since: so is the group */
+};
+TAILQ_HEAD(gfrozen_list, gfrozen);
+
 static struct gmember_list members = TAILQ_HEAD_INITIALIZER(members);
+static struct gfrozen_list frozen = TAILQ_HEAD_INITIALIZER(frozen);
 static struct gasked_list asked = TAILQ_HEAD_INITIALIZER(asked);
 /* Since the start (tickle 8): groups given to a new home after theirs
  * was lost. */
@@ -55,11 +71,89 @@ static struct gmember *member_find(const char *name, int tid)
 	return NULL;
 }
 
+static struct gfrozen *frozen_find(const char *name)
+{
+	struct gfrozen *f;
+
+	TAILQ_FOREACH(f, &frozen, entry)
+	{
+		if (strcmp(f->name, name) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+static void frozen_free(struct gfrozen *f)
+{
+	TAILQ_REMOVE(&frozen, f, entry);
+	free(f->name);
+	free(f->tids);
+	free(f);
+}
+
+/* One of our tasks is a member of group name. */
+static int have_member(const char *name)
+{
+	const struct gmember *m;
+
+	TAILQ_FOREACH(m, &members, entry)
+	{
+		if (strcmp(m->name, name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Frozen groups with a member tid, or one on host index (tid 0), are
+ * dead. */
+static void frozen_lose(int tid, int index)
+{
+	struct gfrozen *f;
+
+	TAILQ_FOREACH(f, &frozen, entry)
+	{
+		for (size_t i = 0; i < f->n; i++) {
+			if (f->tids[i] != -1 &&
+			    (tid != 0 ? f->tids[i] == tid
+			              : tid_host_index(f->tids[i]) == index))
+				f->dead = 1;
+		}
+	}
+}
+
 static void member_free(struct gmember *m)
 {
+	struct gfrozen *f;
+
 	TAILQ_REMOVE(&members, m, entry);
+	if (!have_member(m->name) && (f = frozen_find(m->name)) != NULL)
+		frozen_free(f);
 	free(m->name);
 	free(m);
+}
+
+void groupmember_frozen(const char *name, const int32_t *tids, size_t n)
+{
+	struct gfrozen *f;
+
+	if (name == NULL || n > GROUP_INST_MAX || !have_member(name) ||
+	    frozen_find(name) != NULL)
+		return;
+	if ((f = calloc(1, sizeof(*f))) == NULL || (f->name = strdup(name)) == NULL ||
+	    (f->tids = malloc((n ? n : 1) * sizeof(*f->tids))) == NULL) {
+		if (f != NULL)
+			free(f->name);
+		free(f);
+		log_error(
+		    "out of memory for frozen group %s: it comes back dynamic if its "
+		    "home host goes",
+		    name);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		f->tids[i] = tid_is_valid(tids[i]) ? tids[i] : -1;
+	f->n = n;
+	TAILQ_INSERT_TAIL(&frozen, f, entry);
 }
 
 static void asked_free(struct gasked *a)
@@ -77,6 +171,10 @@ void groupmember_note(int tid, int op, const char *name, int code)
 		return;
 	m = member_find(name, tid);
 	if (op == GROUP_OP_LEAVE) {
+		struct gfrozen *f = frozen_find(name);
+
+		if (f != NULL)
+			f->dead = 1; /* a member leaving a frozen group kills it */
 		if (m != NULL)
 			member_free(m);
 		return;
@@ -123,6 +221,15 @@ void groupmember_answer(int tid, const Pvmx__Control *ctl)
 {
 	struct gasked *a;
 
+	/* a freeze's answer, a view or a list: the frozen groups in it */
+	if (ctl->body_case == PVMX__CONTROL__BODY_GROUP_MEMBERS) {
+		for (size_t i = 0; i < ctl->group_members->n_groups; i++) {
+			const Pvmx__GroupInfo *gi = ctl->group_members->groups[i];
+
+			if (gi->frozen && !gi->dead)
+				groupmember_frozen(gi->name, gi->tids, gi->n_tids);
+		}
+	}
 	TAILQ_FOREACH(a, &asked, entry)
 	{
 		if (a->tid == tid && a->seq == ctl->seq)
@@ -141,6 +248,7 @@ void groupmember_task_gone(int tid)
 	struct gmember *m, *mnext;
 	struct gasked *a, *anext;
 
+	frozen_lose(tid, 0);
 	for (m = TAILQ_FIRST(&members); m != NULL; m = mnext) {
 		mnext = TAILQ_NEXT(m, entry);
 		if (m->tid == tid)
@@ -163,13 +271,15 @@ void groupmember_hosts_changed(void)
 }
 
 /* Our members of group name (all of them home), by instance, to its new
- * home: a handoff holding only them, which the home merges (group.c). */
+ * home: a handoff holding only them, which the home merges (group.c),
+ * and, frozen, the group as it froze (dead if one of it is gone). */
 static void give_group(const char *name, int home)
 {
 	Pvmx__Control ctl = PVMX__CONTROL__INIT;
 	Pvmx__GroupMembers gm = PVMX__GROUP_MEMBERS__INIT;
 	Pvmx__GroupInfo gi = PVMX__GROUP_INFO__INIT, *ptr = &gi;
 	struct gmember *m;
+	const struct gfrozen *f;
 	int n = 0;
 
 	TAILQ_FOREACH(m, &members, entry)
@@ -192,16 +302,26 @@ static void give_group(const char *name, int home)
 		if (strcmp(m->name, name) == 0) {
 			gi.tids[m->inst] = m->tid;
 			m->home = home;
+			m->lost = 0;
 		}
 	}
 	gi.name = (char *)name;
 	gi.n_tids = (size_t)n;
 	gi.barrier_count = gi.freeze_count = -1;
+	if ((f = frozen_find(name)) != NULL) {
+		gi.frozen = 1;
+		gi.dead = f->dead;
+		gi.frozen_tids = f->tids;
+		gi.n_frozen_tids = f->n;
+	}
 	gm.groups = &ptr;
 	gm.n_groups = 1;
 	rebuilt++;
-	log_info("group %s: its home is lost; our members given to t%x", name,
-	         (unsigned)tid_make(home, 0));
+	log_info("group %s: its home is lost; our members given to t%x%s", name,
+	         (unsigned)tid_make(home, 0),
+	         !gi.frozen ? ""
+	         : gi.dead  ? " (frozen, dead)"
+	                    : " (frozen)");
 	if (home == pvmd.host_index) {
 		group_handoff(pvmd.host_index, &gm);
 	} else {
@@ -223,30 +343,39 @@ void groupmember_host_gone(int index)
 		if (a->home == index)
 			asked_free(a);
 	}
-	/* each group once: give_group moves all of its members off index */
+	/* a frozen group with a member there is dead, as at its home */
+	frozen_lose(0, index);
+	/* each group once: give_group gives all of its members.  (Marked
+	 * first: giving one to ourselves, the new home, sets every
+	 * membership's home anew, those not given yet too.) */
+	TAILQ_FOREACH(m, &members, entry)
+	m->lost = m->home == index;
 	for (;;) {
 		TAILQ_FOREACH(m, &members, entry)
 		{
-			if (m->home == index)
+			if (m->lost)
 				break;
 		}
 		if (m == NULL)
 			break;
 		give_group(m->name, tid_host_index(group_home(m->name)));
-		if (m->home == index)
-			m->home = 0; /* not given (out of memory): never again */
+		m->lost = 0; /* not given (out of memory): never again */
 	}
 }
 
 void groupmember_dump(void)
 {
-	size_t n = 0;
+	size_t n = 0, nf = 0;
 	struct gmember *m;
+	const struct gfrozen *f;
 
 	TAILQ_FOREACH(m, &members, entry)
 	n++;
-	log_info("group memberships of our tasks: %zu; groups given to a new home: %llu",
-	         n, (unsigned long long)rebuilt);
+	TAILQ_FOREACH(f, &frozen, entry)
+	nf++;
+	log_info("group memberships of our tasks: %zu, in %zu frozen group(s); groups "
+	         "given to a new home: %llu",
+	         n, nf, (unsigned long long)rebuilt);
 }
 
 void groupmember_free_all(void)
@@ -255,4 +384,6 @@ void groupmember_free_all(void)
 		member_free(TAILQ_FIRST(&members));
 	while (!TAILQ_EMPTY(&asked))
 		asked_free(TAILQ_FIRST(&asked));
+	while (!TAILQ_EMPTY(&frozen))
+		frozen_free(TAILQ_FIRST(&frozen));
 }

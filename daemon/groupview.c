@@ -142,35 +142,12 @@ static void gview_answer(struct gview *v, const struct reply_addr *to, int op, i
 		if (r < 0)
 			r = PvmNotInGroup;
 		break;
-	case GROUP_OP_VIEW: {
-		Pvmx__Control ctl = PVMX__CONTROL__INIT;
-		Pvmx__GroupMembers gm = PVMX__GROUP_MEMBERS__INIT;
-		Pvmx__GroupInfo gi = PVMX__GROUP_INFO__INIT, *ptr = &gi;
-		int32_t *hosts = NULL;
-
-		if (v->dead) {
-			gm.code = PvmNoGroup; /* no collectives on a dead group */
-		} else if ((hosts = calloc(v->ntids + 1, sizeof(*hosts))) == NULL) {
-			gm.code = PvmNoMem;
-		} else {
-			for (size_t i = 0; i < v->ntids; i++)
-				hosts[i] = v->tids[i] == -1 ? -1 : tid_host(v->tids[i]);
-			gi.name = v->name;
-			gi.tids = v->tids;
-			gi.n_tids = v->ntids;
-			gi.hosts = hosts;
-			gi.n_hosts = v->ntids;
-			gi.frozen = v->frozen;
-			gi.barrier_count = gi.freeze_count = -1;
-			gm.groups = &ptr;
-			gm.n_groups = 1;
-		}
-		ctl.body_case = PVMX__CONTROL__BODY_GROUP_MEMBERS;
-		ctl.group_members = &gm;
-		reply_control(to, &ctl);
-		free(hosts);
+	case GROUP_OP_VIEW:
+		if (v->dead) /* no collectives on a dead group */
+			group_reply_members(to, PvmNoGroup, NULL, NULL, 0, 0);
+		else
+			group_reply_members(to, 0, v->name, v->tids, v->ntids, v->frozen);
 		return;
-	}
 	default:
 		break;
 	}
@@ -340,8 +317,6 @@ int groupview_serve(const struct reply_addr *to, const Pvmx__GroupRequest *req)
 		return 0;
 	if (name == NULL || name[0] == '\0' || strlen(name) > GROUPVIEW_NAME_MAX)
 		return 0;
-	if (req->op == GROUP_OP_VIEW && req->arg == 1)
-		return 0; /* a member's frozen view: the home's (group.c) */
 	home = tid_host_index(group_home(name));
 	if (home == pvmd.host_index || hosttab_get(home) == NULL)
 		return 0;
@@ -422,6 +397,8 @@ void groupview_fill(int from_host, const Pvmx__GroupMembers *gm)
 	v->frozen = gi->frozen;
 	v->dead = gi->dead;
 	v->have = 1;
+	if (v->frozen && !v->dead) /* for a new home, should this one be lost */
+		groupmember_frozen(v->name, v->tids, v->ntids);
 	fills++;
 	while ((w = TAILQ_FIRST(&v->waits)) != NULL) {
 		TAILQ_REMOVE(&v->waits, w, entry);

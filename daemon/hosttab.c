@@ -16,6 +16,9 @@
 
 static struct host *hosts[TID_MAX_HOST + 1];
 static int nhosts;
+/* the highest index in use: the walks stop there (the table has room
+ * for 4095 hosts, and pvm_config and every group request walk it) */
+static int top;
 /* the master never reuses an index: a tid of a dead host may still be
  * held by someone */
 static int next_index = PVMD_MASTER_INDEX + 1;
@@ -38,7 +41,7 @@ struct host *hosttab_by_tid(int tid)
  * and pvm_delhosts match against. */
 struct host *hosttab_by_listed_name(const char *name)
 {
-	for (int i = 1; i <= TID_MAX_HOST; i++) {
+	for (int i = 1; i <= top; i++) {
 		if (hosts[i] != NULL && strcasecmp(hosts[i]->name, name) == 0)
 			return hosts[i];
 	}
@@ -51,7 +54,7 @@ struct host *hosttab_by_name(const char *name)
 {
 	if (name == NULL || name[0] == '\0')
 		return NULL;
-	for (int i = 1; i <= TID_MAX_HOST; i++) {
+	for (int i = 1; i <= top; i++) {
 		if (hosts[i] != NULL && host_same_name(hosts[i]->name, name))
 			return hosts[i];
 	}
@@ -67,7 +70,7 @@ int hosttab_count(void)
 
 void hosttab_foreach(void (*f)(struct host *, void *), void *arg)
 {
-	for (int i = 1; i <= TID_MAX_HOST; i++) {
+	for (int i = 1; i <= top; i++) {
 		if (hosts[i] != NULL)
 			f(hosts[i], arg);
 	}
@@ -100,6 +103,8 @@ struct host *hosttab_add(int index, const char *name, const char *arch, int spee
 	liveness_heard(h);
 	hosts[index] = h;
 	nhosts++;
+	if (index > top)
+		top = index;
 	if (index >= next_index)
 		next_index = index + 1;
 	return h;
@@ -164,6 +169,8 @@ void hosttab_remove(int index, const char *why)
 	         log_printable(name, sizeof(name), h->name), (unsigned)h->tid, why);
 	hosts[index] = NULL;
 	nhosts--;
+	while (top > 0 && hosts[top] == NULL)
+		top--;
 	peer_drop_host(h);
 	if (h->queued > 0)
 		log_warn("host t%x: %zu bytes of frames for it dropped", (unsigned)h->tid,
@@ -185,4 +192,5 @@ void hosttab_free_all(void)
 		}
 	}
 	nhosts = 0;
+	top = 0;
 }

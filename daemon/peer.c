@@ -472,8 +472,10 @@ static int peer_control(struct peer *p, const struct frame_header *hdr,
  * waited for (the framer checks lengths): a hello first, then frames
  * from the other host's tids only (its daemon's included), each for a
  * tid of ours: a daemon speaks only for its own host, and nothing is
- * passed on a second hop.  A multicast's destinations are in its payload
- * (route_mcast takes only ours). */
+ * passed on a second hop - but for multicasts, whose destinations are in
+ * their payload: a daemon passes one on down the tree of hosts, in its own
+ * name (FRAME_FLAG_TREE, src its daemon tid), and route_mcast checks the
+ * sending task the payload names (docs/groups.md). */
 static int peer_check_header(void *arg, const struct frame_header *h, const char **why)
 {
 	const struct peer *p = arg;
@@ -491,6 +493,13 @@ static int peer_check_header(void *arg, const struct frame_header *h, const char
 		         p->what, h->kind == FRAME_CONTROL ? "control" : "data",
 		         (unsigned)h->src);
 		*why = "frame from a tid of another host";
+		return -1;
+	}
+	if (mcast && (h->flags & FRAME_FLAG_TREE) && h->src != tid_make(p->host_index, 0)) {
+		log_warn("%s: refused a multicast passed on in the name of t%x, not of "
+		         "that daemon",
+		         p->what, (unsigned)h->src);
+		*why = "multicast passed on by a task";
 		return -1;
 	}
 	if (!mcast && !route_is_local(h->dst)) {

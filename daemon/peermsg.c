@@ -149,6 +149,7 @@ void peermsg_group_gone(int from_host, Pvmx__Control *ctl)
 		return;
 	pending_task_gone(ctl->group_gone->tid);
 	group_task_gone(ctl->group_gone->tid);
+	groupmember_task_gone(ctl->group_gone->tid); /* its frozen groups are dead */
 }
 
 void peermsg_group_handoff(int from_host, Pvmx__Control *ctl)

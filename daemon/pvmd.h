@@ -354,6 +354,9 @@ size_t route_backlog(int dst);
 int route_append(struct evbuffer *dst, const uint8_t *hdr, struct evbuffer *src,
                  const uint8_t *bytes, size_t len);
 int route_is_local(int tid);
+/* mcast.c: a multicast frame (FRAME_FLAG_MCAST) from a task of ours or
+ * passed on by another daemon: delivered here, passed down the tree of
+ * hosts */
 void route_mcast(const struct frame_header *h, struct evbuffer *src);
 /* The answer to the request of to: ctl->seq is set to to->seq. */
 void reply_control(const struct reply_addr *to, Pvmx__Control *ctl);
@@ -470,6 +473,8 @@ typedef void spawn_done_fn(void *arg, const struct reply_addr *to, int32_t *tids
 int spawn_here(const Pvmx__SpawnRequest *req, const struct reply_addr *to, int host,
                int parent, size_t count, int sibs_from, spawn_done_fn *done, void *arg);
 void spawn_free_all(void);
+/* Frees an array of n strings (NULL entries allowed) and the array. */
+void strv_free(char **v, size_t n);
 /* spawnhosts.c: requests, placement, spawns over several hosts */
 #define SPAWN_MAX_COUNT 0x3ffff /* more instances than tids is a mistake */
 void spawn_request(const struct reply_addr *to, const Pvmx__SpawnRequest *req);
@@ -542,6 +547,10 @@ void group_handoff(int from_host, const Pvmx__GroupMembers *gm);
 void group_view_sub(int from_host, const Pvmx__GroupRequest *req);
 void group_view_ack(int from_host, const Pvmx__GroupRequest *req);
 void group_barrier_calls(int from_host, const Pvmx__GroupCalls *gc);
+/* a group_members answer to to of one group (name NULL: none, only
+ * code): its n-long by-instance tids (-1 a free instance), frozen */
+void group_reply_members(const struct reply_addr *to, int code, const char *name,
+                         const int32_t *tids, size_t n, int frozen);
 /* small arrays of ints: append (0, or -1 out of memory), append unless
  * there, find (index or -1), remove (1 when it was there; order not
  * kept) */
@@ -560,6 +569,10 @@ void groupmember_note(int tid, int op, const char *name, int code);
 void groupmember_asked(int tid, uint32_t seq, const Pvmx__GroupRequest *req, int home);
 /* an answer from another daemon to our task tid (any kind) */
 void groupmember_answer(int tid, const Pvmx__Control *ctl);
+/* group name, of which our tasks may be members, is frozen with the
+ * n-long by-instance tids (its home's note, a freeze's answer, a view) */
+void groupmember_frozen(const char *name, const int32_t *tids, size_t n);
+/* tid (ours or another host's task that used groups) is gone */
 void groupmember_task_gone(int tid);
 void groupmember_hosts_changed(void);
 void groupmember_host_gone(int index);

@@ -1,23 +1,18 @@
 /*
  * route.c - frames to any tid: a task of ours gets them on its
  * connection, a tid of another host goes to that host's daemon (one hop:
- * daemons never forward what another daemon sent them).  Also multicast
- * frames, split into one copy per destination host, and the requests a
- * task made of another host's daemon, so that a dead host cannot leave
- * one waiting for ever.
+ * daemons never forward what another daemon sent them; multicasts, the
+ * one exception, are mcast.c's), and the requests a task made of another
+ * host's daemon, so that a dead host cannot leave one waiting for ever.
  */
 #include "pvmd.h"
 
 #include "log.h"
 #include "tid.h"
 
-#include <arpa/inet.h>
 #include <pvm3.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* At most this many destinations in one multicast frame. */
-#define ROUTE_MCAST_MAX 65536
 
 int route_is_local(int tid)
 {
@@ -120,131 +115,6 @@ int route_append(struct evbuffer *dst, const uint8_t *hdr, struct evbuffer *src,
 		r = -1;
 	}
 	return r;
-}
-
-/* One destination of a multicast: its tid, and the seq of its copy. */
-struct mcast_dst {
-	int32_t tid;
-	uint32_t seq;
-};
-
-static int cmp_mcast_dst(const void *a, const void *b)
-{
-	const struct mcast_dst *x = a, *y = b;
-
-	return (x->tid > y->tid) - (x->tid < y->tid);
-}
-
-/* A multicast frame (FRAME_FLAG_MCAST): each destination of ours gets an
- * ordinary frame, with its own seq; each other host one multicast frame
- * with its destinations.  From another daemon, only destinations of ours
- * are taken. */
-void route_mcast(const struct frame_header *h, struct evbuffer *src)
-{
-	uint32_t n = (uint32_t)h->dst, msglen;
-	struct mcast_dst *dsts = NULL;
-	uint8_t *msg = NULL, *raw_dsts = NULL;
-	struct frame_header one = *h;
-	uint8_t raw[FRAME_HEADER_LEN];
-	int from_peer = !route_is_local(h->src);
-
-	if (h->dst < 0 || n > ROUTE_MCAST_MAX ||
-	    (uint64_t)n * FRAME_MCAST_ENTRY > h->len) {
-		log_warn("t%x: dropping a malformed multicast frame (%d destinations, "
-		         "%u bytes)",
-		         (unsigned)h->src, h->dst, h->len);
-		evbuffer_drain(src, h->len);
-		return;
-	}
-	msglen = h->len - n * FRAME_MCAST_ENTRY;
-	dsts = malloc((n ? n : 1) * sizeof(*dsts));
-	raw_dsts = malloc((n ? n : 1) * FRAME_MCAST_ENTRY);
-	msg = malloc(msglen ? msglen : 1);
-	if (dsts == NULL || raw_dsts == NULL || msg == NULL) {
-		log_error("t%x: out of memory for a multicast", (unsigned)h->src);
-		evbuffer_drain(src, h->len);
-		goto out;
-	}
-	evbuffer_remove(src, raw_dsts, n * FRAME_MCAST_ENTRY);
-	evbuffer_remove(src, msg, msglen);
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t tid, seq;
-
-		memcpy(&tid, raw_dsts + FRAME_MCAST_ENTRY * i, 4);
-		memcpy(&seq, raw_dsts + FRAME_MCAST_ENTRY * i + 4, 4);
-		dsts[i].tid = (int32_t)ntohl(tid);
-		dsts[i].seq = ntohl(seq);
-	}
-	/* by host, so each host's destinations are contiguous; a tid named
-	 * twice gets one copy, as from PVM's pvm_mcast (so one frame cannot
-	 * put more than one copy in a receiver's queue) */
-	qsort(dsts, n, sizeof(*dsts), cmp_mcast_dst);
-	{
-		uint32_t m = 0;
-
-		for (uint32_t i = 0; i < n; i++)
-			if (m == 0 || dsts[i].tid != dsts[m - 1].tid)
-				dsts[m++] = dsts[i];
-		if (m < n)
-			log_debug("t%x: a multicast names %u tids %u times",
-			          (unsigned)h->src, m, n);
-		n = m;
-	}
-	one.flags = (uint16_t)(h->flags & ~FRAME_FLAG_MCAST);
-	one.len = msglen;
-	for (uint32_t i = 0; i < n;) {
-		int host = tid_host_index(dsts[i].tid);
-		uint32_t j = i;
-
-		while (j < n && tid_host_index(dsts[j].tid) == host)
-			j++;
-		if (host == pvmd.host_index) {
-			for (uint32_t k = i; k < j; k++) {
-				struct task *t = task_find(dsts[k].tid);
-
-				if (t == NULL || dsts[k].tid == h->src)
-					continue;
-				one.dst = dsts[k].tid;
-				one.seq = dsts[k].seq;
-				frame_encode(&one, raw);
-				task_deliver_bytes_split(t, raw, msg, msglen);
-			}
-		} else if (!from_peer && hosttab_get(host) != NULL) {
-			struct frame_header mh = *h;
-			uint32_t cnt = j - i;
-			size_t plen = (size_t)cnt * FRAME_MCAST_ENTRY + msglen;
-			uint8_t *buf = malloc(FRAME_HEADER_LEN + plen);
-
-			if (buf != NULL) {
-				mh.dst = (int32_t)cnt;
-				mh.len = (uint32_t)plen;
-				frame_encode(&mh, buf);
-				for (uint32_t k = 0; k < cnt; k++) {
-					uint32_t be[2] = {
-					    htonl((uint32_t)dsts[i + k].tid),
-					    htonl(dsts[i + k].seq)};
-
-					memcpy(buf + FRAME_HEADER_LEN +
-					           FRAME_MCAST_ENTRY * k,
-					       be, FRAME_MCAST_ENTRY);
-				}
-				memcpy(buf + FRAME_HEADER_LEN + FRAME_MCAST_ENTRY * cnt,
-				       msg, msglen);
-				peer_send(host, buf, NULL, buf + FRAME_HEADER_LEN, plen);
-				free(buf);
-			} else {
-				log_error("t%x: out of memory for a multicast to host "
-				          "t%x: its %u destinations there miss it",
-				          (unsigned)h->src, (unsigned)tid_make(host, 0),
-				          cnt);
-			}
-		}
-		i = j;
-	}
-out:
-	free(dsts);
-	free(raw_dsts);
-	free(msg);
 }
 
 void reply_control(const struct reply_addr *to, Pvmx__Control *ctl)

@@ -327,11 +327,11 @@ static void inst_fail(struct spawn_inst *in)
 	task_check_exit(t);
 }
 
-static void run_free_binds(char **binds, size_t count)
+void strv_free(char **v, size_t n)
 {
-	for (size_t i = 0; binds != NULL && i < count; i++)
-		free(binds[i]);
-	free(binds);
+	for (size_t i = 0; v != NULL && i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 static void run_free(struct spawn_run *run)
@@ -346,7 +346,7 @@ static void run_free(struct spawn_run *run)
 	free(run->argv);
 	free(run->se.envp);
 	free(run->tids);
-	run_free_binds(run->binds, run->count);
+	strv_free(run->binds, run->count);
 	free(run->in);
 	free(run);
 }
@@ -366,7 +366,7 @@ static void run_check_done(struct spawn_run *run)
 	/* every instance has a string, or none is known */
 	for (size_t i = 0; binds != NULL && i < count; i++) {
 		if (binds[i] == NULL && (binds[i] = strdup("")) == NULL) {
-			run_free_binds(binds, count);
+			strv_free(binds, count);
 			binds = NULL;
 		}
 	}
@@ -375,7 +375,7 @@ static void run_check_done(struct spawn_run *run)
 	run_free(run);
 	done(arg, &to, tids, binds, count);
 	free(tids);
-	run_free_binds(binds, count);
+	strv_free(binds, count);
 }
 
 static void run_schedule(struct spawn_run *run)

@@ -177,9 +177,7 @@ struct spawn_job {
 
 static void job_forget_binds(struct spawn_job *j)
 {
-	for (size_t i = 0; j->binds != NULL && i < j->count; i++)
-		free(j->binds[i]);
-	free(j->binds);
+	strv_free(j->binds, j->count);
 	j->binds = NULL;
 }
 

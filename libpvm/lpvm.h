@@ -24,6 +24,7 @@ struct lpvm_state {
 	int nsiblings;
 	uint32_t max_frame;
 	uint32_t seq;
+	int daemon_wrote; /* a frame went to the daemon since its socket was last polled */
 	char sock_path[256];
 
 	/* options (pvm_setopt) */

@@ -598,9 +598,33 @@ static int compare_ints(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* bcast sends to at most this many members of other hosts one by one
- * (the direct route), to more with the daemons' multicast */
+/* pvm_bcast is a send (docs/groups.md): each member gets an ordinary
+ * message from the caller, in its context and tag, received by any
+ * pvm_recv, in order with the caller's other messages to it.  Members of
+ * our host: one direct send each (shared memory, a microsecond).  The
+ * others: one multicast frame, which the daemons pass down the binomial
+ * tree of hosts rooted at ours (daemon/mcast.c) - so it reaches every
+ * member however long they compute, our daemon sends about log2(hosts)
+ * frames, and each host gets one.  Up to bcast_direct_max() members
+ * elsewhere get a direct send each instead: the root's few sends by the
+ * libfabric route beat the tree's hops through the daemons, each a
+ * daemon's wake-up (docs/groups.md, measured at 4 and 8 hosts). */
 #define COLL_BCAST_DIRECT_MAX 8
+
+/* PVMX_BCAST_DIRECT_MAX (0: the tree for any number), read once */
+static int bcast_direct_max(void)
+{
+	static int max = -1;
+
+	if (max < 0) {
+		const char *e = getenv("PVMX_BCAST_DIRECT_MAX");
+		char *end;
+		long v = e != NULL && *e != '\0' ? strtol(e, &end, 10) : -1;
+
+		max = v >= 0 && v <= 1 << 20 && *end == '\0' ? (int)v : COLL_BCAST_DIRECT_MAX;
+	}
+	return max;
+}
 
 int lpvm_coll_bcast(struct lpvm_coll_view *v, int tag)
 {
@@ -615,8 +639,6 @@ int lpvm_coll_bcast(struct lpvm_coll_view *v, int tag)
 	dst = malloc(sizeof(int) * (size_t)(v->ninst > 0 ? v->ninst : 1));
 	if (dst == NULL)
 		return PvmNoMem;
-	/* members of our host: one direct send each (shared memory, a
-	 * microsecond; the daemons' multicast costs tens) */
 	for (int i = 0; i < v->ninst; i++) {
 		int t = v->tids[i];
 
@@ -631,12 +653,10 @@ int lpvm_coll_bcast(struct lpvm_coll_view *v, int tag)
 			dst[n++] = t;
 		}
 	}
-	/* the others: a few, directly too; many, one frame that the daemons
-	 * copy once per host, then per task */
-	if (n > 0 && n <= COLL_BCAST_DIRECT_MAX) {
+	if (n == 1 || (n > 0 && n <= bcast_direct_max())) {
 		for (int k = 0; k < n && r >= 0; k++)
 			r = lpvm_send_data(dst[k], tag, ctx, mb);
-	} else if (n > 0) {
+	} else if (n > 1) {
 		qsort(dst, (size_t)n, sizeof(int), compare_ints);
 		r = lpvm_send_mcast(dst, n, tag, ctx, mb);
 	}

@@ -264,75 +264,61 @@ int pvm_bcast(char *group, int tag)
 	return bcast_untraced(group, tag);
 }
 
-static int reduce_untraced(void (*f)(int *, void *, void *, int *, int *), void *data,
-                           int count, int type, int tag, char *group, int root)
+/* A rooted collective's arguments (res: gather's and scatter's; f:
+ * reduce's). */
+struct rooted {
+	void (*f)(int *, void *, void *, int *, int *);
+	void *res, *data;
+	int count, type, tag, root;
+	char *group;
+};
+
+/* pvm_reduce, pvm_gather or pvm_scatter (kind: its trace event). */
+static int rooted_run(int kind, const char *fn, const struct rooted *a)
 {
 	struct lpvm_coll_view *v;
-	int r = view_of("pvm_reduce", group, &v);
+	int r;
 
-	if (r < 0)
-		return r;
-	return result_of("pvm_reduce", v, lpvm_coll_reduce(v, f, data, count, type, tag, root));
+	if (lpvm_trace_on)
+		lpvm_trace_rooted_entry(kind, a->group, a->tag, a->count, a->type,
+		                        a->root);
+	r = view_of(fn, a->group, &v);
+	if (r == 0 && kind == TEV_REDUCE)
+		r = result_of(fn, v,
+		              lpvm_coll_reduce(v, a->f, a->data, a->count, a->type,
+		                               a->tag, a->root));
+	else if (r == 0 && kind == TEV_GATHER)
+		r = result_of(fn, v,
+		              lpvm_coll_gather(v, a->res, a->data, a->count, a->type,
+		                               a->tag, a->root));
+	else if (r == 0)
+		r = result_of(fn, v,
+		              lpvm_coll_scatter(v, a->res, a->data, a->count, a->type,
+		                                a->tag, a->root));
+	if (lpvm_trace_on)
+		lpvm_trace_rooted_exit(kind, r);
+	return r;
 }
 
 int pvm_reduce(void (*f)(int *, void *, void *, int *, int *), void *data, int count,
                int type, int tag, char *group, int root)
 {
-	int r;
+	const struct rooted a = {f, NULL, data, count, type, tag, root, group};
 
-	if (!lpvm_trace_on)
-		return reduce_untraced(f, data, count, type, tag, group, root);
-	lpvm_trace_rooted_entry(TEV_REDUCE, group, tag, count, type, root);
-	r = reduce_untraced(f, data, count, type, tag, group, root);
-	lpvm_trace_rooted_exit(TEV_REDUCE, r);
-	return r;
-}
-
-static int gather_untraced(void *res, void *data, int count, int type, int tag,
-                           char *group, int root)
-{
-	struct lpvm_coll_view *v;
-	int r = view_of("pvm_gather", group, &v);
-
-	if (r < 0)
-		return r;
-	return result_of("pvm_gather", v,
-	                 lpvm_coll_gather(v, res, data, count, type, tag, root));
+	return rooted_run(TEV_REDUCE, "pvm_reduce", &a);
 }
 
 int pvm_gather(void *res, void *data, int count, int type, int tag, char *group, int root)
 {
-	int r;
+	const struct rooted a = {NULL, res, data, count, type, tag, root, group};
 
-	if (!lpvm_trace_on)
-		return gather_untraced(res, data, count, type, tag, group, root);
-	lpvm_trace_rooted_entry(TEV_GATHER, group, tag, count, type, root);
-	r = gather_untraced(res, data, count, type, tag, group, root);
-	lpvm_trace_rooted_exit(TEV_GATHER, r);
-	return r;
-}
-
-static int scatter_untraced(void *res, void *data, int count, int type, int tag,
-                            char *group, int root)
-{
-	struct lpvm_coll_view *v;
-	int r = view_of("pvm_scatter", group, &v);
-
-	if (r < 0)
-		return r;
-	return result_of("pvm_scatter", v,
-	                 lpvm_coll_scatter(v, res, data, count, type, tag, root));
+	return rooted_run(TEV_GATHER, "pvm_gather", &a);
 }
 
 int pvm_scatter(void *res, void *data, int count, int type, int tag, char *group,
                 int root)
 {
-	int r;
+	const struct rooted a = {NULL, res, data, count, type, tag, root, group};
 
-	if (!lpvm_trace_on)
-		return scatter_untraced(res, data, count, type, tag, group, root);
-	lpvm_trace_rooted_entry(TEV_SCATTER, group, tag, count, type, root);
-	r = scatter_untraced(res, data, count, type, tag, group, root);
-	lpvm_trace_rooted_exit(TEV_SCATTER, r);
-	return r;
+	return rooted_run(TEV_SCATTER, "pvm_scatter", &a);
 }

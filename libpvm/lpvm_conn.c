@@ -39,6 +39,7 @@ static void unsolicited(Pvmx__Control *ctl);
  * is taken in and the direct routes make progress (lpvm_wait_daemon_for). */
 static int write_daemon(struct iovec *iov, int n)
 {
+	lpvm.daemon_wrote = 1;
 	while (n > 0) {
 		struct msghdr mh = {.msg_iov = iov,
 		                    .msg_iovlen = (size_t)(n > IOV_MAX ? IOV_MAX : n)};

@@ -188,22 +188,31 @@ static int members_reply(Pvmx__Control *rep)
 	return r < 0 ? r : PvmSysErr;
 }
 
-static int group_view_ask(const char *group, int frozen_own, const struct lpvm_gview **out);
+/* gi, the one group of an answer, held as group's view (the previous
+ * one forgotten); 0 or PvmNoMem. */
+static int gcache_put(const char *group, const Pvmx__GroupInfo *gi,
+                      const struct lpvm_gview **out)
+{
+	struct gcache *c = calloc(1, sizeof(*c));
+
+	if (c == NULL || (c->name = strdup(group)) == NULL ||
+	    view_fill(&c->view, gi) != 0) {
+		if (c != NULL)
+			gcache_free(c);
+		return PvmNoMem;
+	}
+	lpvm_group_forget(group); /* the previous view of it, if any */
+	c->owner = lpvm.mytid;
+	c->next = cache;
+	cache = c;
+	*out = &c->view;
+	return 0;
+}
 
 int lpvm_group_view(const char *group, const struct lpvm_gview **out)
 {
-	return group_view_ask(group, 0, out);
-}
-
-/* The view of group; frozen_own: this member's view of it as it froze
- * (asked of the home right after pvm_freezegroup, so a member that has
- * left meanwhile is still in it, as PVM's server sends the group to its
- * members at the freeze). */
-static int group_view_ask(const char *group, int frozen_own, const struct lpvm_gview **out)
-{
 	Pvmx__Control *rep = NULL;
 	const struct lpvm_gview *held = gcache_frozen(group);
-	struct gcache *c;
 	int r;
 
 	*out = NULL;
@@ -215,7 +224,7 @@ static int group_view_ask(const char *group, int frozen_own, const struct lpvm_g
 		return PvmNullGroup;
 	if (lpvm_ensure("pvm_group") < 0)
 		return PvmSysErr;
-	r = group_ask(GROUP_OP_VIEW, group, frozen_own, &rep);
+	r = group_ask(GROUP_OP_VIEW, group, 0, &rep);
 	if (r < 0)
 		return r;
 	if ((r = members_reply(rep)) < 0)
@@ -223,22 +232,10 @@ static int group_view_ask(const char *group, int frozen_own, const struct lpvm_g
 	r = rep->group_members->code;
 	if (r == 0 && rep->group_members->n_groups != 1)
 		r = PvmNoGroup;
-	c = r == 0 ? calloc(1, sizeof(*c)) : NULL;
-	if (r == 0 && (c == NULL || (c->name = strdup(group)) == NULL ||
-	               view_fill(&c->view, rep->group_members->groups[0]) != 0)) {
-		if (c != NULL)
-			gcache_free(c);
-		r = PvmNoMem;
-	}
+	if (r == 0)
+		r = gcache_put(group, rep->group_members->groups[0], out);
 	wire_control_free(rep);
-	if (r < 0)
-		return r;
-	lpvm_group_forget(group); /* the previous view of it, if any */
-	c->owner = lpvm.mytid;
-	c->next = cache;
-	cache = c;
-	*out = &c->view;
-	return 0;
+	return r;
 }
 
 int lpvm_group_barrier_daemon(const char *group, int count)
@@ -339,19 +336,38 @@ int pvm_gsize(char *group)
 	return gsize_untraced(group, 0);
 }
 
+/* The home answers the size and the group as it froze, as PVM 3.4.6's
+ * server does: every caller holds the frozen group from now on (a member
+ * that has already run its part of a collective and left is still in
+ * it), with no second request. */
 int pvm_freezegroup(char *group, int size)
 {
-	int r = group_status(GROUP_OP_FREEZE, group, size);
+	Pvmx__Control *rep = NULL;
+	const Pvmx__GroupMembers *gm;
 	const struct lpvm_gview *v;
+	int r;
 
-	/* PVM 3.4.6 answers the size; the members hold the frozen group
-	 * from now on */
-	if (r > 0)
-		(void)group_view_ask(group, 1, &v);
+	if (group == NULL || group[0] == '\0')
+		return PvmNullGroup;
+	if (lpvm_ensure("pvm_group") < 0)
+		return PvmSysErr;
+	r = group_ask(GROUP_OP_FREEZE, group, size, &rep);
+	if (r < 0)
+		return r;
+	if (rep->body_case != PVMX__CONTROL__BODY_GROUP_MEMBERS) {
+		/* an error, or the size with no group (the home out of memory) */
+		r = rep->body_case == PVMX__CONTROL__BODY_STATUS ? rep->status->code
+		                                                 : PvmSysErr;
+		wire_control_free(rep);
+		return r;
+	}
+	gm = rep->group_members;
+	r = gm->code;
+	if (r > 0 && gm->n_groups == 1 && gm->groups[0]->frozen)
+		(void)gcache_put(group, gm->groups[0], &v);
+	wire_control_free(rep);
 	return r;
 }
-
-
 
 /* ---------------------------------------------------------- the console */
 

@@ -5,9 +5,9 @@
  * handed to the route chosen for its destination; a direct route that
  * cannot reach the destination passes it to the next, and the daemon
  * route takes what no other can.  PvmDontRoute keeps every frame on the
- * daemon route; multicasts always take it (the daemons copy them once per
- * host).  Order per pair holds across routes through the seq
- * (lpvm_deliver.c).
+ * daemon route; multicasts always take it (the daemons pass them down a
+ * tree of hosts, daemon/mcast.c).  Order per pair holds across routes
+ * through the seq (lpvm_deliver.c).
  */
 #include "lpvm.h"
 #include "lpvm_route.h"
@@ -35,6 +35,13 @@ int lpvm_sending;
 /* how long a wait spins on every route before sleeping while the
  * libfabric route is open */
 #define FABRIC_SPIN_NS (200LL * 1000)
+/* While the task is busy in the library (spinning, or a receive after
+ * every message of a ping-pong), the daemon's socket is polled at most
+ * this often unless something went to the daemon since: the poll is a
+ * system call, a third of a shared-memory round trip.  The same bound
+ * as the shared-memory wait's (SHM_FD_CHECK_NS); a sleeping task polls
+ * the socket with its other descriptors, so nothing waits longer. */
+#define DAEMON_CHECK_NS (5LL * 1000)
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
 static const struct lpvm_route *route_for(int dst, size_t len)
@@ -142,10 +149,23 @@ int lpvm_send_mcast(const int *tids, int ntids, int tag, int ctx, struct msgbuf 
 /* Takes in what every route has now: frames taken in, or a code. */
 static int progress_all(void)
 {
+	static int64_t daemon_checked;
 	int n = 0;
 
 	for (size_t i = 0; i < NROUTES; i++) {
-		int r = routes[i]->progress(0);
+		int r;
+
+		if (routes[i] == &lpvm_route_daemon) {
+			int64_t now = clock_now_ns();
+
+			if (!lpvm.daemon_wrote && now - daemon_checked < DAEMON_CHECK_NS) {
+				lpvm_mhf_run(); /* as the daemon route's progress does */
+				continue;
+			}
+			daemon_checked = now;
+			lpvm.daemon_wrote = 0;
+		}
+		r = routes[i]->progress(0);
 
 		if (r < 0)
 			return r;
@@ -185,9 +205,49 @@ static int wait_routes(size_t n, struct pollfd *pfd, nfds_t m, int *polled, int 
 	return sleeper != NULL ? sleeper->wait(pfd, (int)m, *wait_ms) : poll(pfd, m, *wait_ms);
 }
 
+/* A reply of the daemon takes tens of microseconds, most of them its
+ * wake-up; sleeping on the socket adds a second wake-up (ours), which on
+ * a virtual machine's idle CPU costs as much again.  So a wait for the
+ * daemon first spins this long on its socket and the direct routes; a
+ * spin that the reply outlasted halves the next one (down to
+ * REPLY_SPIN_MIN_NS: a run of spawns or other slow requests does not
+ * burn a core), one that caught it restores the full spin. */
+#define REPLY_SPIN_MAX_NS (100LL * 1000)
+#define REPLY_SPIN_MIN_NS (10LL * 1000)
+
+static int64_t reply_spin_ns = REPLY_SPIN_MAX_NS;
+
+/* Polls the daemon's socket for events (and makes progress on the direct
+ * routes) for up to reply_spin_ns: its revents, 0 if nothing came, or a
+ * route's negative code. */
+static int spin_on_daemon(struct pollfd *pfd)
+{
+	int64_t end = clock_now_ns() + reply_spin_ns;
+
+	for (int k = 1;; k++) {
+		for (size_t i = 0; i + 1 < NROUTES; i++) {
+			int r = routes[i]->progress(0);
+
+			if (r < 0)
+				return r;
+		}
+		if (poll(pfd, 1, 0) > 0) {
+			reply_spin_ns = REPLY_SPIN_MAX_NS;
+			return pfd[0].revents;
+		}
+		if (clock_now_ns() >= end)
+			break;
+		if (k % 16 == 0)
+			sched_yield(); /* the daemon may need this core */
+	}
+	if ((reply_spin_ns /= 2) < REPLY_SPIN_MIN_NS)
+		reply_spin_ns = REPLY_SPIN_MIN_NS;
+	return 0;
+}
+
 int lpvm_wait_daemon_for(short events)
 {
-	for (;;) {
+	for (int spun = 0;; spun = 1) {
 		struct pollfd pfd[NROUTES];
 		int wait_ms = -1, polled[NROUTES], r;
 
@@ -199,6 +259,8 @@ int lpvm_wait_daemon_for(short events)
 		pfd[0] = (struct pollfd){.fd = lpvm.fd, .events = events};
 		if (poll(pfd, 1, 0) > 0)
 			return pfd[0].revents;
+		if (!spun && (r = spin_on_daemon(pfd)) != 0)
+			return r;
 		/* (no handlers run here: a request or a send is under way) */
 		for (size_t i = 0; i + 1 < NROUTES; i++)
 			if ((r = routes[i]->progress(0)) < 0)
@@ -243,12 +305,16 @@ static int progress_woken(const struct pollfd *pfd, const int *polled)
 	return n;
 }
 
+/* a spin gives its core away this often (a spinner on 2 cores shares
+ * them): by time, not by a count of polls, whose cost varies */
+#define SPIN_YIELD_NS (20LL * 1000)
+
 /* Polls every route until something comes, polls (-1: no limit) or ns
  * (-1: no limit) run out, or *timeout_ms passes; *timeout_ms is reduced
  * by the time spent (0: used up).  What came. */
 static int spin(long polls, int64_t ns, int *timeout_ms)
 {
-	int64_t start = clock_now_ns(), spent = 0;
+	int64_t start = clock_now_ns(), spent = 0, yielded = 0;
 	int n = 0;
 
 	if (*timeout_ms > 0 && (ns < 0 || (int64_t)*timeout_ms * 1000000 < ns))
@@ -259,8 +325,10 @@ static int spin(long polls, int64_t ns, int *timeout_ms)
 		spent = clock_now_ns() - start;
 		if (ns >= 0 && spent >= ns)
 			break;
-		if ((i & 63) == 63)
-			sched_yield(); /* a spinner on 2 cores shares them */
+		if (spent - yielded >= SPIN_YIELD_NS) {
+			sched_yield();
+			yielded = spent;
+		}
 	}
 	if (*timeout_ms > 0) {
 		*timeout_ms -= (int)(spent / 1000000);

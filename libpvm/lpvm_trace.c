@@ -181,6 +181,14 @@ void lpvm_tev_end(void)
 		lpvm_tev_flush();
 }
 
+void lpvm_tev_cc_exit(int kind, int cc)
+{
+	if (lpvm_tev_begin(kind, TEV_EVENT_EXIT)) {
+		lpvm_tev_int(TEV_DID_CC, cc);
+		lpvm_tev_end();
+	}
+}
+
 void lpvm_tev_flush(void)
 {
 	struct msgbuf *mb;

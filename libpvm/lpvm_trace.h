@@ -27,6 +27,8 @@ void lpvm_tev_ints(int did, const int *v, int n);
 void lpvm_tev_str(int did, const char *s);
 void lpvm_tev_long(int did, long v);
 void lpvm_tev_end(void);
+/* an exit record holding only the call's result (CC) */
+void lpvm_tev_cc_exit(int kind, int cc);
 /* sends what is buffered now */
 void lpvm_tev_flush(void);
 
@@ -56,6 +58,8 @@ int lpvm_trace_precv(int tid, int tag, void *buf, int len, int type, int *rtid, 
                      int *rlen,
                      int (*fn)(int, int, void *, int, int, int *, int *, int *));
 int lpvm_trace_probe(int tid, int tag, int (*fn)(int, int));
+/* a receive's exit record (CC, MNB, MC, MCX, SRC) */
+void lpvm_tev_recv_exit(int kind, int cc, int nb, int mc, int src);
 /* lpvm_trace_coll.c: pvm_bcast; pvm_getinst, pvm_gettid, pvm_gsize
  * (kind TEV_GETINST, TEV_GETTID, TEV_GSIZE; arg their int argument);
  * and the entry and exit of pvm_reduce, pvm_gather, pvm_scatter (kind

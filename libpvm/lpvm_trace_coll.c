@@ -90,8 +90,5 @@ void lpvm_trace_rooted_entry(int kind, const char *group, int tag, int count, in
 
 void lpvm_trace_rooted_exit(int kind, int cc)
 {
-	if (lpvm_tev_begin(kind, TEV_EVENT_EXIT)) {
-		lpvm_tev_int(TEV_DID_CC, cc);
-		lpvm_tev_end();
-	}
+	lpvm_tev_cc_exit(kind, cc);
 }

@@ -75,16 +75,9 @@ int lpvm_trace_recv(int kind, int tid, int tag, struct timeval *tmout,
 		lpvm_tev_end();
 	}
 	cc = fn(tid, tag, tmout);
-	if (lpvm_tev_begin(kind, TEV_EVENT_EXIT)) {
-		if (cc > 0)
-			pvm_bufinfo(cc, &nb, &mc, &src);
-		lpvm_tev_int(TEV_DID_CC, cc);
-		lpvm_tev_int(TEV_DID_MNB, nb);
-		lpvm_tev_int(TEV_DID_MC, mc);
-		lpvm_tev_int(TEV_DID_MCX, lpvm.ctx);
-		lpvm_tev_int(TEV_DID_SRC, src);
-		lpvm_tev_end();
-	}
+	if (cc > 0)
+		pvm_bufinfo(cc, &nb, &mc, &src);
+	lpvm_tev_recv_exit(kind, cc, nb, mc, src);
 	return cc;
 }
 
@@ -99,10 +92,7 @@ int lpvm_trace_group(int kind, char *group, int count, int (*fn)(char *, int))
 		lpvm_tev_end();
 	}
 	cc = fn(group, count);
-	if (lpvm_tev_begin(kind, TEV_EVENT_EXIT)) {
-		lpvm_tev_int(TEV_DID_CC, cc);
-		lpvm_tev_end();
-	}
+	lpvm_tev_cc_exit(kind, cc);
 	return cc;
 }
 
@@ -145,10 +135,7 @@ void lpvm_trace_exit(void)
 {
 	if (lpvm_tev_begin(TEV_EXIT, TEV_EVENT_ENTRY))
 		lpvm_tev_end();
-	if (lpvm_tev_begin(TEV_EXIT, TEV_EVENT_EXIT)) {
-		lpvm_tev_int(TEV_DID_CC, 0);
-		lpvm_tev_end();
-	}
+	lpvm_tev_cc_exit(TEV_EXIT, 0);
 	if (lpvm_tev_begin(TEV_ENDTASK, 0)) {
 		lpvm_tev_int(TEV_DID_TID, lpvm.mytid);
 		lpvm_tev_int(TEV_DID_TST, 0);

@@ -19,18 +19,41 @@ static int psend_bytes(int len, int type)
 	return (int)((size_t)len * dsig_elem_size(dsig_native(), (enum dsig_type)type));
 }
 
+/* Begins the entry of a psend (DST, MC, MCX) or precv (RST, RMC, RCX)
+ * with PVM's data: 1 when traced, and the caller ends it. */
+static int pmsg_entry(int kind, int tid, int tag, void *buf, int len, int type)
+{
+	int send = kind == TEV_PSEND;
+
+	if (!lpvm_tev_begin(kind, TEV_EVENT_ENTRY))
+		return 0;
+	lpvm_tev_int(send ? TEV_DID_DST : TEV_DID_RST, tid);
+	lpvm_tev_int(send ? TEV_DID_MC : TEV_DID_RMC, tag);
+	lpvm_tev_int(send ? TEV_DID_MCX : TEV_DID_RCX, lpvm.ctx);
+	lpvm_tev_long(TEV_DID_PDA, (long)buf);
+	lpvm_tev_int(TEV_DID_PC, len);
+	lpvm_tev_int(TEV_DID_PDT, type);
+	return 1;
+}
+
+void lpvm_tev_recv_exit(int kind, int cc, int nb, int mc, int src)
+{
+	if (lpvm_tev_begin(kind, TEV_EVENT_EXIT)) {
+		lpvm_tev_int(TEV_DID_CC, cc);
+		lpvm_tev_int(TEV_DID_MNB, nb);
+		lpvm_tev_int(TEV_DID_MC, mc);
+		lpvm_tev_int(TEV_DID_MCX, lpvm.ctx);
+		lpvm_tev_int(TEV_DID_SRC, src);
+		lpvm_tev_end();
+	}
+}
+
 int lpvm_trace_psend(int tid, int tag, void *buf, int len, int type,
                      int (*fn)(int, int, void *, int, int))
 {
 	int cc;
 
-	if (lpvm_tev_begin(TEV_PSEND, TEV_EVENT_ENTRY)) {
-		lpvm_tev_int(TEV_DID_DST, tid);
-		lpvm_tev_int(TEV_DID_MC, tag);
-		lpvm_tev_int(TEV_DID_MCX, lpvm.ctx);
-		lpvm_tev_long(TEV_DID_PDA, (long)buf);
-		lpvm_tev_int(TEV_DID_PC, len);
-		lpvm_tev_int(TEV_DID_PDT, type);
+	if (pmsg_entry(TEV_PSEND, tid, tag, buf, len, type)) {
 		/* pvmx: the message's bytes (PVM has the count and type) */
 		lpvm_tev_int(TEV_DID_MNB, psend_bytes(len, type));
 		lpvm_tev_end();
@@ -52,15 +75,8 @@ int lpvm_trace_precv(int tid, int tag, void *buf, int len, int type, int *rtid, 
 	/* INT_MIN: fn took no message and set nothing */
 	int cc, src = INT_MIN, mc = -1, nb = -1;
 
-	if (lpvm_tev_begin(TEV_PRECV, TEV_EVENT_ENTRY)) {
-		lpvm_tev_int(TEV_DID_RST, tid);
-		lpvm_tev_int(TEV_DID_RMC, tag);
-		lpvm_tev_int(TEV_DID_RCX, lpvm.ctx);
-		lpvm_tev_long(TEV_DID_PDA, (long)buf);
-		lpvm_tev_int(TEV_DID_PC, len);
-		lpvm_tev_int(TEV_DID_PDT, type);
+	if (pmsg_entry(TEV_PRECV, tid, tag, buf, len, type))
 		lpvm_tev_end();
-	}
 	cc = fn(tid, tag, buf, len, type, &src, &mc, &nb);
 	/* the caller's outputs as fn would have set them */
 	if (src != INT_MIN) {
@@ -73,14 +89,7 @@ int lpvm_trace_precv(int tid, int tag, void *buf, int len, int type, int *rtid, 
 	}
 	if (cc < 0)
 		src = mc = nb = -1;
-	if (lpvm_tev_begin(TEV_PRECV, TEV_EVENT_EXIT)) {
-		lpvm_tev_int(TEV_DID_CC, cc);
-		lpvm_tev_int(TEV_DID_MNB, nb);
-		lpvm_tev_int(TEV_DID_MC, mc);
-		lpvm_tev_int(TEV_DID_MCX, lpvm.ctx);
-		lpvm_tev_int(TEV_DID_SRC, src);
-		lpvm_tev_end();
-	}
+	lpvm_tev_recv_exit(TEV_PRECV, cc, nb, mc, src);
 	return cc;
 }
 
@@ -95,9 +104,6 @@ int lpvm_trace_probe(int tid, int tag, int (*fn)(int, int))
 		lpvm_tev_end();
 	}
 	cc = fn(tid, tag);
-	if (lpvm_tev_begin(TEV_PROBE, TEV_EVENT_EXIT)) {
-		lpvm_tev_int(TEV_DID_CC, cc);
-		lpvm_tev_end();
-	}
+	lpvm_tev_cc_exit(TEV_PROBE, cc);
 	return cc;
 }

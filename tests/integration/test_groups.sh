@@ -7,7 +7,10 @@
 # homed on different daemons, concurrent barriers, a host's daemon
 # killed; hosts added while groups exist (their home moves); and
 # members reading a group from their own daemon's view while it changes
-# on another host.  Also the console's groups command.
+# on another host; a freeze answered with the group (one request per
+# call, and none after); frozen groups staying frozen when their home
+# moves to an added host and when that host's daemon is killed.  Also the
+# console's groups command.
 . "$(dirname "$0")/lib.sh"
 
 export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
@@ -31,6 +34,29 @@ run() {
 
 vm_start
 run "one host" "$GT" basic
+# the freeze's answer carries the group: each member's freeze is one
+# request to the home, and its later reads and collectives are none
+run "freeze" "$GT" freeze
+served=$(grep 'tickle: group requests served here' "$(log_path)")
+printf '%s\n' "$served" | sed 's/^/    [home] /'
+# count LINE OP: OP's count in dump LINE (1 before the freezes, 2 after)
+count() {
+	local n
+	n=$(printf '%s\n' "$served" | sed -n "$1s/.* $2 \([0-9]*\).*/\1/p")
+	echo "${n:-99999}"
+}
+for op in freeze view gsize gettid getinst; do
+	eval "d_$op=\$((\$(count 2 $op) - \$(count 1 $op)))"
+done
+expect_eq "three freezes: three requests served by the home" 3 "$d_freeze"
+expect_eq "and no view asked for, at the freeze or after" 0 "$d_view"
+expect_eq "the members' reads of the frozen group: none at the home" 0 \
+	"$((d_gsize + d_gettid + d_getinst))"
+vm_stop
+
+# frozen groups: their home moves to an added host, which then dies
+vm_start
+run "frozen groups" "$GT" frozen 127.0.0.2 127.0.0.3
 vm_stop
 
 # groups made before hosts are added

@@ -23,12 +23,14 @@ if ! command -v gfortran >/dev/null; then
 	exit 1
 fi
 
-for f in bin/pvmd bin/pvm bin/pvmrun bin/pvmcc bin/pvmfort bin/pvmf77 bin/pvmf90 \
+for f in bin/pvmd bin/pvm bin/pvmrun bin/pvmtrace bin/srun-rsh bin/pvmcc bin/pvmfort \
+	bin/pvmf77 bin/pvmf90 \
 	lib/libpvm3.so.3 lib/libgpvm3.so.3 lib/libfpvm3.so.3 lib/libfpvm3.a \
 	lib/libpvm3.so lib/libfpvm3.so include/pvm3.h include/pvmtev.h include/pvmx.h \
 	include/fpvm3.h lib/pkgconfig/pvm3.pc lib/pkgconfig/fpvm3.pc \
 	lib/cmake/pvmx/pvmxConfig.cmake lib/cmake/pvmx/pvmxConfigVersion.cmake \
-	share/man/man1/pvmd.1 share/man/man1/pvm.1 share/man/man1/pvmrun.1; do
+	share/man/man1/pvmd.1 share/man/man1/pvm.1 share/man/man1/pvmrun.1 \
+	share/man/man1/srun-rsh.1 share/man/man1/pvmtrace.1; do
 	[ -e "$P/$f" ] || fail "not installed: $f"
 done
 pass "programs, libraries, headers, pkg-config files, CMake package, man pages installed"

@@ -8,22 +8,15 @@
 source "$PVMX_SRC/tests/integration/lib.sh"
 source "$PVMX_SRC/tests/integration/trace_lib.sh"
 
-export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
 N=3
 ROUNDS=4
 # mcast of the ring, the token's trips, one done per worker
 EXPECTED=$(((N - 1) + ROUNDS * N + (N - 1)))
 
-vm_start
-out=$(printf 'add 127.0.0.2 127.0.0.3\nquit\n' | tmo 60 "$BIN/pvm" 2>&1)
-expect_match "three hosts" "2 successful" "$out"
+trace_three_hosts
 
 # --- pvmtrace: JSON and HTML --------------------------------------------
-J=$TEST_TMP/run.json
-H=$TEST_TMP/run.html
-out=$(tmo 90 "$BIN/pvmtrace" -o "$J" --html "$H" trace_t $N $ROUNDS 2>&1)
-printf '%s\n' "$out" | sed 's/^/    [pvmtrace] /'
-expect_match "the traced program ran" "trace_t: ok $N tasks $ROUNDS rounds" "$out"
+trace_run trace_t $N $ROUNDS
 
 check=$(python3 - "$J" "$N" "$EXPECTED" <<'PY' 2>&1
 import json, sys
@@ -95,15 +88,9 @@ grep -q '"pvmxMessages"' "$H" && grep -q "<svg" "$H" && pass "HTML holds the dat
 	fail "HTML without data or svg"
 
 # --- the page in a real browser (headless Chromium, when installed) ----
-CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROMIUM" ]; then
 	echo "SKIP part: no chromium (apt-get install chromium) to open the page"
 else
-	prof=$TEST_TMP/chromium
-	chrome() {
-		HOME=$prof tmo 90 "$CHROMIUM" --headless --no-sandbox --disable-gpu --user-data-dir="$prof" \
-			--enable-logging=stderr --v=0 --window-size=1300,400 "$@"
-	}
 	chrome --dump-dom "file://$H" >"$TEST_TMP/dom.html" 2>"$TEST_TMP/chrome.err"
 	chrome --screenshot="$TEST_TMP/shot.png" "file://$H" >/dev/null 2>>"$TEST_TMP/chrome.err"
 	errs=$(grep -E "CONSOLE|Uncaught" "$TEST_TMP/chrome.err" | head -5)

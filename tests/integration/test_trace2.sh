@@ -10,21 +10,14 @@
 source "$PVMX_SRC/tests/integration/lib.sh"
 source "$PVMX_SRC/tests/integration/trace_lib.sh"
 
-export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
 N=3
 ROUNDS=3
 # the psends, the bcast to the others, one answer per worker
 EXPECTED=$((N * ROUNDS + (N - 1) + (N - 1)))
 
-vm_start
-out=$(printf 'add 127.0.0.2 127.0.0.3\nquit\n' | tmo 60 "$BIN/pvm" 2>&1)
-expect_match "three hosts" "2 successful" "$out"
+trace_three_hosts
 
-J=$TEST_TMP/run.json
-H=$TEST_TMP/run.html
-out=$(tmo 90 "$BIN/pvmtrace" -o "$J" --html "$H" trace2_t $N $ROUNDS 2>&1)
-printf '%s\n' "$out" | sed 's/^/    [pvmtrace] /'
-expect_match "the traced program ran" "trace2_t: ok $N tasks $ROUNDS rounds" "$out"
+trace_run trace2_t $N $ROUNDS
 
 check=$(python3 - "$J" "$N" "$ROUNDS" <<'PY' 2>&1
 import json, sys
@@ -104,13 +97,10 @@ expect_match "JSON: the probes" "^probe tracks $((N - 1))$" "$check"
 # --- the page: the new calls, drawn and described ------------------------
 grep -q "scatter" "$H" && grep -q '"name":"precv"' "$H" && pass "HTML holds the new calls" ||
 	fail "HTML without the new calls"
-CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROMIUM" ]; then
 	echo "SKIP part: no chromium (apt-get install chromium) to open the page"
 else
-	prof=$TEST_TMP/chromium
-	HOME=$prof tmo 90 "$CHROMIUM" --headless --no-sandbox --disable-gpu --user-data-dir="$prof" \
-		--enable-logging=stderr --v=0 --dump-dom "file://$H" >"$TEST_TMP/dom.html" 2>"$TEST_TMP/chrome.err"
+	chrome --dump-dom "file://$H" >"$TEST_TMP/dom.html" 2>"$TEST_TMP/chrome.err"
 	errs=$(grep -E "CONSOLE|Uncaught" "$TEST_TMP/chrome.err" | head -5)
 	expect_eq "browser: the page's script runs without errors" "" "$errs"
 	expect_eq "browser DOM: a reduce bar per task" "$N" "$(grep -o 'class="call reduce"' "$TEST_TMP/dom.html" | wc -l)"

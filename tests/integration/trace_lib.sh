@@ -15,3 +15,36 @@ pvm346_tracer() {
 	tracer_stop
 	return 0
 }
+
+# trace_three_hosts: a VM of this host and 127.0.0.2/3 (scripts/lo-rsh).
+trace_three_hosts() {
+	local out
+
+	export PVM_RSH=$PVMX_SRC/scripts/lo-rsh
+	vm_start
+	out=$(printf 'add 127.0.0.2 127.0.0.3\nquit\n' | tmo 60 "$BIN/pvm" 2>&1)
+	expect_match "three hosts" "2 successful" "$out"
+}
+
+# trace_run PROG N ROUNDS: pvmtrace runs PROG N ROUNDS, writing the JSON
+# $J and the page $H ($TEST_TMP/run.json, run.html); checks that PROG
+# said "PROG: ok N tasks ROUNDS rounds".
+trace_run() {
+	local out
+
+	J=$TEST_TMP/run.json
+	H=$TEST_TMP/run.html
+	out=$(tmo 90 "$BIN/pvmtrace" -o "$J" --html "$H" "$1" "$2" "$3" 2>&1)
+	printf '%s\n' "$out" | sed 's/^/    [pvmtrace] /'
+	expect_match "the traced program ran" "$1: ok $2 tasks $3 rounds" "$out"
+}
+
+# chrome ARGS...: headless Chromium ($CHROMIUM, found here: empty when
+# not installed) with a profile of its own in $TEST_TMP, logging to
+# stderr (where the page's console errors show).
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+chrome() {
+	HOME=$TEST_TMP/chromium tmo 90 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
+		--user-data-dir="$TEST_TMP/chromium" --enable-logging=stderr --v=0 \
+		--window-size=1300,400 "$@"
+}

@@ -93,9 +93,9 @@ n=$(printf '%s\n' "$out" | grep -c '^FAIL')
 # at the first message: PVMX_FABRIC_OPEN_AFTER=0)
 seed=$(($$ * 7919))
 p1=$(pvmd_pid_on h1)
-(timeout -k 2 150 "$RSH" h1 direct_t pair 100 "$seed" h2 h3 >"$WORK/pairA.out" 2>&1) &
+(timeout -k 2 60 "$RSH" h1 direct_t pair 100 "$seed" h2 h3 >"$WORK/pairA.out" 2>&1) &
 pa=$!
-(timeout -k 2 150 "$RSH" h1 direct_t pair 100 $((seed + 1)) h1 h2 >"$WORK/pairB.out" 2>&1) &
+(timeout -k 2 60 "$RSH" h1 direct_t pair 100 $((seed + 1)) h1 h2 >"$WORK/pairB.out" 2>&1) &
 pb=$!
 wait "$pa" "$pb"
 for x in A B; do

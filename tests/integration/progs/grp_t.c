@@ -16,12 +16,19 @@
  *   grp_t views H2               two members on H2 of a group homed here
  *                                read it from their daemon's view; joins
  *                                and leaves here are seen there at once
+ *   grp_t freeze                 one host: three members freeze a group
+ *                                and use it (test_groups.sh counts the
+ *                                requests its home served)
+ *   grp_t frozen H2 H3           frozen groups over two hosts, then H2
+ *                                added (some move there) and its daemon
+ *                                killed: each stays frozen, as it froze
  *   grp_t hold NAME SECS         joins NAME ("hold INST"), then sleeps
  */
 #include "check.h"
 
 #include <pvm3.h>
 #include <pvmx.h>
+#include <dirent.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,9 +37,20 @@
 
 #define TAG_CMD 41
 #define TAG_RES 42
+#define TAG_RED 43
 extern int pvm_errno; /* libpvm3 (PVM 3.4.6 exports it; its pvm3.h does not declare it) */
 
-enum { OP_JOIN, OP_LEAVE, OP_BARRIER, OP_FREEZE, OP_GSIZE, OP_EXIT, OP_READS, OP_TICKLE };
+enum {
+	OP_JOIN,
+	OP_LEAVE,
+	OP_BARRIER,
+	OP_FREEZE,
+	OP_GSIZE,
+	OP_EXIT,
+	OP_READS,
+	OP_TICKLE,
+	OP_REDUCE
+};
 
 /* arg rounds of gsize, gettid of instance 0 and getinst of ourselves
  * on g: the size, or -1 when a round disagreed with the first. */
@@ -85,6 +103,15 @@ static int child(void)
 			int what = arg, nres = 0, res[16];
 
 			r = pvm_tickle(1, &what, &nres, res);
+			break;
+		}
+		case OP_REDUCE: {
+			/* the sum of instance + 1 over the members, at instance arg */
+			int me = pvm_getinst(g, pvm_mytid()), v = me + 1;
+
+			r = pvm_reduce(PvmSum, &v, 1, PVM_INT, TAG_RED, g, arg);
+			if (r >= 0 && me == arg)
+				r = v;
 			break;
 		}
 		case OP_EXIT:
@@ -498,10 +525,11 @@ static int views(const char *h2)
 	cmd_send(k[1], OP_BARRIER, g, 3);
 	CHECK(cmd_wait(k[0], 300) == -9999, "a barrier this task does not call waits");
 	CHECK(pvm_lvgroup(g) == 0, "this task leaves");
-	CHECK(pvm_joingroup(g) == 2 && pvm_barrier(g, 3) == 0 && cmd_wait(k[0], 20000) == 0 &&
-	          cmd_wait(k[1], 20000) == 0,
+	CHECK(pvm_joingroup(g) == 2 && pvm_barrier(g, 3) == 0 &&
+	          cmd_wait(k[0], 20000) == 0 && cmd_wait(k[1], 20000) == 0,
 	      "and joins and calls it: all three pass");
-	CHECK(pvm_lvgroup(g) == 0 && cmd(k[0], OP_READS, g, 3) == 2, "this task leaves again");
+	CHECK(pvm_lvgroup(g) == 0 && cmd(k[0], OP_READS, g, 3) == 2,
+	      "this task leaves again");
 	/* for the test's look at that daemon's dump */
 	CHECK(cmd(k[0], OP_TICKLE, "", 8) == 0, "%s's daemon dumps its groups", h2);
 	/* a join and a leave here: the members there see each at once */
@@ -514,12 +542,206 @@ static int views(const char *h2)
 		bad |= r != 0 || kid != 2;
 	}
 	CHECK(!bad, "20 joins and leaves here: each seen at once on %s", h2);
-	CHECK((r = cmd(k[0], OP_LEAVE, g, 0)) == 0 && (kid = cmd(k[1], OP_READS, g, 3)) == 1,
+	CHECK((r = cmd(k[0], OP_LEAVE, g, 0)) == 0 &&
+	          (kid = cmd(k[1], OP_READS, g, 3)) == 1,
 	      "a member there leaves: the other sees 1 member (%d, %d)", r, kid);
 	CHECK((r = cmd(k[1], OP_LEAVE, g, 0)) == 0 && pvm_gsize(g) == PvmNoGroup &&
 	          cmd(k[0], OP_GSIZE, g, 0) == PvmNoGroup,
 	      "the last leaves: no group, here and there (%d)", r);
 	for (int i = 0; i < 2; i++)
+		cmd_send(k[i], OP_EXIT, "", 0);
+	return 0;
+}
+
+/* The home's log holds its counts of requests served (pvm_tickle 8). */
+static void tickle_groups(void)
+{
+	int what = 8, nres = 0, res[16];
+
+	pvm_tickle(1, &what, &nres, res);
+}
+
+static int freeze(void)
+{
+	int k[3], r = 0;
+
+	if (!spawn_kids(".", 3, k))
+		return 1;
+	for (int i = 0; i < 3; i++)
+		r |= cmd(k[i], OP_JOIN, "fz", 0) != i;
+	CHECK(r == 0, "fz: three members, instances 0-2");
+	tickle_groups(); /* the counts before */
+	for (int i = 0; i < 3; i++)
+		cmd_send(k[i], OP_FREEZE, "fz", -1);
+	r = 0;
+	for (int i = 0; i < 3; i++)
+		r |= cmd_wait(k[i], 20000) != 3;
+	CHECK(r == 0, "fz: each of the three freezes answers the size, 3");
+	for (int i = 0; i < 3; i++)
+		cmd_send(k[i], OP_REDUCE, "fz", 1);
+	CHECK((r = cmd_wait(k[1], 20000)) == 6 && cmd_wait(k[0], 20000) == 0 &&
+	          cmd_wait(k[2], 20000) == 0,
+	      "fz: a reduction to instance 1 over the frozen group (%d)", r);
+	r = 0;
+	for (int i = 0; i < 3; i++)
+		r |= cmd(k[i], OP_READS, "fz", 5) != 3;
+	CHECK(r == 0, "fz: gsize, gettid and getinst agree in every member");
+	tickle_groups(); /* and after */
+	for (int i = 0; i < 3; i++)
+		cmd_send(k[i], OP_EXIT, "", 0);
+	return 0;
+}
+
+/* The pid of loopback host h's pvmd (scripts/lo-rsh gives it the
+ * PVM_TMP $PVM_TMP/lo-H), 0 when none is found. */
+static int daemon_pid(const char *h)
+{
+	static char buf[1 << 16];
+	char want[512], path[300];
+	const char *tmp = getenv("PVM_TMP");
+	struct dirent *e;
+	DIR *d = opendir("/proc");
+	int pid = 0;
+
+	if (d == NULL || tmp == NULL) {
+		if (d != NULL)
+			closedir(d);
+		return 0;
+	}
+	snprintf(want, sizeof(want), "PVM_TMP=%s/lo-%s", tmp, h);
+	while (pid == 0 && (e = readdir(d)) != NULL) {
+		FILE *f;
+		size_t n;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		if (strcmp(buf, "pvmd\n") != 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/environ", e->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		for (size_t at = 0; at < n; at += strlen(buf + at) + 1) {
+			if (strcmp(buf + at, want) == 0)
+				pid = atoi(e->d_name);
+		}
+	}
+	closedir(d);
+	return pid;
+}
+
+/* Group g as the console lists it: its state and size (-1 when it is
+ * not listed). */
+static void listed(const char *g, int *state, int *size, int *home)
+{
+	struct pvmxgroupinfo *gs;
+	int n;
+
+	*state = *size = -1;
+	*home = 0;
+	if (pvmx_groups(&gs, &n) < 0)
+		return;
+	for (int i = 0; i < n; i++) {
+		if (strcmp(gs[i].gi_name, g) == 0) {
+			*state = gs[i].gi_state;
+			*size = gs[i].gi_size;
+			*home = gs[i].gi_home;
+		}
+	}
+}
+
+/* g, frozen by k[0..2] (instances 0-2), is frozen still, as it froze:
+ * listed so (waited for up to 10 s: a lost home's group is being made
+ * again), its size and members read by this task (not a member: its
+ * home answers), a join refused and a second freeze too, a reduction
+ * over it and the members' reads. */
+static void still_frozen(const char *g, const int *k, const char *when)
+{
+	int state = -1, size = -1, home = 0, r, bad = 0;
+
+	for (int i = 0; i < 200 && (state != 1 || size != 3); i++) {
+		if (i > 0)
+			usleep(50000);
+		listed(g, &state, &size, &home);
+	}
+	CHECK(state == 1 && size == 3,
+	      "%s %s: listed frozen (%d), 3 members (%d), home t%x", g, when, state, size,
+	      home);
+	int t[3];
+
+	for (int i = 0; i < 3; i++)
+		bad |= (t[i] = pvm_gettid((char *)g, i)) != k[i];
+	CHECK((r = pvm_gsize((char *)g)) == 3 && !bad,
+	      "%s %s: gsize (%d) and gettid (%x %x %x) read by a non-member", g, when, r,
+	      t[0], t[1], t[2]);
+	bad = 0;
+	CHECK((r = pvm_joingroup((char *)g)) == PvmNotInGroup,
+	      "%s %s: a join is refused as for a frozen group (%d)", g, when, r);
+	CHECK((r = cmd(k[2], OP_FREEZE, g, -1)) == PvmDupGroup,
+	      "%s %s: freezing it again is PvmDupGroup (%d)", g, when, r);
+	for (int i = 0; i < 3; i++)
+		cmd_send(k[i], OP_REDUCE, g, 2);
+	CHECK((r = cmd_wait(k[2], 20000)) == 6 && cmd_wait(k[0], 20000) == 0 &&
+	          cmd_wait(k[1], 20000) == 0,
+	      "%s %s: a reduction over it (%d)", g, when, r);
+	for (int i = 0; i < 3; i++)
+		bad |= cmd(k[i], OP_READS, g, 3) != 3;
+	CHECK(!bad, "%s %s: the members read it as it froze", g, when);
+}
+
+static int frozen(char **hv)
+{
+	int k[3], r, infos[1], moved = 0, pid2, h2 = 0;
+	int state, size, home, homes[12];
+	char g[12][32];
+
+	CHECK((r = pvm_addhosts(hv + 1, 1, infos)) == 1, "%s added (%d)", hv[1], r);
+	if (!spawn_kids(".", 2, k) || !spawn_kids(hv[1], 1, &k[2]))
+		return 1;
+	/* homed here or on H3: every member's daemon hears of the freeze */
+	for (int j = 0; j < 12; j++) {
+		snprintf(g[j], sizeof(g[j]), "frz%d", j);
+		r = 0;
+		for (int i = 0; i < 3; i++)
+			r |= cmd(k[i], OP_JOIN, g[j], 0) != i;
+		for (int i = 0; i < 3; i++)
+			cmd_send(k[i], OP_FREEZE, g[j], -1);
+		for (int i = 0; i < 3; i++)
+			r |= cmd_wait(k[i], 20000) != 3;
+		CHECK(r == 0, "%s: joined by three members on two hosts and frozen",
+		      g[j]);
+	}
+	still_frozen(g[0], k, "once frozen");
+	CHECK((r = pvm_addhosts(hv, 1, infos)) == 1, "%s added (%d)", hv[0], r);
+	if (r == 1)
+		h2 = infos[0];
+	for (int j = 0; j < 12; j++) {
+		listed(g[j], &state, &size, &home);
+		homes[j] = home;
+		moved += home == h2;
+	}
+	CHECK(moved > 0, "%d of the 12 groups are homed on the new host t%x now", moved,
+	      h2);
+	for (int j = 0; j < 12; j++) {
+		if (homes[j] == h2)
+			still_frozen(g[j], k, "moved to the added host");
+	}
+	pid2 = daemon_pid(hv[0]);
+	CHECK(pid2 > 0 && kill(pid2, SIGKILL) == 0, "killed %s's daemon (pid %d)", hv[0],
+	      pid2);
+	for (int j = 0; j < 12; j++) {
+		if (homes[j] == h2)
+			still_frozen(g[j], k, "after its home's daemon was killed");
+	}
+	for (int i = 0; i < 3; i++)
 		cmd_send(k[i], OP_EXIT, "", 0);
 	return 0;
 }
@@ -540,15 +762,20 @@ int main(int argc, char **argv)
 		r = add(argv + 2);
 	else if (argc == 3 && strcmp(argv[1], "views") == 0)
 		r = views(argv[2]);
+	else if (argc == 2 && strcmp(argv[1], "freeze") == 0)
+		r = freeze();
+	else if (argc == 4 && strcmp(argv[1], "frozen") == 0)
+		r = frozen(argv + 2);
 	else if (argc == 4 && strcmp(argv[1], "hold") == 0) {
 		/* a member for the console to show, until killed */
 		printf("hold %d\n", pvm_joingroup(argv[2]));
 		fflush(stdout);
 		sleep((unsigned)atoi(argv[3]));
 		r = 0;
-	}
-	else
-		fprintf(stderr, "usage: grp_t basic | hosts H2 H3 H4 PID3 | add H2 H3 | views H2\n");
+	} else
+		fprintf(stderr,
+		        "usage: grp_t basic | hosts H2 H3 H4 PID3 | add H2 H3 | views H2 "
+		        "| freeze | frozen H2 H3\n");
 	pvm_exit();
 	printf("grp_t: %d failure(s)\n", fails);
 	return r != 0 || fails != 0;
