@@ -445,11 +445,13 @@ static int env_false(const char *name)
  * buffers and direct send (libfabric 1.17's defaults, under which rxm
  * reads FI_OFI_RXM_EAGER_LIMIT at all) and an eager limit that covers
  * them. */
-static int landing_works(const char *provider)
+static int landing_works(const struct lpvm_fabric *fab)
 {
 	const char *v = getenv("FI_OFI_RXM_EAGER_LIMIT");
 
-	if (strcmp(provider, "tcp;ofi_rxm") != 0 ||
+	/* (a landing payload carries its sender's instance as remote data) */
+	if (strcmp(fab->provider, "tcp;ofi_rxm") != 0 ||
+	    fab->info->domain_attr->cq_data_size < sizeof(uint32_t) ||
 	    env_false("FI_OFI_RXM_ENABLE_DYN_RBUF") ||
 	    env_false("FI_OFI_RXM_ENABLE_DIRECT_SEND") || v == NULL)
 		return 0;
@@ -562,7 +564,7 @@ int lpvm_fabric_open(const struct lpvm_fabric_config *cfg, struct lpvm_fabric **
 		}
 		fab_rx_submit(fab, op);
 	}
-	fab->land = landing_works(fab->provider);
+	fab->land = landing_works(fab);
 	if (fab->land) {
 		/* glibc maps a block above its mmap threshold (128 KiB at
 		 * first) afresh at each malloc, and a fresh mapping costs a page
@@ -631,7 +633,7 @@ void lpvm_fabric_close(struct lpvm_fabric *fab)
 			free(ev->buf);
 			free(ev);
 		}
-		fab_landed_clear(p);
+		fab_landed_drop(p, LANDED_ALL, 0);
 		free(p);
 	}
 	while ((ev = fab->ready_head) != NULL) {

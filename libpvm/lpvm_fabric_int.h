@@ -131,7 +131,8 @@ struct fab_event {
 /* A payload that landed before its announcement was handled. */
 struct fab_landed {
 	struct fab_landed *next;
-	uint32_t seq; /* the low 31 bits */
+	uint32_t seq;      /* the low 31 bits */
+	uint32_t instance; /* the sender's (its completion's remote data) */
 	uint8_t *buf;
 	size_t len;
 };
@@ -248,8 +249,11 @@ void fab_peer_failed(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p, int co
                      const char *why);
 void fab_peer_failedf(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p, int code,
                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-/* Frees the payloads that landed without their announcement. */
-void fab_landed_clear(struct lpvm_fabric_peer *p);
+/* Frees payloads that landed without their announcement: all, those of
+ * one instance of the peer, or all but those of one. */
+enum fab_landed_which { LANDED_ALL, LANDED_OF, LANDED_BUT };
+void fab_landed_drop(struct lpvm_fabric_peer *p, enum fab_landed_which which,
+                     uint32_t instance);
 /* Forgets what was said with the peer's previous incarnation. */
 void fab_peer_renew(struct lpvm_fabric_peer *p, uint32_t instance);
 /* A receive: posted now, or deferred while the provider says EAGAIN. */

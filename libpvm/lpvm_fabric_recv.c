@@ -97,23 +97,27 @@ static void land_attach(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p,
 	rx_flush_peer(fab, p);
 }
 
-/* A payload from src (its seq's low bits) in a landing buffer: to its
- * message if announced already, else kept for the announcement. */
-static void land_arrived(struct lpvm_fabric *fab, int32_t src, uint32_t seq, uint8_t *buf,
-                         size_t len)
+/* A payload from src's instance (its seq's low bits) in a landing
+ * buffer: to its message if announced already, else kept for the
+ * announcement - also when it comes from an instance not known yet: on a
+ * first contact, or from a task that has just taken the tid of another,
+ * the payload comes before the first packet that names the instance. */
+static void land_arrived(struct lpvm_fabric *fab, int32_t src, uint32_t instance,
+                         uint32_t seq, uint8_t *buf, size_t len)
 {
 	struct lpvm_fabric_peer *p = src > 0 ? fab_peer_get(fab, src) : NULL;
+	int current = p != NULL && p->known && p->instance == instance;
 	struct fab_landed *l;
 	struct fab_event *ev;
 
-	if (p == NULL || p->failed) {
+	if (p == NULL || (current && p->failed)) {
 		if (p == NULL)
 			log_warn("fabric: dropped a payload of %zu bytes from id %d", len,
 			         (int)src);
 		free(buf);
 		return;
 	}
-	for (ev = p->rxq_head; ev != NULL; ev = ev->next)
+	for (ev = p->rxq_head; current && ev != NULL; ev = ev->next)
 		if (ev->landing && !ev->complete && (ev->seq & FAB_TAG_SEQ_MASK) == seq) {
 			land_attach(fab, p, ev, buf, len);
 			return;
@@ -126,20 +130,21 @@ static void land_arrived(struct lpvm_fabric *fab, int32_t src, uint32_t seq, uin
 		return;
 	}
 	l->seq = seq;
+	l->instance = instance;
 	l->buf = buf;
 	l->len = len;
 	l->next = p->landed;
 	p->landed = l;
 }
 
-/* The payload of message seq if it has landed (taken off the list), or
- * NULL. */
+/* The payload of message seq of the peer's instance if it has landed
+ * (taken off the list), or NULL. */
 static struct fab_landed *landed_take(struct lpvm_fabric_peer *p, uint32_t seq)
 {
 	struct fab_landed **pp, *l;
 
 	for (pp = &p->landed; (l = *pp) != NULL; pp = &l->next)
-		if (l->seq == (seq & FAB_TAG_SEQ_MASK)) {
+		if (l->seq == (seq & FAB_TAG_SEQ_MASK) && l->instance == p->instance) {
 			*pp = l->next;
 			return l;
 		}
@@ -314,8 +319,10 @@ static void retire(struct lpvm_fabric *fab, struct fab_op *op)
 	fab->retired = op;
 }
 
+/* A completion: len bytes; a receive's tag and remote data (flags say
+ * whether there is any); err 0 or the provider's error. */
 static void complete_op(struct lpvm_fabric *fab, struct fab_op *op, size_t len,
-                        uint64_t tag, int err)
+                        uint64_t tag, uint64_t flags, uint64_t data, int err)
 {
 	struct lpvm_fabric_peer *p = op->peer;
 	const char *what = op->kind <= OP_RX_LAND ? "receive" : "send";
@@ -343,6 +350,16 @@ static void complete_op(struct lpvm_fabric *fab, struct fab_op *op, size_t len,
 			log_error("fabric: no memory for a bounce buffer");
 		return;
 	case OP_RX_LAND:
+		if (err == 0 && !(flags & FI_REMOTE_CQ_DATA)) {
+			/* a landing payload carries its sender's instance */
+			int32_t src = (int32_t)((tag >> 31) & FAB_TAG_SEQ_MASK);
+
+			p = src > 0 ? fab_peer_get(fab, src) : NULL;
+			if (p != NULL)
+				fab_peer_failedf(fab, p, PvmBadMsg,
+				                 "a payload without its sender's instance");
+			err = EPROTO;
+		}
 		if (err == 0) {
 			uint8_t *buf = op->buf, *small;
 
@@ -352,7 +369,8 @@ static void complete_op(struct lpvm_fabric *fab, struct fab_op *op, size_t len,
 			    (small = realloc(buf, len > 0 ? len : 1)) != NULL)
 				buf = small;
 			land_arrived(fab, (int32_t)((tag >> 31) & FAB_TAG_SEQ_MASK),
-			             (uint32_t)(tag & FAB_TAG_SEQ_MASK), buf, len);
+			             (uint32_t)data, (uint32_t)(tag & FAB_TAG_SEQ_MASK), buf,
+			             len);
 			(void)fab_land_post(fab, op);
 			return;
 		}
@@ -438,8 +456,8 @@ static int poll_cq(struct lpvm_fabric *fab)
 				    fi_strerror(err.err));
 				continue;
 			}
-			complete_op(fab, err.op_context, err.len, err.tag,
-			            err.err != 0 ? err.err : EIO);
+			complete_op(fab, err.op_context, err.len, err.tag, err.flags,
+			            err.data, err.err != 0 ? err.err : EIO);
 			continue;
 		}
 		if (n < 0) {
@@ -447,7 +465,8 @@ static int poll_cq(struct lpvm_fabric *fab)
 			return PvmSysErr;
 		}
 		for (i = 0; i < n; i++)
-			complete_op(fab, comp[i].op_context, comp[i].len, comp[i].tag, 0);
+			complete_op(fab, comp[i].op_context, comp[i].len, comp[i].tag,
+			            comp[i].flags, comp[i].data, 0);
 		if (n < FAB_CQ_BATCH)
 			return 0;
 	}

@@ -85,8 +85,23 @@ static ssize_t op_post(struct lpvm_fabric *fab, struct fab_op *op)
 		r = fi_tsend(fab->ep, op->buf, op->len, NULL, to, 0, &op->ctx);
 		break;
 	case OP_TX_BULK:
-		r = fi_tsendv(fab->ep, req->iov, NULL, (size_t)req->iovcnt, to, op->tag,
-		              &op->ctx);
+		if (op->tag & FAB_TAG_LAND) {
+			/* a landing payload names its sender's instance, in
+			 * the remote data: the receiver may meet it before any
+			 * packet of ours (land_arrived) */
+			struct fi_msg_tagged msg = {
+			    .msg_iov = req->iov,
+			    .iov_count = (size_t)req->iovcnt,
+			    .addr = to,
+			    .tag = op->tag,
+			    .context = &op->ctx,
+			    .data = fab->instance,
+			};
+			r = fi_tsendmsg(fab->ep, &msg, FI_COMPLETION | FI_REMOTE_CQ_DATA);
+		} else {
+			r = fi_tsendv(fab->ep, req->iov, NULL, (size_t)req->iovcnt, to,
+			              op->tag, &op->ctx);
+		}
 		break;
 	default:
 		r = -FI_EINVAL;
@@ -180,7 +195,8 @@ void fab_peer_failed(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p, int co
 		free(ev);
 	}
 	p->rxq_tail = NULL;
-	fab_landed_clear(p);
+	/* payloads of a newer instance, come before its first packet, stay */
+	fab_landed_drop(p, p->known ? LANDED_OF : LANDED_ALL, p->instance);
 	p->rx_part = NULL; /* (it was in rxq) */
 	p->rx_part_off = 0;
 	if (p->has_addr) {
@@ -203,21 +219,29 @@ void fab_peer_failedf(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p, int c
 	fab_peer_failed(fab, p, code, why);
 }
 
-void fab_landed_clear(struct lpvm_fabric_peer *p)
+void fab_landed_drop(struct lpvm_fabric_peer *p, enum fab_landed_which which,
+                     uint32_t instance)
 {
-	struct fab_landed *l;
+	struct fab_landed *l, **pp = &p->landed;
 
-	while ((l = p->landed) != NULL) {
-		p->landed = l->next;
-		free(l->buf);
-		free(l);
+	while ((l = *pp) != NULL) {
+		if (which == LANDED_ALL || (which == LANDED_OF) == (l->instance == instance)) {
+			*pp = l->next;
+			free(l->buf);
+			free(l);
+		} else {
+			pp = &l->next;
+		}
 	}
 }
 
-/* Forgets what was said with the peer's previous incarnation. */
+/* Forgets what was said with the peer's previous incarnation.  Payloads
+ * of the new one may have landed already (a payload comes before its
+ * announcement, and on a first contact before anything else): they
+ * stay. */
 void fab_peer_renew(struct lpvm_fabric_peer *p, uint32_t instance)
 {
-	fab_landed_clear(p);
+	fab_landed_drop(p, LANDED_BUT, instance);
 	p->known = 1;
 	p->instance = instance;
 	p->failed = 0;
