@@ -78,9 +78,14 @@ enum { PKT_EAGER = 1, PKT_ANNOUNCE = 2, PKT_FIRST = 3, PKT_MORE = 4, PKT_LANDING
  * FAB_LAND_SIZE bytes (4 MiB and room for the packing's own bytes), so
  * that one sent at once, as an rxm eager message, lands in its buffer
  * with no copy and no rendezvous round trip (docs/fabric.md). */
-#define FAB_LAND_SIZE ((4u << 20) + (64u << 10))
+#define FAB_LAND_BYTES 4259840 /* (a plain number: it goes to the environment) */
+#define FAB_LAND_SIZE ((size_t)FAB_LAND_BYTES)
+#define FAB_STR_(x) #x
+#define FAB_STR(x) FAB_STR_(x)
+#define FAB_LAND_SIZE_STR FAB_STR(FAB_LAND_BYTES)
+_Static_assert(FAB_LAND_BYTES == (4 << 20) + (64 << 10), "4 MiB and 64 KiB");
 #define FAB_LAND_COUNT 2
-#define FAB_BLOB_HDR 18
+#define FAB_BLOB_HDR 22
 #define FAB_ADDR_MAX 256
 #define FAB_CQ_BATCH 32
 /* the queue depths asked of the provider (rx and tx): the bounce buffers
@@ -179,6 +184,7 @@ struct lpvm_fabric {
 	uint32_t instance;
 	size_t iov_limit, inject_size;
 	int land; /* bulk payloads up to FAB_LAND_SIZE go eagerly, landing */
+	uint32_t eager_limit; /* rxm's, in the blob: both ends must agree */
 	struct lpvm_fabric_peer **buckets;
 	size_t nbuckets, npeers;
 	struct lpvm_fabric_peer *peers, *txlist;

@@ -935,10 +935,10 @@ static void child_provider(const char *pvmx_provider, const char *fi_provider, i
 	exit(0);
 }
 
-/* rxm's eager limit: left unset by the library (bulk payloads take rxm's
- * rendezvous); a user's value of at least the landing size turns landing
- * on, and stays as the user set it; messages to ourselves arrive whole
- * either way. */
+/* rxm's eager limit: set by the library to the landing size unless the
+ * user's environment sets one (bulk payloads up to that size then land;
+ * a user's smaller value means rxm's rendezvous); the user's value stays
+ * as set; messages to ourselves arrive whole either way. */
 static void child_eager_limit(const char *user_value)
 {
 	char why[512], want[32];
@@ -958,12 +958,10 @@ static void child_eager_limit(const char *user_value)
 		die("lpvm_fabric_open: %d: %s", r, why);
 	snprintf(want, sizeof(want), "%u", LAND_SIZE);
 	v = getenv("FI_OFI_RXM_EAGER_LIMIT");
-	if ((v == NULL) != (user_value == NULL) ||
-	    (v != NULL && strcmp(v, user_value) != 0))
+	if (v == NULL || strcmp(v, user_value != NULL ? user_value : want) != 0)
 		die("FI_OFI_RXM_EAGER_LIMIT is %s after open, expected %s",
-		    v ? v : "(unset)", user_value != NULL ? user_value : "(unset)");
-	if (lpvm_fabric_landing(n.fab) !=
-	    (user_value != NULL && strcmp(user_value, want) == 0))
+		    v ? v : "(unset)", user_value != NULL ? user_value : want);
+	if (lpvm_fabric_landing(n.fab) != (strcmp(v, want) == 0))
 		die("landing buffers %s with FI_OFI_RXM_EAGER_LIMIT=%s",
 		    lpvm_fabric_landing(n.fab) ? "used" : "not used", v ? v : "(unset)");
 	printf("  FI_OFI_RXM_EAGER_LIMIT=%s: %s\n", v ? v : "(unset)",
@@ -996,6 +994,10 @@ static void eager_default(void)
 static void eager_users(void)
 {
 	child_eager_limit("65536");
+}
+static void eager_rendezvous(void)
+{
+	child_eager_limit("16384");
 }
 static void eager_landing(void)
 {
@@ -1030,9 +1032,15 @@ static void child_blobs(void)
 	CHECK_EQ("peer_add, other byte order", PvmMismatch,
 	         lpvm_fabric_peer_add(n.fab, 9, bad, len, NULL, why, sizeof(why)));
 	memcpy(bad, blob, len);
-	bad[18] ^= 0x20; /* the provider name's first letter */
+	bad[22] ^= 0x20; /* the provider name's first letter */
 	CHECK_EQ("other provider", PvmMismatch,
 	         lpvm_fabric_blob_check(n.fab, bad, len, why, sizeof(why)));
+	memcpy(bad, blob, len);
+	bad[21] ^= 0x01; /* rxm's eager limit, which rxm checks at connect */
+	CHECK_EQ("other rxm eager limit", PvmMismatch,
+	         lpvm_fabric_blob_check(n.fab, bad, len, why, sizeof(why)));
+	if (strstr(why, "eager limit") == NULL)
+		die("eager-limit reason: %s", why);
 	CHECK_EQ("truncated", PvmBadMsg,
 	         lpvm_fabric_blob_check(n.fab, blob, len - 1, why, sizeof(why)));
 	CHECK_EQ("garbage", PvmBadMsg,
@@ -1289,8 +1297,11 @@ int main(void)
 	run_single("FI_PROVIDER=bogus: unavailable", probe_fi_bogus);
 	run_single("address blobs of another byte order or provider refused",
 	           child_blobs);
-	run_single("rxm's eager limit: unset by default, no landing", eager_default);
+	run_single("rxm's eager limit: the landing size by default, landing",
+	           eager_default);
 	run_single("rxm's eager limit: the user's own stays", eager_users);
+	run_single("rxm's eager limit of libfabric's default: no landing",
+	           eager_rendezvous);
 	run_single("rxm's eager limit of the landing size: landing", eager_landing);
 
 	setenv("PVMX_FABRIC_PROVIDER", "tcp", 1);
@@ -1299,14 +1310,9 @@ int main(void)
 	       count, (unsigned long long)seed);
 	run_pair("both ways at once, random sizes 0 B - 4 MiB, in order, checksummed",
 	         PAIR_EXCHANGE, count, seed);
-	/* the same with landing buffers (bulk payloads sent eagerly) */
-	{
-		char v[32];
-
-		snprintf(v, sizeof(v), "%u", LAND_SIZE);
-		setenv("FI_OFI_RXM_EAGER_LIMIT", v, 1);
-	}
-	run_pair("the same with landing (FI_OFI_RXM_EAGER_LIMIT=4259840)", PAIR_EXCHANGE,
+	/* the same without landing (bulk payloads by rxm's rendezvous) */
+	setenv("FI_OFI_RXM_EAGER_LIMIT", "16384", 1);
+	run_pair("the same without landing (FI_OFI_RXM_EAGER_LIMIT=16384)", PAIR_EXCHANGE,
 	         count / 4, seed + 1);
 	unsetenv("FI_OFI_RXM_EAGER_LIMIT");
 	run_pair("a receiver that does not read makes posts say AGAIN", PAIR_PUSHY, 8000,
