@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -121,6 +122,11 @@ const char *lpvm_fabric_provider(const struct lpvm_fabric *fab)
 	return fab->provider;
 }
 
+int lpvm_fabric_landing(const struct lpvm_fabric *fab)
+{
+	return fab->land;
+}
+
 const char *lpvm_fabric_address_string(const struct lpvm_fabric *fab, const void *blob,
                                        size_t len, char *buf, size_t buflen)
 {
@@ -149,7 +155,8 @@ static const char *order_name(uint8_t order)
 
 /* The blob: "PVXF", the wire version, the byte order ('L' or 'B'), the
  * provider name's length, 0, the endpoint's instance, the address format,
- * the raw address's length (big-endian), the provider name, the address. */
+ * the raw address's length, rxm's eager limit (big-endian), the provider
+ * name, the address. */
 int lpvm_fabric_blob_check(const struct lpvm_fabric *fab, const void *blob, size_t len,
                            char *why, size_t whylen)
 {
@@ -182,6 +189,14 @@ int lpvm_fabric_blob_check(const struct lpvm_fabric *fab, const void *blob, size
 	    memcmp(b + FAB_BLOB_HDR, fab->provider, n) != 0) {
 		snprintf(why, whylen, "peer uses provider %.*s, this endpoint %s", (int)n,
 		         (const char *)b + FAB_BLOB_HDR, fab->provider);
+		return PvmMismatch;
+	}
+	if (get32(b + 18) != fab->eager_limit) {
+		/* rxm would refuse the connection, and retry it for ever */
+		snprintf(why, whylen,
+		         "peer's rxm eager limit %u, this endpoint's %u "
+		         "(FI_OFI_RXM_EAGER_LIMIT, FI_OFI_RXM_BUFFER_SIZE)",
+		         get32(b + 18), fab->eager_limit);
 		return PvmMismatch;
 	}
 	if (get32(b + 12) != fab->info->addr_format) {
@@ -326,6 +341,33 @@ fail:
 		}                                                                        \
 	} while (0)
 
+/* Is libfabric boolean variable name set to false? */
+static int env_false(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && (strcmp(v, "0") == 0 || strcasecmp(v, "off") == 0 ||
+	                     strcasecmp(v, "false") == 0 || strcasecmp(v, "no") == 0);
+}
+
+/* The eager limit rxm 1.17 runs this endpoint with, as it computes it:
+ * FI_OFI_RXM_EAGER_LIMIT, read only with dynamic receive buffers and
+ * direct send (over tcp), and never below its buffer size.  Both ends of
+ * a connection must have the same, or rxm refuses it. */
+static uint32_t rxm_eager_limit(const char *provider)
+{
+	const char *size = getenv("FI_OFI_RXM_BUFFER_SIZE");
+	const char *eager = getenv("FI_OFI_RXM_EAGER_LIMIT");
+	long long buffer = size != NULL ? strtol(size, NULL, 0) : 16384, limit = buffer;
+
+	if (strcmp(provider, "tcp;ofi_rxm") == 0 && !env_false("FI_OFI_RXM_ENABLE_DYN_RBUF") &&
+	    !env_false("FI_OFI_RXM_ENABLE_DIRECT_SEND") && eager != NULL)
+		limit = strtol(eager, NULL, 0);
+	if (limit < buffer)
+		limit = buffer;
+	return limit < 0 ? 0 : limit > UINT32_MAX ? UINT32_MAX : (uint32_t)limit;
+}
+
 /* Opens the endpoint with provider name (NULL: whatever libfabric offers
  * first); 0, or PvmNotImpl / PvmNoMem with why set. */
 static int open_provider(struct lpvm_fabric *fab, const char *name,
@@ -415,6 +457,8 @@ static int open_provider(struct lpvm_fabric *fab, const char *name,
 	put32(fab->blob + 8, fab->instance);
 	put32(fab->blob + 12, info->addr_format);
 	put16(fab->blob + 16, (uint16_t)rawlen);
+	fab->eager_limit = rxm_eager_limit(fab->provider);
+	put32(fab->blob + 18, fab->eager_limit);
 	memcpy(fab->blob + FAB_BLOB_HDR, fab->provider, n);
 	memcpy(fab->blob + FAB_BLOB_HDR + n, raw, rawlen);
 	fab->bloblen = FAB_BLOB_HDR + n + rawlen;
@@ -424,6 +468,18 @@ static int open_provider(struct lpvm_fabric *fab, const char *name,
 }
 
 #undef TRY
+
+/* Do bulk payloads of up to FAB_LAND_SIZE go as rxm eager messages that
+ * land in posted buffers?  Over tcp;ofi_rxm with an eager limit that
+ * covers them (so with rxm's dynamic receive buffers and direct send,
+ * libfabric 1.17's defaults), and remote data to carry the sender's
+ * instance in. */
+static int landing_works(const struct lpvm_fabric *fab)
+{
+	return strcmp(fab->provider, "tcp;ofi_rxm") == 0 &&
+	       fab->info->domain_attr->cq_data_size >= sizeof(uint32_t) &&
+	       fab->eager_limit >= FAB_LAND_SIZE;
+}
 
 /* The providers to try, in order, into names (NULL: any); how many, or
  * -1 when PVMX_FABRIC_PROVIDER disables the route. */
@@ -483,6 +539,12 @@ int lpvm_fabric_open(const struct lpvm_fabric_config *cfg, struct lpvm_fabric **
 	 * without it the buffers are per connection (docs/fabric.md).  The
 	 * user's own setting wins. */
 	setenv("FI_OFI_RXM_USE_SRX", "0", 0);
+	/* Landing (bulk payloads sent at once as rxm eager messages) needs
+	 * rxm's eager limit at FAB_LAND_SIZE or more, on both ends: rxm
+	 * refuses a connection between endpoints of different limits.  Every
+	 * pvmx endpoint sets the same one unless the user's environment sets
+	 * its own (docs/fabric.md, "Landing"). */
+	setenv("FI_OFI_RXM_EAGER_LIMIT", FAB_LAND_SIZE_STR, 0);
 	n = provider_list(names, forced, sizeof(forced));
 	if (n < 0) {
 		snprintf(why, whylen, "disabled by PVMX_FABRIC_PROVIDER=%s",
@@ -526,13 +588,34 @@ int lpvm_fabric_open(const struct lpvm_fabric_config *cfg, struct lpvm_fabric **
 		}
 		fab_rx_submit(fab, op);
 	}
+	fab->land = landing_works(fab);
+	if (fab->land) {
+		/* glibc maps a block above its mmap threshold (128 KiB at
+		 * first) afresh at each malloc, and a fresh mapping costs a page
+		 * fault per 4 KiB touched: 1 MiB landed, ~100 us.  Freeing one
+		 * mapped block raises the threshold to its size (glibc's dynamic
+		 * threshold, as a program's own first large free would), so
+		 * landing buffers, and the payloads handed on, come from the
+		 * heap and its pages are reused warm. */
+		void *volatile warm = malloc(FAB_LAND_SIZE);
+		free(warm);
+	}
+	for (i = 0; fab->land && i < FAB_LAND_COUNT; i++) {
+		struct fab_op *op = fab_op_new(OP_RX_LAND, 0);
+		if (op == NULL || fab_land_post(fab, op) != 0) {
+			snprintf(why, whylen, "no memory");
+			lpvm_fabric_close(fab);
+			return PvmNoMem;
+		}
+	}
 	if (log_enabled(LOG_INFO)) {
 		char addr[128];
-		log_info("fabric: endpoint t%x at %s, provider %s, %s",
+		log_info("fabric: endpoint t%x at %s, provider %s, %s, %s",
 		         (unsigned)cfg->self_id,
 		         lpvm_fabric_address_string(fab, NULL, 0, addr, sizeof(addr)),
 		         fab->provider,
-		         fab->fd >= 0 ? "wait descriptor" : "no wait descriptor");
+		         fab->fd >= 0 ? "wait descriptor" : "no wait descriptor",
+		         fab->land ? "landing buffers" : "no landing buffers");
 	}
 	*out = fab;
 	return 0;
@@ -574,6 +657,7 @@ void lpvm_fabric_close(struct lpvm_fabric *fab)
 			free(ev->buf);
 			free(ev);
 		}
+		fab_landed_drop(p, LANDED_ALL, 0);
 		free(p);
 	}
 	while ((ev = fab->ready_head) != NULL) {

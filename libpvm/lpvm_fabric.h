@@ -62,6 +62,10 @@ void lpvm_fabric_close(struct lpvm_fabric *fab);
 
 /* The provider chosen ("tcp;ofi_rxm"). */
 const char *lpvm_fabric_provider(const struct lpvm_fabric *fab);
+/* Non-zero when bulk payloads (up to 4 MiB) go to this endpoint at once
+ * into its landing buffers: tcp;ofi_rxm with an eager limit that covers
+ * them (docs/fabric.md, "Landing buffers"). */
+int lpvm_fabric_landing(const struct lpvm_fabric *fab);
 /* The address blob to publish (through the daemons); the endpoint owns it. */
 void lpvm_fabric_address(const struct lpvm_fabric *fab, const void **blob, size_t *len);
 /* The address in blob (or, blob NULL, this endpoint's) as libfabric
@@ -126,7 +130,8 @@ int lpvm_fabric_wait(struct lpvm_fabric *fab, struct lpvm_fabric_send **req,
  * the provider moves them only while someone makes progress, so a caller
  * that is about to stop calling (a task that returns to its own work)
  * makes progress until this is 0. */
-int lpvm_fabric_peer_busy(const struct lpvm_fabric *fab, const struct lpvm_fabric_peer *peer);
+int lpvm_fabric_peer_busy(const struct lpvm_fabric *fab,
+                          const struct lpvm_fabric_peer *peer);
 
 /* Makes progress on every transfer, sleeping up to timeout_ms (0: poll, -1:
  * until something happens).  Calls deliver / peer_error (from here only).

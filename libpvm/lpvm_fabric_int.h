@@ -27,10 +27,12 @@
  * libfabric's API is inline calls through the objects' own operations. */
 struct fab_lib {
 	int (*getinfo)(uint32_t version, const char *node, const char *service,
-	               uint64_t flags, const struct fi_info *hints, struct fi_info **info);
+	               uint64_t flags, const struct fi_info *hints,
+	               struct fi_info **info);
 	void (*freeinfo)(struct fi_info *info);
 	struct fi_info *(*dupinfo)(const struct fi_info *info);
-	int (*fabric)(struct fi_fabric_attr *attr, struct fid_fabric **fabric, void *context);
+	int (*fabric)(struct fi_fabric_attr *attr, struct fid_fabric **fabric,
+	              void *context);
 	const char *(*strerror)(int errnum);
 };
 extern struct fab_lib fab_lib;
@@ -46,14 +48,15 @@ int fab_lib_load(char *why, size_t whylen);
 #define FAB_FI_VERSION FI_VERSION(1, 11)
 
 /* The wire: every packet into a bounce buffer starts with this header. */
-#define FAB_WIRE_VERSION 2
+#define FAB_WIRE_VERSION 3
 #define FAB_PKT_HDR 24
 /* EAGER: a whole message.  ANNOUNCE: its header; the payload comes as a
  * tagged bulk transfer.  FIRST then MOREs: a segmented message, each
  * packet full but the last, MORE's "total" field the offset of its bytes
  * in the payload (rxm's own segmentation and rendezvous cost 40 us more
- * than a run of eager packets, measured at 16 KiB). */
-enum { PKT_EAGER = 1, PKT_ANNOUNCE = 2, PKT_FIRST = 3, PKT_MORE = 4 };
+ * than a run of eager packets, measured at 16 KiB).  LANDING: an
+ * announcement whose payload was sent to a landing buffer. */
+enum { PKT_EAGER = 1, PKT_ANNOUNCE = 2, PKT_FIRST = 3, PKT_MORE = 4, PKT_LANDING = 5 };
 /* A bounce buffer: one rxm eager packet (its default buffer_size), so an
  * eager message is never segmented. */
 #define FAB_EAGER_PKT 16384
@@ -65,10 +68,24 @@ enum { PKT_EAGER = 1, PKT_ANNOUNCE = 2, PKT_FIRST = 3, PKT_MORE = 4 };
 #define FAB_SEG_PKTS ((FAB_SEG_MAX + FAB_EAGER_MAX - 1) / FAB_EAGER_MAX)
 /* Eager copies (and announcements) in flight; past it posts say AGAIN. */
 #define FAB_TX_BYTES_MAX (8u << 20)
-/* Eager packets carry tag 0; a bulk payload carries this bit, the
- * sender's id and the message's sequence number. */
+/* Eager packets carry tag 0; a bulk payload carries FAB_TAG_BULK, the
+ * sender's id (bits 31-61) and the low 31 bits of the message's sequence
+ * number; FAB_TAG_LAND too when it fits a landing buffer. */
 #define FAB_TAG_BULK (1ull << 63)
-#define FAB_BLOB_HDR 18
+#define FAB_TAG_LAND (1ull << 62)
+#define FAB_TAG_SEQ_MASK 0x7fffffffu
+/* Landing buffers: receives posted ahead for any bulk payload of up to
+ * FAB_LAND_SIZE bytes (4 MiB and room for the packing's own bytes), so
+ * that one sent at once, as an rxm eager message, lands in its buffer
+ * with no copy and no rendezvous round trip (docs/fabric.md). */
+#define FAB_LAND_BYTES 4259840 /* (a plain number: it goes to the environment) */
+#define FAB_LAND_SIZE ((size_t)FAB_LAND_BYTES)
+#define FAB_STR_(x) #x
+#define FAB_STR(x) FAB_STR_(x)
+#define FAB_LAND_SIZE_STR FAB_STR(FAB_LAND_BYTES)
+_Static_assert(FAB_LAND_BYTES == (4 << 20) + (64 << 10), "4 MiB and 64 KiB");
+#define FAB_LAND_COUNT 2
+#define FAB_BLOB_HDR 22
 #define FAB_ADDR_MAX 256
 #define FAB_CQ_BATCH 32
 /* the queue depths asked of the provider (rx and tx): the bounce buffers
@@ -76,7 +93,7 @@ enum { PKT_EAGER = 1, PKT_ANNOUNCE = 2, PKT_FIRST = 3, PKT_MORE = 4 };
 #define FAB_QUEUE_DEPTH 256
 #define FAB_DEFER_SLEEP_MAX 32 /* ms between retries of deferred posts */
 
-enum fab_op_kind { OP_RX_EAGER, OP_RX_BULK, OP_TX_COPY, OP_TX_BULK };
+enum fab_op_kind { OP_RX_EAGER, OP_RX_BULK, OP_RX_LAND, OP_TX_COPY, OP_TX_BULK };
 
 /* One operation handed to the provider (or waiting to be). */
 struct fab_op {
@@ -89,9 +106,11 @@ struct fab_op {
 	struct lpvm_fabric_peer *peer; /* TX: destination; RX_BULK: source */
 	struct fab_event *in;          /* RX_BULK: the message it fills */
 	struct lpvm_fabric_send *req;  /* TX_BULK: its send */
-	void *owned; /* memory kept for the provider after its owner failed */
+	/* memory kept for the provider after its owner failed; RX_LAND's
+	 * buffer while posted */
+	void *owned;
 	uint64_t tag;
-	uint8_t *buf; /* RX_BULK's target, TX_COPY's packet */
+	uint8_t *buf; /* RX_BULK's and RX_LAND's target, TX_COPY's packet */
 	size_t len;
 	size_t charged; /* bytes counted in fab->tx_bytes */
 	uint8_t data[]; /* TX_COPY's packet, RX_EAGER's bounce buffer */
@@ -108,8 +127,19 @@ struct fab_event {
 	uint8_t *buf; /* the payload, len bytes; or the reason */
 	size_t len;
 	struct fab_op *op; /* RX_BULK filling buf */
+	uint32_t seq;
+	int landing; /* its payload comes into a landing buffer (buf NULL until) */
 	size_t hdr_len;
 	uint8_t hdr[]; /* the message's header, hdr_len bytes */
+};
+
+/* A payload that landed before its announcement was handled. */
+struct fab_landed {
+	struct fab_landed *next;
+	uint32_t seq;      /* the low 31 bits */
+	uint32_t instance; /* the sender's (its completion's remote data) */
+	uint8_t *buf;
+	size_t len;
 };
 
 struct lpvm_fabric_peer {
@@ -126,7 +156,8 @@ struct lpvm_fabric_peer {
 	struct fab_event *rxq_head, *rxq_tail; /* arrived, waiting their turn */
 	struct fab_event *rx_part; /* a segmented message being received (in rxq) */
 	size_t rx_part_off;        /* its payload bytes so far */
-	struct fab_op *txq_head, *txq_tail;    /* deferred sends, in order */
+	struct fab_landed *landed; /* payloads waiting for their announcement */
+	struct fab_op *txq_head, *txq_tail; /* deferred sends, in order */
 };
 
 struct lpvm_fabric_send {
@@ -152,6 +183,8 @@ struct lpvm_fabric {
 	size_t bloblen;
 	uint32_t instance;
 	size_t iov_limit, inject_size;
+	int land; /* bulk payloads up to FAB_LAND_SIZE go eagerly, landing */
+	uint32_t eager_limit; /* rxm's, in the blob: both ends must agree */
 	struct lpvm_fabric_peer **buckets;
 	size_t nbuckets, npeers;
 	struct lpvm_fabric_peer *peers, *txlist;
@@ -222,11 +255,26 @@ void fab_peer_failed(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p, int co
                      const char *why);
 void fab_peer_failedf(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p, int code,
                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Frees payloads that landed without their announcement: all, those of
+ * one instance of the peer, or all but those of one. */
+enum fab_landed_which { LANDED_ALL, LANDED_OF, LANDED_BUT };
+void fab_landed_drop(struct lpvm_fabric_peer *p, enum fab_landed_which which,
+                     uint32_t instance);
 /* Forgets what was said with the peer's previous incarnation. */
 void fab_peer_renew(struct lpvm_fabric_peer *p, uint32_t instance);
 /* A receive: posted now, or deferred while the provider says EAGAIN. */
 void fab_rx_submit(struct lpvm_fabric *fab, struct fab_op *op);
 /* Retries deferred posts; 1 if some are still deferred. */
 int fab_flush_deferred(struct lpvm_fabric *fab);
+/* Takes a deferred receive off the queue (it was never posted). */
+void fab_rx_unqueue(struct lpvm_fabric *fab, struct fab_op *op);
+/* A landing buffer posted (or deferred); PvmNoMem. */
+int fab_land_post(struct lpvm_fabric *fab, struct fab_op *op);
+
+static inline uint64_t fab_bulk_tag(int32_t id, uint32_t seq, int land)
+{
+	return FAB_TAG_BULK | (land ? FAB_TAG_LAND : 0) | (uint64_t)(uint32_t)id << 31 |
+	       (seq & FAB_TAG_SEQ_MASK);
+}
 
 #endif

@@ -64,10 +64,98 @@ static void rx_more(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p, int kin
 	rx_flush_peer(fab, p);
 }
 
+/* A landed payload meets its announced message ev: the message is whole.
+ * The receive posted for it in case it had not landed (see rx_packet) is
+ * withdrawn. */
+static void land_attach(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p,
+                        struct fab_event *ev, uint8_t *buf, size_t len)
+{
+	struct fab_op *op = ev->op;
+
+	if (len != ev->len) {
+		free(buf);
+		fab_peer_failedf(fab, p, PvmBadMsg, "payload of %zu bytes, %zu announced",
+		                 len, ev->len);
+		return;
+	}
+	if (op != NULL) {
+		ev->op = NULL;
+		op->in = NULL;
+		op->owned = ev->buf; /* the provider's until the op ends */
+		if (op->posted) {
+			(void)fi_cancel(&fab->ep->fid, &op->ctx);
+		} else {
+			fab_rx_unqueue(fab, op);
+			fab_op_free(fab, op);
+		}
+	} else {
+		free(ev->buf);
+	}
+	ev->buf = buf;
+	ev->landing = 0;
+	ev->complete = 1;
+	rx_flush_peer(fab, p);
+}
+
+/* A payload from src's instance (its seq's low bits) in a landing
+ * buffer: to its message if announced already, else kept for the
+ * announcement - also when it comes from an instance not known yet: on a
+ * first contact, or from a task that has just taken the tid of another,
+ * the payload comes before the first packet that names the instance. */
+static void land_arrived(struct lpvm_fabric *fab, int32_t src, uint32_t instance,
+                         uint32_t seq, uint8_t *buf, size_t len)
+{
+	struct lpvm_fabric_peer *p = src > 0 ? fab_peer_get(fab, src) : NULL;
+	int current = p != NULL && p->known && p->instance == instance;
+	struct fab_landed *l;
+	struct fab_event *ev;
+
+	if (p == NULL || (current && p->failed)) {
+		if (p == NULL)
+			log_warn("fabric: dropped a payload of %zu bytes from id %d", len,
+			         (int)src);
+		free(buf);
+		return;
+	}
+	for (ev = p->rxq_head; current && ev != NULL; ev = ev->next)
+		if (ev->landing && !ev->complete && (ev->seq & FAB_TAG_SEQ_MASK) == seq) {
+			land_attach(fab, p, ev, buf, len);
+			return;
+		}
+	l = malloc(sizeof(*l));
+	if (l == NULL) {
+		free(buf);
+		fab_peer_failedf(fab, p, PvmNoMem, "no memory for a payload of %zu bytes",
+		                 len);
+		return;
+	}
+	l->seq = seq;
+	l->instance = instance;
+	l->buf = buf;
+	l->len = len;
+	l->next = p->landed;
+	p->landed = l;
+}
+
+/* The payload of message seq of the peer's instance if it has landed
+ * (taken off the list), or NULL. */
+static struct fab_landed *landed_take(struct lpvm_fabric_peer *p, uint32_t seq)
+{
+	struct fab_landed **pp, *l;
+
+	for (pp = &p->landed; (l = *pp) != NULL; pp = &l->next)
+		if (l->seq == (seq & FAB_TAG_SEQ_MASK) && l->instance == p->instance) {
+			*pp = l->next;
+			return l;
+		}
+	return NULL;
+}
+
 /* One packet from a bounce buffer. */
 static void rx_packet(struct lpvm_fabric *fab, const uint8_t *pkt, size_t len)
 {
 	struct lpvm_fabric_peer *p;
+	struct fab_landed *landed;
 	struct fab_event *ev;
 	struct fab_op *op;
 	uint32_t seq, instance;
@@ -107,7 +195,8 @@ static void rx_packet(struct lpvm_fabric *fab, const uint8_t *pkt, size_t len)
 	if (p->failed)
 		return;
 	if (kind == PKT_MORE || p->rx_part != NULL) {
-		rx_more(fab, p, kind, seq, hlen, total, pkt + FAB_PKT_HDR, len - FAB_PKT_HDR);
+		rx_more(fab, p, kind, seq, hlen, total, pkt + FAB_PKT_HDR,
+		        len - FAB_PKT_HDR);
 		return;
 	}
 	if (seq != p->rx_seq) {
@@ -125,21 +214,32 @@ static void rx_packet(struct lpvm_fabric *fab, const uint8_t *pkt, size_t len)
 	 * and payload, an announcement the header alone */
 	if (hlen > LPVM_FABRIC_HDR_MAX || hlen > total ||
 	    (kind == PKT_EAGER && total != len - FAB_PKT_HDR) ||
-	    (kind == PKT_ANNOUNCE &&
+	    ((kind == PKT_ANNOUNCE || kind == PKT_LANDING) &&
 	     (len != FAB_PKT_HDR + hlen || total <= FAB_SEG_MAX)) ||
+	    (kind == PKT_LANDING && total - hlen > FAB_LAND_SIZE) ||
 	    (kind == PKT_FIRST &&
 	     (len != FAB_EAGER_PKT || total <= FAB_EAGER_MAX || total > FAB_SEG_MAX)) ||
-	    (kind != PKT_EAGER && kind != PKT_ANNOUNCE && kind != PKT_FIRST)) {
+	    (kind != PKT_EAGER && kind != PKT_ANNOUNCE && kind != PKT_FIRST &&
+	     kind != PKT_LANDING)) {
 		fab_peer_failedf(fab, p, PvmBadMsg,
 		                 "bad packet: kind %d, %zu bytes, header %zu, for %llu",
 		                 kind, len, hlen, (unsigned long long)total);
 		return;
 	}
 	/* the header stays in the event; the payload gets a buffer of its
-	 * own, which the caller keeps */
+	 * own, which the caller keeps: a landing buffer's, or one made now */
 	payload = (size_t)total - hlen;
+	landed = kind == PKT_LANDING ? landed_take(p, seq) : NULL;
 	ev = calloc(1, sizeof(*ev) + hlen);
-	if (ev == NULL || (ev->buf = malloc(payload > 0 ? payload : 1)) == NULL) {
+	if (ev != NULL && landed != NULL) {
+		ev->buf = landed->buf;
+		landed->buf = NULL;
+	}
+	if (ev == NULL ||
+	    (ev->buf == NULL && (ev->buf = malloc(payload > 0 ? payload : 1)) == NULL)) {
+		if (landed != NULL)
+			free(landed->buf);
+		free(landed);
 		free(ev);
 		fab_peer_failedf(fab, p, PvmNoMem,
 		                 "no memory for a message of %llu bytes",
@@ -147,10 +247,24 @@ static void rx_packet(struct lpvm_fabric *fab, const uint8_t *pkt, size_t len)
 		return;
 	}
 	ev->src = src;
+	ev->seq = seq;
 	ev->hdr_len = hlen;
 	memcpy(ev->hdr, pkt + FAB_PKT_HDR, hlen);
 	ev->len = payload;
-	if (kind == PKT_EAGER) {
+	if (landed != NULL) {
+		size_t got = landed->len;
+
+		free(landed);
+		if (got != payload) {
+			free(ev->buf);
+			free(ev);
+			fab_peer_failedf(fab, p, PvmBadMsg,
+			                 "payload of %zu bytes, %zu announced", got,
+			                 payload);
+			return;
+		}
+		ev->complete = 1;
+	} else if (kind == PKT_EAGER) {
 		memcpy(ev->buf, pkt + FAB_PKT_HDR + hlen, payload);
 		ev->complete = 1;
 	} else if (kind == PKT_FIRST) {
@@ -158,7 +272,12 @@ static void rx_packet(struct lpvm_fabric *fab, const uint8_t *pkt, size_t len)
 		memcpy(ev->buf, pkt + FAB_PKT_HDR + hlen, p->rx_part_off);
 		p->rx_part = ev;
 	} else {
-		/* the bulk receive lands in the payload's buffer: no copy */
+		/* the bulk receive lands in the payload's buffer: no copy.  A
+		 * landing payload not landed yet came in while no landing
+		 * buffer was free (it waits in rxm, whole: it came before
+		 * its announcement): this receive takes it, unless a landing
+		 * buffer posted meanwhile does (land_attach) */
+		ev->landing = kind == PKT_LANDING;
 		op = fab_op_new(OP_RX_BULK, 0);
 		if (op == NULL) {
 			free(ev->buf);
@@ -172,7 +291,7 @@ static void rx_packet(struct lpvm_fabric *fab, const uint8_t *pkt, size_t len)
 		op->in = ev;
 		op->buf = ev->buf;
 		op->len = payload;
-		op->tag = FAB_TAG_BULK | (uint64_t)(uint32_t)src << 32 | seq;
+		op->tag = fab_bulk_tag(src, seq, kind == PKT_LANDING);
 		ev->op = op;
 	}
 	if (p->rxq_tail != NULL)
@@ -200,10 +319,13 @@ static void retire(struct lpvm_fabric *fab, struct fab_op *op)
 	fab->retired = op;
 }
 
-static void complete_op(struct lpvm_fabric *fab, struct fab_op *op, size_t len, int err)
+/* A completion: len bytes; a receive's tag and remote data (flags say
+ * whether there is any); err 0 or the provider's error. */
+static void complete_op(struct lpvm_fabric *fab, struct fab_op *op, size_t len,
+                        uint64_t tag, uint64_t flags, uint64_t data, int err)
 {
 	struct lpvm_fabric_peer *p = op->peer;
-	const char *what = op->kind <= OP_RX_BULK ? "receive" : "send";
+	const char *what = op->kind <= OP_RX_LAND ? "receive" : "send";
 	struct fab_op *fresh;
 	struct fab_event *ev;
 
@@ -227,6 +349,37 @@ static void complete_op(struct lpvm_fabric *fab, struct fab_op *op, size_t len, 
 		else
 			log_error("fabric: no memory for a bounce buffer");
 		return;
+	case OP_RX_LAND:
+		if (err == 0 && !(flags & FI_REMOTE_CQ_DATA)) {
+			/* a landing payload carries its sender's instance */
+			int32_t src = (int32_t)((tag >> 31) & FAB_TAG_SEQ_MASK);
+
+			p = src > 0 ? fab_peer_get(fab, src) : NULL;
+			if (p != NULL)
+				fab_peer_failedf(fab, p, PvmBadMsg,
+				                 "a payload without its sender's instance");
+			err = EPROTO;
+		}
+		if (err == 0) {
+			uint8_t *buf = op->buf, *small;
+
+			op->owned = NULL;
+			/* keep what the payload uses (a shrink in place) */
+			if (len < FAB_LAND_SIZE &&
+			    (small = realloc(buf, len > 0 ? len : 1)) != NULL)
+				buf = small;
+			land_arrived(fab, (int32_t)((tag >> 31) & FAB_TAG_SEQ_MASK),
+			             (uint32_t)data, (uint32_t)(tag & FAB_TAG_SEQ_MASK), buf,
+			             len);
+			(void)fab_land_post(fab, op);
+			return;
+		}
+		log_warn("fabric: landing receive: %s", fi_strerror(err));
+		retire(fab, op);
+		fresh = fab_op_new(OP_RX_LAND, 0);
+		if (fresh == NULL || fab_land_post(fab, fresh) != 0)
+			log_error("fabric: no memory for a landing buffer");
+		return;
 	case OP_RX_BULK:
 		ev = op->in;
 		if (ev != NULL) {
@@ -240,6 +393,7 @@ static void complete_op(struct lpvm_fabric *fab, struct fab_op *op, size_t len, 
 				                 "payload of %zu bytes, %zu announced",
 				                 len, op->len);
 			} else {
+				ev->landing = 0;
 				ev->complete = 1;
 				rx_flush_peer(fab, p);
 			}
@@ -302,8 +456,8 @@ static int poll_cq(struct lpvm_fabric *fab)
 				    fi_strerror(err.err));
 				continue;
 			}
-			complete_op(fab, err.op_context, err.len,
-			            err.err != 0 ? err.err : EIO);
+			complete_op(fab, err.op_context, err.len, err.tag, err.flags,
+			            err.data, err.err != 0 ? err.err : EIO);
 			continue;
 		}
 		if (n < 0) {
@@ -311,7 +465,8 @@ static int poll_cq(struct lpvm_fabric *fab)
 			return PvmSysErr;
 		}
 		for (i = 0; i < n; i++)
-			complete_op(fab, comp[i].op_context, comp[i].len, 0);
+			complete_op(fab, comp[i].op_context, comp[i].len, comp[i].tag,
+			            comp[i].flags, comp[i].data, 0);
 		if (n < FAB_CQ_BATCH)
 			return 0;
 	}

@@ -71,6 +71,11 @@ static ssize_t op_post(struct lpvm_fabric *fab, struct fab_op *op)
 		r = fi_trecv(fab->ep, op->buf, op->len, NULL, FI_ADDR_UNSPEC, op->tag, 0,
 		             &op->ctx);
 		break;
+	case OP_RX_LAND:
+		/* any sender's, any seq: the completion's tag says whose */
+		r = fi_trecv(fab->ep, op->buf, FAB_LAND_SIZE, NULL, FI_ADDR_UNSPEC,
+		             FAB_TAG_BULK | FAB_TAG_LAND, FAB_TAG_LAND - 1, &op->ctx);
+		break;
 	case OP_TX_COPY:
 		/* never fi_tinject: an injected packet has no completion, yet
 		 * rxm may still hold it (a connection being set up) until the
@@ -80,8 +85,23 @@ static ssize_t op_post(struct lpvm_fabric *fab, struct fab_op *op)
 		r = fi_tsend(fab->ep, op->buf, op->len, NULL, to, 0, &op->ctx);
 		break;
 	case OP_TX_BULK:
-		r = fi_tsendv(fab->ep, req->iov, NULL, (size_t)req->iovcnt, to, op->tag,
-		              &op->ctx);
+		if (op->tag & FAB_TAG_LAND) {
+			/* a landing payload names its sender's instance, in
+			 * the remote data: the receiver may meet it before any
+			 * packet of ours (land_arrived) */
+			struct fi_msg_tagged msg = {
+			    .msg_iov = req->iov,
+			    .iov_count = (size_t)req->iovcnt,
+			    .addr = to,
+			    .tag = op->tag,
+			    .context = &op->ctx,
+			    .data = fab->instance,
+			};
+			r = fi_tsendmsg(fab->ep, &msg, FI_COMPLETION | FI_REMOTE_CQ_DATA);
+		} else {
+			r = fi_tsendv(fab->ep, req->iov, NULL, (size_t)req->iovcnt, to,
+			              op->tag, &op->ctx);
+		}
 		break;
 	default:
 		r = -FI_EINVAL;
@@ -175,6 +195,8 @@ void fab_peer_failed(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p, int co
 		free(ev);
 	}
 	p->rxq_tail = NULL;
+	/* payloads of a newer instance, come before its first packet, stay */
+	fab_landed_drop(p, p->known ? LANDED_OF : LANDED_ALL, p->instance);
 	p->rx_part = NULL; /* (it was in rxq) */
 	p->rx_part_off = 0;
 	if (p->has_addr) {
@@ -197,9 +219,29 @@ void fab_peer_failedf(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p, int c
 	fab_peer_failed(fab, p, code, why);
 }
 
-/* Forgets what was said with the peer's previous incarnation. */
+void fab_landed_drop(struct lpvm_fabric_peer *p, enum fab_landed_which which,
+                     uint32_t instance)
+{
+	struct fab_landed *l, **pp = &p->landed;
+
+	while ((l = *pp) != NULL) {
+		if (which == LANDED_ALL || (which == LANDED_OF) == (l->instance == instance)) {
+			*pp = l->next;
+			free(l->buf);
+			free(l);
+		} else {
+			pp = &l->next;
+		}
+	}
+}
+
+/* Forgets what was said with the peer's previous incarnation.  Payloads
+ * of the new one may have landed already (a payload comes before its
+ * announcement, and on a first contact before anything else): they
+ * stay. */
 void fab_peer_renew(struct lpvm_fabric_peer *p, uint32_t instance)
 {
+	fab_landed_drop(p, LANDED_BUT, instance);
 	p->known = 1;
 	p->instance = instance;
 	p->failed = 0;
@@ -293,6 +335,38 @@ static void rx_enqueue(struct lpvm_fabric *fab, struct fab_op *op)
 	fab->rxq_tail = op;
 }
 
+void fab_rx_unqueue(struct lpvm_fabric *fab, struct fab_op *op)
+{
+	struct fab_op **pp, *prev = NULL;
+
+	for (pp = &fab->rxq_head; *pp != NULL; prev = *pp, pp = &(*pp)->qnext) {
+		if (*pp != op)
+			continue;
+		*pp = op->qnext;
+		if (fab->rxq_tail == op)
+			fab->rxq_tail = prev;
+		op->qnext = NULL;
+		return;
+	}
+}
+
+int fab_land_post(struct lpvm_fabric *fab, struct fab_op *op)
+{
+	/* untouched until a payload lands: costs address space, not memory */
+	op->buf = malloc(FAB_LAND_SIZE);
+	if (op->buf == NULL) {
+		log_error("fabric: no memory for a landing buffer");
+		free(op);
+		return PvmNoMem;
+	}
+	op->owned = op->buf;
+	op->len = FAB_LAND_SIZE;
+	op->in = NULL;
+	op->peer = NULL;
+	fab_rx_submit(fab, op);
+	return 0;
+}
+
 static void rx_post_failed(struct lpvm_fabric *fab, struct fab_op *op, ssize_t r)
 {
 	if (op->kind == OP_RX_BULK) {
@@ -369,7 +443,8 @@ static void encode_pkt(uint8_t *pkt, int kind, size_t hlen, int32_t src, uint32_
 }
 
 /* A packet of len bytes to copy into, for peer, counted in flight. */
-static struct fab_op *pkt_op(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p, size_t len)
+static struct fab_op *pkt_op(struct lpvm_fabric *fab, struct lpvm_fabric_peer *p,
+                             size_t len)
 {
 	struct fab_op *op = fab_op_new(OP_TX_COPY, len);
 
@@ -452,8 +527,8 @@ static int send_segmented(struct lpvm_fabric *fab, struct lpvm_fabric_peer *peer
 				fab_op_free(fab, ops[--n]);
 			return PvmNoMem;
 		}
-		encode_pkt(op->data, n == 0 ? PKT_FIRST : PKT_MORE, h, fab->cfg.self_id, seq,
-		           fab->instance, n == 0 ? total : off);
+		encode_pkt(op->data, n == 0 ? PKT_FIRST : PKT_MORE, h, fab->cfg.self_id,
+		           seq, fab->instance, n == 0 ? total : off);
 		if (h > 0)
 			memcpy(op->data + FAB_PKT_HDR, hdr, h);
 		gather_iov(op->data + FAB_PKT_HDR + h, iov, &i, &at, k);
@@ -479,7 +554,7 @@ int lpvm_fabric_send_post(struct lpvm_fabric *fab, struct lpvm_fabric_peer *peer
 	struct fab_op *bulk, *ann;
 	uint64_t total = hdr_len, payload;
 	uint32_t seq;
-	int i, n;
+	int i, n, land;
 
 	*reqp = NULL;
 	if (peer->failed || !peer->has_addr)
@@ -508,7 +583,12 @@ int lpvm_fabric_send_post(struct lpvm_fabric *fab, struct lpvm_fabric_peer *peer
 		n += iov[i].iov_len > 0;
 	req = calloc(1, sizeof(*req) + (size_t)n * sizeof(struct iovec));
 	bulk = fab_op_new(OP_TX_BULK, 0);
-	ann = copy_op(fab, peer, PKT_ANNOUNCE, seq, hdr, hdr_len, NULL, 0, total);
+	/* a payload that fits the receiver's landing buffers goes at once,
+	 * eagerly (rxm's eager limit covers it); a larger one by rxm's
+	 * rendezvous, into the receive its announcement posts */
+	land = fab->land && total - hdr_len <= FAB_LAND_SIZE;
+	ann = copy_op(fab, peer, land ? PKT_LANDING : PKT_ANNOUNCE, seq, hdr, hdr_len,
+	              NULL, 0, total);
 	if (req == NULL || bulk == NULL || ann == NULL) {
 		free(req);
 		free(bulk);
@@ -541,7 +621,7 @@ int lpvm_fabric_send_post(struct lpvm_fabric *fab, struct lpvm_fabric_peer *peer
 	}
 	bulk->peer = peer;
 	bulk->req = req;
-	bulk->tag = FAB_TAG_BULK | (uint64_t)(uint32_t)fab->cfg.self_id << 32 | seq;
+	bulk->tag = fab_bulk_tag(fab->cfg.self_id, seq, land);
 	req->op = bulk;
 	req->next = fab->reqs;
 	if (fab->reqs != NULL)
@@ -598,7 +678,8 @@ int lpvm_fabric_wait(struct lpvm_fabric *fab, struct lpvm_fabric_send **reqp,
 	}
 }
 
-int lpvm_fabric_peer_busy(const struct lpvm_fabric *fab, const struct lpvm_fabric_peer *peer)
+int lpvm_fabric_peer_busy(const struct lpvm_fabric *fab,
+                          const struct lpvm_fabric_peer *peer)
 {
 	(void)fab;
 	return peer != NULL && !peer->failed && peer->tx_copies > 0;

@@ -32,6 +32,12 @@ const char *lpvm_fabric_provider(const struct lpvm_fabric *fab)
 	return "none";
 }
 
+int lpvm_fabric_landing(const struct lpvm_fabric *fab)
+{
+	(void)fab;
+	return 0;
+}
+
 void lpvm_fabric_address(const struct lpvm_fabric *fab, const void **blob, size_t *len)
 {
 	(void)fab;
@@ -133,7 +139,8 @@ int lpvm_fabric_progress(struct lpvm_fabric *fab, int timeout_ms)
 	return 0;
 }
 
-int lpvm_fabric_peer_busy(const struct lpvm_fabric *fab, const struct lpvm_fabric_peer *peer)
+int lpvm_fabric_peer_busy(const struct lpvm_fabric *fab,
+                          const struct lpvm_fabric_peer *peer)
 {
 	(void)fab;
 	(void)peer;

@@ -69,7 +69,7 @@ static int npeers, peers_cap, last_hit;
 static int selected; /* pvm_getfds was called */
 static int wanted;   /* our daemon says a peer wants to reach us */
 static unsigned long long away_msgs, away_bytes; /* before the endpoint */
-static char bind_to[64]; /* from the register reply; "": ask */
+static char bind_to[64];                         /* from the register reply; "": ask */
 
 static int ensure_endpoint(void);
 
@@ -114,8 +114,9 @@ static void on_deliver(void *arg, int32_t src, const void *hdr, size_t hdr_len,
 	const char *why = "not a frame header";
 
 	(void)arg;
-	if (hdr_len != FRAME_HEADER_LEN || frame_decode(hdr, lpvm.max_frame, &h, &why) != 0 ||
-	    h.kind != FRAME_DATA || h.src != src || h.len != len || h.dst != lpvm.mytid ||
+	if (hdr_len != FRAME_HEADER_LEN ||
+	    frame_decode(hdr, lpvm.max_frame, &h, &why) != 0 || h.kind != FRAME_DATA ||
+	    h.src != src || h.len != len || h.dst != lpvm.mytid ||
 	    (h.flags & FRAME_FLAG_MCAST)) {
 		log_warn("t%x: dropping a bad frame from t%x on the fabric route (%s)",
 		         (unsigned)lpvm.mytid, (unsigned)src,
@@ -376,8 +377,8 @@ static int wait_some(int tid, long long *since)
 		*since = clock_now_ns();
 		return 0;
 	}
-	if (clock_now_ns() - *since >= STUCK_MS * 1000000LL && (e = entry_of(tid, 0)) != NULL &&
-	    e->state == P_OK) {
+	if (clock_now_ns() - *since >= STUCK_MS * 1000000LL &&
+	    (e = entry_of(tid, 0)) != NULL && e->state == P_OK) {
 		check_stuck(e);
 		*since = clock_now_ns();
 	}
@@ -431,7 +432,14 @@ static int fabric_send(int tid, const uint8_t *hdr, struct iovec *iov, int niov)
 		}
 	}
 	/* the packets copied for it move only while we make progress: see
-	 * them into the provider before the task goes back to its work */
+	 * them into the provider before the task goes back to its work.
+	 * Usually the provider wrote them to its socket in the post, and the
+	 * first look at its queue finds them done: that look alone, before a
+	 * wait on every route (two more system calls per message) */
+	e = entry_of(tid, 0);
+	if (e != NULL && e->state == P_OK && lpvm_fabric_peer_busy(fab, e->peer) &&
+	    lpvm_fabric_progress(fab, 0) < 0)
+		return PvmSysErr;
 	while ((e = entry_of(tid, 0)) != NULL && e->state == P_OK &&
 	       lpvm_fabric_peer_busy(fab, e->peer))
 		if ((r = wait_some(tid, &since)) < 0)
@@ -448,7 +456,8 @@ static int fabric_progress(int timeout_ms)
 	r = lpvm_fabric_progress(fab, timeout_ms);
 	/* a pvm_getfds user sleeps on our descriptor without asking us
 	 * first: leave it armed (fi_trywait), taking in what comes */
-	for (int k = 0; selected && r >= 0 && k < 8 && lpvm_fabric_wait_prepare(fab) == 0; k++) {
+	for (int k = 0; selected && r >= 0 && k < 8 && lpvm_fabric_wait_prepare(fab) == 0;
+	     k++) {
 		int more = lpvm_fabric_progress(fab, 0);
 
 		r = more < 0 ? more : r + more;

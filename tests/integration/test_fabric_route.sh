@@ -12,7 +12,8 @@
 #   3. a task's endpoint listens on its host's address, not elsewhere;
 #   4. a receiver that never reads holds its sender up (bounded memory),
 #      and once it is killed the sender goes on and finishes;
-#   5. with PVMX_FABRIC_PROVIDER=none traffic still arrives (daemon route);
+#   5. with PVMX_FABRIC_PROVIDER=none traffic still arrives (daemon route),
+#      and so it does from a task of another rxm eager limit than its peer's;
 #   6. pvm_psend/pvm_precv, message handlers, pvm_recvf and a select on
 #      pvm_getfds work with a task of another host;
 #   7. a task that sends a few small messages to another host opens no
@@ -133,6 +134,14 @@ printf '%s\n' "$out" | sed 's/^/    /'
 # 5. no fabric in this task: still there, by the daemons
 out=$(cd "$TEST_TMP" && PVMX_FABRIC_PROVIDER=none tmo 120 "$D" stream 8 direct 127.0.0.3 2>&1)
 expect_match "without the fabric route 8 MiB still arrive" "^ok - the sink took 8 of 8" "$out"
+
+# 5b. a task whose rxm eager limit differs from its peer's (the user's
+# FI_OFI_RXM_EAGER_LIMIT on one end only: rxm would refuse the
+# connection, and retry it for ever): its endpoint address is refused,
+# and the messages go through the daemons
+out=$(cd "$TEST_TMP" && FI_OFI_RXM_EAGER_LIMIT=16384 at_once tmo 120 "$D" stream 8 direct 127.0.0.3 2>&1)
+expect_match "with another rxm eager limit than its peer's, 8 MiB still arrive" \
+	"^ok - the sink took 8 of 8" "$out"
 
 # 7. the endpoint opens only for traffic worth it (the library says so at
 # info level: "fabric route open on ADDR")

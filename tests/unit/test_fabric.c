@@ -29,7 +29,10 @@
  * LPVM_FABRIC_HDR_MAX bytes. */
 #define HDR_LEN 36
 #define HDR_MAGIC 0x54465842u
-#define MAX_PAYLOAD (4u << 20)
+/* the library's landing buffers (lpvm_fabric_int.h): a payload of this
+ * size lands in one, one byte more takes rxm's rendezvous */
+#define LAND_SIZE ((4u << 20) + (64u << 10))
+#define MAX_PAYLOAD (LAND_SIZE + 1)
 #define MAX_MSG (1u << 30)
 #define CHILD_LIMIT_SEC 90 /* a child that runs longer is killed */
 #define EXCHANGE_LIMIT_MS 80000
@@ -358,6 +361,8 @@ static size_t pick_size(struct stream *s, size_t *hdr_len)
 	    {65537 - LPVM_FABRIC_HDR_MAX, LPVM_FABRIC_HDR_MAX},
 	    {131072, HDR_LEN},
 	    {131073, HDR_LEN},
+	    {LAND_SIZE, HDR_LEN},
+	    {LAND_SIZE + 1, HDR_LEN},
 	    {MAX_PAYLOAD, HDR_LEN},
 	};
 	uint64_t r;
@@ -930,6 +935,78 @@ static void child_provider(const char *pvmx_provider, const char *fi_provider, i
 	exit(0);
 }
 
+/* rxm's eager limit: set by the library to the landing size unless the
+ * user's environment sets one (bulk payloads up to that size then land;
+ * a user's smaller value means rxm's rendezvous); the user's value stays
+ * as set; messages to ourselves arrive whole either way. */
+static void child_eager_limit(const char *user_value)
+{
+	char why[512], want[32];
+	const void *blob;
+	const char *v;
+	uint8_t *big;
+	struct node n;
+	size_t len;
+	int r;
+
+	if (user_value != NULL)
+		setenv("FI_OFI_RXM_EAGER_LIMIT", user_value, 1);
+	else
+		unsetenv("FI_OFI_RXM_EAGER_LIMIT");
+	r = open_with("tcp", NULL, &n, why, sizeof(why));
+	if (r != 0)
+		die("lpvm_fabric_open: %d: %s", r, why);
+	snprintf(want, sizeof(want), "%u", LAND_SIZE);
+	v = getenv("FI_OFI_RXM_EAGER_LIMIT");
+	if (v == NULL || strcmp(v, user_value != NULL ? user_value : want) != 0)
+		die("FI_OFI_RXM_EAGER_LIMIT is %s after open, expected %s",
+		    v ? v : "(unset)", user_value != NULL ? user_value : want);
+	if (lpvm_fabric_landing(n.fab) != (strcmp(v, want) == 0))
+		die("landing buffers %s with FI_OFI_RXM_EAGER_LIMIT=%s",
+		    lpvm_fabric_landing(n.fab) ? "used" : "not used", v ? v : "(unset)");
+	printf("  FI_OFI_RXM_EAGER_LIMIT=%s: %s\n", v ? v : "(unset)",
+	       lpvm_fabric_landing(n.fab) ? "landing buffers" : "rxm's rendezvous");
+	lpvm_fabric_address(n.fab, &blob, &len);
+	r = lpvm_fabric_peer_add(n.fab, n.id, blob, len, &n.peer, why, sizeof(why));
+	if (r != 0)
+		die("adding ourselves: %d: %s", r, why);
+	n.peer_id = n.id;
+	big = malloc(LAND_SIZE + 1);
+	if (big == NULL)
+		die("no memory");
+	fill(big, LAND_SIZE + 1, 9);
+	send_self(&n, 0, big, 200000);
+	send_self(&n, 1, big, LAND_SIZE);
+	send_self(&n, 2, big, LAND_SIZE + 1);
+	for (int64_t t = check_now_ms(); n.rx_next < 3 && check_now_ms() - t < 10000;)
+		lpvm_fabric_progress(n.fab, 100);
+	if (n.rx_next != 3)
+		die("got %u of 3 messages sent to ourselves", n.rx_next);
+	free(big);
+	lpvm_fabric_close(n.fab);
+	exit(0);
+}
+
+static void eager_default(void)
+{
+	child_eager_limit(NULL);
+}
+static void eager_users(void)
+{
+	child_eager_limit("65536");
+}
+static void eager_rendezvous(void)
+{
+	child_eager_limit("16384");
+}
+static void eager_landing(void)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%u", LAND_SIZE);
+	child_eager_limit(v);
+}
+
 /* Blobs this endpoint cannot talk to are refused with the reason. */
 static void child_blobs(void)
 {
@@ -955,9 +1032,15 @@ static void child_blobs(void)
 	CHECK_EQ("peer_add, other byte order", PvmMismatch,
 	         lpvm_fabric_peer_add(n.fab, 9, bad, len, NULL, why, sizeof(why)));
 	memcpy(bad, blob, len);
-	bad[18] ^= 0x20; /* the provider name's first letter */
+	bad[22] ^= 0x20; /* the provider name's first letter */
 	CHECK_EQ("other provider", PvmMismatch,
 	         lpvm_fabric_blob_check(n.fab, bad, len, why, sizeof(why)));
+	memcpy(bad, blob, len);
+	bad[21] ^= 0x01; /* rxm's eager limit, which rxm checks at connect */
+	CHECK_EQ("other rxm eager limit", PvmMismatch,
+	         lpvm_fabric_blob_check(n.fab, bad, len, why, sizeof(why)));
+	if (strstr(why, "eager limit") == NULL)
+		die("eager-limit reason: %s", why);
 	CHECK_EQ("truncated", PvmBadMsg,
 	         lpvm_fabric_blob_check(n.fab, blob, len - 1, why, sizeof(why)));
 	CHECK_EQ("garbage", PvmBadMsg,
@@ -1214,6 +1297,12 @@ int main(void)
 	run_single("FI_PROVIDER=bogus: unavailable", probe_fi_bogus);
 	run_single("address blobs of another byte order or provider refused",
 	           child_blobs);
+	run_single("rxm's eager limit: the landing size by default, landing",
+	           eager_default);
+	run_single("rxm's eager limit: the user's own stays", eager_users);
+	run_single("rxm's eager limit of libfabric's default: no landing",
+	           eager_rendezvous);
+	run_single("rxm's eager limit of the landing size: landing", eager_landing);
 
 	setenv("PVMX_FABRIC_PROVIDER", "tcp", 1);
 	unsetenv("FI_PROVIDER");
@@ -1221,6 +1310,11 @@ int main(void)
 	       count, (unsigned long long)seed);
 	run_pair("both ways at once, random sizes 0 B - 4 MiB, in order, checksummed",
 	         PAIR_EXCHANGE, count, seed);
+	/* the same without landing (bulk payloads by rxm's rendezvous) */
+	setenv("FI_OFI_RXM_EAGER_LIMIT", "16384", 1);
+	run_pair("the same without landing (FI_OFI_RXM_EAGER_LIMIT=16384)", PAIR_EXCHANGE,
+	         count / 4, seed + 1);
+	unsetenv("FI_OFI_RXM_EAGER_LIMIT");
 	run_pair("a receiver that does not read makes posts say AGAIN", PAIR_PUSHY, 8000,
 	         0);
 	run_pair("a receiver killed mid-transfer: the sender gets an error",
