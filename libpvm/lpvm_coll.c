@@ -522,10 +522,41 @@ static int mismatch(const struct coll_msg *m, int tag, int type, int count)
 
 /* ----------------------------------------------------------- barrier */
 
+/* The leaders' part of a barrier: a dissemination exchange (Hensgen,
+ * Finkel and Manber) over the host positions.  In round k = 0, 1, ...
+ * while 2^k < nhosts, the leader of position p tells the leader of
+ * p + 2^k (mod nhosts) that it has arrived, then waits for the word of
+ * p - 2^k; after the last round every leader has heard, through a chain
+ * of rounds, from every other, so all of them have arrived: ceil(log2
+ * nhosts) message latencies instead of twice the tree's depth.  The
+ * senders of p's rounds are distinct (2^k < nhosts), so (seq, kind,
+ * sender) names the round; the round also goes in the count field and
+ * is checked.  Each message carries the status met so far. */
+static int barrier_exchange(const struct lpvm_coll_view *v, uint32_t seq,
+                            const struct topo *t, int *status)
+{
+	int h = t->nhosts;
+
+	for (int k = 0, d = 1; d < h; k++, d <<= 1) {
+		int to = t->leader[(t->mypos + d) % h], from = t->leader[(t->mypos - d + h) % h];
+		struct coll_msg m;
+		int r = coll_send(v, to, COLL_BARRIER_ROUND,
+		                  coll_msg_new(v, seq, COLL_BARRIER_ROUND, 0, 0, k, *status, 0));
+
+		if (r < 0)
+			return r;
+		if ((r = coll_wait(v, seq, COLL_BARRIER_ROUND, from, &m)) < 0)
+			return r;
+		note(status, m.hdr[H_COUNT] != k ? PvmBadMsg : m.hdr[H_STATUS]);
+		coll_msg_free(&m);
+	}
+	return 0;
+}
+
 int lpvm_coll_barrier(struct lpvm_coll_view *v)
 {
 	uint32_t seq = v->seq++;
-	int root = -1, status = 0, r, nfrom, *from = NULL;
+	int root = -1, status = 0, r, nfrom = 0, *from = NULL;
 	struct coll_msg m;
 	struct topo t;
 
@@ -550,13 +581,15 @@ int lpvm_coll_barrier(struct lpvm_coll_view *v)
 		topo_free(&t);
 		return r;
 	}
-	/* in: my host's members, then my subtree's leaders */
+	/* in: my host's members */
 	from = malloc(sizeof(int) * (size_t)v->ninst);
 	if (from == NULL) {
 		r = PvmNoMem;
 		goto out;
 	}
-	nfrom = senders(v, &t, from);
+	for (int i = 0; i < v->ninst; i++)
+		if (t.pos[i] == t.mypos && i != v->myinst)
+			from[nfrom++] = i;
 	for (int k = 0; k < nfrom; k++) {
 		r = coll_wait(v, seq, COLL_BARRIER_IN, from[k], &m);
 		if (r < 0)
@@ -564,19 +597,10 @@ int lpvm_coll_barrier(struct lpvm_coll_view *v)
 		note(&status, m.hdr[H_STATUS]);
 		coll_msg_free(&m);
 	}
-	if (t.mypos != 0) {
-		int up = t.leader[parent_pos(t.mypos)];
-
-		r = coll_send(v, up, COLL_BARRIER_IN,
-		              coll_msg_new(v, seq, COLL_BARRIER_IN, 0, 0, 0, status, 0));
-		if (r == 0)
-			r = coll_wait(v, seq, COLL_BARRIER_OUT, up, &m);
-		if (r < 0)
-			goto out;
-		note(&status, m.hdr[H_STATUS]);
-		coll_msg_free(&m);
-	}
-	/* out: the same tasks, the leaders first (they have subtrees waiting) */
+	/* the other hosts' leaders */
+	if ((r = barrier_exchange(v, seq, &t, &status)) < 0)
+		goto out;
+	/* out: my host's members */
 	for (int k = nfrom - 1; k >= 0; k--) {
 		r = coll_send(v, from[k], COLL_BARRIER_OUT,
 		              coll_msg_new(v, seq, COLL_BARRIER_OUT, 0, 0, 0, status, 0));

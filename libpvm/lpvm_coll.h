@@ -31,7 +31,8 @@ enum lpvm_coll_kind {
 	COLL_SCATTER,        /* the pieces for a subtree, by instance */
 	COLL_ABORT,          /* a member is gone: the operation fails */
 	COLL_CREDIT,         /* rooted operations: senders may run further ahead */
-	COLL_KIND_MAX = COLL_CREDIT
+	COLL_BARRIER_ROUND,  /* barrier between leaders: a round of the exchange */
+	COLL_KIND_MAX = COLL_BARRIER_ROUND
 };
 /* The tag of the PvmTaskExit notifies the collectives ask for their
  * members (in LPVM_COLL_CTX), outside the kinds' range. */
