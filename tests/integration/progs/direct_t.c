@@ -255,6 +255,7 @@ static int blocked(int secs, const char *policy)
 	 * went to sleep: a spinner never does, however loaded the machine */
 	printf("cpu_us %ld\n", (long)(cpu_us(&ru) - cpu_us(&ru0)));
 	printf("sleeps %ld\n", ru.ru_nvcsw - ru0.ru_nvcsw);
+	printf("preempted %ld\n", ru.ru_nivcsw - ru0.ru_nivcsw);
 	fflush(stdout);
 	pvm_exit();
 	return 0;
