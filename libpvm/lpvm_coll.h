@@ -24,8 +24,8 @@
 /* Tags: one per kind of message, PVM's style of system tags (high bit). */
 #define LPVM_COLL_TAG_BASE ((int)0x80c01000u)
 enum lpvm_coll_kind {
-	COLL_BARRIER_IN = 1, /* a subtree has arrived */
-	COLL_BARRIER_OUT,    /* everyone has: go */
+	COLL_BARRIER_IN = 1, /* a member has arrived at its host's leader */
+	COLL_BARRIER_OUT,    /* (leader to member) everyone has: go */
 	COLL_REDUCE,         /* a subtree's partial result */
 	COLL_GATHER,         /* a subtree's contributions, by instance */
 	COLL_SCATTER,        /* the pieces for a subtree, by instance */
