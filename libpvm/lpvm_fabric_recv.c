@@ -349,11 +349,12 @@ static void complete_op(struct lpvm_fabric *fab, struct fab_op *op, size_t len,
 		else
 			log_error("fabric: no memory for a bounce buffer");
 		return;
-	case OP_RX_LAND:
+	case OP_RX_LAND: {
+		/* the tag is fab_bulk_tag's: the sender's id, the seq */
+		int32_t src = (int32_t)((tag >> 31) & FAB_TAG_SEQ_MASK);
+
 		if (err == 0 && !(flags & FI_REMOTE_CQ_DATA)) {
 			/* a landing payload carries its sender's instance */
-			int32_t src = (int32_t)((tag >> 31) & FAB_TAG_SEQ_MASK);
-
 			p = src > 0 ? fab_peer_get(fab, src) : NULL;
 			if (p != NULL)
 				fab_peer_failedf(fab, p, PvmBadMsg,
@@ -368,9 +369,8 @@ static void complete_op(struct lpvm_fabric *fab, struct fab_op *op, size_t len,
 			if (len < FAB_LAND_SIZE &&
 			    (small = realloc(buf, len > 0 ? len : 1)) != NULL)
 				buf = small;
-			land_arrived(fab, (int32_t)((tag >> 31) & FAB_TAG_SEQ_MASK),
-			             (uint32_t)data, (uint32_t)(tag & FAB_TAG_SEQ_MASK), buf,
-			             len);
+			land_arrived(fab, src, (uint32_t)data, (uint32_t)(tag & FAB_TAG_SEQ_MASK),
+			             buf, len);
 			(void)fab_land_post(fab, op);
 			return;
 		}
@@ -380,6 +380,7 @@ static void complete_op(struct lpvm_fabric *fab, struct fab_op *op, size_t len,
 		if (fresh == NULL || fab_land_post(fab, fresh) != 0)
 			log_error("fabric: no memory for a landing buffer");
 		return;
+	}
 	case OP_RX_BULK:
 		ev = op->in;
 		if (ev != NULL) {

@@ -436,14 +436,14 @@ static int fabric_send(int tid, const uint8_t *hdr, struct iovec *iov, int niov)
 	 * Usually the provider wrote them to its socket in the post, and the
 	 * first look at its queue finds them done: that look alone, before a
 	 * wait on every route (two more system calls per message) */
-	e = entry_of(tid, 0);
-	if (e != NULL && e->state == P_OK && lpvm_fabric_peer_busy(fab, e->peer) &&
-	    lpvm_fabric_progress(fab, 0) < 0)
-		return PvmSysErr;
-	while ((e = entry_of(tid, 0)) != NULL && e->state == P_OK &&
-	       lpvm_fabric_peer_busy(fab, e->peer))
-		if ((r = wait_some(tid, &since)) < 0)
+	for (int first = 1; (e = entry_of(tid, 0)) != NULL && e->state == P_OK &&
+	                    lpvm_fabric_peer_busy(fab, e->peer);
+	     first = 0) {
+		if (first && lpvm_fabric_progress(fab, 0) < 0)
+			return PvmSysErr;
+		if (!first && (r = wait_some(tid, &since)) < 0)
 			return r;
+	}
 	return 0;
 }
 
