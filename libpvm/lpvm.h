@@ -127,6 +127,10 @@ int lpvm_receive(const char *fn, int tid, int tag, long long timeout_ms, int con
 int lpvm_deliver(const struct frame_header *h, uint8_t *payload);
 /* The seq of the next frame we send to dst (1, 2, ...). */
 uint32_t lpvm_seq_next(int dst);
+/* Logs, once each, the gaps (a frame missing, later ones held) older
+ * than PVMX_GAP_WARN_MS (10 s); the wait path calls it.  How soon to
+ * call it again in ms, -1 when nothing is held. */
+int lpvm_deliver_gaps(void);
 /* Forgets every pair (the task leaves its daemon). */
 void lpvm_pairs_reset(void);
 

@@ -9,6 +9,7 @@
 #include "lpvm.h"
 #include "lpvm_coll.h"
 
+#include "clock.h"
 #include "log.h"
 
 #include <stdlib.h>
@@ -17,6 +18,12 @@
 /* Frames of one pair held for an earlier one, at most: past it the gap
  * is taken as lost (logged) rather than hold memory for ever. */
 #define HELD_MAX 4096
+
+/* A gap older than this is logged once (PVMX_GAP_WARN_MS overrides):
+ * a frame that never comes stalls its pair, and that must be seen. */
+#define GAP_WARN_MS_DEFAULT 10000
+/* how often a waiting task looks at its gaps meanwhile */
+#define GAP_CHECK_MS 1000
 
 struct held_frame {
 	struct frame_header h;
@@ -31,10 +38,13 @@ struct pair {
 	uint32_t rx_next;
 	struct held_frame *held; /* sorted by seq */
 	int nheld, heldcap;
+	int64_t gap_since_ns; /* when frame rx_next was first missed */
+	int gap_warned;
 };
 
 static struct pair *pairs; /* open addressing by tid */
 static size_t npairs, pairs_cap;
+static int ngaps; /* pairs holding frames */
 
 static size_t slot_of(int tid, size_t cap)
 {
@@ -144,12 +154,17 @@ static int hold(struct pair *p, const struct frame_header *h, uint8_t *payload)
 	for (i = p->nheld; i > 0 && p->held[i - 1].h.seq > h->seq; i--)
 		p->held[i] = p->held[i - 1];
 	p->held[i] = (struct held_frame){.h = *h, .payload = payload};
-	p->nheld++;
+	if (p->nheld++ == 0) {
+		p->gap_since_ns = clock_now_ns();
+		p->gap_warned = 0;
+		ngaps++;
+	}
 	return 0;
 }
 
 /* Delivers the held frames that are next in line; with skip_gap, the
- * first held one even if frames before it never came. */
+ * first held one even if frames before it never came.  Called after a
+ * frame of p was delivered (or, with skip_gap, to deliver one). */
 static int release_held(struct pair *p, int skip_gap)
 {
 	int r = 0;
@@ -169,8 +184,54 @@ static int release_held(struct pair *p, int skip_gap)
 			p->rx_next = 1;
 		if (deliver_now(&f.h, f.payload) < 0)
 			r = PvmNoMem;
+		if (p->nheld == 0)
+			ngaps--;
+	}
+	/* (every caller has just delivered one) what is still held waits
+	 * for another frame than before: a new gap */
+	if (p->nheld > 0) {
+		p->gap_since_ns = clock_now_ns();
+		p->gap_warned = 0;
 	}
 	return r;
+}
+
+static int gap_warn_ms(void)
+{
+	static int ms = -1;
+
+	if (ms < 0) {
+		const char *e = getenv("PVMX_GAP_WARN_MS");
+		long v = e != NULL ? strtol(e, NULL, 10) : 0;
+
+		ms = v > 0 && v < 86400000L ? (int)v : GAP_WARN_MS_DEFAULT;
+	}
+	return ms;
+}
+
+int lpvm_deliver_gaps(void)
+{
+	int64_t now;
+
+	if (ngaps == 0)
+		return -1;
+	now = clock_now_ns();
+	for (size_t i = 0; i < pairs_cap; i++) {
+		struct pair *p = &pairs[i];
+		int64_t age_ms;
+
+		if (p->tid == 0 || p->nheld == 0 || p->gap_warned)
+			continue;
+		age_ms = (now - p->gap_since_ns) / 1000000;
+		if (age_ms < gap_warn_ms())
+			continue;
+		p->gap_warned = 1;
+		log_warn("frame %u from t%x has not come for %lld ms; %d later "
+		         "frame%s from it wait%s behind it (lost on its route?)",
+		         p->rx_next, (unsigned)p->tid, (long long)age_ms, p->nheld,
+		         p->nheld == 1 ? "" : "s", p->nheld == 1 ? "s" : "");
+	}
+	return GAP_CHECK_MS;
 }
 
 int lpvm_deliver(const struct frame_header *h, uint8_t *payload)
@@ -212,4 +273,5 @@ void lpvm_pairs_reset(void)
 	free(pairs);
 	pairs = NULL;
 	npairs = pairs_cap = 0;
+	ngaps = 0;
 }

@@ -370,7 +370,11 @@ int lpvm_pump(int timeout_ms)
 		return n;
 	for (;;) {
 		int wait_ms = timeout_ms, polled[NROUTES];
+		/* a frame held for a missing one is reported, if it waits long */
+		int gaps_ms = lpvm_deliver_gaps();
 
+		if (gaps_ms >= 0 && (wait_ms < 0 || gaps_ms < wait_ms))
+			wait_ms = gaps_ms;
 		r = wait_routes(NROUTES, pfd, 0, polled, &wait_ms);
 		if (r < 0 && errno == EINTR)
 			continue;
