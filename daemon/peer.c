@@ -92,7 +92,7 @@ static void peer_dial_finish(struct peer *p, int code)
 }
 
 /* Frees the link; the host (if any) loses it and re-dials on its next
- * frame.  What the link had not written yet is lost with it. */
+ * frame.  What the link had not written yet is lost with it (logged). */
 static void peer_free(struct peer *p, const char *why)
 {
 	struct host *h = p->up ? hosttab_get(p->host_index) : NULL;
@@ -123,6 +123,15 @@ static void peer_free(struct peer *p, const char *why)
 		}
 	}
 	peer_dial_finish(p, PvmCantStart);
+	if (h != NULL && !pvmd.halting) {
+		size_t unwritten = evbuffer_get_length(bufferevent_get_output(p->bev));
+
+		/* (a frame may have been cut: nothing of it can be resent) */
+		if (unwritten > 0)
+			log_warn("%s: %zu bytes not yet written to host t%x are lost "
+			         "with the link",
+			         p->what, unwritten, (unsigned)h->tid);
+	}
 	bufferevent_free(p->bev);
 	free(p);
 	/* a slave without its master has no virtual machine left */
