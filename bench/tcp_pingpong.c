@@ -108,8 +108,8 @@ static void nodelay(int fd)
  * streamed messages and acks each window, until told to quit. */
 static int partner(const char *port, char *buf)
 {
-	struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM,
-	                         .ai_flags = AI_PASSIVE};
+	struct addrinfo hints = {
+	    .ai_family = AF_INET, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
 	struct addrinfo *ai;
 	int one = 1, lfd, fd;
 
@@ -158,7 +158,8 @@ static int round_trip(int fd, char *buf, int len, int window)
 static int stream_window(int fd, char *buf, int len, int window)
 {
 	for (int w = 0; w < window; w++) {
-		uint32_t word = (uint32_t)len | LEN_STREAM | (w + 1 < window ? 0 : LEN_LAST);
+		uint32_t word =
+		    (uint32_t)len | LEN_STREAM | (w + 1 < window ? 0 : LEN_LAST);
 
 		if (send_all(fd, &word, sizeof(word)) < 0 ||
 		    (len > 0 && send_all(fd, buf, (size_t)len) < 0))
@@ -203,9 +204,11 @@ static int run_all(int fd, char *buf)
 	}
 	for (i = 0; i < PLAN_COUNT(plan_stream_sizes); i++) {
 		len = plan_stream_sizes[i];
-		if (measure(stream_window, fd, buf, len, plan_window(len), &iters, &secs) < 0)
+		if (measure(stream_window, fd, buf, len, plan_window(len), &iters,
+		            &secs) < 0)
 			goto failed;
-		plan_print_stream("STREAM", "tcp", "tcp", len, plan_window(len), iters, secs);
+		plan_print_stream("STREAM", "tcp", "tcp", len, plan_window(len), iters,
+		                  secs);
 	}
 	len = PLAN_RATE_BYTES;
 	if (measure(stream_window, fd, buf, len, plan_window(len), &iters, &secs) < 0)
