@@ -10,6 +10,9 @@
 #   openmpi         Open MPI: vader (shared memory) on one host, the tcp
 #                   BTL on eth0 between hosts
 #   nptcp           raw TCP, NetPIPE's NPtcp (loopback on one host)
+#   tcp             raw TCP on bench_pingpong's schedule (bench/tcp_pingpong.c):
+#                   each size's mean over its timed loop, as the PVM and MPI
+#                   figures are, where NPtcp prints the best of its trials
 # each measuring ping-pong latency (1 B to 4 MiB), streaming bandwidth (a
 # window of back-to-back sends, then one ack) and the message rate at 8 B
 # (bench/pingpong.c, bench/mpi_pingpong.c, schedule in
@@ -51,7 +54,7 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${PVMX_BUILD:-$src/build}" && pwd) || exit 1
 runs=${RUNS:-3}
 scenarios=${SCENARIOS:-onehost twohost}
-all_systems="pvmx-direct pvmx-plain pvmx-dontroute pvm346 pvm346-direct openmpi nptcp nppvm-pvmx nppvm-pvm346 npopenmpi"
+all_systems="pvmx-direct pvmx-plain pvmx-dontroute pvm346 pvm346-direct openmpi nptcp tcp nppvm-pvmx nppvm-pvm346 npopenmpi"
 systems=${SYSTEMS:-$all_systems}
 VHOSTS=$src/scripts/vhosts
 RSH=$src/scripts/vhost-rsh
@@ -195,6 +198,20 @@ one_run() {
 			failure="NPtcp's receiver on $at did not listen: $(tail -1 "$log.receiver")"
 		fi
 		;;
+	tcp)
+		local to=localhost
+		[ "$scen" = twohost ] && to=h2
+		"$RSH" "$at" exec timeout -k 5 "$RUN_TIMEOUT" "$build/bench/bench_tcp_pingpong" -l \
+			>"$log.receiver" 2>&1 </dev/null &
+		bg_started
+		if wait_for 10 $! listening "$at" 5003; then
+			timeout -k 5 "$RUN_TIMEOUT" "$RSH" h1 exec "$build/bench/bench_tcp_pingpong" "$to" \
+				>>"$log" 2>&1 </dev/null
+			rc=$?
+		else
+			failure="bench_tcp_pingpong's partner on $at did not listen: $(tail -1 "$log.receiver")"
+		fi
+		;;
 	nppvm-pvmx | nppvm-pvm346)
 		local env=(HOME="$home" PVM_VMID=dx) ok=0
 		if [ "$sys" = nppvm-pvmx ]; then
@@ -271,6 +288,7 @@ missing() {
 		echo "not installed or not built (Debian pvm pvm-dev, then cmake: $build/bench/ref/bench_pingpong)" ;;
 	openmpi) [ -n "$mpi_missing" ] && echo "$mpi_missing" ;;
 	nptcp) command -v NPtcp >/dev/null || echo "NPtcp not installed (Debian netpipe-tcp)" ;;
+	tcp) [ -x "$build/bench/bench_tcp_pingpong" ] || echo "not built ($build/bench/bench_tcp_pingpong)" ;;
 	nppvm-pvmx) command -v NPpvm >/dev/null && [ -e "$build/lib/libpvm3.so.3" ] ||
 		echo "NPpvm (Debian netpipe-pvm) or $build/lib/libpvm3.so.3 missing" ;;
 	nppvm-pvm346) command -v NPpvm >/dev/null && [ -x /usr/bin/pvmd ] ||
@@ -351,6 +369,7 @@ while read -r s y m b v n; do
 	pvm346-direct) impl=pvm346 route=direct ;;
 	openmpi) impl=openmpi route=$([ "$s" = onehost ] && echo vader || echo tcp) ;;
 	nptcp) impl=nptcp route=tcp ;;
+	tcp) impl=tcp route=tcp ;;
 	*) impl=$y route=netpipe ;;
 	esac
 	echo "DIRECT-MEDIAN scenario=$s impl=$impl route=$route metric=$m bytes=$b runs=$n value=$v"
@@ -364,8 +383,8 @@ fmt() { # VALUE: 3 significant digits, or "-"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a != "" && b != "" && b > 0) printf "%.2f", a / b; else printf "-"}'; }
 size() { awk -v b="$1" 'BEGIN {if (b >= 1048576) printf "%d MiB", b / 1048576;
 	else if (b >= 1024) printf "%d KiB", b / 1024; else printf "%d B", b}'; }
-table_systems=(pvmx-direct pvmx-plain pvmx-dontroute pvm346 pvm346-direct openmpi nptcp)
-ratio_to=(openmpi pvm346 pvm346-direct nptcp pvmx-plain)
+table_systems=(pvmx-direct pvmx-plain pvmx-dontroute pvm346 pvm346-direct openmpi nptcp tcp)
+ratio_to=(openmpi pvm346 pvm346-direct nptcp tcp pvmx-plain)
 for scen in $scenarios; do
 	echo
 	case $scen in
@@ -397,7 +416,8 @@ for scen in $scenarios; do
 		done
 	done
 	echo "(pvmx = pvmx-direct; ratios pvmx / other: above 1 pvmx is slower in latency, faster in MB/s and msgs/s;"
-	echo " nptcp: ping-pong only, NetPIPE's streaming mode (-s) resets its connection between trials here)"
+	echo " nptcp: ping-pong only, NetPIPE's streaming mode (-s) resets its connection between trials here;"
+	echo " nptcp is the best of NetPIPE's trials, tcp the mean over each size's timed loop as for the others)"
 	if [ "$scen" = onehost ]; then
 		echo
 		echo "== NetPIPE's own figures, one host: medians of $runs runs"

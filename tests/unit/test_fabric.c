@@ -987,6 +987,70 @@ static void child_eager_limit(const char *user_value)
 	exit(0);
 }
 
+/* Landing payloads in 1 to 6 pieces, to ourselves, arrive whole: up to
+ * the provider's iov_limit (4) straight from the caller's iovecs (rxm's
+ * direct send: one sendmsg of its header and the pieces), past it
+ * gathered into one copy first. */
+static void child_pieces(void)
+{
+	static const size_t sizes[] = {65537, 1u << 20, LAND_SIZE};
+	struct lpvm_fabric_send *req;
+	uint8_t hdr[HDR_LEN], *big;
+	struct iovec iov[6];
+	char why[512];
+	const void *blob;
+	struct node n;
+	uint32_t seq = 0;
+	size_t len;
+	int r;
+
+	r = open_with("tcp", NULL, &n, why, sizeof(why));
+	if (r != 0)
+		die("lpvm_fabric_open: %d: %s", r, why);
+	if (!lpvm_fabric_landing(n.fab))
+		die("no landing buffers with the library's eager limit");
+	lpvm_fabric_address(n.fab, &blob, &len);
+	r = lpvm_fabric_peer_add(n.fab, n.id, blob, len, &n.peer, why, sizeof(why));
+	if (r != 0)
+		die("adding ourselves: %d: %s", r, why);
+	n.peer_id = n.id;
+	big = malloc(LAND_SIZE);
+	if (big == NULL)
+		die("no memory");
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		for (int niov = 1; niov <= 6; niov++, seq++) {
+			size_t off = 0, size = sizes[k];
+
+			fill(big, size, seq);
+			for (int i = 0; i < niov; i++) {
+				size_t piece = i == niov - 1 ? size - off : size / niov;
+
+				iov[i].iov_base = big + off;
+				iov[i].iov_len = piece;
+				off += piece;
+			}
+			make_hdr(hdr, sizeof(hdr), seq, big, size);
+			r = lpvm_fabric_send_post(n.fab, n.peer, hdr, sizeof(hdr), iov,
+			                          niov, &req);
+			if (r != 0)
+				die("posting %zu bytes in %d pieces: %d", size, niov, r);
+			r = lpvm_fabric_wait(n.fab, &req, 10000);
+			if (r != 1)
+				die("sending %zu bytes in %d pieces: %d", size, niov, r);
+			for (int64_t t = check_now_ms();
+			     n.rx_next <= seq && check_now_ms() - t < 10000;)
+				lpvm_fabric_progress(n.fab, 100);
+			if (n.rx_next != seq + 1)
+				die("%zu bytes in %d pieces did not arrive", size, niov);
+		}
+	}
+	printf("  %u landing payloads of 64 KiB + 1 - 4 MiB + 64 KiB in 1-6 pieces\n",
+	       seq);
+	free(big);
+	lpvm_fabric_close(n.fab);
+	exit(0);
+}
+
 static void eager_default(void)
 {
 	child_eager_limit(NULL);
@@ -1303,6 +1367,7 @@ int main(void)
 	run_single("rxm's eager limit of libfabric's default: no landing",
 	           eager_rendezvous);
 	run_single("rxm's eager limit of the landing size: landing", eager_landing);
+	run_single("landing payloads in 1-6 pieces arrive whole", child_pieces);
 
 	setenv("PVMX_FABRIC_PROVIDER", "tcp", 1);
 	unsetenv("FI_PROVIDER");
