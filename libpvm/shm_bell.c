@@ -219,16 +219,21 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
 	struct pollfd small[8], *pfd = small;
 	int64_t start = clock_now_ns(), deadline, spin_end, slept, spin, fd_check;
 	int k, r, ms, err, sending = 0;
-	uint64_t reading = 0;
+	uint64_t copying = 0;
 
 	if (ep == NULL || npeers < 0 || nfds < 0 || (nfds > 0 && fds == NULL))
 		return SHM_EINVAL;
-	/* A sender waiting for room waits for a peer that is busy: a longer
-	 * spin would not catch it sooner, only take the CPU the peer needs.
-	 * One waiting for the ack of a descriptor knows how long the copy
-	 * takes (SHM_CMA_NS_PER_KIB) and spins that long, up to the maximum:
-	 * sleeping through it would add a wake-up to every large message.
-	 * The adaptive spin is for waits on receives, where answers come back
+	/* A sender waits for a receiver that is copying: out of the ring
+	 * (what is in it, then the unpack of the message it completes) when
+	 * it waits for room, out of our memory when it waits for the read of
+	 * a descriptor.  It knows how long those copies take
+	 * (SHM_CMA_NS_PER_KIB) and spins that long, up to send_max: sleeping
+	 * through them would add a wake-up of ours, and a doorbell for the
+	 * receiver to ring, to every wait of a stream (two tasks on two
+	 * cores: the spin takes no CPU the receiver needs; on a crowded one,
+	 * the spin yields every SHM_FD_CHECK_NS).  A receiver that does not
+	 * read costs a sender one such spin per wait, then it sleeps.  The
+	 * adaptive spin is for waits on receives, where answers come back
 	 * quickly. */
 	for (k = 0; k < npeers; k++) {
 		const struct shm_peer *p = peers[k];
@@ -237,12 +242,14 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
 			continue;
 		sending = 1;
 		if (p->op.active && !p->op.chunked)
-			reading += p->op.total;
+			copying += p->op.total;
+		else
+			copying += (p->head - p->tail) + (p->op.active ? p->op.total : 0);
 	}
-	spin = sending ? ep->spin_ns + (int64_t)(reading / 1024) * SHM_CMA_NS_PER_KIB
+	spin = sending ? ep->spin_ns + (int64_t)(copying / 1024) * SHM_CMA_NS_PER_KIB
 	               : ep->spin_cur;
-	if (spin > ep->spin_max)
-		spin = ep->spin_max;
+	if (spin > (sending ? ep->send_max : ep->spin_max))
+		spin = sending ? ep->send_max : ep->spin_max;
 	deadline = timeout_ms < 0 ? INT64_MAX : start + (int64_t)timeout_ms * 1000000;
 	spin_end = start + spin;
 	if (spin_end > deadline)

@@ -173,6 +173,7 @@ struct shm_ep {
 	long spin_ns;  /* the spin after a long sleep */
 	long spin_max; /* the most it grows to */
 	long spin_cur; /* the spin now */
+	long send_max; /* the most a sender's wait spins */
 	int notify_always;
 };
 
@@ -212,7 +213,8 @@ struct shm_peer {
 	struct shm_op op;
 };
 
-/* What shm_wait reckons a process_vm_readv takes, per KiB (~5 GB/s). */
+/* What shm_wait reckons a copy by the receiver (a process_vm_readv, a
+ * copy out of the ring, an unpack) takes, per KiB (~5 GB/s). */
 #define SHM_CMA_NS_PER_KIB 200
 
 /* shm_bell.c */
