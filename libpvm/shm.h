@@ -38,14 +38,10 @@
  * sender waits for that (docs/shm.md, "Why medium messages are
  * chunked").  The bound is on the payload, which holds PVM's item
  * headers (8 bytes each) besides the user's data: the slack keeps a
- * 128 KiB array packed with a few small items on the streamed side. */
-#define SHM_DEFAULT_CMA_MIN (128u * 1024u + 1024u)
+ * 256 KiB array packed with a few small items on the streamed side. */
+#define SHM_DEFAULT_CMA_MIN (256u * 1024u + 1024u)
 #define SHM_DEFAULT_SPIN_NS 20000L
 #define SHM_DEFAULT_SPIN_MAX_NS 200000L
-/* The most a sender spins waiting for room or for the read of its
- * message (spin + what the receiver's copies should take) before it
- * sleeps; see shm_ep_set_spin. */
-#define SHM_DEFAULT_SEND_SPIN_MAX_NS 2000000L
 /* how often a spinning shm_wait polls the caller's other descriptors */
 #define SHM_FD_CHECK_NS 5000L
 
@@ -114,8 +110,7 @@ void shm_ep_set_max_msg(struct shm_ep *ep, size_t max);
  * take longer than the spin, and two partners then sleep in turn for
  * ever); back to spin_ns after a long sleep.  A wait of a sender (for
  * room, for the read of a large message) spins spin_ns plus what the
- * receiver's copies should take, up to SHM_DEFAULT_SEND_SPIN_MAX_NS (or
- * max_ns if larger).  0, 0: sleep at once. */
+ * receiver's copies should take, up to max_ns.  0, 0: sleep at once. */
 void shm_ep_set_spin(struct shm_ep *ep, long spin_ns, long max_ns);
 /* on: every sender rings for every message, so a program that selects
  * on shm_ep_fd() itself wakes; the bell is drained when the rings are

@@ -227,14 +227,12 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
 	 * (what is in it, then the unpack of the message it completes) when
 	 * it waits for room, out of our memory when it waits for the read of
 	 * a descriptor.  It knows how long those copies take
-	 * (SHM_CMA_NS_PER_KIB) and spins that long, up to send_max: sleeping
-	 * through them would add a wake-up of ours, and a doorbell for the
-	 * receiver to ring, to every wait of a stream (two tasks on two
-	 * cores: the spin takes no CPU the receiver needs; on a crowded one,
-	 * the spin yields every SHM_FD_CHECK_NS).  A receiver that does not
-	 * read costs a sender one such spin per wait, then it sleeps.  The
-	 * adaptive spin is for waits on receives, where answers come back
-	 * quickly. */
+	 * (SHM_CMA_NS_PER_KIB) and spins that long, up to the maximum:
+	 * sleeping through them would add a wake-up of ours, and a doorbell
+	 * for the receiver to ring, to every wait of a stream.  (A room wait
+	 * spun spin_ns alone, shorter than the unpack of a 256 KiB message.)
+	 * The adaptive spin is for waits on receives, where answers come
+	 * back quickly. */
 	for (k = 0; k < npeers; k++) {
 		const struct shm_peer *p = peers[k];
 
@@ -248,8 +246,8 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
 	}
 	spin = sending ? ep->spin_ns + (int64_t)(copying / 1024) * SHM_CMA_NS_PER_KIB
 	               : ep->spin_cur;
-	if (spin > (sending ? ep->send_max : ep->spin_max))
-		spin = sending ? ep->send_max : ep->spin_max;
+	if (spin > ep->spin_max)
+		spin = ep->spin_max;
 	deadline = timeout_ms < 0 ? INT64_MAX : start + (int64_t)timeout_ms * 1000000;
 	spin_end = start + spin;
 	if (spin_end > deadline)

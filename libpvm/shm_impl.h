@@ -173,7 +173,6 @@ struct shm_ep {
 	long spin_ns;  /* the spin after a long sleep */
 	long spin_max; /* the most it grows to */
 	long spin_cur; /* the spin now */
-	long send_max; /* the most a sender's wait spins */
 	int notify_always;
 };
 

@@ -137,10 +137,6 @@ void shm_ep_set_spin(struct shm_ep *ep, long spin_ns, long max_ns)
 	ep->spin_ns = spin_ns > 0 ? spin_ns : 0;
 	ep->spin_max = max_ns > ep->spin_ns ? max_ns : ep->spin_ns;
 	ep->spin_cur = ep->spin_ns;
-	ep->send_max = ep->spin_max == 0 ? 0
-	               : ep->spin_max > SHM_DEFAULT_SEND_SPIN_MAX_NS
-	                   ? ep->spin_max
-	                   : SHM_DEFAULT_SEND_SPIN_MAX_NS;
 }
 
 void shm_ep_set_notify_always(struct shm_ep *ep, int on)
