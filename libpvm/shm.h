@@ -35,8 +35,11 @@
 /* Larger messages up to this are streamed through the ring in chunks
  * (copied in and out, but the sender goes on as soon as they are in);
  * beyond it the receiver reads them with one process_vm_readv, and the
- * sender waits for that (docs/shm.md, "Large messages"). */
-#define SHM_DEFAULT_CMA_MIN (64u * 1024u)
+ * sender waits for that (docs/shm.md, "Why medium messages are
+ * chunked").  The bound is on the payload, which holds PVM's item
+ * headers (8 bytes each) besides the user's data: the slack keeps a
+ * 256 KiB array packed with a few small items on the streamed side. */
+#define SHM_DEFAULT_CMA_MIN (256u * 1024u + 1024u)
 #define SHM_DEFAULT_SPIN_NS 20000L
 #define SHM_DEFAULT_SPIN_MAX_NS 200000L
 /* how often a spinning shm_wait polls the caller's other descriptors */
@@ -105,7 +108,9 @@ void shm_ep_set_max_msg(struct shm_ep *ep, size_t max);
 /* How long shm_wait() spins before sleeping: spin_ns, and up to max_ns
  * while traffic keeps waking it soon after it fell asleep (a wake-up can
  * take longer than the spin, and two partners then sleep in turn for
- * ever); back to spin_ns after a long sleep.  0, 0: sleep at once. */
+ * ever); back to spin_ns after a long sleep.  A wait of a sender (for
+ * room, for the read of a large message) spins spin_ns plus what the
+ * receiver's copies should take, up to max_ns.  0, 0: sleep at once. */
 void shm_ep_set_spin(struct shm_ep *ep, long spin_ns, long max_ns);
 /* on: every sender rings for every message, so a program that selects
  * on shm_ep_fd() itself wakes; the bell is drained when the rings are

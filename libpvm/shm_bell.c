@@ -219,17 +219,20 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
 	struct pollfd small[8], *pfd = small;
 	int64_t start = clock_now_ns(), deadline, spin_end, slept, spin, fd_check;
 	int k, r, ms, err, sending = 0;
-	uint64_t reading = 0;
+	uint64_t copying = 0;
 
 	if (ep == NULL || npeers < 0 || nfds < 0 || (nfds > 0 && fds == NULL))
 		return SHM_EINVAL;
-	/* A sender waiting for room waits for a peer that is busy: a longer
-	 * spin would not catch it sooner, only take the CPU the peer needs.
-	 * One waiting for the ack of a descriptor knows how long the copy
-	 * takes (SHM_CMA_NS_PER_KIB) and spins that long, up to the maximum:
-	 * sleeping through it would add a wake-up to every large message.
-	 * The adaptive spin is for waits on receives, where answers come back
-	 * quickly. */
+	/* A sender waits for a receiver that is copying: out of the ring
+	 * (what is in it, then the unpack of the message it completes) when
+	 * it waits for room, out of our memory when it waits for the read of
+	 * a descriptor.  It knows how long those copies take
+	 * (SHM_CMA_NS_PER_KIB) and spins that long, up to the maximum:
+	 * sleeping through them would add a wake-up of ours, and a doorbell
+	 * for the receiver to ring, to every wait of a stream.  (A room wait
+	 * spun spin_ns alone, shorter than the unpack of a 256 KiB message.)
+	 * The adaptive spin is for waits on receives, where answers come
+	 * back quickly. */
 	for (k = 0; k < npeers; k++) {
 		const struct shm_peer *p = peers[k];
 
@@ -237,9 +240,11 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
 			continue;
 		sending = 1;
 		if (p->op.active && !p->op.chunked)
-			reading += p->op.total;
+			copying += p->op.total;
+		else
+			copying += (p->head - p->tail) + (p->op.active ? p->op.total : 0);
 	}
-	spin = sending ? ep->spin_ns + (int64_t)(reading / 1024) * SHM_CMA_NS_PER_KIB
+	spin = sending ? ep->spin_ns + (int64_t)(copying / 1024) * SHM_CMA_NS_PER_KIB
 	               : ep->spin_cur;
 	if (spin > ep->spin_max)
 		spin = ep->spin_max;

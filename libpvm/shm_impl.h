@@ -212,7 +212,8 @@ struct shm_peer {
 	struct shm_op op;
 };
 
-/* What shm_wait reckons a process_vm_readv takes, per KiB (~5 GB/s). */
+/* What shm_wait reckons a copy by the receiver (a process_vm_readv, a
+ * copy out of the ring, an unpack) takes, per KiB (~5 GB/s). */
 #define SHM_CMA_NS_PER_KIB 200
 
 /* shm_bell.c */

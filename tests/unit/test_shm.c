@@ -823,6 +823,7 @@ static void test_backpressure(void)
 
 	/* a large send holds the ring until read: smaller ones wait behind it */
 	shm_peer_set_eager(p, 512);
+	shm_peer_set_cma_min(p, 0);
 	make_msg(&big, 0, 100000, 44);
 	CHECK_EQ("large posted", SHM_INPROGRESS, send_msg(p, &big));
 	CHECK_EQ("busy", 1, shm_peer_busy(p));
@@ -873,6 +874,71 @@ static void test_backpressure(void)
 	CHECK_EQ("nothing sent", 0, shm_ep_pending(r.ep));
 	CHECK_EQ("bad header length", SHM_EINVAL,
 	         shm_peer_send(p, &big, SHM_HDR_MAX + 1, NULL, 0));
+
+	shm_peer_close(p);
+	task_close(&s);
+	task_unlink(&s);
+	shm_ep_recv(r.ep, &m);
+	CHECK_EQ("freed", 0, shm_ep_slots_used(r.ep));
+	task_close(&r);
+	task_unlink(&r);
+}
+
+/* The default bound between streamed and read large messages, and a
+ * sender's wait for room that nobody makes: it spins a bounded time,
+ * then sleeps (docs/shm.md, "Sleeping and waking"). */
+static void test_default_bound(void)
+{
+	struct task r, s;
+	struct shm_peer *p = NULL;
+	struct shm_msg m;
+	struct out_msg big;
+	int64_t t0, c0;
+	uint32_t n = 0;
+	int st;
+
+	task_make(&r, 350, 1, SHM_DEFAULT_RING);
+	task_make(&s, 351, 1, SHM_DEFAULT_RING);
+	task_open(&r);
+	task_open(&s);
+	CHECK_EQ("claim", SHM_OK, shm_peer_open(s.ep, r.region, &p));
+	if (p == NULL)
+		return;
+	/* 64 KiB of data with PVM's item headers (pvm_pkint then pvm_pkbyte:
+	 * 20 bytes more) is streamed: the sender goes on before any read */
+	make_msg(&big, 0, 64 * 1024 + 20, 55);
+	CHECK_EQ("64 KiB + item headers streamed at once", SHM_OK, send_msg(p, &big));
+	free(big.buf);
+	CHECK_EQ("64 KiB + item headers arrives", 1, shm_ep_recv(r.ep, &m));
+	check_msg("64 KiB + item headers", &m, 0, 55);
+	free(m.payload);
+	/* just past the bound it is read by CMA: the sender waits for that */
+	make_msg(&big, 1, SHM_DEFAULT_CMA_MIN + 1, 55);
+	CHECK_EQ("past the bound posted", SHM_INPROGRESS, send_msg(p, &big));
+	CHECK_EQ("past the bound read", 1, shm_ep_recv(r.ep, &m));
+	check_msg("past the bound", &m, 1, 55);
+	free(m.payload);
+	CHECK_EQ("past the bound acknowledged", SHM_OK, shm_peer_test(p));
+	free(big.buf);
+
+	/* fill the ring; nobody drains it: the wait for room times out,
+	 * having slept most of it */
+	while (n < 100 && (st = send_small(p, n, 56, 16000)) == SHM_OK)
+		n++;
+	CHECK_EQ("ring full", SHM_AGAIN, st);
+	t0 = check_now_ms();
+	c0 = cpu_ms();
+	CHECK_EQ("room wait times out", 0, shm_wait(s.ep, &p, 1, NULL, 0, 300));
+	printf("default bound: a room wait of %lld ms used %lld ms of CPU\n",
+	       (long long)(check_now_ms() - t0), (long long)(cpu_ms() - c0));
+	CHECK_EQ("room wait slept, not spun (CPU ms < 50)", 1, cpu_ms() - c0 < 50);
+	CHECK_EQ("drain one", 1, shm_ep_recv(r.ep, &m));
+	check_msg("drained", &m, 0, 56);
+	free(m.payload);
+	CHECK_EQ("room wait sees the room", 1, shm_wait(s.ep, &p, 1, NULL, 0, 300));
+	CHECK_EQ("room for one more", SHM_OK, send_small(p, n, 56, 16000));
+	while (shm_ep_recv(r.ep, &m) == 1)
+		free(m.payload);
 
 	shm_peer_close(p);
 	task_close(&s);
@@ -1212,6 +1278,7 @@ int main(void)
 	test_region_damaged();
 	test_slots();
 	test_backpressure();
+	test_default_bound();
 	test_scribbled_ring();
 	test_wakeup();
 	test_exchange(EX_CMA, 2000, SHM_DEFAULT_RING);
