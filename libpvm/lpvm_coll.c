@@ -557,8 +557,8 @@ static int barrier_exchange(const struct lpvm_coll_view *v, uint32_t seq,
  * children's leaders (COLL_BARRIER_IN), tell the parent and wait for its
  * go (COLL_BARRIER_OUT), pass the go down.  2(H - 1) messages for H
  * hosts against the exchange's H ceil(log2 H), in twice the hops. */
-static int barrier_tree(const struct lpvm_coll_view *v, uint32_t seq, const struct topo *t,
-                        int *status)
+static int barrier_tree(const struct lpvm_coll_view *v, uint32_t seq,
+                        const struct topo *t, int *status)
 {
 	struct coll_msg m;
 	int r;
@@ -589,9 +589,10 @@ static int barrier_tree(const struct lpvm_coll_view *v, uint32_t seq, const stru
 		step <<= 1;
 	for (; step >= 1; step >>= 1)
 		if (t->mypos + step < end)
-			note(status, coll_send(v, t->leader[t->mypos + step], COLL_BARRIER_OUT,
-			                       coll_msg_new(v, seq, COLL_BARRIER_OUT, 0, 0, 0,
-			                                    *status, 0)));
+			note(status,
+			     coll_send(v, t->leader[t->mypos + step], COLL_BARRIER_OUT,
+			               coll_msg_new(v, seq, COLL_BARRIER_OUT, 0, 0, 0,
+			                            *status, 0)));
 	return 0;
 }
 
@@ -612,7 +613,8 @@ static int barrier_exchange_max(void)
 		char *end;
 		long n = e != NULL && *e != '\0' ? strtol(e, &end, 10) : -1;
 
-		max = n >= 0 && n <= 1 << 20 && *end == '\0' ? (int)n : COLL_BARRIER_EXCHANGE_MAX;
+		max = n >= 0 && n <= 1 << 20 && *end == '\0' ? (int)n
+		                                             : COLL_BARRIER_EXCHANGE_MAX;
 	}
 	return max;
 }

@@ -217,7 +217,8 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
              struct pollfd *fds, int nfds, int timeout_ms)
 {
 	struct pollfd small[8], *pfd = small;
-	int64_t start = clock_now_ns(), deadline, spin_end, slept, spin, fd_check, yielded;
+	int64_t start = clock_now_ns(), deadline, spin_end, slept, spin, fd_check,
+	        yielded;
 	int k, r, ms, err, sending = 0;
 	uint64_t reading = 0;
 

@@ -48,10 +48,12 @@ int main(void)
 	while (!spin_crowded(t) && ++tries < 1000);
 	kill(busy, SIGKILL);
 	waitpid(busy, &status, 0);
-	CHECK_EQ("a yield to a busy process on the core marks it crowded", 1, spin_crowded(t));
+	CHECK_EQ("a yield to a busy process on the core marks it crowded", 1,
+	         spin_crowded(t));
 	CHECK_EQ("still crowded just before SPIN_CROWDED_NS", 1,
 	         spin_crowded(t + SPIN_CROWDED_NS - 1000));
-	CHECK_EQ("not crowded after SPIN_CROWDED_NS", 0, spin_crowded(t + SPIN_CROWDED_NS + 1));
+	CHECK_EQ("not crowded after SPIN_CROWDED_NS", 0,
+	         spin_crowded(t + SPIN_CROWDED_NS + 1));
 	if (failures == 0)
 		printf("ok - test_spin (%d yields to see the core crowded)\n", tries + 1);
 	return failures != 0;
