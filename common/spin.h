@@ -6,8 +6,9 @@
  * spinner's yield period.  spin_yield() yields and notes whether some
  * other task took the core meanwhile; while that keeps happening the
  * core is crowded and spinners yield at every look (as Open MPI's
- * mpi_yield_when_idle), else only every period of their own (a
- * spinner alone on its core keeps its short reaction time).
+ * mpi_yield_when_idle) while yields keep giving the core away, else
+ * only every period of their own (a spinner alone on its core keeps
+ * its short reaction time).
  */
 #ifndef PVMX_SPIN_H
 #define PVMX_SPIN_H
@@ -26,11 +27,15 @@ int64_t spin_yield(void);
 /* Whether, at time now, a yield lately gave the core to another task: a
  * spinner should then yield at every look. */
 int spin_crowded(int64_t now);
+/* On a crowded core, after a yield that found no one to run, the next
+ * waits this long, twice as long after each further one (up to the
+ * spinner's own period): a task whose partner runs on the other core
+ * soon stops paying a system call per look. */
+#define SPIN_GAP_MIN_NS 500LL
 /* How long after its last yield a spinner whose own period is period_ns
- * yields again, at time now: at its next look on a crowded core. */
-static inline int64_t spin_yield_period(int64_t now, int64_t period_ns)
-{
-	return spin_crowded(now) ? 0 : period_ns;
-}
+ * yields again, at time now: at its next look just after a yield gave
+ * the core away, else after the gap above while the core is crowded,
+ * else after period_ns. */
+int64_t spin_yield_period(int64_t now, int64_t period_ns);
 
 #endif

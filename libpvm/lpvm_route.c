@@ -222,7 +222,7 @@ static int64_t reply_spin_ns = REPLY_SPIN_MAX_NS;
  * route's negative code. */
 static int spin_on_daemon(struct pollfd *pfd)
 {
-	int64_t end = clock_now_ns() + reply_spin_ns;
+	int64_t end = clock_now_ns() + reply_spin_ns, yielded = end - reply_spin_ns;
 
 	for (int k = 1;; k++) {
 		for (size_t i = 0; i + 1 < NROUTES; i++) {
@@ -239,8 +239,9 @@ static int spin_on_daemon(struct pollfd *pfd)
 
 		if (now >= end)
 			break;
-		if (k % 16 == 0 || spin_crowded(now))
-			spin_yield(); /* the daemon may need this core */
+		/* the daemon may need this core */
+		if (k % 16 == 0 || now - yielded >= spin_yield_period(now, INT64_MAX))
+			yielded = spin_yield();
 	}
 	if ((reply_spin_ns /= 2) < REPLY_SPIN_MIN_NS)
 		reply_spin_ns = REPLY_SPIN_MIN_NS;
