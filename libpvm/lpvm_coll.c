@@ -553,6 +553,72 @@ static int barrier_exchange(const struct lpvm_coll_view *v, uint32_t seq,
 	return 0;
 }
 
+/* The leaders' part of a barrier along the binomial tree: wait for the
+ * children's leaders (COLL_BARRIER_IN), tell the parent and wait for its
+ * go (COLL_BARRIER_OUT), pass the go down.  2(H - 1) messages for H
+ * hosts against the exchange's H ceil(log2 H), in twice the hops. */
+static int barrier_tree(const struct lpvm_coll_view *v, uint32_t seq,
+                        const struct topo *t, int *status)
+{
+	struct coll_msg m;
+	int r;
+
+	FOR_CHILDREN(t, t->mypos, c)
+	{
+		if ((r = coll_wait(v, seq, COLL_BARRIER_IN, t->leader[c], &m)) < 0)
+			return r;
+		note(status, m.hdr[H_STATUS]);
+		coll_msg_free(&m);
+	}
+	if (t->mypos != 0) {
+		int up = t->leader[parent_pos(t->mypos)];
+
+		r = coll_send(v, up, COLL_BARRIER_IN,
+		              coll_msg_new(v, seq, COLL_BARRIER_IN, 0, 0, 0, *status, 0));
+		if (r == 0)
+			r = coll_wait(v, seq, COLL_BARRIER_OUT, up, &m);
+		if (r < 0)
+			return r;
+		note(status, m.hdr[H_STATUS]);
+		coll_msg_free(&m);
+	}
+	/* the farthest child first: it has the deepest subtree waiting */
+	int end = subtree_end(t, t->mypos), step = 1;
+
+	while (t->mypos + 2 * step < end)
+		step <<= 1;
+	for (; step >= 1; step >>= 1)
+		if (t->mypos + step < end)
+			note(status,
+			     coll_send(v, t->leader[t->mypos + step], COLL_BARRIER_OUT,
+			               coll_msg_new(v, seq, COLL_BARRIER_OUT, 0, 0, 0,
+			                            *status, 0)));
+	return 0;
+}
+
+/* Up to this many hosts, the leaders meet by the exchange (one message
+ * latency per round, ceil(log2 H) rounds); beyond, along the tree: on 2
+ * cores shared by 8 hosts' tasks and daemons the exchange's H log2 H
+ * messages cost more CPU than its shorter path saves (docs/groups.md,
+ * measured at 4 and 8 hosts).  PVMX_BARRIER_EXCHANGE_MAX=N sets it (0:
+ * the tree always); every member must see the same value. */
+#define COLL_BARRIER_EXCHANGE_MAX 4
+
+static int barrier_exchange_max(void)
+{
+	static int max = -1;
+
+	if (max < 0) {
+		const char *e = getenv("PVMX_BARRIER_EXCHANGE_MAX");
+		char *end;
+		long n = e != NULL && *e != '\0' ? strtol(e, &end, 10) : -1;
+
+		max = n >= 0 && n <= 1 << 20 && *end == '\0' ? (int)n
+		                                             : COLL_BARRIER_EXCHANGE_MAX;
+	}
+	return max;
+}
+
 int lpvm_coll_barrier(struct lpvm_coll_view *v)
 {
 	uint32_t seq = v->seq++;
@@ -598,7 +664,9 @@ int lpvm_coll_barrier(struct lpvm_coll_view *v)
 		coll_msg_free(&m);
 	}
 	/* the other hosts' leaders */
-	if ((r = barrier_exchange(v, seq, &t, &status)) < 0)
+	r = t.nhosts <= barrier_exchange_max() ? barrier_exchange(v, seq, &t, &status)
+	                                       : barrier_tree(v, seq, &t, &status);
+	if (r < 0)
 		goto out;
 	/* out: my host's members */
 	for (int k = nfrom - 1; k >= 0; k--) {

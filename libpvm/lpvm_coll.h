@@ -24,14 +24,15 @@
 /* Tags: one per kind of message, PVM's style of system tags (high bit). */
 #define LPVM_COLL_TAG_BASE ((int)0x80c01000u)
 enum lpvm_coll_kind {
-	COLL_BARRIER_IN = 1, /* a member has arrived at its host's leader */
-	COLL_BARRIER_OUT,    /* (leader to member) everyone has: go */
+	COLL_BARRIER_IN = 1, /* a member (or, beyond 4 hosts, a child leader's
+	                      * subtree) has arrived */
+	COLL_BARRIER_OUT,    /* (leader to member, or parent leader) go */
 	COLL_REDUCE,         /* a subtree's partial result */
 	COLL_GATHER,         /* a subtree's contributions, by instance */
 	COLL_SCATTER,        /* the pieces for a subtree, by instance */
 	COLL_ABORT,          /* a member is gone: the operation fails */
 	COLL_CREDIT,         /* rooted operations: senders may run further ahead */
-	COLL_BARRIER_ROUND,  /* barrier between leaders: a round of the exchange */
+	COLL_BARRIER_ROUND,  /* barrier between leaders (up to 4 hosts): a round */
 	COLL_KIND_MAX = COLL_BARRIER_ROUND
 };
 /* The tag of the PvmTaskExit notifies the collectives ask for their

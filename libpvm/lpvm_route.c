@@ -15,12 +15,12 @@
 
 #include "clock.h"
 #include "frame.h"
+#include "spin.h"
 #include "tid.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -222,7 +222,7 @@ static int64_t reply_spin_ns = REPLY_SPIN_MAX_NS;
  * route's negative code. */
 static int spin_on_daemon(struct pollfd *pfd)
 {
-	int64_t end = clock_now_ns() + reply_spin_ns;
+	int64_t end = clock_now_ns() + reply_spin_ns, yielded = end - reply_spin_ns;
 
 	for (int k = 1;; k++) {
 		for (size_t i = 0; i + 1 < NROUTES; i++) {
@@ -235,10 +235,13 @@ static int spin_on_daemon(struct pollfd *pfd)
 			reply_spin_ns = REPLY_SPIN_MAX_NS;
 			return pfd[0].revents;
 		}
-		if (clock_now_ns() >= end)
+		int64_t now = clock_now_ns();
+
+		if (now >= end)
 			break;
-		if (k % 16 == 0)
-			sched_yield(); /* the daemon may need this core */
+		/* the daemon may need this core */
+		if (k % 16 == 0 || now - yielded >= spin_yield_period(now, INT64_MAX))
+			yielded = spin_yield();
 	}
 	if ((reply_spin_ns /= 2) < REPLY_SPIN_MIN_NS)
 		reply_spin_ns = REPLY_SPIN_MIN_NS;
@@ -306,7 +309,8 @@ static int progress_woken(const struct pollfd *pfd, const int *polled)
 }
 
 /* a spin gives its core away this often (a spinner on 2 cores shares
- * them): by time, not by a count of polls, whose cost varies */
+ * them): by time, not by a count of polls, whose cost varies; at every
+ * poll while other tasks wait for the core (common/spin.h) */
 #define SPIN_YIELD_NS (20LL * 1000)
 
 /* Polls every route until something comes, polls (-1: no limit) or ns
@@ -322,13 +326,13 @@ static int spin(long polls, int64_t ns, int *timeout_ms)
 	for (long i = 0; polls < 0 || i < polls; i++) {
 		if ((n = progress_all()) != 0)
 			break;
-		spent = clock_now_ns() - start;
+		int64_t now = clock_now_ns();
+
+		spent = now - start;
 		if (ns >= 0 && spent >= ns)
 			break;
-		if (spent - yielded >= SPIN_YIELD_NS) {
-			sched_yield();
-			yielded = spent;
-		}
+		if (spent - yielded >= spin_yield_period(now, SPIN_YIELD_NS))
+			yielded = spin_yield() - start;
 	}
 	if (*timeout_ms > 0) {
 		*timeout_ms -= (int)(spent / 1000000);

@@ -8,10 +8,10 @@
 
 #include "clock.h"
 #include "log.h"
+#include "spin.h"
 
 #include <errno.h>
 #include <poll.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -217,7 +217,8 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
              struct pollfd *fds, int nfds, int timeout_ms)
 {
 	struct pollfd small[8], *pfd = small;
-	int64_t start = clock_now_ns(), deadline, spin_end, slept, spin, fd_check;
+	int64_t start = clock_now_ns(), deadline, spin_end, slept, spin, fd_check,
+	        yielded;
 	int k, r, ms, err, sending = 0;
 	uint64_t copying = 0;
 
@@ -257,6 +258,10 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
 	 * SHM_FD_CHECK_NS: a frame from another route must not wait for the
 	 * end of a spin that only our rings can end */
 	fd_check = start + SHM_FD_CHECK_NS;
+	/* the core is given away as often (the daemon, or the peer we wait
+	 * for, may need it); at every look of the clock while other tasks
+	 * are waiting for it (spin.h) */
+	yielded = start;
 	for (k = 1;; k++) {
 		int64_t now;
 
@@ -272,9 +277,10 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
 					fds[i].revents = 0;
 				if (nfds > 0 && poll(fds, (nfds_t)nfds, 0) > 0)
 					return 1;
-				sched_yield(); /* the daemon may need this core */
-				fd_check = clock_now_ns() + SHM_FD_CHECK_NS;
+				fd_check = now + SHM_FD_CHECK_NS;
 			}
+			if (now - yielded >= spin_yield_period(now, SHM_FD_CHECK_NS))
+				yielded = spin_yield();
 		}
 		shm_cpu_relax();
 	}

@@ -11,7 +11,8 @@
 #   1. 4 tasks on one host;
 #   2. 6 tasks on one host;
 #   3. 5 tasks over three loopback hosts (scripts/lo-rsh), two of them
-#      with several tasks, so host leaders and the tree both work;
+#      with several tasks, so host leaders and the tree both work (the
+#      leaders' barrier by the exchange, then along the tree);
 #   4. 4 tasks on one host and 5 over three hosts, the group frozen, and
 #      5 over three hosts, the group dynamic;
 #   5. a member (on another host) killed during a reduction and a gather:
@@ -46,6 +47,10 @@ master=$(hostname)
 run "4 tasks, one host" 4 "$master"
 run "6 tasks, one host" 6 "$master"
 run "5 tasks, three hosts" 5 127.0.0.2 127.0.0.3 127.0.0.2 "$master"
+# the host leaders' barrier along the tree (PVMX_BARRIER_EXCHANGE_MAX=0,
+# passed to every member) instead of the exchange three hosts get
+PVMX_BARRIER_EXCHANGE_MAX=0 PVM_EXPORT=PVMX_BARRIER_EXCHANGE_MAX \
+	run "5 tasks, three hosts, leaders' tree barrier" 5 127.0.0.2 127.0.0.3 127.0.0.2 "$master"
 # the same over real membership: the group joined and frozen (every
 # member holds its view), or joined and left dynamic (its view asked of
 # its home daemon at each collective; the barriers are the daemon's)
