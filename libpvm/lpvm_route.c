@@ -33,8 +33,15 @@ static const struct lpvm_route *const routes[] = {
 
 int lpvm_sending;
 /* how long a wait spins on every route before sleeping while the
- * libfabric route is open */
+ * libfabric route is open: FABRIC_SPIN_NS, and up to FABRIC_SPIN_MAX_NS
+ * while replies keep coming soon after the task fell asleep (a 256 KiB
+ * round trip between hosts takes about as long as the short spin, and
+ * half of the waits then slept); back to the short spin after a sleep
+ * that nothing ended soon */
 #define FABRIC_SPIN_NS (200LL * 1000)
+#define FABRIC_SPIN_MAX_NS (2000LL * 1000)
+
+static int64_t fabric_spin_ns = FABRIC_SPIN_NS;
 /* While the task is busy in the library (spinning, or a receive after
  * every message of a ping-pong), the daemon's socket is polled at most
  * this often unless something went to the daemon since: the poll is a
@@ -342,10 +349,12 @@ static int spin(long polls, int64_t ns, int *timeout_ms)
 	return n;
 }
 
+static int sleep_routes(int timeout_ms);
+
 int lpvm_pump(int timeout_ms)
 {
-	struct pollfd pfd[NROUTES];
-	int n, r;
+	int64_t slept;
+	int n, fabric_spun = 0;
 
 	if (lpvm.fd < 0)
 		return PvmSysErr;
@@ -368,10 +377,30 @@ int lpvm_pump(int timeout_ms)
 		n = spin(-1, -1, &timeout_ms);
 	else if (lpvm.polltime > 0)
 		n = spin(lpvm.polltime, -1, &timeout_ms);
-	else if (lpvm_route_fabric.fd() >= 0)
-		n = spin(-1, FABRIC_SPIN_NS, &timeout_ms);
+	else if ((fabric_spun = lpvm_route_fabric.fd() >= 0))
+		n = spin(-1, fabric_spin_ns, &timeout_ms);
 	if (n != 0 || timeout_ms == 0)
 		return n;
+	if (!fabric_spun)
+		return sleep_routes(timeout_ms);
+	slept = clock_now_ns();
+	n = sleep_routes(timeout_ms);
+	slept = clock_now_ns() - slept;
+	if (n > 0 && slept < FABRIC_SPIN_MAX_NS)
+		fabric_spin_ns = 2 * (fabric_spin_ns + slept) < FABRIC_SPIN_MAX_NS
+		                     ? 2 * (fabric_spin_ns + slept)
+		                     : FABRIC_SPIN_MAX_NS;
+	else
+		fabric_spin_ns = FABRIC_SPIN_NS;
+	return n;
+}
+
+/* lpvm_pump's sleep on every route's descriptor (see there) */
+static int sleep_routes(int timeout_ms)
+{
+	struct pollfd pfd[NROUTES];
+	int n, r;
+
 	for (;;) {
 		int wait_ms = timeout_ms, polled[NROUTES];
 		/* a frame held for a missing one is reported, if it waits long */
