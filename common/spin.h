@@ -15,8 +15,10 @@
 
 #include <stdint.h>
 
-/* A yield that took longer than this gave the core to another task
- * (a yield with nobody to run costs a system call, well under it). */
+/* A yield that took longer than this, during which the thread was
+ * switched out while runnable (getrusage's ru_nivcsw), gave the core to
+ * another task (a yield with nobody to run costs a system call, well
+ * under it, but on a virtual machine not always). */
 #define SPIN_SWITCHED_NS 2000LL
 /* The core counts as crowded this long after a yield that gave it away. */
 #define SPIN_CROWDED_NS (20LL * 1000 * 1000)
