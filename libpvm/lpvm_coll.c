@@ -11,6 +11,7 @@
 #include "lpvm_coll.h"
 
 #include "dsig.h"
+#include "env.h"
 #include "log.h"
 #include "tid.h"
 
@@ -608,14 +609,9 @@ static int barrier_exchange_max(void)
 {
 	static int max = -1;
 
-	if (max < 0) {
-		const char *e = getenv("PVMX_BARRIER_EXCHANGE_MAX");
-		char *end;
-		long n = e != NULL && *e != '\0' ? strtol(e, &end, 10) : -1;
-
-		max = n >= 0 && n <= 1 << 20 && *end == '\0' ? (int)n
-		                                             : COLL_BARRIER_EXCHANGE_MAX;
-	}
+	if (max < 0)
+		max = (int)env_long("PVMX_BARRIER_EXCHANGE_MAX", 0, 1 << 20,
+		                    COLL_BARRIER_EXCHANGE_MAX);
 	return max;
 }
 
@@ -708,13 +704,8 @@ static int bcast_direct_max(void)
 {
 	static int max = -1;
 
-	if (max < 0) {
-		const char *e = getenv("PVMX_BCAST_DIRECT_MAX");
-		char *end;
-		long v = e != NULL && *e != '\0' ? strtol(e, &end, 10) : -1;
-
-		max = v >= 0 && v <= 1 << 20 && *end == '\0' ? (int)v : COLL_BCAST_DIRECT_MAX;
-	}
+	if (max < 0)
+		max = (int)env_long("PVMX_BCAST_DIRECT_MAX", 0, 1 << 20, COLL_BCAST_DIRECT_MAX);
 	return max;
 }
 

@@ -10,6 +10,7 @@
 #include "lpvm_coll.h"
 
 #include "clock.h"
+#include "env.h"
 #include "log.h"
 
 #include <stdlib.h>
@@ -200,12 +201,8 @@ static int gap_warn_ms(void)
 {
 	static int ms = -1;
 
-	if (ms < 0) {
-		const char *e = getenv("PVMX_GAP_WARN_MS");
-		long v = e != NULL ? strtol(e, NULL, 10) : 0;
-
-		ms = v > 0 && v < 86400000L ? (int)v : GAP_WARN_MS_DEFAULT;
-	}
+	if (ms < 0)
+		ms = (int)env_long("PVMX_GAP_WARN_MS", 1, 86400000L, GAP_WARN_MS_DEFAULT);
 	return ms;
 }
 

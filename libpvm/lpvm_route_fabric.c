@@ -25,11 +25,13 @@
 #include "lpvm_route.h"
 
 #include "clock.h"
+#include "env.h"
 #include "frame.h"
 #include "log.h"
 #include "tid.h"
 #include "wire.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,14 +300,8 @@ static int worth_opening(size_t len)
 
 	if (ep_state != EP_UNTRIED)
 		return 1;
-	if (after < 0) {
-		const char *v = getenv("PVMX_FABRIC_OPEN_AFTER");
-		char *end;
-
-		after = v != NULL ? strtol(v, &end, 10) : -1;
-		if (v == NULL || *v == '\0' || *end != '\0' || after < 0)
-			after = FABRIC_OPEN_MSGS;
-	}
+	if (after < 0)
+		after = env_long("PVMX_FABRIC_OPEN_AFTER", 0, LONG_MAX, FABRIC_OPEN_MSGS);
 	away_msgs++;
 	away_bytes += len;
 	return away_msgs > (unsigned long long)after || away_bytes >= FABRIC_OPEN_BYTES;
