@@ -36,18 +36,23 @@ static int last_after(int k, double t0)
 /* One size's ping-pong loop; rank 0 prints its line. */
 static void pingpong(int rank, const char *route, int len)
 {
+	struct plan_trials tr;
 	double t0 = 0;
 	int k, last = 0;
 
 	for (k = -plan_warmup(len); !last; k++) {
-		if (k == 0)
+		if (k == 0) {
 			t0 = MPI_Wtime();
+			plan_trials_start(&tr, t0);
+		}
 		if (rank == 0) {
 			last = k >= 0 && last_after(k, t0);
 			MPI_Send(buf, len, MPI_BYTE, 1, last ? TAG_LAST : TAG_MORE,
 			         MPI_COMM_WORLD);
 			MPI_Recv(rbuf, len, MPI_BYTE, 1, TAG_MORE, MPI_COMM_WORLD,
 			         MPI_STATUS_IGNORE);
+			if (k >= 0)
+				plan_trials_tick(&tr, k + 1, MPI_Wtime(), last);
 		} else {
 			MPI_Status st;
 
@@ -58,7 +63,7 @@ static void pingpong(int rank, const char *route, int len)
 		}
 	}
 	if (rank == 0)
-		plan_print_pingpong("openmpi", route, len, k, MPI_Wtime() - t0);
+		plan_print_pingpong("openmpi", route, len, k, MPI_Wtime() - t0, tr.best);
 }
 
 /* One size's streaming loop, windows of plan_window(len); rank 0 prints

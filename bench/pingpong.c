@@ -123,24 +123,28 @@ static int stream_window(int tid, char *buf, int len, int window)
 /* Runs OP's warm-up, then its timed loop (pingpong_plan.h's budget);
  * the timed iterations in *iters and their seconds in *secs; 0 or -1. */
 static int measure(int (*op)(int, char *, int, int), int tid, char *buf, int len,
-                   int window, int *iters, double *secs)
+                   int window, int *iters, double *secs, double *best)
 {
-	double t0;
-	int k;
+	struct plan_trials tr;
+	double t0, now = 0;
+	int k, last = 0;
 
 	for (k = 0; k < plan_warmup(len); k++)
 		if (op(tid, buf, len, window) < 0)
 			return -1;
 	t0 = now_s();
-	for (k = 0; k < PLAN_MAX_ITERS;) {
+	plan_trials_start(&tr, t0);
+	for (k = 0; !last;) {
 		if (op(tid, buf, len, window) < 0)
 			return -1;
 		k++;
-		if (k >= PLAN_MIN_ITERS && now_s() - t0 > PLAN_BUDGET_S)
-			break;
+		now = now_s();
+		last = k >= PLAN_MAX_ITERS || (k >= PLAN_MIN_ITERS && now - t0 > PLAN_BUDGET_S);
+		plan_trials_tick(&tr, k, now, last);
 	}
-	*secs = now_s() - t0;
+	*secs = now - t0;
 	*iters = k;
+	*best = tr.best;
 	return 0;
 }
 
@@ -149,7 +153,7 @@ static int short_plan;
 
 static int run_all(int tid, char *buf, const char *impl, const char *route)
 {
-	double secs, t0 = now_s();
+	double secs, best, t0 = now_s();
 	int iters, i, len;
 
 	/* routes are set up on first use (a libfabric endpoint, a
@@ -161,20 +165,20 @@ static int run_all(int tid, char *buf, const char *impl, const char *route)
 
 	for (i = 0; i < (short_plan ? 1 : PLAN_COUNT(plan_pingpong_sizes)); i++) {
 		len = plan_pingpong_sizes[i];
-		if (measure(round_trip, tid, buf, len, 1, &iters, &secs) < 0)
+		if (measure(round_trip, tid, buf, len, 1, &iters, &secs, &best) < 0)
 			goto failed;
-		plan_print_pingpong(impl, route, len, iters, secs);
+		plan_print_pingpong(impl, route, len, iters, secs, best);
 	}
 	for (i = 0; i < (short_plan ? 0 : PLAN_COUNT(plan_stream_sizes)); i++) {
 		len = plan_stream_sizes[i];
 		if (measure(stream_window, tid, buf, len, plan_window(len), &iters,
-		            &secs) < 0)
+		            &secs, &best) < 0)
 			goto failed;
 		plan_print_stream("STREAM", impl, route, len, plan_window(len), iters,
 		                  secs);
 	}
 	len = PLAN_RATE_BYTES;
-	if (measure(stream_window, tid, buf, len, plan_window(len), &iters, &secs) < 0)
+	if (measure(stream_window, tid, buf, len, plan_window(len), &iters, &secs, &best) < 0)
 		goto failed;
 	plan_print_stream("MSGRATE", impl, route, len, plan_window(len), iters, secs);
 	return 0;

@@ -53,19 +53,56 @@ static inline int plan_window(int bytes)
 	return w > 64 ? 64 : w < 1 ? 1 : w;
 }
 
+/* NetPIPE prints, per size, the best of its trials (each a mean over
+ * its round trips); the programs here print the mean of the whole timed
+ * loop.  So the loop is also cut into PLAN_TRIALS trials of equal time,
+ * and the best trial's mean is printed beside (best_half_rtt_us): the
+ * figure to set beside NPtcp's.  A loop too short for one whole trial
+ * (PLAN_MAX_ITERS reached) has its whole mean as its best. */
+#define PLAN_TRIALS 3
+
+struct plan_trials {
+	double start; /* of the trial under way */
+	int k0;       /* iterations before it */
+	double best;  /* seconds per iteration of the best whole trial, 0 none */
+};
+
+static inline void plan_trials_start(struct plan_trials *t, double now)
+{
+	t->start = now;
+	t->k0 = 0;
+	t->best = 0;
+}
+
+/* After the k-th timed iteration (from 1) ended at now; last: it was the
+ * loop's last. */
+static inline void plan_trials_tick(struct plan_trials *t, int k, double now, int last)
+{
+	double per;
+
+	if (now - t->start < PLAN_BUDGET_S / PLAN_TRIALS && !(last && t->best == 0))
+		return;
+	per = (now - t->start) / (k - t->k0);
+	if (t->best == 0 || per < t->best)
+		t->best = per;
+	t->start = now;
+	t->k0 = k;
+}
+
 /* The result lines, one per size:
- *   PINGPONG impl=I route=R bytes=N iters=K half_rtt_us=X mbps=Y
+ *   PINGPONG impl=I route=R bytes=N iters=K half_rtt_us=X mbps=Y best_half_rtt_us=Z
  *   STREAM impl=I route=R bytes=N window=W iters=K mbps=Y msgs_per_s=Z
  * (MSGRATE has STREAM's fields.)  mbps is 10^6 bytes per second: for
  * PINGPONG N bytes over half a round trip, for STREAM the bytes of all
  * windows over the time from the first send to the last ack. */
 static inline void plan_print_pingpong(const char *impl, const char *route, int bytes,
-                                       int iters, double secs)
+                                       int iters, double secs, double best)
 {
 	double half = secs / iters / 2;
 
-	printf("PINGPONG impl=%s route=%s bytes=%d iters=%d half_rtt_us=%.3f mbps=%.2f\n",
-	       impl, route, bytes, iters, half * 1e6, bytes / half / 1e6);
+	printf("PINGPONG impl=%s route=%s bytes=%d iters=%d half_rtt_us=%.3f mbps=%.2f "
+	       "best_half_rtt_us=%.3f\n",
+	       impl, route, bytes, iters, half * 1e6, bytes / half / 1e6, best / 2 * 1e6);
 	fflush(stdout);
 }
 
