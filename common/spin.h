@@ -40,4 +40,16 @@ int spin_crowded(int64_t now);
  * else after period_ns. */
 int64_t spin_yield_period(int64_t now, int64_t period_ns);
 
+/* An adaptive spin's next length, after a sleep of slept ns that
+ * followed a spin of cur ns: if what ended the sleep came soon (woken
+ * soon: before max ns), spinning that much longer would have caught
+ * it, so twice cur + slept, up to max; else back to base. */
+static inline int64_t spin_next(int64_t cur, int64_t slept, int woken_soon, int64_t base,
+                                int64_t max)
+{
+	if (!woken_soon || slept >= max)
+		return base;
+	return 2 * (cur + slept) < max ? 2 * (cur + slept) : max;
+}
+
 #endif

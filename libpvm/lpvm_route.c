@@ -386,12 +386,8 @@ int lpvm_pump(int timeout_ms)
 	slept = clock_now_ns();
 	n = sleep_routes(timeout_ms);
 	slept = clock_now_ns() - slept;
-	if (n > 0 && slept < FABRIC_SPIN_MAX_NS)
-		fabric_spin_ns = 2 * (fabric_spin_ns + slept) < FABRIC_SPIN_MAX_NS
-		                     ? 2 * (fabric_spin_ns + slept)
-		                     : FABRIC_SPIN_MAX_NS;
-	else
-		fabric_spin_ns = FABRIC_SPIN_NS;
+	fabric_spin_ns =
+	    spin_next(fabric_spin_ns, slept, n > 0, FABRIC_SPIN_NS, FABRIC_SPIN_MAX_NS);
 	return n;
 }
 

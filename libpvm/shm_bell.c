@@ -318,14 +318,9 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
 	slept = clock_now_ns() - slept;
 	/* woken soon by our rings: spinning that much longer would have
 	 * caught it (a wake-up by another descriptor says nothing of them) */
-	if (sending)
-		;
-	else if (r > 0 && (pfd[0].revents & POLLIN) && slept < ep->spin_max)
-		ep->spin_cur = 2 * (ep->spin_cur + slept) < ep->spin_max
-		                   ? 2 * (ep->spin_cur + slept)
-		                   : ep->spin_max;
-	else
-		ep->spin_cur = ep->spin_ns;
+	if (!sending)
+		ep->spin_cur = spin_next(ep->spin_cur, slept, r > 0 && (pfd[0].revents & POLLIN),
+		                         ep->spin_ns, ep->spin_max);
 	if (r < 0) {
 		err = errno;
 		if (err == EINTR) {
