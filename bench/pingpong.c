@@ -32,14 +32,6 @@
 
 enum { TAG_PING = 1, TAG_STREAM, TAG_STREAM_LAST, TAG_ACK, TAG_QUIT };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The length travels in the message: pvm_bufinfo's byte count is the
  * packed size, which need not be the payload's (pvmx counts its per-item
  * headers). */
@@ -120,65 +112,38 @@ static int stream_window(int tid, char *buf, int len, int window)
 	return pvm_recv(tid, TAG_ACK) < 0 ? -1 : 0;
 }
 
-/* Runs OP's warm-up, then its timed loop (pingpong_plan.h's budget);
- * the timed iterations in *iters and their seconds in *secs; 0 or -1. */
-static int measure(int (*op)(int, char *, int, int), int tid, char *buf, int len,
-                   int window, int *iters, double *secs, double *best)
-{
-	struct plan_trials tr;
-	double t0, now = 0;
-	int k, last = 0;
-
-	for (k = 0; k < plan_warmup(len); k++)
-		if (op(tid, buf, len, window) < 0)
-			return -1;
-	t0 = now_s();
-	plan_trials_start(&tr, t0);
-	for (k = 0; !last;) {
-		if (op(tid, buf, len, window) < 0)
-			return -1;
-		k++;
-		now = now_s();
-		last = k >= PLAN_MAX_ITERS || (k >= PLAN_MIN_ITERS && now - t0 > PLAN_BUDGET_S);
-		plan_trials_tick(&tr, k, now, last);
-	}
-	*secs = now - t0;
-	*iters = k;
-	*best = tr.best;
-	return 0;
-}
 
 /* -s: only the 1-byte ping-pong and the message rate */
 static int short_plan;
 
 static int run_all(int tid, char *buf, const char *impl, const char *route)
 {
-	double secs, best, t0 = now_s();
+	double secs, best, t0 = plan_now_s();
 	int iters, i, len;
 
 	/* routes are set up on first use (a libfabric endpoint, a
 	 * shared-memory ring), as MPI's connections are: exchange for a
 	 * second first, so that no size's figures include that */
-	while (now_s() - t0 < PLAN_SETTLE_S)
+	while (plan_now_s() - t0 < PLAN_SETTLE_S)
 		if (round_trip(tid, buf, 1, 1) < 0)
 			return -1;
 
 	for (i = 0; i < (short_plan ? 1 : PLAN_COUNT(plan_pingpong_sizes)); i++) {
 		len = plan_pingpong_sizes[i];
-		if (measure(round_trip, tid, buf, len, 1, &iters, &secs, &best) < 0)
+		if (plan_measure(round_trip, tid, buf, len, 1, &iters, &secs, &best) < 0)
 			goto failed;
 		plan_print_pingpong(impl, route, len, iters, secs, best);
 	}
 	for (i = 0; i < (short_plan ? 0 : PLAN_COUNT(plan_stream_sizes)); i++) {
 		len = plan_stream_sizes[i];
-		if (measure(stream_window, tid, buf, len, plan_window(len), &iters,
+		if (plan_measure(stream_window, tid, buf, len, plan_window(len), &iters,
 		            &secs, &best) < 0)
 			goto failed;
 		plan_print_stream("STREAM", impl, route, len, plan_window(len), iters,
 		                  secs);
 	}
 	len = PLAN_RATE_BYTES;
-	if (measure(stream_window, tid, buf, len, plan_window(len), &iters, &secs, &best) < 0)
+	if (plan_measure(stream_window, tid, buf, len, plan_window(len), &iters, &secs, &best) < 0)
 		goto failed;
 	plan_print_stream("MSGRATE", impl, route, len, plan_window(len), iters, secs);
 	return 0;

@@ -8,6 +8,7 @@
 #define PINGPONG_PLAN_H
 
 #include <stdio.h>
+#include <time.h>
 
 /* The largest message, and the most bytes one streaming window holds. */
 #define PLAN_MAX_BYTES (4 << 20)
@@ -87,6 +88,47 @@ static inline void plan_trials_tick(struct plan_trials *t, int k, double now, in
 		t->best = per;
 	t->start = now;
 	t->k0 = k;
+}
+
+/* Seconds on the monotonic clock. */
+static inline double plan_now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Runs OP (one round trip, or one window and its ack, with peer) for its
+ * warm-up, then its timed loop (the budget above, cut into trials): the
+ * timed iterations in *iters, their seconds in *secs, the best trial's
+ * seconds per iteration in *best; 0 or -1 (OP failed).  The PVM and the
+ * raw-TCP programs share it (MPI's ranks decide together). */
+static inline int plan_measure(int (*op)(int, char *, int, int), int peer, char *buf,
+                               int len, int window, int *iters, double *secs,
+                               double *best)
+{
+	struct plan_trials tr;
+	double t0, now = 0;
+	int k, last = 0;
+
+	for (k = 0; k < plan_warmup(len); k++)
+		if (op(peer, buf, len, window) < 0)
+			return -1;
+	t0 = plan_now_s();
+	plan_trials_start(&tr, t0);
+	for (k = 0; !last;) {
+		if (op(peer, buf, len, window) < 0)
+			return -1;
+		k++;
+		now = plan_now_s();
+		last = k >= PLAN_MAX_ITERS || (k >= PLAN_MIN_ITERS && now - t0 > PLAN_BUDGET_S);
+		plan_trials_tick(&tr, k, now, last);
+	}
+	*secs = now - t0;
+	*iters = k;
+	*best = tr.best;
+	return 0;
 }
 
 /* The result lines, one per size:

@@ -30,14 +30,6 @@
 /* the length word that tells the partner to stop */
 #define LEN_QUIT ((uint32_t)-1)
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* All n bytes, or -1. */
 static int send_all(int fd, const void *buf, size_t n)
 {
@@ -168,32 +160,6 @@ static int stream_window(int fd, char *buf, int len, int window)
 	return recv_msg(fd, buf) == 0 ? 0 : -1;
 }
 
-/* bench/pingpong.c's measure(): warm-up, then the timed loop. */
-static int measure(int (*op)(int, char *, int, int), int fd, char *buf, int len,
-                   int window, int *iters, double *secs, double *best)
-{
-	struct plan_trials tr;
-	double t0, now = 0;
-	int k, last = 0;
-
-	for (k = 0; k < plan_warmup(len); k++)
-		if (op(fd, buf, len, window) < 0)
-			return -1;
-	t0 = now_s();
-	plan_trials_start(&tr, t0);
-	for (k = 0; !last;) {
-		if (op(fd, buf, len, window) < 0)
-			return -1;
-		k++;
-		now = now_s();
-		last = k >= PLAN_MAX_ITERS || (k >= PLAN_MIN_ITERS && now - t0 > PLAN_BUDGET_S);
-		plan_trials_tick(&tr, k, now, last);
-	}
-	*secs = now - t0;
-	*iters = k;
-	*best = tr.best;
-	return 0;
-}
 
 static int run_all(int fd, char *buf)
 {
@@ -202,20 +168,20 @@ static int run_all(int fd, char *buf)
 
 	for (i = 0; i < PLAN_COUNT(plan_pingpong_sizes); i++) {
 		len = plan_pingpong_sizes[i];
-		if (measure(round_trip, fd, buf, len, 1, &iters, &secs, &best) < 0)
+		if (plan_measure(round_trip, fd, buf, len, 1, &iters, &secs, &best) < 0)
 			goto failed;
 		plan_print_pingpong("tcp", "tcp", len, iters, secs, best);
 	}
 	for (i = 0; i < PLAN_COUNT(plan_stream_sizes); i++) {
 		len = plan_stream_sizes[i];
-		if (measure(stream_window, fd, buf, len, plan_window(len), &iters,
+		if (plan_measure(stream_window, fd, buf, len, plan_window(len), &iters,
 		            &secs, &best) < 0)
 			goto failed;
 		plan_print_stream("STREAM", "tcp", "tcp", len, plan_window(len), iters,
 		                  secs);
 	}
 	len = PLAN_RATE_BYTES;
-	if (measure(stream_window, fd, buf, len, plan_window(len), &iters, &secs, &best) < 0)
+	if (plan_measure(stream_window, fd, buf, len, plan_window(len), &iters, &secs, &best) < 0)
 		goto failed;
 	plan_print_stream("MSGRATE", "tcp", "tcp", len, plan_window(len), iters, secs);
 	return 0;
