@@ -56,22 +56,27 @@ static inline int plan_window(int bytes)
 
 /* NetPIPE prints, per size, the best of its trials (each a mean over
  * its round trips); the programs here print the mean of the whole timed
- * loop.  So the loop is also cut into PLAN_TRIALS trials of equal time,
- * and the best trial's mean is printed beside (best_half_rtt_us): the
- * figure to set beside NPtcp's.  A loop too short for one whole trial
- * (PLAN_MAX_ITERS reached) has its whole mean as its best. */
+ * loop.  So the loop is also cut into PLAN_TRIALS trials, the first ones
+ * ending at equal fractions of PLAN_BUDGET_S from the loop's start and
+ * the last one with the loop (early if PLAN_MAX_ITERS ends it), and the
+ * best trial's mean is printed beside (best_half_rtt_us): the figure to
+ * set beside NPtcp's.  Every iteration is in one trial, so the best is
+ * never above the mean. */
 #define PLAN_TRIALS 3
 
 struct plan_trials {
+	double t0;    /* the loop's start */
 	double start; /* of the trial under way */
 	int k0;       /* iterations before it */
-	double best;  /* seconds per iteration of the best whole trial, 0 none */
+	int n;        /* trials ended */
+	double best;  /* seconds per iteration of the best trial, 0 none */
 };
 
 static inline void plan_trials_start(struct plan_trials *t, double now)
 {
-	t->start = now;
+	t->t0 = t->start = now;
 	t->k0 = 0;
+	t->n = 0;
 	t->best = 0;
 }
 
@@ -81,13 +86,15 @@ static inline void plan_trials_tick(struct plan_trials *t, int k, double now, in
 {
 	double per;
 
-	if (now - t->start < PLAN_BUDGET_S / PLAN_TRIALS && !(last && t->best == 0))
+	if (!last && (t->n + 1 >= PLAN_TRIALS ||
+	              now - t->t0 < (t->n + 1) * (PLAN_BUDGET_S / PLAN_TRIALS)))
 		return;
 	per = (now - t->start) / (k - t->k0);
 	if (t->best == 0 || per < t->best)
 		t->best = per;
 	t->start = now;
 	t->k0 = k;
+	t->n++;
 }
 
 /* Seconds on the monotonic clock. */
