@@ -533,13 +533,14 @@ static int mismatch(const struct coll_msg *m, int tag, int type, int count)
  * senders of p's rounds are distinct (2^k < nhosts), so (seq, kind,
  * sender) names the round; the round also goes in the count field and
  * is checked.  Each message carries the status met so far. */
-static int barrier_exchange(const struct lpvm_coll_view *v, uint32_t seq,
-                            const struct topo *t, int *status)
+/* The dissemination exchange among the instances who[0..n-1], the
+ * caller being who[me]: the hosts' leaders, or every member of a group
+ * on one host. */
+static int barrier_exchange(const struct lpvm_coll_view *v, uint32_t seq, const int *who,
+                            int n, int me, int *status)
 {
-	int h = t->nhosts;
-
-	for (int k = 0, d = 1; d < h; k++, d <<= 1) {
-		int to = t->leader[(t->mypos + d) % h], from = t->leader[(t->mypos - d + h) % h];
+	for (int k = 0, d = 1; d < n; k++, d <<= 1) {
+		int to = who[(me + d) % n], from = who[(me - d + n) % n];
 		struct coll_msg m;
 		int r = coll_send(v, to, COLL_BARRIER_ROUND,
 		                  coll_msg_new(v, seq, COLL_BARRIER_ROUND, 0, 0, k, *status, 0));
@@ -615,6 +616,41 @@ static int barrier_exchange_max(void)
 	return max;
 }
 
+/* Up to this many members on one host, the barrier is the exchange
+ * among them all: one message latency for two members where the way in
+ * to the leader and out again takes two.  PVMX_BARRIER_ONEHOST_MAX=N
+ * sets it (0 or 1: always by the leader); every member must see the
+ * same value. */
+#define COLL_BARRIER_ONEHOST_MAX 2
+#define LPVM_COLL_TOO_MANY 1
+
+static int barrier_one_host(const struct lpvm_coll_view *v, uint32_t seq)
+{
+	static int max = -1;
+	int *who, n = 0, me = -1, status = 0, r;
+
+	if (max < 0)
+		max = (int)env_long("PVMX_BARRIER_ONEHOST_MAX", 0, 1 << 20,
+		                    COLL_BARRIER_ONEHOST_MAX);
+	for (int i = 0; i < v->ninst; i++)
+		n += v->tids[i] != 0;
+	if (n < 2 || n > max)
+		return LPVM_COLL_TOO_MANY;
+	if ((who = malloc(sizeof(int) * (size_t)n)) == NULL)
+		return PvmNoMem;
+	n = 0;
+	for (int i = 0; i < v->ninst; i++) {
+		if (v->tids[i] == 0)
+			continue;
+		if (i == v->myinst)
+			me = n;
+		who[n++] = i;
+	}
+	r = barrier_exchange(v, seq, who, n, me, &status);
+	free(who);
+	return r < 0 ? r : status;
+}
+
 int lpvm_coll_barrier(struct lpvm_coll_view *v)
 {
 	uint32_t seq = v->seq++;
@@ -629,6 +665,10 @@ int lpvm_coll_barrier(struct lpvm_coll_view *v)
 			root = i;
 	if ((r = topo_make(v, root, &t)) < 0)
 		return r;
+	if (t.nhosts == 1 && (r = barrier_one_host(v, seq)) != LPVM_COLL_TOO_MANY) {
+		topo_free(&t);
+		return r;
+	}
 	if (!t.am_leader) {
 		int lead = t.leader[t.mypos];
 
@@ -660,8 +700,9 @@ int lpvm_coll_barrier(struct lpvm_coll_view *v)
 		coll_msg_free(&m);
 	}
 	/* the other hosts' leaders */
-	r = t.nhosts <= barrier_exchange_max() ? barrier_exchange(v, seq, &t, &status)
-	                                       : barrier_tree(v, seq, &t, &status);
+	r = t.nhosts <= barrier_exchange_max()
+	        ? barrier_exchange(v, seq, t.leader, t.nhosts, t.mypos, &status)
+	        : barrier_tree(v, seq, &t, &status);
 	if (r < 0)
 		goto out;
 	/* out: my host's members */

@@ -6,9 +6,11 @@
 # every type and operation against a serial answer, gather and scatter
 # of every type, bcasts from every instance (sender and tag as
 # pvm_bufinfo shows them), 200 back-to-back reductions with one tag,
-# barriers, argument errors, and that user messages of the same tags
-# sent before are still there after:
-#   1. 4 tasks on one host;
+# barriers (none leaves one before the last member entered), argument
+# errors, and that user messages of the same tags sent before are still
+# there after:
+#   1. 2 and 4 tasks on one host (the barrier by the exchange among
+#      the members: the default for 2, PVMX_BARRIER_ONEHOST_MAX=4 for 4);
 #   2. 6 tasks on one host;
 #   3. 5 tasks over three loopback hosts (scripts/lo-rsh), two of them
 #      with several tasks, so host leaders and the tree both work (the
@@ -44,7 +46,12 @@ three() { [ "$(echo conf | tmo 10 "$BIN/pvm" 2>/dev/null | sed -n 1p)" = "3 host
 wait_until 30 three && pass "three hosts up" || { fail "the hosts did not come up"; finish; }
 master=$(hostname)
 
+run "2 tasks, one host" 2 "$master"
 run "4 tasks, one host" 4 "$master"
+# the barrier of 4 members of one host by the exchange among them all
+# (PVMX_BARRIER_ONEHOST_MAX=4) instead of through the host's leader
+PVMX_BARRIER_ONEHOST_MAX=4 PVM_EXPORT=PVMX_BARRIER_ONEHOST_MAX \
+	run "4 tasks, one host, members' exchange barrier" 4 "$master"
 run "6 tasks, one host" 6 "$master"
 run "5 tasks, three hosts" 5 127.0.0.2 127.0.0.3 127.0.0.2 "$master"
 # the host leaders' barrier along the tree (PVMX_BARRIER_EXCHANGE_MAX=0,

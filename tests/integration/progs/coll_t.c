@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pvmx_coll_test.h"
@@ -324,8 +325,59 @@ static void check_rounds(void)
 	}
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* That a barrier holds: no member leaves it before the last one has
+ * entered it.  Each round a different member enters 20 ms after the
+ * others; every task runs on this one machine, so CLOCK_REALTIME is one
+ * clock for all.  Instance 0 gathers the times and checks. */
+#define HOLD_ROUNDS 4
+static void check_barrier_holds(void)
+{
+	double t[2 * HOLD_ROUNDS], all[MAXN * 2 * HOLD_ROUNDS];
+	int r;
+
+	for (int k = 0; k < HOLD_ROUNDS; k++) {
+		if (me == k % n)
+			usleep(20000);
+		t[2 * k] = now_s();
+		r = pvm_barrier(gname, -1);
+		t[2 * k + 1] = now_s();
+		CHECK(K_BARRIER, r == PvmOk, "holding barrier %d: %d", k, r);
+	}
+	r = pvm_gather(all, t, 2 * HOLD_ROUNDS, PVM_DOUBLE, 5, gname, 0);
+	CHECK(K_BARRIER, r == PvmOk, "gathering the barrier times: %d", r);
+	if (me != 0 || r != PvmOk)
+		return;
+	for (int k = 0; k < HOLD_ROUNDS; k++) {
+		double last_in = 0, first_out = 1e300;
+		int late = 0;
+
+		for (int i = 0; i < n; i++) {
+			const double *ti = all + (size_t)i * 2 * HOLD_ROUNDS;
+
+			if (ti[2 * k] > last_in) {
+				last_in = ti[2 * k];
+				late = i;
+			}
+			if (ti[2 * k + 1] < first_out)
+				first_out = ti[2 * k + 1];
+		}
+		CHECK(K_BARRIER, first_out >= last_in,
+		      "barrier round %d: a member left %.6f s before instance %d entered", k,
+		      last_in - first_out, late);
+	}
+}
+
 static void check_barriers(void)
 {
+	check_barrier_holds();
 	for (int i = 0; i < 20; i++)
 		CHECK(K_BARRIER, pvm_barrier(gname, i % 2 ? n : -1) == PvmOk, "barrier %d",
 		      i);
