@@ -29,6 +29,8 @@
 static void conn_read_cb(struct bufferevent *bev, void *arg);
 static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
 static void conn_write_cb(struct bufferevent *bev, void *arg);
+static void conn_output_cb(struct evbuffer *b, const struct evbuffer_cb_info *info,
+                           void *arg);
 static void conn_resume_cb(evutil_socket_t fd, short what, void *arg);
 static void conn_hold(struct conn *c);
 static int conn_check_header(void *arg, const struct frame_header *h, const char **why);
@@ -121,6 +123,8 @@ void conn_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *
 	 * senders held by this task's queue go on */
 	bufferevent_setwatermark(c->bev, EV_WRITE, flow_queue_low(), 0);
 	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
+	if (evbuffer_add_cb(bufferevent_get_output(c->bev), conn_output_cb, c) == NULL)
+		conn_fail(c, "its output's callback");
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	log_debug("conn fd %d pid %d: accepted", c->fd, (int)c->pid);
 }
@@ -191,7 +195,21 @@ static size_t write_now(struct conn *c, const uint8_t *buf, size_t len)
 	do
 		w = send(c->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 	while (w < 0 && errno == EINTR);
+	if (w > 0 && c->task != NULL)
+		shmreg_wrote(c->task);
 	return w > 0 ? (size_t)w : 0; /* an error: the bufferevent meets it */
+}
+
+/* Bytes of the output went to the socket: the task's note moves, so
+ * that a task spinning on its rings looks at its socket (shmreg.c). */
+static void conn_output_cb(struct evbuffer *b, const struct evbuffer_cb_info *info,
+                           void *arg)
+{
+	struct conn *c = arg;
+
+	(void)b;
+	if (info->n_deleted > 0 && c->task != NULL)
+		shmreg_wrote(c->task);
 }
 
 void conn_send_control(struct conn *c, Pvmx__Control *ctl)

@@ -128,6 +128,7 @@ struct task {
 	 * when it registers and removed when it is gone; "" when none */
 	char shm_region[96];
 	char shm_bell[108];
+	struct shm_note *shm_note; /* its region's note, bumped per write (shmreg.c) */
 
 	/* its libfabric endpoint's address blob (fabricreg.c), NULL: none */
 	uint8_t *fabric_blob;
@@ -513,6 +514,8 @@ void context_free_all(void);
 void shmreg_sweep(void); /* at start: remove what a dead daemon of ours left */
 void shmreg_task_new(struct task *t);  /* at register: make t's region, if we can */
 void shmreg_task_gone(struct task *t); /* t is gone: its region and doorbell too */
+/* bytes for t reached its socket: tell it by its region's note */
+void shmreg_wrote(struct task *t);
 
 /* fabricreg.c: the libfabric route's addresses (tasks' blobs, and this
  * host's address on the links, learnt from the first link up or the

@@ -75,6 +75,8 @@ void shmreg_task_new(struct task *t)
 	int r;
 
 	t->shm_region[0] = t->shm_bell[0] = '\0';
+	shm_note_close(t->shm_note);
+	t->shm_note = NULL;
 	if (!shm_enabled())
 		return;
 	if (paths_shm_region(t->shm_region, sizeof(t->shm_region), t->tid) != 0 ||
@@ -90,14 +92,25 @@ void shmreg_task_new(struct task *t)
 		r = shm_region_create(t->shm_region, t->tid, SHM_DEFAULT_SLOTS,
 		                      SHM_DEFAULT_RING);
 	}
+	/* the note tells the task when its socket has something: without
+	 * it the task would not look there while it spins */
+	if (r == SHM_OK && (r = shm_note_open(t->shm_region, &t->shm_note)) != SHM_OK)
+		remove_names(t->tid);
 	if (r != SHM_OK) {
 		log_warn("t%x: no shared-memory route: %s", (unsigned)t->tid, shm_strerror(r));
 		t->shm_region[0] = t->shm_bell[0] = '\0';
 	}
 }
 
+void shmreg_wrote(struct task *t)
+{
+	shm_note_bump(t->shm_note);
+}
+
 void shmreg_task_gone(struct task *t)
 {
+	shm_note_close(t->shm_note);
+	t->shm_note = NULL;
 	if (t->shm_region[0] == '\0')
 		return;
 	remove_names(t->tid);

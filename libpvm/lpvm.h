@@ -25,6 +25,7 @@ struct lpvm_state {
 	uint32_t max_frame;
 	uint32_t seq;
 	int daemon_wrote; /* a frame went to the daemon since its socket was last polled */
+	int fds_given;    /* pvm_getfds was called: the program may select on them */
 	char sock_path[256];
 
 	/* options (pvm_setopt) */

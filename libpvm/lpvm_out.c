@@ -211,8 +211,11 @@ int pvm_getfds(int **fds)
 		return r;
 	our_fds[n++] = lpvm.fd;
 	/* a program that selects on these must wake for a direct message:
-	 * from now on every one rings the doorbell */
+	 * from now on every one rings the doorbell; and when its select
+	 * found the daemon's socket readable, the library must read it,
+	 * though the daemon's note may not have moved yet (lpvm_route.c) */
 	lpvm_shm_notify_always();
+	lpvm.fds_given = 1;
 	if (lpvm_route_shm.fd() >= 0)
 		our_fds[n++] = lpvm_route_shm.fd();
 	lpvm_fabric_no_lazy_open();

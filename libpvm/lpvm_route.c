@@ -14,6 +14,7 @@
 #include "lpvm_trace.h"
 
 #include "clock.h"
+#include "env.h"
 #include "frame.h"
 #include "spin.h"
 #include "tid.h"
@@ -43,12 +44,23 @@ int lpvm_sending;
 
 static int64_t fabric_spin_ns = FABRIC_SPIN_NS;
 /* While the task is busy in the library (spinning, or a receive after
- * every message of a ping-pong), the daemon's socket is polled at most
- * this often unless something went to the daemon since: the poll is a
- * system call, a third of a shared-memory round trip.  The same bound
- * as the shared-memory wait's (SHM_FD_CHECK_NS); a sleeping task polls
- * the socket with its other descriptors, so nothing waits longer. */
+ * every message of a ping-pong), the daemon's socket is not polled: a
+ * poll is a system call, at 5 µs intervals still a sixth of a
+ * shared-memory round trip.  The daemon bumps a note in the task's
+ * region after each write to the socket, and the socket is read when
+ * the note moved (lpvm_shm_daemon_news); and, in case the daemon went
+ * away (a hang-up moves no note), polled every DAEMON_NOTE_CALLS looks
+ * (PVMX_DAEMON_POLL_CALLS=N in the task's environment; 0: never, which
+ * leaves the note alone to tell: test_direct).  A program that asked
+ * for the descriptors (pvm_getfds) and selects on them finds the
+ * socket readable a moment before the daemon bumps the note: its
+ * socket is polled at every look.
+ * Without a region, the socket is polled at most every DAEMON_CHECK_NS
+ * unless something went to the daemon since: the same bound as the
+ * shared-memory wait's (SHM_FD_CHECK_NS).  A sleeping task polls the
+ * socket with its other descriptors. */
 #define DAEMON_CHECK_NS (5LL * 1000)
+#define DAEMON_NOTE_CALLS 256
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
 static const struct lpvm_route *route_for(int dst, size_t len)
@@ -154,23 +166,43 @@ int lpvm_send_mcast(const int *tids, int ntids, int tag, int ctx, struct msgbuf 
 }
 
 /* Takes in what every route has now: frames taken in, or a code. */
-static int progress_all(void)
+/* Whether the daemon's socket is to be read now (see DAEMON_CHECK_NS). */
+static int daemon_due(void)
 {
 	static int64_t daemon_checked;
+	static int quiet_calls, note_calls = -1;
+	int news = lpvm_shm_daemon_news();
+	int64_t now;
+
+	if (lpvm.fds_given)
+		return 1;
+	if (news >= 0) {
+		if (note_calls < 0)
+			note_calls = (int)env_long("PVMX_DAEMON_POLL_CALLS", 0, 1 << 30,
+			                           DAEMON_NOTE_CALLS);
+		if (news == 0 && (note_calls == 0 || ++quiet_calls < note_calls))
+			return 0;
+		quiet_calls = 0;
+		return 1;
+	}
+	now = clock_now_ns();
+	if (!lpvm.daemon_wrote && now - daemon_checked < DAEMON_CHECK_NS)
+		return 0;
+	daemon_checked = now;
+	lpvm.daemon_wrote = 0;
+	return 1;
+}
+
+static int progress_all(void)
+{
 	int n = 0;
 
 	for (size_t i = 0; i < NROUTES; i++) {
 		int r;
 
-		if (routes[i] == &lpvm_route_daemon) {
-			int64_t now = clock_now_ns();
-
-			if (!lpvm.daemon_wrote && now - daemon_checked < DAEMON_CHECK_NS) {
-				lpvm_mhf_run(); /* as the daemon route's progress does */
-				continue;
-			}
-			daemon_checked = now;
-			lpvm.daemon_wrote = 0;
+		if (routes[i] == &lpvm_route_daemon && !daemon_due()) {
+			lpvm_mhf_run(); /* as the daemon route's progress does */
+			continue;
 		}
 		r = routes[i]->progress(0);
 
@@ -303,8 +335,11 @@ static int progress_woken(const struct pollfd *pfd, const int *polled)
 	for (size_t i = 0; i < NROUTES; i++) {
 		int r;
 
+		/* (a shared-memory wait also ends when the daemon's note
+		 * moves, without polling its socket: then it has something) */
 		if (polled[i] >= 0 && routes[i]->prepare == NULL &&
-		    (pfd[polled[i]].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) == 0)
+		    (pfd[polled[i]].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) == 0 &&
+		    !(routes[i] == &lpvm_route_daemon && lpvm_shm_daemon_news() > 0))
 			continue;
 		if ((r = routes[i]->progress(0)) < 0)
 			return r;

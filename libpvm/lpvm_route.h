@@ -63,6 +63,10 @@ extern const struct lpvm_route lpvm_route_fabric;
  * its descriptor, a doorbell rung for every message. */
 void lpvm_shm_attach(const char *region, const char *bell);
 void lpvm_shm_notify_always(void);
+/* Whether the daemon wrote to our socket since the last call, by the
+ * note in our region (shm.h): 1 yes, 0 no, -1 we have no region (then
+ * only a poll of the socket tells). */
+int lpvm_shm_daemon_news(void);
 
 /* The libfabric route opens its endpoint on demand: when the task has
  * sent FABRIC_OPEN_MSGS messages or FABRIC_OPEN_BYTES bytes to tasks of

@@ -75,6 +75,11 @@ void lpvm_shm_notify_always(void)
 		shm_ep_set_notify_always(ep, 1);
 }
 
+int lpvm_shm_daemon_news(void)
+{
+	return ep != NULL ? shm_ep_daemon_news(ep) : -1;
+}
+
 static struct peer_entry *entry_of(int tid)
 {
 	for (int i = 0; i < npeers; i++)

@@ -78,6 +78,17 @@ int shm_region_unlink(const char *name);
 /* The bytes a region of these dimensions takes, 0 when they are invalid. */
 size_t shm_region_size(uint32_t nslots, size_t ring_bytes);
 
+/* The daemon's note in a task's region: a count of the daemon's writes
+ * to the task's socket, bumped after each has reached the kernel, so a
+ * spinning task learns that its socket has something by a load instead
+ * of a poll (shm_ep_daemon_news).  shm_note_open maps the region's
+ * header page (checked as shm_ep_open checks it): 0, SHM_EINVAL,
+ * SHM_ESYS, SHM_EBADREGION. */
+struct shm_note;
+int shm_note_open(const char *name, struct shm_note **out);
+void shm_note_bump(struct shm_note *n); /* n may be NULL */
+void shm_note_close(struct shm_note *n);
+
 /* --- the receiving side: a task's own region --------------------------- */
 
 struct shm_ep;
@@ -118,6 +129,11 @@ void shm_ep_set_spin(struct shm_ep *ep, long spin_ns, long max_ns);
 void shm_ep_set_notify_always(struct shm_ep *ep, int on);
 /* 1 when a record waits in some ring (what shm_wait spins on), else 0. */
 int shm_ep_pending(struct shm_ep *ep);
+/* 1 when the daemon's note moved since the last call (something was
+ * written to our socket since: read it), else 0.  Asked before reading
+ * the socket dry, it misses nothing: what the daemon writes later moves
+ * the note again.  shm_wait returns 1 when the note moves while it spins. */
+int shm_ep_daemon_news(struct shm_ep *ep);
 /* The next whole message from any slot (round robin, each slot in
  * order): 1 with *msg filled, 0 when none is complete, SHM_ENOMEM (the
  * record stays; retry).  Empty released slots are freed on the way. */

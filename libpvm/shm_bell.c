@@ -270,6 +270,9 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
 		if (spin_end <= start)
 			break;
 		if (k % 16 == 0) {
+			if (atomic_load_explicit(&shm_map_hdr(&ep->map)->daemon_note,
+			                         memory_order_relaxed) != ep->note_seen)
+				return 1; /* the daemon wrote to us */
 			if ((now = clock_now_ns()) >= spin_end)
 				break;
 			if (now >= fd_check) {

@@ -15,7 +15,7 @@
 #include <sys/un.h>
 
 #define SHM_MAGIC 0x50564d52u /* "PVMR" */
-#define SHM_VERSION 1u
+#define SHM_VERSION 2u /* 2: the daemon's note */
 #define SHM_LINE 64
 #define SHM_HEADER_BYTES 4096u
 #define SHM_SLOT_BYTES 256u
@@ -86,6 +86,9 @@ struct shm_region_hdr {
 	/* own line: every sender reads it after every message */
 	_Alignas(SHM_LINE) _Atomic uint32_t sleeping;
 	_Alignas(SHM_LINE) char bell[SHM_PATH_MAX];
+	/* own line: the daemon counts here the writes to the owner's socket
+	 * that have reached the kernel (shm_note_bump) */
+	_Alignas(SHM_LINE) _Atomic uint64_t daemon_note;
 };
 
 /* One slot's control block, four cache lines: claim (written once per
@@ -174,6 +177,7 @@ struct shm_ep {
 	long spin_max; /* the most it grows to */
 	long spin_cur; /* the spin now */
 	int notify_always;
+	uint64_t note_seen; /* the daemon's note when last asked (shm_ep_daemon_news) */
 };
 
 /* A large send in progress (one per peer). */

@@ -174,6 +174,17 @@ int shm_ep_pending(struct shm_ep *ep)
 	return 0;
 }
 
+int shm_ep_daemon_news(struct shm_ep *ep)
+{
+	uint64_t v = atomic_load_explicit(&shm_map_hdr(&ep->map)->daemon_note,
+	                                  memory_order_acquire);
+
+	if (v == ep->note_seen)
+		return 0;
+	ep->note_seen = v;
+	return 1;
+}
+
 static int32_t slot_tid(const struct shm_slot *s)
 {
 	return (int32_t)(atomic_load_explicit(&s->owner, memory_order_relaxed) &

@@ -231,3 +231,59 @@ void shm_map_close(struct shm_map *m)
 		munmap(m->base, m->size);
 	memset(m, 0, sizeof(*m));
 }
+
+struct shm_note {
+	struct shm_region_hdr *hdr; /* the header page, mapped */
+};
+
+int shm_note_open(const char *name, struct shm_note **out)
+{
+	const char *why = NULL;
+	struct shm_note *n;
+	struct stat st;
+	void *p;
+	int fd;
+
+	*out = NULL;
+	if (!shm_name_ok(name))
+		return SHM_EINVAL;
+	fd = shm_open(name, O_RDWR | O_CLOEXEC, 0);
+	if (fd < 0) {
+		log_warn("shm: cannot open %s: %s", name, strerror(errno));
+		return SHM_ESYS;
+	}
+	if (fstat(fd, &st) < 0 || (size_t)st.st_size < SHM_HEADER_BYTES) {
+		log_warn("shm: %s: cannot stat, or too short", name);
+		close(fd);
+		return SHM_EBADREGION;
+	}
+	p = mmap(NULL, SHM_HEADER_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		log_warn("shm: cannot map %s: %s", name, strerror(errno));
+		return SHM_ESYS;
+	}
+	if (!header_ok(p, (size_t)st.st_size, &why) || (n = malloc(sizeof(*n))) == NULL) {
+		if (why != NULL)
+			log_warn("shm: %s: %s", name, why);
+		munmap(p, SHM_HEADER_BYTES);
+		return why != NULL ? SHM_EBADREGION : SHM_ENOMEM;
+	}
+	n->hdr = p;
+	*out = n;
+	return SHM_OK;
+}
+
+void shm_note_bump(struct shm_note *n)
+{
+	if (n != NULL)
+		atomic_fetch_add_explicit(&n->hdr->daemon_note, 1, memory_order_release);
+}
+
+void shm_note_close(struct shm_note *n)
+{
+	if (n == NULL)
+		return;
+	munmap(n->hdr, SHM_HEADER_BYTES);
+	free(n);
+}

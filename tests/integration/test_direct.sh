@@ -13,7 +13,10 @@
 #      killed, lets it finish;
 #   4. a task blocked in pvm_recv costs (almost) no CPU, unless it asks
 #      to spin (PvmPollType PvmPollConstant);
-#   5. nothing of the test's tasks is left in /dev/shm.
+#   5. a task spinning in pvm_recv learns of messages the daemon writes
+#      to its socket from the note in its region alone (its socket is
+#      not polled while it spins: PVMX_DAEMON_POLL_CALLS=0);
+#   6. nothing of the test's tasks is left in /dev/shm.
 source "$PVMX_SRC/tests/integration/lib.sh"
 
 C="$PROGS/pvmd_client"
@@ -121,6 +124,13 @@ expect_match "PvmPollType and PvmPollTime refuse values PVM refuses" "^ok - PvmP
 	[ -n "$sleeps" ] && [ "$sleeps" -le 2 ] &&
 	pass "with PvmPollConstant a task blocked 1 s spun (${us} us of CPU, slept $sleeps times, switched out $preempted times)" ||
 	fail "with PvmPollConstant a task blocked 1 s used '${us}' us of CPU, slept '${sleeps}' times and was switched out '${preempted}' times"
+
+# 5. daemon-routed messages to a spinning task that never polls its
+# socket while it spins: each is seen by the daemon's note
+out=$(cd "$TEST_TMP" && PVMX_DAEMON_POLL_CALLS=0 PVM_EXPORT=PVMX_DAEMON_POLL_CALLS \
+	tmo 60 "$PROGS/direct_t" few 200 "$(hostname)" noted 2>&1)
+expect_match "a spinning task saw 200 daemon-routed messages by its note" \
+	"^ok - 200 of 200 messages of 8 bytes echoed" "$out"
 
 vm_stop
 left=$(regions)

@@ -1011,6 +1011,57 @@ static void test_scribbled_ring(void)
 /* --- waking ------------------------------------------------------------- */
 
 /* Child: sleeps in shm_wait for a message; reports wall and CPU time. */
+/* The daemon's note (shm_note_*): each bump is news once to the region's
+ * owner, and ends a spinning shm_wait at once (from another process,
+ * as the daemon's would). */
+static void test_note(void)
+{
+	struct shm_note *note = NULL, *bad = NULL;
+	struct task t;
+	int go[2], r;
+	int64_t t0, took;
+	pid_t pid;
+
+	task_make(&t, 520, 1, SHM_MIN_RING);
+	task_open(&t);
+	CHECK_EQ("note of a missing region refused", SHM_ESYS,
+	         shm_note_open("/pvmx.test.no.such.region", &bad));
+	CHECK_EQ("no note handed out", 1, bad == NULL);
+	CHECK_EQ("shm_note_open", SHM_OK, shm_note_open(t.region, &note));
+	CHECK_EQ("no news before a bump", 0, shm_ep_daemon_news(t.ep));
+	shm_note_bump(note);
+	shm_note_bump(note);
+	CHECK_EQ("news after two bumps", 1, shm_ep_daemon_news(t.ep));
+	CHECK_EQ("told once", 0, shm_ep_daemon_news(t.ep));
+	shm_note_bump(NULL); /* (a task without a note) */
+	/* a wait spinning for 10 s ends with the bump of another process */
+	shm_ep_set_spin(t.ep, 10L * 1000 * 1000 * 1000, 10L * 1000 * 1000 * 1000);
+	if (pipe(go) < 0)
+		exit(2);
+	pid = fork_child();
+	if (pid == 0) {
+		wait_byte(go[0], 5000);
+		usleep(50000);
+		shm_note_bump(note);
+		child_exit();
+	}
+	put_byte(go[1], 1);
+	t0 = check_now_ms();
+	r = shm_wait(t.ep, NULL, 0, NULL, 0, 20000);
+	took = check_now_ms() - t0;
+	CHECK_EQ("the spin ended", 1, r);
+	CHECK_EQ("by the bump, not its 10 s", 1, took < 5000);
+	CHECK_EQ("with news", 1, shm_ep_daemon_news(t.ep));
+	CHECK_EQ("and no message", 0, shm_ep_pending(t.ep));
+	CHECK_EQ("bumping child", 0, reap(pid, 5000));
+	close(go[0]);
+	close(go[1]);
+	shm_note_close(note);
+	shm_note_close(NULL);
+	task_close(&t);
+	task_unlink(&t);
+}
+
 static void test_wakeup(void)
 {
 	struct task par, chi;
@@ -1281,6 +1332,7 @@ int main(void)
 	test_default_bound();
 	test_scribbled_ring();
 	test_wakeup();
+	test_note();
 	test_exchange(EX_CMA, 2000, SHM_DEFAULT_RING);
 	test_exchange(EX_CHUNKED, 300, SHM_DEFAULT_RING);
 	if (eperm_possible())

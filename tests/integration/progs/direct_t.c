@@ -27,9 +27,15 @@
  *                              libfabric one), pvm_psend/pvm_precv, a
  *                              message handler, pvm_recvf and a select on
  *                              pvm_getfds woken by a message.
- *   direct_t few N H           master: spawns direct_t echo on host H and
+ *   direct_t few N H [noted]   master: spawns direct_t echo on host H and
  *                              sends it N messages of 8 bytes, each echoed
- *                              back (checked), with the default route.
+ *                              back (checked), with the default route;
+ *                              noted: by the daemons (PvmDontRoute) to an
+ *                              echo that spins (PvmPollConstant), which
+ *                              then learns of each from its region's
+ *                              note alone if PVMX_DAEMON_POLL_CALLS=0 is
+ *                              exported to it; a reply that does not come
+ *                              within 5 s fails.
  *   direct_t blocked SECS [constant]  blocks in pvm_recv for SECS seconds
  *                              (no message comes), then prints its CPU
  *                              time; with constant, PvmPollType is
@@ -311,10 +317,12 @@ static int stream(int k, const char *route, const char *where)
 
 #define TAG_ECHO 50
 
-static int echo(int n)
+static int echo(int n, int spinning)
 {
 	int parent = pvm_parent(), v[2];
 
+	if (spinning)
+		pvm_setopt(PvmPollType, PvmPollConstant);
 	for (int i = 0; i < n; i++) {
 		if (pvm_recv(parent, TAG_ECHO) < 0 || pvm_upkint(v, 2, 1) < 0)
 			return 1;
@@ -326,15 +334,17 @@ static int echo(int n)
 	return 0;
 }
 
-static int few(int n, const char *where)
+static int few(int n, const char *where, int noted)
 {
-	char arg[16], *argv[] = {"echo", arg, NULL};
-	struct timeval tmo = {30, 0};
+	char arg[16], *argv[] = {"echo", arg, noted ? "spinning" : NULL, NULL};
+	struct timeval tmo = {noted ? 5 : 30, 0};
 	int tid, ok = 0;
 
 	snprintf(arg, sizeof(arg), "%d", n);
 	if ((tid = spawn_on(argv, where)) == 0)
 		return 1;
+	if (noted)
+		pvm_setopt(PvmRoute, PvmDontRoute);
 	for (int i = 0; i < n; i++) {
 		int v[2] = {i, 3 * i + 1}, w[2];
 
@@ -524,9 +534,9 @@ int main(int argc, char **argv)
 	if (argc > 2 && strcmp(argv[1], "features") == 0)
 		return features(argv[2]);
 	if (argc > 2 && strcmp(argv[1], "echo") == 0)
-		return echo(atoi(argv[2]));
+		return echo(atoi(argv[2]), argc > 3 && strcmp(argv[3], "spinning") == 0);
 	if (argc > 3 && strcmp(argv[1], "few") == 0)
-		return few(atoi(argv[2]), argv[3]);
+		return few(atoi(argv[2]), argv[3], argc > 4 && strcmp(argv[4], "noted") == 0);
 	if (argc > 1 && strcmp(argv[1], "fpeer") == 0)
 		return fpeer();
 	if (argc > 1 && strcmp(argv[1], "idle") == 0)
@@ -546,6 +556,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr, "usage: direct_t pair N SEED [A B] | stream K ROUTE [H] | flood K H | "
-	                "few N H | blocked SECS | sleeper\n");
+	                "few N H [noted] | blocked SECS | sleeper\n");
 	return 2;
 }
