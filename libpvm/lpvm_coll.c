@@ -523,19 +523,17 @@ static int mismatch(const struct coll_msg *m, int tag, int type, int count)
 
 /* ----------------------------------------------------------- barrier */
 
-/* The leaders' part of a barrier: a dissemination exchange (Hensgen,
- * Finkel and Manber) over the host positions.  In round k = 0, 1, ...
- * while 2^k < nhosts, the leader of position p tells the leader of
- * p + 2^k (mod nhosts) that it has arrived, then waits for the word of
- * p - 2^k; after the last round every leader has heard, through a chain
- * of rounds, from every other, so all of them have arrived: ceil(log2
- * nhosts) message latencies instead of twice the tree's depth.  The
- * senders of p's rounds are distinct (2^k < nhosts), so (seq, kind,
- * sender) names the round; the round also goes in the count field and
- * is checked.  Each message carries the status met so far. */
-/* The dissemination exchange among the instances who[0..n-1], the
- * caller being who[me]: the hosts' leaders, or every member of a group
- * on one host. */
+/* A dissemination exchange (Hensgen, Finkel and Manber) among the
+ * instances who[0..n-1], the caller being who[me]: the hosts' leaders in
+ * position order, or every member of a group on one host.  In round k =
+ * 0, 1, ... while 2^k < n, who[p] tells who[p + 2^k (mod n)] that it has
+ * arrived, then waits for the word of who[p - 2^k]; after the last round
+ * every one has heard, through a chain of rounds, from every other, so
+ * all of them have arrived: ceil(log2 n) message latencies instead of
+ * twice the tree's depth.  The senders of p's rounds are distinct (2^k <
+ * n), so (seq, kind, sender) names the round; the round also goes in the
+ * count field and is checked.  Each message carries the status met so
+ * far. */
 static int barrier_exchange(const struct lpvm_coll_view *v, uint32_t seq, const int *who,
                             int n, int me, int *status)
 {

@@ -165,7 +165,6 @@ int lpvm_send_mcast(const int *tids, int ntids, int tag, int ctx, struct msgbuf 
 	return send_frame(0, tids, ntids, tag, ctx, mb);
 }
 
-/* Takes in what every route has now: frames taken in, or a code. */
 /* Whether the daemon's socket is to be read now (see DAEMON_CHECK_NS). */
 static int daemon_due(void)
 {
@@ -193,6 +192,7 @@ static int daemon_due(void)
 	return 1;
 }
 
+/* Takes in what every route has now: frames taken in, or a code. */
 static int progress_all(void)
 {
 	int n = 0;
@@ -338,7 +338,8 @@ static int progress_woken(const struct pollfd *pfd, const int *polled)
 		/* (a shared-memory wait also ends when the daemon's note
 		 * moves, without polling its socket: then it has something) */
 		if (polled[i] >= 0 && routes[i]->prepare == NULL &&
-		    (pfd[polled[i]].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) == 0 &&
+		    (pfd[polled[i]].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) ==
+		        0 &&
 		    !(routes[i] == &lpvm_route_daemon && lpvm_shm_daemon_news() > 0))
 			continue;
 		if ((r = routes[i]->progress(0)) < 0)
