@@ -333,13 +333,13 @@ static int progress_woken(const struct pollfd *pfd, const int *polled)
 	int n = 0;
 
 	for (size_t i = 0; i < NROUTES; i++) {
+		const short ready = POLLIN | POLLERR | POLLHUP | POLLNVAL;
 		int r;
 
 		/* (a shared-memory wait also ends when the daemon's note
 		 * moves, without polling its socket: then it has something) */
 		if (polled[i] >= 0 && routes[i]->prepare == NULL &&
-		    (pfd[polled[i]].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) ==
-		        0 &&
+		    (pfd[polled[i]].revents & ready) == 0 &&
 		    !(routes[i] == &lpvm_route_daemon && lpvm_shm_daemon_news() > 0))
 			continue;
 		if ((r = routes[i]->progress(0)) < 0)
