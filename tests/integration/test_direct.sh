@@ -11,8 +11,9 @@
 #      and its doorbell, when the task is killed with SIGKILL; a receiver
 #      that never reads holds its sender up with bounded memory, and
 #      killed, lets it finish;
-#   4. a task blocked in pvm_recv costs (almost) no CPU, unless it asks
-#      to spin (PvmPollType PvmPollConstant);
+#   4. a task blocked in pvm_recv, or waiting for its daemon's reply,
+#      costs (almost) no CPU, unless it asks to spin (PvmPollType
+#      PvmPollConstant);
 #   5. a task spinning in pvm_recv learns of messages the daemon writes
 #      to its socket from the note in its region alone (its socket is
 #      not polled while it spins: PVMX_DAEMON_POLL_CALLS=0);
@@ -106,6 +107,14 @@ us=$(printf '%s\n' "$out" | sed -n 's/^cpu_us //p')
 [ -n "$us" ] && [ "$us" -lt 20000 ] &&
 	pass "a task blocked 2 s in pvm_recv used ${us} us of CPU" ||
 	fail "a task blocked 2 s in pvm_recv used '${us}' us of CPU"
+
+# ... and so does one blocked 1 s waiting for a reply of its daemon (a
+# mailbox entry a child puts late), once its daemon's note has moved
+out=$(cd "$TEST_TMP" && tmo 20 "$PROGS/direct_t" blocked 1 mbox 2>&1)
+us=$(printf '%s\n' "$out" | sed -n 's/^cpu_us //p')
+[ -n "$us" ] && [ "$us" -lt 20000 ] && ! printf '%s\n' "$out" | grep -q '^FAIL' &&
+	pass "a task waiting 1 s for its daemon's reply used ${us} us of CPU" ||
+	fail "a task waiting 1 s for its daemon's reply used '${us}' us of CPU: $out"
 
 # ... and with PvmPollType = PvmPollConstant it spins instead, as asked:
 # it never sleeps (voluntary context switches).  How much CPU a spinner

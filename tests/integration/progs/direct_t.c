@@ -39,7 +39,10 @@
  *   direct_t blocked SECS [constant]  blocks in pvm_recv for SECS seconds
  *                              (no message comes), then prints its CPU
  *                              time; with constant, PvmPollType is
- *                              PvmPollConstant (it spins).
+ *                              PvmPollConstant (it spins); with mbox, it
+ *                              waits for a daemon's reply instead: a
+ *                              mailbox entry (PvmMboxWaitForInfo) that a
+ *                              child (direct_t putlater) puts SECS later.
  *   direct_t sleeper           waits in pvm_recv for ever (to be killed).
  */
 #include <pvm3.h>
@@ -253,9 +256,22 @@ static int blocked(int secs, const char *policy)
 		      "PvmPollType 7 and PvmPollTime -1 are refused");
 		pvm_setopt(PvmPollType, PvmPollConstant);
 	}
-	getrusage(RUSAGE_SELF, &ru0);
-	pvm_trecv(-1, 99, &tmo);
-	getrusage(RUSAGE_SELF, &ru);
+	if (policy != NULL && strcmp(policy, "mbox") == 0) {
+		char secs_s[16], *argv[] = {"putlater", secs_s, NULL};
+		int child, r;
+
+		snprintf(secs_s, sizeof(secs_s), "%d", secs);
+		CHECK(pvm_spawn("direct_t", argv, PvmTaskDefault, "", 1, &child) == 1,
+		      "spawn putlater");
+		getrusage(RUSAGE_SELF, &ru0);
+		r = pvm_recvinfo("direct_t.late", 0, PvmMboxWaitForInfo);
+		getrusage(RUSAGE_SELF, &ru);
+		CHECK(r > 0, "the late mailbox entry came: %d", r);
+	} else {
+		getrusage(RUSAGE_SELF, &ru0);
+		pvm_trecv(-1, 99, &tmo);
+		getrusage(RUSAGE_SELF, &ru);
+	}
 	/* the CPU the wait used (not the start-up's, which a sanitized
 	 * build on a loaded machine makes tens of ms), and how often it
 	 * went to sleep: a spinner never does, however loaded the machine */
@@ -263,6 +279,21 @@ static int blocked(int secs, const char *policy)
 	printf("sleeps %ld\n", ru.ru_nvcsw - ru0.ru_nvcsw);
 	printf("preempted %ld\n", ru.ru_nivcsw - ru0.ru_nivcsw);
 	fflush(stdout);
+	pvm_exit();
+	return 0;
+}
+
+/* blocked's child: after secs (outside libpvm), the entry it waits for */
+static int putlater(int secs)
+{
+	int v = 1, buf;
+
+	if (pvm_mytid() < 0)
+		return 1;
+	sleep((unsigned)secs);
+	buf = pvm_initsend(PvmDataDefault);
+	pvm_pkint(&v, 1, 1);
+	pvm_putinfo("direct_t.late", buf, PvmMboxDefault);
 	pvm_exit();
 	return 0;
 }
@@ -545,6 +576,8 @@ int main(int argc, char **argv)
 		return peer();
 	if (argc > 3 && strcmp(argv[1], "pair") == 0)
 		return pair(atoi(argv[2]), strtoul(argv[3], NULL, 0), argc > 5 ? argv + 4 : NULL);
+	if (argc > 2 && strcmp(argv[1], "putlater") == 0)
+		return putlater(atoi(argv[2]));
 	if (argc > 2 && strcmp(argv[1], "blocked") == 0)
 		return blocked(atoi(argv[2]), argc > 3 ? argv[3] : NULL);
 	if (argc > 1 && strcmp(argv[1], "sleeper") == 0) {
@@ -556,6 +589,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr, "usage: direct_t pair N SEED [A B] | stream K ROUTE [H] | flood K H | "
-	                "few N H [noted] | blocked SECS | sleeper\n");
+	                "few N H [noted] | blocked SECS [constant|mbox] | sleeper\n");
 	return 2;
 }
