@@ -307,11 +307,7 @@ int lpvm_wait_daemon_for(short events)
 		for (size_t i = 0; i + 1 < NROUTES; i++)
 			if ((r = routes[i]->progress(0)) < 0)
 				return r;
-		/* the direct routes, and the daemon's socket in pfd[0]: the
-		 * socket is polled there, so what the daemon's note says of it
-		 * so far is known (else a shared-memory wait would end at once,
-		 * and again, for a note that has moved, and this loop spin) */
-		(void)lpvm_shm_daemon_news();
+		/* the direct routes, and the daemon's socket in pfd[0] */
 		r = wait_routes(NROUTES - 1, pfd, 1, polled, &wait_ms);
 		if (r < 0 && errno != EINTR)
 			return PvmSysErr;

@@ -132,7 +132,8 @@ int shm_ep_pending(struct shm_ep *ep);
 /* 1 when the daemon's note moved since the last call (something was
  * written to our socket since: read it), else 0.  Asked before reading
  * the socket dry, it misses nothing: what the daemon writes later moves
- * the note again.  shm_wait returns 1 when the note moves while it spins. */
+ * the note again.  shm_wait returns 1 when the note moves while it spins
+ * (from its value when the wait began). */
 int shm_ep_daemon_news(struct shm_ep *ep);
 /* The next whole message from any slot (round robin, each slot in
  * order): 1 with *msg filled, 0 when none is complete, SHM_ENOMEM (the

@@ -220,10 +220,14 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
 	int64_t start = clock_now_ns(), deadline, spin_end, slept, spin, fd_check,
 	        yielded;
 	int k, r, ms, err, sending = 0;
-	uint64_t copying = 0;
+	uint64_t copying = 0, note;
 
 	if (ep == NULL || npeers < 0 || nfds < 0 || (nfds > 0 && fds == NULL))
 		return SHM_EINVAL;
+	/* the daemon's note as the wait begins: a write of the daemon's
+	 * while it spins ends it (what came before, the caller knew of) */
+	note = atomic_load_explicit(&shm_map_hdr(&ep->map)->daemon_note,
+	                            memory_order_relaxed);
 	/* A sender waits for a receiver that is copying: out of the ring
 	 * (what is in it, then the unpack of the message it completes) when
 	 * it waits for room, out of our memory when it waits for the read of
@@ -271,7 +275,7 @@ int shm_wait(struct shm_ep *ep, struct shm_peer *const *peers, int npeers,
 			break;
 		if (k % 16 == 0) {
 			if (atomic_load_explicit(&shm_map_hdr(&ep->map)->daemon_note,
-			                         memory_order_relaxed) != ep->note_seen)
+			                         memory_order_relaxed) != note)
 				return 1; /* the daemon wrote to us */
 			if ((now = clock_now_ns()) >= spin_end)
 				break;
